@@ -1,0 +1,75 @@
+"""Entry point: parses the command line and runs a subcommand, or starts the GUI when there is none."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from irae_desktop import __version__
+from irae_desktop.cli import (
+    backup_cmd,
+    demo_cmd,
+    grade_cmd,
+    handoff_cmd,
+    import_cmd,
+    labs_cmd,
+    report_cmd,
+)
+from irae_desktop.cli.common import EXIT_USAGE, UsageError, fail_with
+
+SUBCOMMANDS: tuple[ModuleType, ...] = (
+    demo_cmd,
+    import_cmd,
+    labs_cmd,
+    grade_cmd,
+    report_cmd,
+    handoff_cmd,
+    backup_cmd,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="irae-desktop",
+        description="Immunotherapy toxicity consult workstation. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"irae-desktop {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (SQLAlchemy form); default: IRAE_DB_URL, else an SQLite file "
+        "in the user data directory",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in SUBCOMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from irae_desktop.ui.app import run_gui
+
+        return run_gui(db_url=args.db)
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"irae-desktop: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - last line of defence: plain message, log the rest
+        return fail_with(exc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

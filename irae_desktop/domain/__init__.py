@@ -1,0 +1,1 @@
+"""Pure clinical logic: analytes, units, criteria, grading, baselines, alerts, response metrics."""

@@ -1,0 +1,1 @@
+"""PDF builders: the patient handoff summary and the service sign-out list."""

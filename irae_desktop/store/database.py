@@ -1,0 +1,101 @@
+"""Opens a database: engine, schema check and migration, session factories for readers and writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from irae_desktop.store.engine import make_engine, make_session_factory, sqlite_path
+from irae_desktop.store.errors import DatabaseUnavailableError
+from irae_desktop.store.migrate import upgrade_to_head
+from irae_desktop.store.paths import resolve_db_url
+
+
+@dataclass
+class Database:
+    """One open database. Use `read()` for queries and `write()` for a unit of work."""
+
+    url: str
+    engine: Engine
+    migration_backup: Path | None = None
+    _reader: sessionmaker[Session] = field(init=False, repr=False)
+    _writer: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._reader = make_session_factory(self.engine)
+        self._writer = make_session_factory(self.engine, writer=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def display_name(self) -> str:
+        """The location without any password, for window titles and messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def session_factory(self, *, writer: bool = False) -> sessionmaker[Session]:
+        return self._writer if writer else self._reader
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _describe_connect_failure(url: str, exc: Exception) -> str:
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
+    where = make_engine_safe_name(url)
+    lowered = detail.lower()
+    if "password authentication failed" in lowered or "authentication" in lowered:
+        return (
+            f"The database server at {where} refused the user name or password. "
+            "Check the entry in your PostgreSQL password file (~/.pgpass) or PGPASSWORD."
+        )
+    if "could not connect" in lowered or "connection refused" in lowered or "timeout" in lowered:
+        return f"The database server at {where} cannot be reached ({detail})."
+    if "unable to open database file" in lowered:
+        return f"The database file {where} cannot be opened: check the folder exists and is writable."
+    return f"The database at {where} cannot be opened: {detail}"
+
+
+def make_engine_safe_name(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Connects, checks the schema version and applies pending migrations (backup first)."""
+    resolved = resolve_db_url(url)
+    engine = make_engine(resolved)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        backup = upgrade_to_head(engine) if migrate else None
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise DatabaseUnavailableError(_describe_connect_failure(resolved, exc)) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(url=resolved, engine=engine, migration_backup=backup)

@@ -1,0 +1,339 @@
+"""The typed SQLAlchemy 2 data model: patients, labs, treatments, episodes, notes, imports, audit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from irae_desktop.store.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    diagnosis: Mapped[str | None] = mapped_column(String(200))
+    # "active" on the service, or "signed_off"
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    labs: Mapped[list[LabResult]] = relationship(back_populates="patient", passive_deletes=True)
+    treatment_lines: Mapped[list[TreatmentLine]] = relationship(
+        back_populates="patient", passive_deletes=True, order_by="TreatmentLine.start_date"
+    )
+    episodes: Mapped[list[IrAEEpisode]] = relationship(
+        back_populates="patient", passive_deletes=True, order_by="IrAEEpisode.onset"
+    )
+    notes: Mapped[list[ConsultNote]] = relationship(
+        back_populates="patient", passive_deletes=True, order_by="ConsultNote.written_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(32))
+    layout: Mapped[str | None] = mapped_column(String(64))
+    # the zone used to read naive times in the file (DESIGN: recorded on the batch)
+    timezone: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    corrected: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    unmatched: Mapped[int] = mapped_column(Integer, default=0)
+    summary_json: Mapped[str | None] = mapped_column(Text)
+
+
+class LabResult(Base):
+    __tablename__ = "lab_results"
+    __table_args__ = (
+        # the identity used to skip re-imported results: same patient, analyte, time and value
+        UniqueConstraint(
+            "patient_id", "analyte", "collected_at", "value", "comparator",
+            name="uq_lab_results_identity",
+        ),
+        Index("ix_lab_results_patient_analyte_time", "patient_id", "analyte", "collected_at"),
+        Index("ix_lab_results_collected_at", "collected_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    analyte: Mapped[str] = mapped_column(String(32))
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    value: Mapped[float] = mapped_column(Float)
+    # "" for an exact value, else "<", "<=", ">", ">=" (censored result; value is the bound)
+    comparator: Mapped[str] = mapped_column(String(2), default="")
+    unit: Mapped[str] = mapped_column(String(32))
+    original_text: Mapped[str] = mapped_column(String(100), default="")
+    original_unit: Mapped[str] = mapped_column(String(32), default="")
+    lln: Mapped[float | None] = mapped_column(Float)
+    uln: Mapped[float | None] = mapped_column(Float)
+    abnormal_flag: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20), default="final")
+    grade: Mapped[int | None] = mapped_column(Integer)
+    grade_criteria: Mapped[str | None] = mapped_column(String(32))
+    grade_reason: Mapped[str | None] = mapped_column(String(300))
+    is_baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    # line number, HL7 message control id + OBX set id, or FHIR resource id
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    entered_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="labs")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TreatmentLine(Base):
+    __tablename__ = "treatment_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    # domain.records.TreatmentCategory: ici, immunosuppression, insulin, other
+    category: Mapped[str] = mapped_column(String(24))
+    agent: Mapped[str] = mapped_column(String(120))
+    dose: Mapped[float | None] = mapped_column(Float)
+    dose_unit: Mapped[str | None] = mapped_column(String(24))
+    frequency: Mapped[str | None] = mapped_column(String(40))
+    route: Mapped[str | None] = mapped_column(String(24))
+    start_date: Mapped[date] = mapped_column(Date)
+    stop_date: Mapped[date | None] = mapped_column(Date)
+    indication: Mapped[str | None] = mapped_column(String(120))
+    reason_stopped: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="treatment_lines")
+    dose_steps: Mapped[list[DoseStep]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="DoseStep.start_date"
+    )
+    holds: Mapped[list[TreatmentHold]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="TreatmentHold.start_date"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DoseStep(Base):
+    """A dated dose of a line: a taper step for a daily drug, or one infusion for an ICI."""
+
+    __tablename__ = "dose_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("treatment_lines.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(Date)
+    dose: Mapped[float] = mapped_column(Float)
+    dose_unit: Mapped[str] = mapped_column(String(24))
+    frequency: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    line: Mapped[TreatmentLine] = relationship(back_populates="dose_steps")
+
+
+class TreatmentHold(Base):
+    __tablename__ = "treatment_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("treatment_lines.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+    line: Mapped[TreatmentLine] = relationship(back_populates="holds")
+
+
+class IrAEEpisode(Base):
+    __tablename__ = "irae_episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    # hepatitis, diabetes, colitis, ... (free text allowed beyond the list in the UI)
+    organ: Mapped[str] = mapped_column(String(60))
+    onset: Mapped[date] = mapped_column(Date)
+    resolution: Mapped[date | None] = mapped_column(Date)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    # active, improving, resolved
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="episodes")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ConsultNote(Base):
+    __tablename__ = "consult_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="notes")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BaselineOverride(Base):
+    """A clinician's chosen baseline for one analyte (REFERENCE 5.3), replacing the automatic one."""
+
+    __tablename__ = "baseline_overrides"
+    __table_args__ = (UniqueConstraint("patient_id", "analyte", name="uq_baseline_override"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    analyte: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)
+    uln: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(300))
+    set_by: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertAcknowledgement(Base):
+    __tablename__ = "alert_acknowledgements"
+    __table_args__ = (UniqueConstraint("patient_id", "alert_key", name="uq_alert_ack"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    # stable identity of one alert occurrence: kind + the evidence it rests on
+    alert_key: Mapped[str] = mapped_column(String(200))
+    acknowledged_by: Mapped[str] = mapped_column(String(120))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
+class UnmatchedLabRow(Base):
+    """A result whose MRN matched no patient and whose file carried no demographics to create one."""
+
+    __tablename__ = "unmatched_lab_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    mrn: Mapped[str] = mapped_column(String(64), index=True)
+    analyte: Mapped[str] = mapped_column(String(32))
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    value: Mapped[float] = mapped_column(Float)
+    comparator: Mapped[str] = mapped_column(String(2), default="")
+    unit: Mapped[str] = mapped_column(String(32))
+    record_json: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+
+
+class SiteReferenceRange(Base):
+    """The site default range for an analyte, used when a result arrives without one."""
+
+    __tablename__ = "site_reference_ranges"
+    __table_args__ = (UniqueConstraint("analyte", "sex", name="uq_site_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analyte: Mapped[str] = mapped_column(String(32))
+    # "" applies to any sex; "F"/"M" override it
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    lln: Mapped[float | None] = mapped_column(Float)
+    uln: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+
+
+class AppSetting(Base):
+    """Team-wide settings stored with the data (criteria set, alert thresholds, paper size)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+
+
+class MappingProfile(Base):
+    """A saved column mapping for a CSV layout that is not recognised automatically."""
+
+    __tablename__ = "mapping_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    mapping_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only trail of every change, correction, acknowledgement, import and export."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_patient_at", "patient_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(120), index=True)
+    # create, update, delete, correct, acknowledge, import, export, print, backup, ...
+    action: Mapped[str] = mapped_column(String(24))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    # no foreign key: the trail outlives a deleted patient
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    patient_mrn: Mapped[str | None] = mapped_column(String(64))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(500))

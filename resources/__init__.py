@@ -1,0 +1,1 @@
+"""Data files shipped with the app: criteria sets, icons, fonts, desktop metadata."""
