@@ -1,0 +1,68 @@
+"""Writes audit events: who did what to which record, with the before and after values."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from irae_desktop.store.models import AuditEvent
+
+USER_ENV = "IRAE_USER"
+
+
+def current_user() -> str:
+    """The operating-system user (overridable by IRAE_USER for shared kiosk accounts)."""
+    explicit = os.environ.get(USER_ENV, "").strip()
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "unknown"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def to_json(values: Mapping[str, Any] | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps({k: _jsonable(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
+
+
+def record_event(
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    patient_id: int | None = None,
+    patient_mrn: str | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Adds an audit row to the session's transaction, so it commits or rolls back with the change."""
+    event = AuditEvent(
+        user=user,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        patient_mrn=patient_mrn,
+        before_json=to_json(before),
+        after_json=to_json(after),
+        reason=reason,
+    )
+    session.add(event)
+    return event
