@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,9 @@ PG_URL_ENV = "IRAE_TEST_PG_URL"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test touches the real user data, config or log directories."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
@@ -37,7 +40,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def _pg_admin_url() -> str | None:
     url = os.environ.get(PG_URL_ENV)
     if not url and os.environ.get("CI"):
-        raise RuntimeError(f"{PG_URL_ENV} must be set in CI: the PostgreSQL tests may not be skipped")
+        raise RuntimeError(f"{PG_URL_ENV} must be set in CI: PostgreSQL tests may not be skipped")
     return url
 
 
@@ -57,8 +60,11 @@ def pg_url() -> Iterator[str]:
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        try:
+            with admin_engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except Exception as exc:  # a leftover scratch database is harmless
+            warnings.warn(f"could not drop scratch database {name}: {exc}", stacklevel=1)
         admin_engine.dispose()
 
 

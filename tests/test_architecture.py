@@ -16,8 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("lint-imports")
     assert exe, "import-linter is part of the test extra"
-    return subprocess.run([exe, "--no-cache"], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [exe, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_layer_contracts_hold() -> None:
@@ -37,16 +38,23 @@ def test_layer_contracts_hold() -> None:
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, contract: str) -> None:
     """A copy of the tree with one bad import must break the named contract."""
     copy = tmp_path / "repo"
-    shutil.copytree(REPO / "irae_desktop", copy / "irae_desktop",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "resources", copy / "resources",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "irae_desktop", copy / "irae_desktop", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(
+        REPO / "resources", copy / "resources", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
     (copy / "irae_desktop" / module).write_text(textwrap.dedent(f'"""Bad."""\n{line}\n'))
     exe = shutil.which("lint-imports")
     assert exe
     result = subprocess.run(
-        [exe, "--no-cache"], cwd=copy, capture_output=True, text=True, timeout=300, check=False,
+        [exe, "--no-cache"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
         env={"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)},
     )
     assert result.returncode != 0

@@ -1,12 +1,13 @@
-"""Shared command-line helpers: exit codes, opening the database, reporting errors in plain words."""
+"""Command-line helpers: exit codes, opening the database, reporting errors in plain words."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from irae_desktop.store.database import Database, open_database
-from irae_desktop.store.errors import StoreError
+if TYPE_CHECKING:  # the database stack is imported only by commands that use it
+    from irae_desktop.store.database import Database
 
 EXIT_OK = 0
 EXIT_INPUT_ERRORS = 1
@@ -20,11 +21,15 @@ class UsageError(Exception):
 
 
 def open_db(url: str | None) -> Database:
+    from irae_desktop.store.database import open_database
+
     return open_database(url)
 
 
 def fail_with(exc: BaseException) -> int:
     """Expected problems get a plain message and exit 1; bugs get a traceback in the log too."""
+    from irae_desktop.store.errors import StoreError
+
     if isinstance(exc, StoreError | OSError):
         print(f"irae-desktop: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERRORS

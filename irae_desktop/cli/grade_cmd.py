@@ -1,18 +1,199 @@
-"""`irae-desktop grade` (being built; see shared/DESIGN.md for its contract)."""
+"""`irae-desktop grade INPUT.csv [-o OUTPUT.csv]`: grades rows of a CSV file, no database needed."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import sys
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError
+from irae_desktop.domain.grading import GradingError, grade_value
+from irae_desktop.domain.units import UnitError
+from irae_desktop.domain.values import ValueTextError, parse_result_text
+
+COLUMNS = (
+    "analyte",
+    "value",
+    "unit",
+    "uln",
+    "lln",
+    "baseline",
+    "baseline_uln",
+    "baseline_abnormal",
+    "criteria",
+)
+REQUIRED = ("analyte", "value", "unit")
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f", ""}
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("grade", help="(not available yet)")
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser = sub.add_parser(
+        "grade",
+        help="grade lab values in a CSV file (no database needed)",
+        description="Grades each row of INPUT.csv (columns: "
+        + ", ".join(COLUMNS)
+        + ") and writes the rows with two more columns, grade and reason.",
+    )
+    parser.add_argument("input", metavar="INPUT.csv", help="CSV file with a header row")
+    parser.add_argument(
+        "-o", "--output", metavar="OUTPUT.csv", help="where to write (default: standard output)"
+    )
     parser.set_defaults(run=run)
 
 
+class _RowError(ValueError):
+    pass
+
+
+def _number(text: str, what: str, decimal_comma: bool | None) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        value, comparator = parse_result_text(text, decimal_comma=decimal_comma)
+    except ValueTextError as exc:
+        raise _RowError(f"{what}: {exc}") from exc
+    if comparator:
+        raise _RowError(f"{what} {text.strip()!r} cannot carry a comparator")
+    return value
+
+
+def _flag(text: str) -> bool | None:
+    cleaned = text.strip().lower()
+    if cleaned in ("",):
+        return None
+    if cleaned in _TRUE:
+        return True
+    if cleaned in _FALSE:
+        return False
+    raise _RowError(f"baseline_abnormal {text.strip()!r} is not true or false")
+
+
+def grade_row(cells: dict[str, str], decimal_comma: bool | None = None) -> tuple[str, str, bool]:
+    """(grade, reason, ok) for one row; ok is False when the row itself is wrong."""
+    try:
+        value_text = cells.get("value", "")
+        try:
+            value, comparator = parse_result_text(value_text, decimal_comma=decimal_comma)
+        except ValueTextError as exc:
+            raise _RowError(str(exc)) from exc
+        result = grade_value(
+            cells.get("analyte", ""),
+            value,
+            comparator,
+            cells.get("unit", ""),
+            _number(cells.get("uln", ""), "uln", decimal_comma),
+            _number(cells.get("lln", ""), "lln", decimal_comma),
+            baseline=_number(cells.get("baseline", ""), "baseline", decimal_comma),
+            baseline_uln=_number(cells.get("baseline_uln", ""), "baseline_uln", decimal_comma),
+            baseline_abnormal=_flag(cells.get("baseline_abnormal", "")),
+            criteria_id=cells.get("criteria", "").strip() or DEFAULT_CRITERIA,
+        )
+    except (_RowError, GradingError, UnitError, CriteriaError) as exc:
+        return "", str(exc), False
+    grade = "" if result.grade is None else str(result.grade)
+    return grade, result.reason, True
+
+
+def _delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            yield row
+
+
+def _grade_stream(source: IO[str], sink: IO[str]) -> tuple[int, int]:
+    """Grades every row from `source` into `sink`; (rows, rows with errors)."""
+    first = source.readline()
+    if not first.strip():
+        raise _RowError("the input file is empty: it needs a header row")
+    delimiter = _delimiter(first)
+    # either decimal mark is read where the number is unambiguous ("12,5", "1,234.5")
+    decimal_comma = None
+    header = next(csv.reader([first], delimiter=delimiter))
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise _RowError(
+            f"the header has no {', '.join(missing)} column (found: {', '.join(header)})"
+        )
+    index = {name: i for i, name in reversed(list(enumerate(names)))}
+    out_header = list(header)
+    grade_at = index.get("grade")
+    reason_at = index.get("reason")
+    if grade_at is None:
+        grade_at = len(out_header)
+        out_header.append("grade")
+    if reason_at is None:
+        reason_at = len(out_header)
+        out_header.append("reason")
+    writer = csv.writer(sink, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(out_header)
+    width = len(out_header)
+    count = errors = 0
+    wanted = [(c, index[c]) for c in COLUMNS if c in index]
+    for row in _rows(csv.reader(source, delimiter=delimiter)):
+        count += 1
+        cells = {c: (row[i] if i < len(row) else "") for c, i in wanted}
+        grade, reason, ok = grade_row(cells, decimal_comma)
+        if not ok:
+            errors += 1
+        out = row + [""] * (width - len(row)) if len(row) < width else list(row)
+        out[grade_at] = grade
+        out[reason_at] = reason
+        writer.writerow(out)
+    return count, errors
+
+
 def run(args: argparse.Namespace) -> int:
-    print("irae-desktop: 'grade' is not available in this build yet", file=sys.stderr)
-    return 2
+    path = Path(args.input)
+    if not path.is_file():
+        print(f"irae-desktop grade: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as source:
+            if args.output:
+                counts = _write_atomically(source, Path(args.output))
+            else:
+                counts = _grade_stream(source, sys.stdout)
+    except _RowError as exc:
+        print(f"irae-desktop grade: {path}: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    except UnicodeDecodeError:
+        print(f"irae-desktop grade: {path} is not a UTF-8 text file", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    except csv.Error as exc:
+        print(f"irae-desktop grade: {path} is not a readable CSV file: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    rows, errors = counts
+    if errors:
+        print(
+            f"irae-desktop grade: {errors} of {rows} rows could not be graded "
+            "(see their reason column)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT_ERRORS
+    return EXIT_OK
+
+
+def _write_atomically(source: IO[str], target: Path) -> tuple[int, int]:
+    """Writes next to `target` and renames, so a failure never leaves half a file."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=".grade-", suffix=".csv", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as sink:
+            counts = _grade_stream(source, sink)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return counts

@@ -1,18 +1,36 @@
-"""`irae-desktop handoff` (being built; see shared/DESIGN.md for its contract)."""
+"""`irae-desktop handoff -o FILE.pdf`: writes the service list of all active patients."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
+
+from irae_desktop.cli.common import EXIT_OK, open_db
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("handoff", help="(not available yet)")
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser = sub.add_parser(
+        "handoff",
+        help="write the service handoff list of all active patients (PDF)",
+        description="Writes one landscape table of all active patients, sickest first.",
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="PDF to write")
+    parser.add_argument(
+        "--paper",
+        choices=("letter", "a4"),
+        help="paper size (default: the team setting, else letter)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("irae-desktop: 'handoff' is not available in this build yet", file=sys.stderr)
-    return 2
+    from irae_desktop.reports.service_list import write_service_list
+
+    db = open_db(args.db)
+    try:
+        pages = write_service_list(db, args.output, paper=args.paper)
+    finally:
+        db.dispose()
+    plural = "s" if pages != 1 else ""
+    print(f"Wrote the service handoff list ({pages} page{plural}) to {args.output}")
+    return EXIT_OK

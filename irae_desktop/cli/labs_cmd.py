@@ -1,18 +1,122 @@
-"""`irae-desktop labs` (being built; see shared/DESIGN.md for its contract)."""
+"""`irae-desktop labs`: export stored results with their grades as CSV or JSON."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import select
+
+from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
+
+COLUMNS = (
+    "mrn",
+    "analyte",
+    "collected_at",
+    "value",
+    "comparator",
+    "unit",
+    "uln",
+    "lln",
+    "grade",
+    "criteria",
+    "baseline",
+    "source",
+)
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("labs", help="(not available yet)")
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser = sub.add_parser(
+        "labs",
+        help="export stored lab results with their grades",
+        description="Print stored lab results (all patients, or one) with "
+        "their grades, oldest first per patient.",
+    )
+    parser.add_argument("--patient", metavar="MRN", help="only this patient's results")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.set_defaults(run=run)
 
 
+def utc_text(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
+    from irae_desktop.store.models import LabResult, Patient
+
+    query = (
+        select(Patient.mrn, LabResult)
+        .join(LabResult, LabResult.patient_id == Patient.id)
+        .where(LabResult.status != "entered-in-error")
+        .order_by(Patient.mrn, LabResult.collected_at, LabResult.analyte, LabResult.id)
+        .execution_options(yield_per=2000)
+    )
+    if mrn is not None:
+        query = query.where(Patient.mrn == mrn.strip())
+    for patient_mrn, lab in session.execute(query):
+        if lab.source_file:
+            source = f"{lab.source_file} {lab.source_ref or ''}".strip()
+        else:
+            source = f"entered by {lab.entered_by}" if lab.entered_by else "entered"
+        yield {
+            "mrn": patient_mrn,
+            "analyte": lab.analyte,
+            "collected_at": utc_text(lab.collected_at),
+            "value": lab.value,
+            "comparator": lab.comparator,
+            "unit": lab.unit,
+            "uln": lab.uln,
+            "lln": lab.lln,
+            "grade": lab.grade,
+            "criteria": lab.grade_criteria or "",
+            "baseline": bool(lab.is_baseline),
+            "source": source,
+        }
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e15 else f"{value:.1f}"
+    return str(value)
+
+
 def run(args: argparse.Namespace) -> int:
-    print("irae-desktop: 'labs' is not available in this build yet", file=sys.stderr)
-    return 2
+    from irae_desktop.store.models import Patient
+
+    db = open_db(args.db)
+    try:
+        with db.read() as session:
+            if args.patient is not None:
+                found = session.scalar(
+                    select(Patient.id).where(Patient.mrn == args.patient.strip())
+                )
+                if found is None:
+                    print(
+                        f"irae-desktop: no patient with MRN {args.patient.strip()!r}",
+                        file=sys.stderr,
+                    )
+                    return EXIT_INPUT_ERRORS
+            rows = _rows(session, args.patient)
+            if args.format == "json":
+                out = sys.stdout
+                out.write("[")
+                for n, row in enumerate(rows):
+                    out.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                out.write("\n]\n")
+            else:
+                writer = csv.writer(sys.stdout, lineterminator="\n")
+                writer.writerow(COLUMNS)
+                for row in rows:
+                    writer.writerow([_csv_cell(row[c]) for c in COLUMNS])
+    finally:
+        db.dispose()
+    return EXIT_OK

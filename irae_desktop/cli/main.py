@@ -1,4 +1,4 @@
-"""Entry point: parses the command line and runs a subcommand, or starts the GUI when there is none."""
+"""Entry point: runs a subcommand, or starts the GUI when the command line names none."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="irae-desktop",
-        description="Immunotherapy toxicity consult workstation. With no command, opens the window.",
+        description="Immunotherapy toxicity consult workstation. "
+        "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"irae-desktop {__version__}")
     parser.add_argument(
@@ -62,12 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from irae_desktop.ui.app import run_gui
 
         return run_gui(db_url=args.db)
+    from irae_desktop.app_logging import setup_logging
+
+    setup_logging()
     try:
         return int(args.run(args))
     except UsageError as exc:
         print(f"irae-desktop: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - last line of defence: plain message, log the rest
+    except Exception as exc:  # last line of defence: a plain message, the rest to the log
         return fail_with(exc)
 
 

@@ -1,1 +1,1 @@
-"""Readers that turn exported lab files into domain records, and the import service that writes them."""
+"""Readers that turn exported lab files into domain records, and the service that writes them."""

@@ -36,7 +36,9 @@ def _jsonable(value: Any) -> Any:
 def to_json(values: Mapping[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps({k: _jsonable(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
+    return json.dumps(
+        {k: _jsonable(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True
+    )
 
 
 def record_event(
@@ -52,7 +54,7 @@ def record_event(
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Adds an audit row to the session's transaction, so it commits or rolls back with the change."""
+    """Adds an audit row to the session's transaction: it commits or rolls back with the change."""
     event = AuditEvent(
         user=user,
         action=action,

@@ -1,4 +1,4 @@
-"""Opens a database: engine, schema check and migration, session factories for readers and writers."""
+"""Opens a database: engine, schema check, migrations, and sessions for readers and writers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from irae_desktop.store.access import (
+    READ_ONLY_MESSAGE,
+    DatabaseReadOnlyError,
+    is_permission_error,
+    probe_write_access,
+)
 from irae_desktop.store.engine import make_engine, make_session_factory, sqlite_path
 from irae_desktop.store.errors import DatabaseUnavailableError
 from irae_desktop.store.migrate import upgrade_to_head
@@ -25,6 +31,8 @@ class Database:
     url: str
     engine: Engine
     migration_backup: Path | None = None
+    # set when this user may read but not write (file or server permissions); the UI shows it
+    read_only: bool = False
     _reader: sessionmaker[Session] = field(init=False, repr=False)
     _writer: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -52,8 +60,16 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any exception."""
-        with self._writer() as session, session.begin():
-            yield session
+        if self.read_only:
+            raise DatabaseReadOnlyError(READ_ONLY_MESSAGE)
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            if not is_permission_error(exc):
+                raise
+            self.read_only = True
+            raise DatabaseReadOnlyError(READ_ONLY_MESSAGE) from exc
 
     def session_factory(self, *, writer: bool = False) -> sessionmaker[Session]:
         return self._writer if writer else self._reader
@@ -73,8 +89,15 @@ def _describe_connect_failure(url: str, exc: Exception) -> str:
         )
     if "could not connect" in lowered or "connection refused" in lowered or "timeout" in lowered:
         return f"The database server at {where} cannot be reached ({detail})."
+    if "permission denied" in lowered:
+        return (
+            f"Your account may not use the database at {where} as it stands ({detail}). "
+            "Ask the database administrator to upgrade its schema and grant your role access."
+        )
     if "unable to open database file" in lowered:
-        return f"The database file {where} cannot be opened: check the folder exists and is writable."
+        return (
+            f"The database file {where} cannot be opened: check the folder exists and is writable."
+        )
     return f"The database at {where} cannot be opened: {detail}"
 
 
@@ -98,4 +121,9 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     except Exception:
         engine.dispose()
         raise
-    return Database(url=resolved, engine=engine, migration_backup=backup)
+    return Database(
+        url=resolved,
+        engine=engine,
+        migration_backup=backup,
+        read_only=not probe_write_access(engine),
+    )

@@ -1,4 +1,4 @@
-"""Creates engines with the right settings per backend (SQLite pragmas, owner-only file, timeouts)."""
+"""Creates engines with per-backend settings: SQLite pragmas, owner-only file, timeouts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The typed SQLAlchemy 2 data model: patients, labs, treatments, episodes, notes, imports, audit."""
+"""The typed SQLAlchemy 2 data model: patients, labs, treatments, episodes, notes, audit."""
 
 from __future__ import annotations
 
@@ -91,7 +91,11 @@ class LabResult(Base):
     __table_args__ = (
         # the identity used to skip re-imported results: same patient, analyte, time and value
         UniqueConstraint(
-            "patient_id", "analyte", "collected_at", "value", "comparator",
+            "patient_id",
+            "analyte",
+            "collected_at",
+            "value",
+            "comparator",
             name="uq_lab_results_identity",
         ),
         Index("ix_lab_results_patient_analyte_time", "patient_id", "analyte", "collected_at"),
@@ -235,7 +239,7 @@ class ConsultNote(Base):
 
 
 class BaselineOverride(Base):
-    """A clinician's chosen baseline for one analyte (REFERENCE 5.3), replacing the automatic one."""
+    """A clinician's chosen baseline for one analyte (REFERENCE 5.3), replacing the automatic."""
 
     __tablename__ = "baseline_overrides"
     __table_args__ = (UniqueConstraint("patient_id", "analyte", name="uq_baseline_override"),)
@@ -264,7 +268,7 @@ class AlertAcknowledgement(Base):
 
 
 class UnmatchedLabRow(Base):
-    """A result whose MRN matched no patient and whose file carried no demographics to create one."""
+    """A result for an MRN that matched no patient, from a file without demographics to add one."""
 
     __tablename__ = "unmatched_lab_rows"
 

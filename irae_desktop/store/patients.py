@@ -92,8 +92,14 @@ def create_patient(
     session.add(patient)
     session.flush()
     record_event(
-        session, user=user, action="create", entity="patient", entity_id=patient.id,
-        patient_id=patient.id, patient_mrn=mrn, after=snapshot(patient),
+        session,
+        user=user,
+        action="create",
+        entity="patient",
+        entity_id=patient.id,
+        patient_id=patient.id,
+        patient_mrn=mrn,
+        after=snapshot(patient),
     )
     return patient
 
@@ -128,22 +134,30 @@ def update_patient(
             raise DuplicateMrnError(f"MRN {values['mrn']} already belongs to another patient.")
     _validate(values)
     before = snapshot(patient)
+    # taken now: after a failed flush the row is expired and may not be read again
+    label = patient.name or patient.mrn
     for key, value in values.items():
         setattr(patient, key, value)
     try:
         session.flush()
     except StaleDataError as exc:  # someone saved between our read and our write
         raise ConcurrentEditError(
-            f"{patient.name or patient.mrn} was changed by someone else while you were saving. "
+            f"{label} was changed by someone else while you were saving. "
             "Your changes were not saved; reopen the patient and try again."
         ) from exc
     after = snapshot(patient)
     changed = {k for k in after if after[k] != before[k]}
     if changed:
         record_event(
-            session, user=user, action="update", entity="patient", entity_id=patient.id,
-            patient_id=patient.id, patient_mrn=patient.mrn,
-            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+            session,
+            user=user,
+            action="update",
+            entity="patient",
+            entity_id=patient.id,
+            patient_id=patient.id,
+            patient_mrn=patient.mrn,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
             reason=reason,
         )
     return patient
@@ -154,8 +168,15 @@ def delete_patient(session: Session, patient_id: int, *, user: str, reason: str)
     if patient is None:
         raise PatientNotFoundError("This patient no longer exists.")
     record_event(
-        session, user=user, action="delete", entity="patient", entity_id=patient.id,
-        patient_id=patient.id, patient_mrn=patient.mrn, before=snapshot(patient), reason=reason,
+        session,
+        user=user,
+        action="delete",
+        entity="patient",
+        entity_id=patient.id,
+        patient_id=patient.id,
+        patient_mrn=patient.mrn,
+        before=snapshot(patient),
+        reason=reason,
     )
     session.delete(patient)
     session.flush()

@@ -6,9 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import literal, select, true, union_all
 from sqlalchemy.orm import Session
 
+from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.store.models import LabResult, Patient, TreatmentHold, TreatmentLine
 
 # which analytes speak for which organ on the worklist (REFERENCE section 2 and 3)
@@ -44,83 +45,74 @@ class WorklistRow:
     glucose: OrganGrade | None
     last_lab_at: datetime | None
     days_since_lab: int | None
-    lab_count: int
 
     @property
     def worst_grade(self) -> int:
         return max((g.grade for g in (self.liver, self.glucose) if g is not None), default=0)
 
 
-def ici_status_on(line: TreatmentLine | None, holds: list[TreatmentHold], today: date) -> str | None:
-    if line is None:
-        return None
-    if line.stop_date is not None and line.stop_date <= today:
+def ici_status_on(
+    stop_date: date | None, holds: list[tuple[date, date | None]], today: date
+) -> str:
+    if stop_date is not None and stop_date <= today:
         return "stopped"
-    for hold in holds:
-        if hold.start_date <= today and (hold.end_date is None or hold.end_date > today):
+    for start, end in holds:
+        if start <= today and (end is None or end > today):
             return "held"
     return "on"
 
 
-def _latest_grades(session: Session) -> dict[int, dict[str, OrganGrade]]:
-    """Per patient and organ, the worst grade among the latest result of each organ analyte."""
-    latest = (
+def _latest_results(session: Session) -> list[tuple[int, str, int | None, datetime]]:
+    """The latest valid result of every analyte of every patient.
+
+    One index seek per (patient, analyte) on ix_lab_results_patient_analyte_time, so the cost
+    grows with patients, not with results: a GROUP BY over a million rows scans them all.
+    """
+    codes = union_all(*(select(literal(code).label("code")) for code in ANALYTES)).subquery("a")
+    latest_id = (
+        select(LabResult.id)
+        .where(
+            LabResult.patient_id == Patient.id,
+            LabResult.analyte == codes.c.code,
+            LabResult.status != "entered-in-error",
+        )
+        .order_by(LabResult.collected_at.desc())
+        .limit(1)
+        .correlate(Patient, codes)
+        .scalar_subquery()
+    )
+    pairs = (
+        select(Patient.id.label("pid"), latest_id.label("lab_id")).join(codes, true()).subquery()
+    )
+    rows = session.execute(
+        select(pairs.c.pid, LabResult.analyte, LabResult.grade, LabResult.collected_at).join(
+            LabResult, LabResult.id == pairs.c.lab_id
+        )
+    )
+    return [(pid, analyte, grade, at) for pid, analyte, grade, at in rows]
+
+
+def _current_ici(session: Session, today: date) -> dict[int, tuple[str, str]]:
+    """Per patient, the latest ICI line started by today, and whether it is on, held or stopped."""
+    latest: dict[int, tuple[int, str, date | None]] = {}
+    for line_id, pid, agent, stop in session.execute(
         select(
-            LabResult.patient_id,
-            LabResult.analyte,
-            func.max(LabResult.collected_at).label("latest"),
+            TreatmentLine.id, TreatmentLine.patient_id, TreatmentLine.agent, TreatmentLine.stop_date
         )
-        .where(LabResult.analyte.in_(list(_ANALYTE_ORGAN)))
-        .group_by(LabResult.patient_id, LabResult.analyte)
-        .subquery()
-    )
-    rows = session.execute(
-        select(LabResult.patient_id, LabResult.analyte, LabResult.grade, LabResult.collected_at)
-        .join(
-            latest,
-            (LabResult.patient_id == latest.c.patient_id)
-            & (LabResult.analyte == latest.c.analyte)
-            & (LabResult.collected_at == latest.c.latest),
-        )
-        .where(LabResult.status != "entered-in-error")
-    )
-    result: dict[int, dict[str, OrganGrade]] = defaultdict(dict)
-    for patient_id, analyte, grade, collected_at in rows:
-        if grade is None:
-            continue
-        organ = _ANALYTE_ORGAN[analyte]
-        current = result[patient_id].get(organ)
-        if current is None or grade > current.grade:
-            result[patient_id][organ] = OrganGrade(grade, analyte, collected_at)
-    return result
-
-
-def _lab_stats(session: Session) -> dict[int, tuple[datetime, int]]:
-    rows = session.execute(
-        select(LabResult.patient_id, func.max(LabResult.collected_at), func.count())
-        .group_by(LabResult.patient_id)
-    )
-    return {pid: (last, count) for pid, last, count in rows}
-
-
-def _current_ici(session: Session, today: date) -> dict[int, tuple[str, str | None]]:
-    lines = session.scalars(
-        select(TreatmentLine)
-        .where(TreatmentLine.category == "ici")
-        .order_by(TreatmentLine.patient_id, TreatmentLine.start_date)
-    ).all()
-    holds: dict[int, list[TreatmentHold]] = defaultdict(list)
-    for hold in session.scalars(
-        select(TreatmentHold).join(TreatmentLine).where(TreatmentLine.category == "ici")
+        .where(TreatmentLine.category == "ici", TreatmentLine.start_date <= today)
+        .order_by(TreatmentLine.patient_id, TreatmentLine.start_date, TreatmentLine.id)
     ):
-        holds[hold.line_id].append(hold)
-    latest: dict[int, TreatmentLine] = {}
-    for line in lines:
-        if line.start_date <= today:
-            latest[line.patient_id] = line  # ordered by start: the last one wins
+        latest[pid] = (line_id, agent, stop)  # ordered by start: the last one wins
+    holds: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for line_id, start, end in session.execute(
+        select(TreatmentHold.line_id, TreatmentHold.start_date, TreatmentHold.end_date)
+        .join(TreatmentLine)
+        .where(TreatmentLine.category == "ici")
+    ):
+        holds[line_id].append((start, end))
     return {
-        pid: (line.agent, ici_status_on(line, holds[line.id], today))
-        for pid, line in latest.items()
+        pid: (agent, ici_status_on(stop, holds[line_id], today))
+        for pid, (line_id, agent, stop) in latest.items()
     }
 
 
@@ -130,14 +122,23 @@ def worklist_rows(
     """All patients with their current ICI, worst current grade per organ and lab recency."""
     now = now or datetime.now(UTC)
     today = today or now.astimezone().date()
-    grades = _latest_grades(session)
-    stats = _lab_stats(session)
+    organs: dict[int, dict[str, OrganGrade]] = defaultdict(dict)
+    last_lab: dict[int, datetime] = {}
+    for pid, analyte, grade, collected_at in _latest_results(session):
+        if pid not in last_lab or collected_at > last_lab[pid]:
+            last_lab[pid] = collected_at
+        organ_name = _ANALYTE_ORGAN.get(analyte)
+        if organ_name is None or grade is None:
+            continue
+        current = organs[pid].get(organ_name)
+        if current is None or grade > current.grade:
+            organs[pid][organ_name] = OrganGrade(grade, analyte, collected_at)
     ici = _current_ici(session, today)
     rows: list[WorklistRow] = []
     for p in session.scalars(select(Patient).order_by(Patient.name, Patient.mrn)):
-        last, count = stats.get(p.id, (None, 0))
+        last = last_lab.get(p.id)
         agent, status = ici.get(p.id, (None, None))
-        organ = grades.get(p.id, {})
+        organ = organs.get(p.id, {})
         rows.append(
             WorklistRow(
                 patient_id=p.id,
@@ -155,7 +156,6 @@ def worklist_rows(
                 glucose=organ.get("glucose"),
                 last_lab_at=last,
                 days_since_lab=(now - last).days if last is not None else None,
-                lab_count=count,
             )
         )
     return rows

@@ -61,19 +61,51 @@ def test_model_round_trip(any_db_url: str) -> None:
     try:
         t = datetime(2026, 3, 1, 6, 30, tzinfo=timezone(timedelta(hours=-5)))
         with db.write() as s:
-            p = Patient(mrn="RT-1", name="Zoë Ñúñez", birth_date=date(1961, 2, 3), sex="F",
-                        weight_kg=61.5, diagnosis="Melanoma")
+            p = Patient(
+                mrn="RT-1",
+                name="Zoë Ñúñez",
+                birth_date=date(1961, 2, 3),
+                sex="F",
+                weight_kg=61.5,
+                diagnosis="Melanoma",
+            )
             s.add(p)
             s.flush()
-            s.add(LabResult(patient_id=p.id, analyte="ALT", collected_at=t, value=412.0,
-                            unit="U/L", comparator="", original_text="412", original_unit="IU/L",
-                            uln=40.0, grade=3, grade_criteria="ctcae-5.0"))
-            s.add(LabResult(patient_id=p.id, analyte="GLUCOSE", collected_at=t, value=600.0,
-                            unit="mg/dL", comparator=">", original_text=">600",
-                            original_unit="mg/dL"))
-            line = TreatmentLine(patient_id=p.id, category="immunosuppression",
-                                 agent="prednisone", dose=60, dose_unit="mg",
-                                 start_date=date(2026, 3, 2))
+            s.add(
+                LabResult(
+                    patient_id=p.id,
+                    analyte="ALT",
+                    collected_at=t,
+                    value=412.0,
+                    unit="U/L",
+                    comparator="",
+                    original_text="412",
+                    original_unit="IU/L",
+                    uln=40.0,
+                    grade=3,
+                    grade_criteria="ctcae-5.0",
+                )
+            )
+            s.add(
+                LabResult(
+                    patient_id=p.id,
+                    analyte="GLUCOSE",
+                    collected_at=t,
+                    value=600.0,
+                    unit="mg/dL",
+                    comparator=">",
+                    original_text=">600",
+                    original_unit="mg/dL",
+                )
+            )
+            line = TreatmentLine(
+                patient_id=p.id,
+                category="immunosuppression",
+                agent="prednisone",
+                dose=60,
+                dose_unit="mg",
+                start_date=date(2026, 3, 2),
+            )
             line.dose_steps.append(DoseStep(start_date=date(2026, 3, 9), dose=40, dose_unit="mg"))
             s.add(line)
             s.add(IrAEEpisode(patient_id=p.id, organ="hepatitis", onset=date(2026, 3, 1), grade=3))
@@ -93,12 +125,19 @@ def test_model_round_trip(any_db_url: str) -> None:
 
 
 def test_naive_datetime_is_refused(db) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(Exception, match="naive datetime"), db.write() as s:
+    with pytest.raises(Exception, match=r"naive datetime"), db.write() as s:
         p = Patient(mrn="N-1", name="x")
         s.add(p)
         s.flush()
-        s.add(LabResult(patient_id=p.id, analyte="ALT", collected_at=datetime(2026, 1, 1),
-                        value=1.0, unit="U/L"))
+        s.add(
+            LabResult(
+                patient_id=p.id,
+                analyte="ALT",
+                collected_at=datetime(2026, 1, 1),
+                value=1.0,
+                unit="U/L",
+            )
+        )
         s.flush()
     with db.read() as s:
         assert s.scalars(select(Patient)).all() == []  # the whole unit of work rolled back
@@ -106,8 +145,15 @@ def test_naive_datetime_is_refused(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_foreign_keys_enforced(db) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Exception, match="FOREIGN KEY"), db.write() as s:
-        s.add(LabResult(patient_id=999, analyte="ALT", value=1.0, unit="U/L",
-                        collected_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        s.add(
+            LabResult(
+                patient_id=999,
+                analyte="ALT",
+                value=1.0,
+                unit="U/L",
+                collected_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
 
 
 def test_newer_schema_is_refused_and_untouched(tmp_path: Path) -> None:
@@ -136,7 +182,7 @@ def test_migration_from_empty_database_to_head(any_db_url: str) -> None:
 
 
 def test_unreachable_server_gives_plain_message() -> None:
-    with pytest.raises(DatabaseUnavailableError, match="cannot be reached|refused"):
+    with pytest.raises(DatabaseUnavailableError, match=r"cannot be reached|refused"):
         open_database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
 
 

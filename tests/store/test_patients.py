@@ -20,8 +20,13 @@ from irae_desktop.store.patients import (
 
 def _new(db, mrn: str = "MRN-1", **kw) -> int:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        rec = PatientRecord(mrn=mrn, name=kw.get("name", "Ada Lovelace"),
-                            birth_date=date(1960, 1, 2), sex=Sex.FEMALE, weight_kg=60.0)
+        rec = PatientRecord(
+            mrn=mrn,
+            name=kw.get("name", "Ada Lovelace"),
+            birth_date=date(1960, 1, 2),
+            sex=Sex.FEMALE,
+            weight_kg=60.0,
+        )
         return create_patient(s, rec, user="alice").id
 
 
@@ -65,11 +70,13 @@ def test_lost_update_refused_with_their_changes(db) -> None:  # type: ignore[no-
     with db.read() as s:
         loaded_version = s.get(Patient, pid).version  # type: ignore[union-attr]
     with db.write() as s:  # a colleague saves first
-        update_patient(s, pid, expected_version=loaded_version, changes={"weight_kg": 58.0},
-                       user="bob")
+        update_patient(
+            s, pid, expected_version=loaded_version, changes={"weight_kg": 58.0}, user="bob"
+        )
     with pytest.raises(ConcurrentEditError) as caught, db.write() as s:
-        update_patient(s, pid, expected_version=loaded_version, changes={"weight_kg": 61.0},
-                       user="alice")
+        update_patient(
+            s, pid, expected_version=loaded_version, changes={"weight_kg": 61.0}, user="alice"
+        )
     assert caught.value.changes == {"weight_kg": (58.0, 61.0)}
     with db.read() as s:
         p = require_by_mrn(s, "MRN-1")

@@ -1,0 +1,155 @@
+"""Evaluates every alert rule on a patient timeline: grade escalation, overdue labs and the rest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings, Severity
+from irae_desktop.domain.alerts_glucose import ici_diabetes
+from irae_desktop.domain.alerts_liver import (
+    hys_law,
+    infliximab_in_hepatitis,
+    steroid_dose_unjudged,
+    steroid_refractory,
+)
+from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.criteria import CriteriaError, load_criteria
+from irae_desktop.domain.timeline import LabPoint, PatientTimeline
+
+__all__ = ["Alert", "AlertSettings", "evaluate_alerts"]
+
+ORGANS = ("liver", "glucose")
+_ORGAN_TITLE = {"liver": "Liver", "glucose": "Glucose"}
+# a result older than this before the organ's latest one no longer sets the current grade
+_CURRENT_WINDOW_DAYS = 30
+
+
+def _organ_labs(timeline: PatientTimeline, organ: str) -> list[LabPoint]:
+    return [
+        lab
+        for lab in timeline.labs
+        if lab.grade is not None
+        and lab.analyte in ANALYTES
+        and ANALYTES[lab.analyte].organ == organ
+        and ANALYTES[lab.analyte].graded
+    ]
+
+
+def _source_for(lab: LabPoint) -> str:
+    try:
+        criteria = load_criteria(lab.criteria_id or "ctcae-5.0")
+    except CriteriaError:
+        return lab.criteria_id or "CTCAE"
+    term = criteria.terms.get(lab.analyte)
+    return term.label if term is not None else criteria.label
+
+
+def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
+    """Per organ, the latest result that set a new maximum grade since the first ICI start."""
+    alerts = []
+    start = timeline.first_ici_start
+    for organ in ORGANS:
+        highest = 0
+        last: tuple[LabPoint, int] | None = None
+        for lab in _organ_labs(timeline, organ):
+            if lab.is_baseline or (start is not None and lab.collected_at.date() <= start):
+                continue
+            grade = lab.grade or 0
+            if grade > highest:
+                last = (lab, highest)
+                highest = grade
+        if last is None:
+            continue
+        lab, previous = last
+        grade = lab.grade or 0
+        severity: Severity = "critical" if grade >= 3 else "warning" if grade == 2 else "info"
+        alerts.append(
+            Alert(
+                key=f"grade_escalation:{organ}:{grade}:{lab.id}",
+                kind="grade_escalation",
+                severity=severity,
+                title=f"{_ORGAN_TITLE[organ]}: new maximum grade {grade}",
+                rule=f"{lab.grade_reason or lab.analyte}; previous maximum grade {previous}",
+                source=_source_for(lab),
+                evidence_at=lab.collected_at,
+                organ=organ,
+            )
+        )
+    return alerts
+
+
+def current_grade(timeline: PatientTimeline, organ: str) -> tuple[int, LabPoint] | None:
+    """The organ's current grade: the worst of the latest result of each analyte, counting
+    only results within 30 days of the organ's most recent one."""
+    labs = _organ_labs(timeline, organ)
+    if not labs:
+        return None
+    newest = labs[-1].collected_at
+    latest: dict[str, LabPoint] = {}
+    for lab in labs:
+        if (newest - lab.collected_at).days <= _CURRENT_WINDOW_DAYS:
+            latest[lab.analyte] = lab
+    worst = max(latest.values(), key=lambda lab: (lab.grade or 0, lab.collected_at))
+    return worst.grade or 0, worst
+
+
+def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettings) -> list[Alert]:
+    """The next liver or glucose result is later than the current grade calls for."""
+    if timeline.status != "active":
+        return []
+    alerts = []
+    for organ in ORGANS:
+        found = current_grade(timeline, organ)
+        if found is None:
+            continue
+        grade, worst = found
+        allowed = settings.overdue_days(grade)
+        if allowed is None:
+            continue
+        last = _organ_labs(timeline, organ)[-1]
+        waited = now - last.collected_at
+        if waited.total_seconds() <= allowed * 86400:
+            continue
+        alerts.append(
+            Alert(
+                key=f"labs_overdue:{organ}:{last.id}",
+                kind="labs_overdue",
+                severity="critical" if grade >= 3 else "warning",
+                title=f"{_ORGAN_TITLE[organ]} labs overdue",
+                rule=(
+                    f"current grade {grade} ({worst.analyte}) calls for labs every {allowed} "
+                    f"days; last on {last.collected_at.date().isoformat()}, "
+                    f"{waited.days} days ago"
+                ),
+                source="ASCO 2021",
+                evidence_at=last.collected_at,
+                organ=organ,
+            )
+        )
+    return alerts
+
+
+def evaluate_alerts(
+    timeline: PatientTimeline, now: datetime, settings: AlertSettings | None = None
+) -> list[Alert]:
+    """All alerts for the patient as of `now` (aware), most severe and most recent first.
+
+    Results collected after `now` are ignored, so the same call answers "as of" questions.
+    """
+    if now.tzinfo is None:
+        raise ValueError("evaluate_alerts needs an aware datetime for now")
+    settings = settings or AlertSettings()
+    view = replace(timeline, labs=[lab for lab in timeline.labs if lab.collected_at <= now])
+    alerts = [
+        *grade_escalation(view),
+        *hys_law(view, settings),
+        *steroid_refractory(view, now, settings),
+        *steroid_dose_unjudged(view, now),
+        *infliximab_in_hepatitis(view, settings),
+        *ici_diabetes(view, settings),
+        *labs_overdue(view, now, settings),
+    ]
+    alerts.sort(key=lambda a: a.evidence_at, reverse=True)
+    alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])
+    return alerts

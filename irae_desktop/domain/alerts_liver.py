@@ -1,0 +1,273 @@
+"""Hepatitis alert rules: Hy's law pattern, possible steroid-refractory hepatitis, infliximab."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from datetime import UTC, date, datetime, time, timedelta
+
+from irae_desktop.domain.alert_types import Alert, AlertSettings
+from irae_desktop.domain.grading import fmt_number
+from irae_desktop.domain.steroids import is_systemic_steroid, total_prednisone_mg_per_kg
+from irae_desktop.domain.timeline import LabPoint, PatientTimeline
+
+_TOL = 1e-9
+_NAMES = {"ALT": "ALT", "AST": "AST", "TBILI": "total bilirubin", "ALP": "ALP"}
+INFLIXIMAB_NAMES = ("infliximab", "remicade", "inflectra", "renflexis", "avsola", "zessly")
+
+
+def _at_least(value: float, bound: float) -> bool:
+    return value >= bound or math.isclose(value, bound, rel_tol=_TOL)
+
+
+def _above(value: float, bound: float) -> bool:
+    return value > bound and not math.isclose(value, bound, rel_tol=_TOL)
+
+
+def _x_uln(lab: LabPoint) -> float | None:
+    if lab.uln is None or lab.uln <= 0:
+        return None
+    return lab.value / lab.uln
+
+
+def _lower_bound_known(lab: LabPoint) -> bool:
+    """The true value is at least `value` (exact, or censored from below)."""
+    return lab.comparator in ("", ">", ">=")
+
+
+def _describe(lab: LabPoint, multiple: float) -> str:
+    return (
+        f"{_NAMES.get(lab.analyte, lab.analyte)} {lab.comparator}{fmt_number(lab.value)} "
+        f"{lab.unit} = {multiple:.1f} x ULN"
+    )
+
+
+def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
+    """ALT or AST >= 3 x ULN with total bilirubin > 2 x ULN within 14 days, ALP < 2 x ULN."""
+    amino = []
+    for lab in timeline.labs_for("ALT", "AST"):
+        m = _x_uln(lab)
+        threshold = settings.hys_law_aminotransferase_x_uln
+        if m is not None and _lower_bound_known(lab) and _at_least(m, threshold):
+            amino.append((lab, m))
+    if not amino:
+        return []
+    amino_times = [lab.collected_at for lab, _ in amino]
+    alps = [(lab, m) for lab in timeline.labs_for("ALP") if (m := _x_uln(lab)) is not None]
+    window = timedelta(days=settings.hys_law_window_days)
+    best: tuple[datetime, str, str] | None = None
+    for bili in timeline.labs_for("TBILI"):
+        bm = _x_uln(bili)
+        if bm is None or not _lower_bound_known(bili):
+            continue
+        if not _above(bm, settings.hys_law_bilirubin_x_uln):
+            continue
+        lo = bisect.bisect_left(amino_times, bili.collected_at - window)
+        hi = bisect.bisect_right(amino_times, bili.collected_at + window)
+        if lo == hi:
+            continue
+        near = [
+            (abs((a.collected_at - bili.collected_at).total_seconds()), a, m)
+            for a, m in amino[lo:hi]
+        ]
+        _, a_lab, a_m = min(near, key=lambda t: (t[0], -t[1].id))
+        alp_text = "ALP not measured within the window"
+        near_alp = [
+            (abs((p.collected_at - bili.collected_at).total_seconds()), p, pm)
+            for p, pm in alps
+            if abs(p.collected_at - bili.collected_at) <= window
+        ]
+        if near_alp:
+            p_m = min(near_alp, key=lambda t: t[0])[2]
+            if _at_least(p_m, settings.hys_law_alp_below_x_uln):
+                continue  # cholestatic pattern: not Hy's law
+            alp_text = f"ALP {p_m:.1f} x ULN (below {fmt_number(settings.hys_law_alp_below_x_uln)})"
+        evidence_at = max(a_lab.collected_at, bili.collected_at)
+        rule = (
+            f"{_describe(a_lab, a_m)} (at least "
+            f"{fmt_number(settings.hys_law_aminotransferase_x_uln)}) and {_describe(bili, bm)} "
+            f"(above {fmt_number(settings.hys_law_bilirubin_x_uln)}) within "
+            f"{settings.hys_law_window_days} days; {alp_text}; exclude other causes"
+        )
+        key = f"hys_law:{a_lab.id}:{bili.id}"
+        if best is None or evidence_at > best[0]:
+            best = (evidence_at, key, rule)
+    if best is None:
+        return []
+    evidence_at, key, rule = best
+    return [
+        Alert(
+            key=key,
+            kind="hys_law",
+            severity="critical",
+            title="Hy's law pattern",
+            rule=rule,
+            source="FDA DILI guidance 2009",
+            evidence_at=evidence_at,
+            organ="liver",
+        )
+    ]
+
+
+def _adequate_run(
+    timeline: PatientTimeline, today: date, settings: AlertSettings
+) -> tuple[date, date] | None:
+    """The latest run of consecutive days at or above the adequate steroid dose."""
+    steroids = [t for t in timeline.treatments if is_systemic_steroid(t)]
+    if not steroids:
+        return None
+    run: tuple[date, date] | None = None
+    day = min(t.start for t in steroids)
+    threshold = settings.refractory_min_mg_per_kg_day
+    while day <= today:
+        per_kg = total_prednisone_mg_per_kg(steroids, day, timeline.weight_kg)
+        if per_kg is not None and _at_least(per_kg, threshold):
+            if run is not None and run[1] == day - timedelta(days=1):
+                run = (run[0], day)
+            else:
+                run = (day, day)
+        day += timedelta(days=1)
+    return run
+
+
+def steroid_refractory(
+    timeline: PatientTimeline, now: datetime, settings: AlertSettings
+) -> list[Alert]:
+    """Adequate steroids (>= 0.5 mg/kg/day prednisone-equivalent) for 3 days or more, and
+    neither ALT nor AST down by a grade or by 25% from its peak since steroid start."""
+    today = now.date()
+    run = _adequate_run(timeline, today, settings)
+    if run is None or run[1] < today - timedelta(days=1):
+        return []
+    start = run[0]
+    eval_from = start + timedelta(days=settings.refractory_after_days)
+    if today < eval_from:
+        return []
+    for t in timeline.treatments:
+        if t.category == "immunosuppression" and not is_systemic_steroid(t) and start <= t.start:
+            return []  # second line already started
+    findings = []
+    for code in ("ALT", "AST"):
+        labs = [
+            lab
+            for lab in timeline.labs_for(code)
+            if lab.grade is not None and lab.collected_at.date() >= start - timedelta(days=3)
+        ]
+        later = [lab for lab in labs if lab.collected_at.date() >= eval_from]
+        if not labs or not later:
+            continue
+        peak = max(labs, key=lambda lab: (lab.value, lab.collected_at))
+        latest = later[-1]
+        assert peak.grade is not None and latest.grade is not None
+        fell_grade = latest.grade <= peak.grade - 1
+        fell_value = _at_least((1 - settings.refractory_fall_fraction) * peak.value, latest.value)
+        findings.append((code, peak, latest, fell_grade or fell_value))
+    if not findings or any(improved for *_, improved in findings):
+        return []
+    worst = max(peak.grade or 0 for _, peak, _, _ in findings)
+    if worst < settings.hepatitis_active_min_grade:
+        return []
+    parts = [
+        f"{code} peak {fmt_number(peak.value)} {peak.unit} (grade {peak.grade}), latest "
+        f"{fmt_number(latest.value)} {latest.unit} (grade {latest.grade}) on "
+        f"{latest.collected_at.date().isoformat()}"
+        for code, peak, latest, _ in findings
+    ]
+    days = (min(run[1], today) - start).days + 1
+    rule = (
+        f"{days} days of prednisone-equivalent at least "
+        f"{fmt_number(settings.refractory_min_mg_per_kg_day)} mg/kg/day since {start.isoformat()}; "
+        + "; ".join(parts)
+        + f": no fall by a grade or by {settings.refractory_fall_fraction:.0%}; consider "
+        "second-line immunosuppression (mycophenolate)"
+    )
+    return [
+        Alert(
+            key=f"steroid_refractory:{start.isoformat()}",
+            kind="steroid_refractory",
+            severity="critical",
+            title="Possible steroid-refractory hepatitis",
+            rule=rule,
+            source="SITC; ASCO 2021",
+            evidence_at=max(latest.collected_at for _, _, latest, _ in findings),
+            organ="liver",
+        )
+    ]
+
+
+def _hepatitis_active_on(timeline: PatientTimeline, day: date, settings: AlertSettings) -> str:
+    """Why hepatitis counts as active on `day` ("" when it does not)."""
+    for ep in timeline.episodes:
+        organ = ep.organ.lower()
+        liver = ("hepat" in organ or "liver" in organ) and ep.status != "resolved"
+        if liver and ep.onset <= day and (ep.resolution is None or day <= ep.resolution):
+            return f"hepatitis episode since {ep.onset.isoformat()}"
+    for code in ("ALT", "AST"):
+        before = [
+            lab
+            for lab in timeline.labs_for(code)
+            if lab.grade is not None and day - timedelta(days=14) <= lab.collected_at.date() <= day
+        ]
+        if before and (before[-1].grade or 0) >= settings.hepatitis_active_min_grade:
+            return f"{code} grade {before[-1].grade} on {before[-1].collected_at.date()}"
+    return ""
+
+
+def infliximab_in_hepatitis(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
+    """Infliximab logged while immune-related hepatitis is active: contraindicated."""
+    alerts = []
+    for line in timeline.treatments:
+        if not any(name in line.agent.lower() for name in INFLIXIMAB_NAMES):
+            continue
+        why = _hepatitis_active_on(timeline, line.start, settings)
+        if not why:
+            continue
+        alerts.append(
+            Alert(
+                key=f"infliximab_hepatitis:{line.id}",
+                kind="infliximab_hepatitis",
+                severity="critical",
+                title="Infliximab with active hepatitis",
+                rule=(
+                    f"{line.agent} started {line.start.isoformat()} while hepatitis is active "
+                    f"({why}); infliximab is contraindicated in immune-related hepatitis"
+                ),
+                source="ASCO 2021; SITC; ESMO; NCCN",
+                evidence_at=datetime.combine(line.start, time(0), tzinfo=UTC),
+                organ="liver",
+            )
+        )
+    return alerts
+
+
+def steroid_dose_unjudged(timeline: PatientTimeline, now: datetime) -> list[Alert]:
+    """A systemic steroid is running but its mg/kg dose cannot be worked out (no weight, or a
+    dose or frequency that cannot be read), so the steroid-refractory rule cannot run."""
+    today = now.date()
+    alerts = []
+    for span in timeline.treatments:
+        if not is_systemic_steroid(span) or not span.active_on(today):
+            continue
+        if total_prednisone_mg_per_kg([span], today, timeline.weight_kg) is not None:
+            continue
+        why = (
+            "no weight is recorded"
+            if not timeline.weight_kg
+            else "its dose, unit or frequency cannot be read"
+        )
+        alerts.append(
+            Alert(
+                key=f"steroid_dose_unjudged:{span.id}",
+                kind="steroid_dose_unjudged",
+                severity="info",
+                title="Steroid dose per kg unknown",
+                rule=(
+                    f"{span.agent} since {span.start.isoformat()}: {why}, so prednisone-equivalent "
+                    "mg/kg/day and the steroid-refractory check cannot be worked out"
+                ),
+                source="SITC; ASCO 2021",
+                evidence_at=datetime.combine(span.start, time(0), tzinfo=UTC),
+                organ="liver",
+            )
+        )
+    return alerts

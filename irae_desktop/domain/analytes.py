@@ -1,0 +1,315 @@
+"""The lab analytes the product knows: codes, canonical units, organ, LOINC and local names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Organ = Literal["liver", "glucose", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Analyte:
+    """One measurable quantity, identified by a short product code such as "ALT"."""
+
+    code: str
+    name: str
+    canonical_unit: str
+    organ: Organ
+    loinc: tuple[str, ...]
+    local_names: tuple[str, ...]
+    # values outside this range (canonical unit) are kept but flagged as implausible
+    plausible_low: float
+    plausible_high: float
+    graded: bool
+
+
+_ALL: tuple[Analyte, ...] = (
+    Analyte(
+        code="ALT",
+        name="Alanine aminotransferase",
+        canonical_unit="U/L",
+        organ="liver",
+        loinc=("1742-6", "1743-4", "1744-2"),
+        local_names=(
+            "ALT (SGPT)",
+            "SGPT",
+            "ALAT",
+            "GPT",
+            "alanine aminotransferase",
+            "alanine transaminase",
+            "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=20000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="AST",
+        name="Aspartate aminotransferase",
+        canonical_unit="U/L",
+        organ="liver",
+        loinc=("1920-8", "30239-8", "88112-8"),
+        local_names=(
+            "AST (SGOT)",
+            "SGOT",
+            "ASAT",
+            "GOT",
+            "aspartate aminotransferase",
+            "aspartate transaminase",
+            "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=30000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="TBILI",
+        name="Total bilirubin",
+        canonical_unit="mg/dL",
+        organ="liver",
+        loinc=("1975-2",),
+        local_names=(
+            "TBIL",
+            "T BILI",
+            "TBILI",
+            "T. bili",
+            "BILI",
+            "bilirubin",
+            "total bilirubin",
+            "bilirubin total",
+            "bilirubin, total",
+            "Bilirubin.total [Mass/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=80.0,
+        graded=True,
+    ),
+    Analyte(
+        code="DBILI",
+        name="Direct bilirubin",
+        canonical_unit="mg/dL",
+        organ="liver",
+        loinc=("1968-7",),
+        local_names=(
+            "DBIL",
+            "D BILI",
+            "direct bilirubin",
+            "bilirubin direct",
+            "bilirubin, direct",
+            "conjugated bilirubin",
+            "Bilirubin.direct [Mass/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=60.0,
+        graded=False,
+    ),
+    Analyte(
+        code="ALP",
+        name="Alkaline phosphatase",
+        canonical_unit="U/L",
+        organ="liver",
+        loinc=("6768-6",),
+        local_names=(
+            "alkaline phos.",
+            "ALK. PHOS.",
+            "ALKP",
+            "ALK PHOS",
+            "alkaline phosphatase",
+            "Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=20000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="GGT",
+        name="Gamma-glutamyl transferase",
+        canonical_unit="U/L",
+        organ="liver",
+        loinc=("2324-2",),
+        local_names=(
+            "GGTP",
+            "gamma GT",
+            "gamma-GT",
+            "gamma glutamyl transferase",
+            "gamma-glutamyl transferase",
+            "gamma glutamyltransferase",
+            "Gamma glutamyl transferase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=20000.0,
+        graded=True,
+    ),
+    # serum, plasma or venous blood; a random (non-fasting) value unless stated
+    Analyte(
+        code="GLUCOSE",
+        name="Glucose",
+        canonical_unit="mg/dL",
+        organ="glucose",
+        loinc=("2345-7", "2339-0", "15074-8"),
+        local_names=(
+            "GLU",
+            "GLUC",
+            "glucose",
+            "blood glucose",
+            "serum glucose",
+            "plasma glucose",
+            "random glucose",
+            "glucose random",
+            "Glucose [Mass/volume] in Serum or Plasma",
+            "Glucose [Mass/volume] in Blood",
+            "Glucose [Moles/volume] in Serum or Plasma",
+        ),
+        plausible_low=5.0,
+        plausible_high=3000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="GLUCOSE_FASTING",
+        name="Fasting glucose",
+        canonical_unit="mg/dL",
+        organ="glucose",
+        loinc=("1558-6", "1554-5"),
+        local_names=(
+            "FBG",
+            "FPG",
+            "GLUF",
+            "fasting glucose",
+            "glucose fasting",
+            "glucose, fasting",
+            "fasting blood glucose",
+            "fasting plasma glucose",
+            "Fasting glucose [Mass/volume] in Serum or Plasma",
+            "Glucose [Mass/volume] in Serum or Plasma --12 hours fasting",
+        ),
+        plausible_low=5.0,
+        plausible_high=3000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="GLUCOSE_POC",
+        name="Capillary glucose (point of care)",
+        canonical_unit="mg/dL",
+        organ="glucose",
+        loinc=("41653-7",),
+        local_names=(
+            "POC glucose",
+            "POCT glucose",
+            "glucose POC",
+            "glucose POCT",
+            "bedside glucose",
+            "capillary glucose",
+            "fingerstick glucose",
+            "glucometer",
+            "BGM",
+            "Glucose [Mass/volume] in Capillary blood by Glucometer",
+        ),
+        plausible_low=5.0,
+        plausible_high=3000.0,
+        graded=True,
+    ),
+    Analyte(
+        code="CPEPTIDE",
+        name="C-peptide",
+        canonical_unit="ng/mL",
+        organ="glucose",
+        loinc=("1986-9", "13037-7"),
+        local_names=(
+            "C-peptide",
+            "C peptide",
+            "CPEP",
+            "C-PEP",
+            "C peptide fasting",
+            "C-peptide [Mass/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=50.0,
+        graded=False,
+    ),
+    Analyte(
+        code="HBA1C",
+        name="Hemoglobin A1c",
+        canonical_unit="%",
+        organ="glucose",
+        loinc=("4548-4", "59261-8", "17856-6"),
+        local_names=(
+            "HbA1c",
+            "Hb A1c",
+            "A1C",
+            "HGBA1C",
+            "hemoglobin A1c",
+            "haemoglobin A1c",
+            "glycated hemoglobin",
+            "glycosylated hemoglobin",
+            "Hemoglobin A1c/Hemoglobin.total in Blood",
+            "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol",
+        ),
+        plausible_low=2.0,
+        plausible_high=25.0,
+        graded=False,
+    ),
+    Analyte(
+        code="BHB",
+        name="Beta-hydroxybutyrate",
+        canonical_unit="mmol/L",
+        organ="glucose",
+        loinc=("6873-4", "53060-9"),
+        local_names=(
+            "beta-hydroxybutyrate",
+            "beta hydroxybutyrate",
+            "B-hydroxybutyrate",
+            "3-hydroxybutyrate",
+            "BOHB",
+            "ketones blood",
+            "blood ketones",
+            "serum ketones",
+            "3-Hydroxybutyrate [Moles/volume] in Serum or Plasma",
+        ),
+        plausible_low=0.0,
+        plausible_high=30.0,
+        graded=False,
+    ),
+)
+
+ANALYTES: dict[str, Analyte] = {a.code: a for a in _ALL}
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_name(text: str) -> str:
+    """Lower case with every run of spaces and punctuation reduced to one space."""
+    return _NON_WORD.sub(" ", text.lower().replace("µ", "u").replace("μ", "u")).strip()
+
+
+def _build_index() -> dict[str, Analyte]:
+    index: dict[str, Analyte] = {}
+    for analyte in _ALL:
+        keys = (analyte.code, analyte.name, *analyte.loinc, *analyte.local_names)
+        for key in keys:
+            norm = normalise_name(key)
+            clash = index.get(norm)
+            if clash is not None and clash.code != analyte.code:
+                raise RuntimeError(f"name {key!r} maps to both {clash.code} and {analyte.code}")
+            index[norm] = analyte
+    return index
+
+
+_INDEX = _build_index()
+
+
+def lookup_analyte(text: str) -> Analyte | None:
+    """The analyte named by a product code, a LOINC code or a known local name; None if unknown."""
+    if not text:
+        return None
+    return _INDEX.get(normalise_name(text))
+
+
+def get_analyte(code: str) -> Analyte:
+    """The analyte for a product code, or a KeyError with a plain message."""
+    analyte = ANALYTES.get(code.strip().upper()) if code else None
+    if analyte is None:
+        known = ", ".join(ANALYTES)
+        raise KeyError(f"unknown analyte {code!r} (known: {known})")
+    return analyte

@@ -1,0 +1,129 @@
+"""Grades all results of one patient together, so each one is judged against its baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from irae_desktop.domain.baseline import Baseline, BaselineOverride, select_baseline
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA
+from irae_desktop.domain.grading import GradePlan, grader
+from irae_desktop.domain.units import convert
+
+REASON_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class LabToGrade:
+    """A stored result: value, ULN and LLN in `unit` (canonical, or as reported for glucose)."""
+
+    id: int
+    analyte: str
+    collected_at: datetime
+    value: float
+    comparator: str
+    unit: str
+    uln: float | None
+    lln: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesGrade:
+    grade: int | None
+    criteria_id: str
+    reason: str
+    is_baseline: bool
+
+
+def _in_unit(base: Baseline, analyte: str, base_unit: str, unit: str) -> tuple[float, float | None]:
+    if base_unit == unit:
+        return base.value, base.uln
+    value = convert(analyte, base.value, base_unit, unit)
+    uln = convert(analyte, base.uln, base_unit, unit) if base.uln is not None else None
+    return value, uln
+
+
+def grade_series(
+    labs: Iterable[LabToGrade],
+    first_ici_start: date | None,
+    *,
+    overrides: Mapping[str, BaselineOverride] | None = None,
+    criteria_id: str = DEFAULT_CRITERIA,
+    tz: tzinfo | None = None,
+    baseline_units: Mapping[str, str] | None = None,
+) -> dict[int, SeriesGrade]:
+    """Result id -> grade. Results on or before the first ICI start are graded against ULN only;
+    later ones against their analyte's baseline. `baseline_units` gives the unit of each
+    override (default: the unit of the result being graded).
+
+    An unknown analyte or unit gives grade None and the error as the reason; it never raises.
+    """
+    items = labs if isinstance(labs, list) else list(labs)
+    baselines = select_baseline(items, first_ici_start, overrides=overrides, tz=tz)
+    unit_of = {b.result_id: "" for b in baselines.values() if b.result_id is not None}
+    for lab in items:
+        if lab.id in unit_of:
+            unit_of[lab.id] = lab.unit
+    out: dict[int, SeriesGrade] = {}
+    # per (analyte, unit): the baseline in that unit, or the error converting it
+    in_unit: dict[tuple[str, str], tuple[float | None, float | None] | ValueError] = {}
+    plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
+    for lab in items:
+        base = baselines.get(lab.analyte)
+        is_baseline = base is not None and base.origin == "result" and base.result_id == lab.id
+        base_value: float | None = None
+        base_uln: float | None = None
+        if base is not None and not is_baseline and _after(lab.collected_at, first_ici_start, tz):
+            converted = in_unit.get((lab.analyte, lab.unit))
+            if converted is None:
+                converted = _baseline_in(base, lab, unit_of, baseline_units)
+                in_unit[(lab.analyte, lab.unit)] = converted
+            if isinstance(converted, ValueError):
+                out[lab.id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
+                continue
+            base_value, base_uln = converted
+        key = (lab.analyte, lab.comparator, lab.unit, lab.uln, lab.lln, base_value, base_uln)
+        plan = plans.get((*key, is_baseline))
+        if plan is None:
+            try:
+                plan = grader(*key, None, is_baseline, criteria_id)
+            except ValueError as exc:
+                plan = exc
+            plans[(*key, is_baseline)] = plan
+        if isinstance(plan, ValueError):
+            out[lab.id] = SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
+            continue
+        try:
+            result = plan.grade(lab.value)
+        except ValueError as exc:
+            out[lab.id] = SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
+            continue
+        out[lab.id] = SeriesGrade(
+            result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline
+        )
+    return out
+
+
+def _baseline_in(
+    base: Baseline,
+    lab: LabToGrade,
+    unit_of: Mapping[int, str],
+    baseline_units: Mapping[str, str] | None,
+) -> tuple[float, float | None] | ValueError:
+    if base.result_id is not None:
+        base_unit = unit_of[base.result_id]
+    else:
+        base_unit = (baseline_units or {}).get(lab.analyte, lab.unit)
+    try:
+        return _in_unit(base, lab.analyte, base_unit, lab.unit)
+    except ValueError as exc:
+        return exc
+
+
+def _after(moment: datetime, start: date | None, tz: tzinfo | None) -> bool:
+    if start is None:
+        return True
+    day = moment.astimezone(tz).date() if tz is not None else moment.date()
+    return day > start

@@ -1,0 +1,127 @@
+"""One patient's labs, treatments and episodes in time order, for alerts, trends and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LabPoint:
+    """A stored result. `value`, `uln` and `lln` are in `unit`, the analyte's canonical unit;
+    `uln`/`lln` are the site defaults when the result came without a range (`range_source`)."""
+
+    id: int
+    analyte: str
+    collected_at: datetime
+    value: float
+    comparator: str
+    unit: str
+    uln: float | None
+    lln: float | None
+    grade: int | None
+    grade_reason: str | None
+    criteria_id: str | None
+    is_baseline: bool
+    source: str | None
+    # "reported" with the result, "site" default filled in because none was reported, or "none"
+    range_source: str = "reported"
+
+    @property
+    def multiple_of_uln(self) -> float | None:
+        return self.value / self.uln if self.uln else None
+
+
+@dataclass(frozen=True, slots=True)
+class DoseStepPoint:
+    """A dated dose: a taper step for a daily drug, or one infusion of an ICI."""
+
+    start: date
+    dose: float
+    dose_unit: str
+    frequency: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSpan:
+    start: date
+    end: date | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentSpan:
+    """A treatment line: an ICI, an immunosuppressant (steroid, MMF, ...), insulin or other."""
+
+    id: int
+    category: str
+    agent: str
+    dose: float | None
+    dose_unit: str | None
+    frequency: str | None
+    route: str | None
+    start: date
+    stop: date | None
+    indication: str | None = None
+    reason_stopped: str | None = None
+    dose_steps: tuple[DoseStepPoint, ...] = ()
+    holds: tuple[HoldSpan, ...] = ()
+
+    def active_on(self, day: date) -> bool:
+        """Started on or before `day`, not stopped before it, and not on hold that day."""
+        if day < self.start or (self.stop is not None and day > self.stop):
+            return False
+        return not any(h.start <= day and (h.end is None or day <= h.end) for h in self.holds)
+
+    def status_on(self, day: date) -> str:
+        """ "on", "held", "stopped" or "planned" on `day`."""
+        if day < self.start:
+            return "planned"
+        if self.stop is not None and day > self.stop:
+            return "stopped"
+        return "on" if self.active_on(day) else "held"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeSpan:
+    """A clinician-recorded irAE episode (hepatitis, diabetes, ...)."""
+
+    id: int
+    organ: str
+    onset: date
+    resolution: date | None
+    grade: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatientTimeline:
+    """Everything the clinical rules need for one patient; labs are sorted by collection time."""
+
+    patient_id: int
+    mrn: str
+    name: str
+    weight_kg: float | None
+    sex: str | None
+    birth_date: date | None
+    labs: list[LabPoint]
+    treatments: list[TreatmentSpan]
+    first_ici_start: date | None
+    episodes: list[EpisodeSpan] = field(default_factory=list)
+    status: str = "active"
+    diagnosis: str | None = None
+
+    def labs_for(self, *analytes: str) -> list[LabPoint]:
+        wanted = set(analytes)
+        return [lab for lab in self.labs if lab.analyte in wanted]
+
+    def treatments_in(self, category: str) -> list[TreatmentSpan]:
+        return [t for t in self.treatments if t.category == category]
+
+
+def first_ici_start(treatments: Iterable[TreatmentSpan]) -> date | None:
+    """The start date of the patient's first ICI line, or None if none is recorded."""
+    starts = [t.start for t in treatments if t.category == "ici"]
+    return min(starts) if starts else None

@@ -1,0 +1,345 @@
+"""The import service: a Qt-free generator that reads, checks and writes one batch per file in one
+transaction, yielding progress; dry run, cancel and a summary per file."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from irae_desktop.domain.analytes import lookup_analyte
+from irae_desktop.importers.csv_reader import CsvSource
+from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.fhir_reader import FhirSource
+from irae_desktop.importers.hl7_reader import Hl7Source
+from irae_desktop.importers.patient_match import KnownPatient, PatientResolver
+from irae_desktop.importers.raw import Notice, Problem, RawPatient, RawResult, ReadItem
+from irae_desktop.importers.sniff import FileFacts, inspect_file
+from irae_desktop.importers.summary import ImportSummary
+from irae_desktop.importers.timeparse import resolve_zone
+from irae_desktop.importers.validate import NotTracked, Rejected, Validator
+from irae_desktop.store.audit import current_user, record_event
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.lab_writer import LabBatchWriter, hold_unmatched, regrade
+from irae_desktop.store.models import ImportBatch
+
+PROGRESS_EVERY = 2000
+log = logging.getLogger(__name__)
+
+
+class _Source(Protocol):
+    @property
+    def layout(self) -> str: ...
+
+    def items(self) -> Iterator[ReadItem]: ...
+
+    def fraction(self) -> float: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ImportOptions:
+    format: str = "auto"
+    dry_run: bool = False
+    # IANA zone for naive times in files; None = the machine's local zone
+    timezone: str | None = None
+    # a column mapping for CSV files (see csv_layouts.layout_from_mapping)
+    mapping: Mapping[str, Any] | None = None
+    user: str | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """One step: `fraction` of all files done, `rows` read in the current file.
+
+    The last event for each file carries its `summary`; the very last event has `done`.
+    """
+
+    file: str
+    file_index: int
+    file_count: int
+    fraction: float
+    rows: int
+    summary: ImportSummary | None = None
+    done: bool = False
+    summaries: tuple[ImportSummary, ...] = field(default_factory=tuple)
+
+
+def _is_analyte_header(text: str) -> bool:
+    return lookup_analyte(text) is not None
+
+
+def _open_source(
+    facts: FileFacts, options: ImportOptions, zone: Any, fhir_patients: dict[str, RawPatient]
+) -> _Source:
+    if facts.format == "hl7":
+        return Hl7Source(facts, zone)
+    if facts.format == "fhir":
+        return FhirSource(facts, zone, fhir_patients)
+    return CsvSource(facts, _is_analyte_header, options.mapping)
+
+
+def _order(paths: Sequence[Path], options: ImportOptions) -> list[Path]:
+    """Rosters first, so a lab file given with its roster finds the patients; FHIR Patient
+    files too, so observations that point at a Patient id resolve to its MRN."""
+
+    def is_roster(path: Path) -> bool:
+        try:
+            facts = inspect_file(path, options.format)
+            if facts.format == "fhir":
+                return "patient" in path.name.lower()
+            if facts.format != "csv":
+                return False
+            source = CsvSource(facts, _is_analyte_header, options.mapping)
+            source.close()
+            return source.columns.layout == "roster"
+        except (ImportFileError, OSError, UnicodeDecodeError):
+            return False
+
+    return sorted(paths, key=lambda p: 0 if is_roster(p) else 1)
+
+
+class _FileImport:
+    """The work for one file inside one transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        source: _Source,
+        facts: FileFacts,
+        summary: ImportSummary,
+        options: ImportOptions,
+        zone: Any,
+        user: str,
+    ):
+        self.session = session
+        self.source = source
+        self.summary = summary
+        self.user = user
+        self.is_roster = isinstance(source, CsvSource) and source.columns.layout == "roster"
+        csv_source = source if isinstance(source, CsvSource) else None
+        self.validator = Validator(
+            zone,
+            decimal_comma=csv_source.decimal_comma if csv_source else None,
+            date_order=csv_source.date_order if csv_source else "auto",
+            now=options.now,
+        )
+        self.resolver = PatientResolver(
+            session, user, date_order=csv_source.date_order if csv_source else "auto"
+        )
+        self.resolver.preload()
+        self.batch = ImportBatch(
+            file_name=str(facts.path)[:500],
+            file_sha256=facts.sha256,
+            format=facts.format,
+            layout=source.layout[:64],
+            timezone=summary.timezone[:64],
+            imported_by=user[:120],
+        )
+        session.add(self.batch)
+        session.flush()
+        summary.batch_id = self.batch.id
+        self.writer = LabBatchWriter(
+            session, batch_id=self.batch.id, source_file=facts.path.name, user=user
+        )
+        self._checked: dict[tuple[str, str, str, Any], str] = {}
+
+    def handle(self, item: ReadItem) -> None:
+        s = self.summary
+        if isinstance(item, RawResult):
+            s.rows_read += 1
+            self._result(item)
+        elif isinstance(item, RawPatient):
+            if self.is_roster:
+                s.rows_read += 1
+            problem = self.resolver.apply_roster(item)
+            if problem:
+                s.reject(item.ref, "patient", problem)
+        elif isinstance(item, Problem):
+            s.rows_read += 1
+            s.reject(item.ref, item.column, item.reason)
+        elif isinstance(item, Notice):
+            s.warn(item.ref, item.message)
+
+    def _patient_for(self, raw: RawResult) -> KnownPatient | str | None:
+        """The stored patient, a reason to reject, or None to hold the row as unmatched."""
+        known = self.resolver.lookup(raw.mrn)
+        demographics = raw.patient
+        if demographics is None:
+            return known
+        key = (raw.mrn, demographics.name, demographics.birth_text, demographics.birth_date)
+        if key in self._checked:
+            problem = self._checked[key]
+            return problem or self.resolver.lookup(raw.mrn)
+        try:
+            birth = self.resolver.birth_of(demographics)
+            if known is None:
+                known = self.resolver.create(demographics)
+                problem = ""
+            else:
+                problem = self.resolver.contradiction(known, demographics, birth)
+        except (ValueError, StoreError) as exc:
+            problem = f"patient {raw.mrn}: {exc}"
+        self._checked[key] = problem
+        return problem or known
+
+    def _result(self, raw: RawResult) -> None:
+        s = self.summary
+        if not raw.is_lab:
+            s.skip_untracked(raw.name or raw.code)
+            return
+        checked = self.validator.check(raw)
+        if isinstance(checked, NotTracked):
+            s.skip_untracked(checked.test)
+            return
+        if isinstance(checked, Rejected):
+            s.reject(checked.ref, checked.column, checked.reason)
+            return
+        patient = self._patient_for(raw)
+        if isinstance(patient, str):
+            s.reject(raw.ref, "patient", patient)
+            return
+        for warning in checked.warnings:
+            s.warn(raw.ref, warning, raw.column.get("value", ""))
+        if patient is None:
+            if hold_unmatched(
+                self.session, checked, batch_id=self.batch.id, source_file=self.writer.source_file
+            ):
+                s.unmatched += 1
+            else:
+                s.duplicates += 1
+            return
+        self.resolver.touched.add(patient.id)
+        self.writer.add(patient.id, checked)
+
+    def finish(self) -> None:
+        s = self.summary
+        imported = self.writer.inserted()
+        counts = self.writer.counts
+        s.imported = imported
+        s.corrected = counts.corrected
+        s.duplicates += counts.attempted - imported + counts.duplicates_seen
+        s.patients_created = self.resolver.created
+        s.patients_updated = self.resolver.updated
+        if self.resolver.touched and not regrade(self.session, sorted(self.resolver.touched)):
+            s.warn("file", "grades were not computed: the grading module is not available")
+        batch = self.batch
+        batch.finished_at = datetime.now(UTC)
+        batch.rows_read = s.rows_read
+        batch.imported = s.imported
+        batch.duplicates = s.duplicates
+        batch.corrected = s.corrected
+        batch.rejected = s.rejected_count
+        batch.unmatched = s.unmatched
+        batch.summary_json = json.dumps(s.as_dict(), ensure_ascii=False)
+        record_event(
+            self.session,
+            user=self.user,
+            action="import",
+            entity="import_batch",
+            entity_id=batch.id,
+            after={"file": batch.file_name, **s.counts()},
+            reason=f"{s.format} import of {Path(batch.file_name).name}",
+        )
+        self.session.flush()
+
+
+def run_import(
+    db: Database,
+    paths: Sequence[str | Path],
+    options: ImportOptions | None = None,
+    *,
+    cancel: Callable[[], bool] | None = None,
+) -> Iterator[ImportProgress]:
+    """Imports each file in its own transaction, yielding progress; closing the generator or a
+    true `cancel()` rolls the current file back. Raises ValueError for an unknown time zone."""
+    options = options or ImportOptions()
+    zone, zone_name = resolve_zone(options.timezone)
+    user = options.user or current_user()
+    ordered = _order([Path(p) for p in paths], options)
+    count = len(ordered)
+    summaries: list[ImportSummary] = []
+    fhir_patients: dict[str, RawPatient] = {}
+    for index, path in enumerate(ordered):
+        summary = ImportSummary(file=str(path), timezone=zone_name, dry_run=options.dry_run)
+        yield ImportProgress(str(path), index, count, index / count, 0)
+        for step in _import_one(db, path, options, zone, user, summary, fhir_patients, cancel):
+            yield ImportProgress(str(path), index, count, (index + step[0]) / count, step[1])
+        summaries.append(summary)
+        yield ImportProgress(
+            str(path), index, count, (index + 1) / count, summary.rows_read, summary=summary
+        )
+        if summary.cancelled:
+            break
+    yield ImportProgress("", count, count, 1.0, 0, done=True, summaries=tuple(summaries))
+
+
+def _import_one(
+    db: Database,
+    path: Path,
+    options: ImportOptions,
+    zone: Any,
+    user: str,
+    summary: ImportSummary,
+    fhir_patients: dict[str, RawPatient],
+    cancel: Callable[[], bool] | None,
+) -> Iterator[tuple[float, int]]:
+    source: _Source | None = None
+    try:
+        facts = inspect_file(path, options.format)
+        summary.format = facts.format
+        source = _open_source(facts, options, zone, fhir_patients)
+        summary.layout = source.layout
+        with db.session_factory(writer=True)() as session, session.begin():
+            work = _FileImport(session, source, facts, summary, options, zone, user)
+            for n, item in enumerate(source.items(), start=1):
+                work.handle(item)
+                if n % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                    yield source.fraction(), summary.rows_read
+            if cancel is not None and cancel():  # a cancel after the last step still counts
+                raise ImportCancelled()
+            if summary.rows_read == 0:
+                summary.warn("file", "the file has no data rows")
+            work.finish()
+            if options.dry_run:
+                session.rollback()
+    except ImportCancelled:
+        summary.cancelled = True
+    except (ImportFileError, UnicodeDecodeError) as exc:
+        summary.error = (
+            str(exc)
+            if isinstance(exc, ImportFileError)
+            else (f"the text cannot be decoded ({exc.reason}); save it as UTF-8")
+        )
+    except SQLAlchemyError as exc:
+        log.exception("import of %s failed in the database", path)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        summary.error = f"database error; nothing from this file was written ({detail})"
+    finally:
+        if source is not None:
+            source.close()
+    if summary.error or summary.cancelled:
+        summary.batch_id = None
+
+
+def import_files(
+    db: Database, paths: Sequence[str | Path], options: ImportOptions | None = None
+) -> list[ImportSummary]:
+    """Runs the import to the end and returns one summary per file."""
+    result: tuple[ImportSummary, ...] = ()
+    for progress in run_import(db, paths, options):
+        if progress.done:
+            result = progress.summaries
+    return list(result)

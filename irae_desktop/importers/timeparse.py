@@ -1,0 +1,131 @@
+"""Reads the date and time spellings found in lab exports into aware UTC datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DATE_ORDERS = ("auto", "MDY", "DMY")
+
+_HL7_TS = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?([+-]\d{4})?$")
+_SLASH = re.compile(
+    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+
+
+class TimeTextError(ValueError):
+    """A date or time that cannot be read without guessing."""
+
+
+def resolve_zone(name: str | None) -> tuple[tzinfo, str]:
+    """The zone for naive times: the IANA name given, else the machine's local zone."""
+    if name:
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"Unknown time zone {name!r} (use an IANA name such as Europe/Paris)."
+            ) from exc
+    local = datetime.now().astimezone().tzinfo
+    key = getattr(local, "key", None)
+    if key:
+        return ZoneInfo(key), key
+    try:
+        with open("/etc/timezone", encoding="ascii") as fh:
+            guessed = fh.read().strip()
+        return ZoneInfo(guessed), guessed
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    offset = local.utcoffset(None) if local else None
+    if offset is None or offset == timedelta(0):
+        return UTC, "UTC"
+    return timezone(offset), str(local)
+
+
+def _aware(naive: datetime, zone: tzinfo) -> datetime:
+    return naive.replace(tzinfo=zone).astimezone(UTC)
+
+
+def parse_hl7_ts(text: str, zone: tzinfo) -> datetime:
+    """HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]; needs at least a full date."""
+    m = _HL7_TS.match(text.strip())
+    if not m or m.group(3) is None:
+        raise TimeTextError(f"not a full HL7 date/time: {text!r}")
+    year, month, day, hour, minute, second, offset = m.groups()
+    naive = datetime(
+        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+    )
+    if offset:
+        sign = 1 if offset[0] == "+" else -1
+        delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])) * sign
+        return naive.replace(tzinfo=timezone(delta)).astimezone(UTC)
+    return _aware(naive, zone)
+
+
+def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") -> datetime:
+    """ISO 8601 (with or without offset or Z), HL7 compact, or day/month/year spellings.
+
+    Slash dates are ambiguous (03/04/2024): read by `date_order`; with "auto" only when the
+    day is above 12, otherwise refused rather than guessed.
+    """
+    s = text.strip()
+    if not s:
+        raise TimeTextError("no collection date/time")
+    if s[0].isdigit() and len(s) >= 10 and s[4] == "-":
+        try:
+            parsed = datetime.fromisoformat(s.replace(" UTC", "Z"))
+        except ValueError as exc:
+            raise TimeTextError(f"not a valid date/time: {s!r}") from exc
+        if parsed.tzinfo is None:
+            return _aware(parsed, zone)
+        return parsed.astimezone(UTC)
+    if s.isdigit() or (len(s) > 8 and s[:8].isdigit()):
+        try:
+            return parse_hl7_ts(s, zone)
+        except ValueError as exc:
+            raise TimeTextError(f"not a valid date/time: {s!r}") from exc
+    m = _SLASH.match(s)
+    if not m:
+        raise TimeTextError(f"unrecognised date/time: {s!r}")
+    a, b, year, hour, minute, second, ampm = m.groups()
+    first, second_part = int(a), int(b)
+    separator_is_dot = "." in s[: m.end(2)]
+    order = date_order
+    if order == "auto":
+        if separator_is_dot or first > 12:
+            order = "DMY"
+        elif second_part > 12:
+            order = "MDY"
+        else:
+            raise TimeTextError(
+                f"ambiguous date {s.split()[0]!r}: day and month could be swapped; "
+                "give the date order (MDY or DMY) in a column mapping"
+            )
+    month, day = (first, second_part) if order == "MDY" else (second_part, first)
+    h = int(hour or 0)
+    if ampm:
+        if h > 12:
+            raise TimeTextError(f"not a valid time: {s!r}")
+        h = h % 12 + (12 if ampm.lower() == "pm" else 0)
+    try:
+        naive = datetime(int(year), month, day, h, int(minute or 0), int(second or 0))
+    except ValueError as exc:
+        raise TimeTextError(f"not a valid date/time: {s!r}") from exc
+    return _aware(naive, zone)
+
+
+def parse_birth_date(text: str, *, date_order: str = "auto") -> date:
+    """A birth date as ISO, HL7 (YYYYMMDD) or day/month/year text; raises TimeTextError."""
+    s = text.strip()
+    if len(s) >= 8 and s[:8].isdigit():
+        try:
+            return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+        except ValueError as exc:
+            raise TimeTextError(f"not a valid birth date: {s!r}") from exc
+    if len(s) >= 10 and s[4] == "-":
+        try:
+            return date.fromisoformat(s[:10])
+        except ValueError as exc:
+            raise TimeTextError(f"not a valid birth date: {s!r}") from exc
+    return parse_datetime_text(s, UTC, date_order=date_order).date()

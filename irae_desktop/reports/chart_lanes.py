@@ -1,0 +1,122 @@
+"""Treatment swim lanes under the trend charts: ICI doses and holds, steroid and other courses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from irae_desktop.reports.chart_time import TimeAxis
+from irae_desktop.reports.fonts import CONDENSED
+from irae_desktop.reports.formatting import amount
+from irae_desktop.reports.layout import INK, RULE
+from irae_desktop.reports.summary_data import PatientSummaryData
+from irae_desktop.reports.treatment_view import TreatmentInfo
+
+LANE_H = 12.0
+LANE_COLOURS = {
+    "ici": colors.HexColor("#5c6bc0"),
+    "steroid": colors.HexColor("#ef6c00"),
+    "immunosuppression": colors.HexColor("#8e24aa"),
+    "insulin": colors.HexColor("#00897b"),
+    "other": colors.HexColor("#757575"),
+}
+
+
+def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[TreatmentInfo]]]:
+    """(label, colour key, lines) per lane: one lane per agent, the corticosteroids pooled."""
+    lanes: dict[str, tuple[str, str, list[TreatmentInfo]]] = {}
+    for t in data.treatments:
+        if t.is_steroid:
+            key, label, colour = "steroid", "Steroid (pred-eq mg)", "steroid"
+        else:
+            colour = t.category if t.category in LANE_COLOURS else "other"
+            key, label = f"{colour}:{t.agent}", t.agent
+        lanes.setdefault(key, (label, colour, []))[2].append(t)
+    return list(lanes.values())
+
+
+def draw_lane(
+    drawing: Drawing,
+    axis: TimeAxis,
+    y: float,
+    label: str,
+    colour_key: str,
+    lines: list[TreatmentInfo],
+    end_day: date,
+) -> None:
+    colour = LANE_COLOURS[colour_key]
+    short = label if len(label) <= 20 else label[:19] + "…"
+    drawing.add(String(4, y + 3.5, short, fontName=CONDENSED, fontSize=6.5, fillColor=INK))
+    drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=RULE, strokeWidth=0.3))
+    last_label_end = -1e9
+    for t in lines:
+        x0 = axis.clamp(axis.xd(t.start))
+        x1 = axis.clamp(axis.xd(t.stop or end_day))
+        if x1 <= axis.x0 or x0 >= axis.x0 + axis.width:
+            continue
+        bar_h = 3.0 if colour_key == "ici" else 8.0
+        bar_y = y + 2 if colour_key != "ici" else y + 4.5
+        drawing.add(
+            Rect(
+                x0,
+                bar_y,
+                max(x1 - x0, 1.0),
+                bar_h,
+                fillColor=colour,
+                strokeColor=None,
+                fillOpacity=0.30,
+            )
+        )
+        for h_start, h_end, _ in t.holds:
+            hx0 = axis.clamp(axis.xd(h_start))
+            hx1 = axis.clamp(axis.xd(h_end or end_day))
+            drawing.add(
+                Rect(
+                    hx0,
+                    y + 1.5,
+                    max(hx1 - hx0, 1.0),
+                    LANE_H - 3,
+                    fillColor=None,
+                    strokeColor=colors.red,
+                    strokeWidth=0.6,
+                    strokeDashArray=[1.5, 1.5],
+                )
+            )
+        if colour_key == "ici":
+            for s in t.steps:
+                sx = axis.xd(s.start)
+                if axis.x0 <= sx <= axis.x0 + axis.width:
+                    drawing.add(
+                        Polygon(
+                            [sx - 2.4, y + LANE_H - 1.5, sx + 2.4, y + LANE_H - 1.5, sx, y + 3],
+                            fillColor=colour,
+                            strokeColor=None,
+                        )
+                    )
+            continue
+        marks: list[tuple[date, float | None]] = [
+            (s.start, s.prednisone_mg if colour_key == "steroid" else s.dose) for s in t.steps
+        ] or [(t.start, None if colour_key == "steroid" else t.dose)]
+        for day, dose in marks:
+            if dose is None:
+                continue
+            mx = axis.clamp(axis.xd(day))
+            drawing.add(Line(mx, bar_y, mx, bar_y + bar_h, strokeColor=colour, strokeWidth=0.8))
+            text = amount(dose)
+            # a label is skipped only when it would overprint the previous one
+            if mx + 1.5 < last_label_end + 1 or mx > axis.x0 + axis.width - 8:
+                continue
+            drawing.add(
+                String(
+                    mx + 1.5,
+                    bar_y + 2.2,
+                    text,
+                    fontName=CONDENSED,
+                    fontSize=5.5,
+                    fillColor=INK,
+                )
+            )
+            last_label_end = mx + 1.5 + stringWidth(text, CONDENSED, 5.5)

@@ -1,0 +1,130 @@
+"""The domain's clinical judgements a report prints: alerts, current organ grades, response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from irae_desktop.domain.alert_types import AlertSettings
+from irae_desktop.domain.alerts import ORGANS, current_grade, evaluate_alerts
+from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.response import (
+    LineResponse,
+    immunosuppression_responses,
+    total_steroid_exposure,
+)
+from irae_desktop.domain.timeline import PatientTimeline
+from irae_desktop.reports.formatting import local_time, number
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLine:
+    severity: str
+    title: str
+    rule: str
+    source: str
+    evidence_at: datetime | None
+    key: str
+    acknowledged_by: str | None = None
+
+
+def alert_settings(thresholds: dict[str, float]) -> AlertSettings:
+    """The team's thresholds; a damaged stored value falls back to the built-in defaults."""
+    try:
+        return AlertSettings.from_dict(dict(thresholds))
+    except ValueError:
+        return AlertSettings()
+
+
+def active_alerts(
+    timeline: PatientTimeline, now: datetime, settings: AlertSettings, acknowledged: dict[str, str]
+) -> list[AlertLine]:
+    """The patient's alerts as of `now`, most severe first, with who acknowledged each."""
+    return [
+        AlertLine(
+            severity=a.severity,
+            title=a.title,
+            rule=a.rule,
+            source=a.source,
+            evidence_at=a.evidence_at,
+            key=a.key,
+            acknowledged_by=acknowledged.get(a.key),
+        )
+        for a in evaluate_alerts(timeline, now, settings)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganStatus:
+    grade: int
+    analyte: str  # the analyte whose latest result gave the grade
+    last_at: datetime  # the organ's most recent graded result
+
+
+def organ_status(timeline: PatientTimeline, now: datetime) -> dict[str, OrganStatus]:
+    """Per organ, the current grade exactly as the alert rules compute it."""
+    view = timeline
+    if any(lab.collected_at > now for lab in timeline.labs):
+        view = replace(timeline, labs=[lab for lab in timeline.labs if lab.collected_at <= now])
+    out: dict[str, OrganStatus] = {}
+    for organ in ORGANS:
+        found = current_grade(view, organ)
+        if found is None:
+            continue
+        last = max(
+            lab.collected_at
+            for lab in view.labs
+            if lab.grade is not None
+            and lab.analyte in ANALYTES
+            and ANALYTES[lab.analyte].organ == organ
+        )
+        out[organ] = OrganStatus(found[0], found[1].analyte, last)
+    return out
+
+
+def labs_due(status: dict[str, OrganStatus], settings: AlertSettings) -> date | None:
+    """When the next liver or glucose result is due at the interval the current grade calls for
+    (the same intervals the overdue-labs alert uses); None at grade 0."""
+    due: list[date] = []
+    for organ in status.values():
+        allowed = settings.overdue_days(organ.grade)
+        if allowed is not None:
+            due.append(local_time(organ.last_at).date() + timedelta(days=allowed))
+    return min(due, default=None)
+
+
+def describe_response(response: LineResponse) -> str:
+    """Compact: 'ALT peak 910 G4 23 Oct, ½ by day 12 · ≤G1 by day 19 · 280 mg pred-eq'."""
+    parts: list[str] = []
+    for a in response.analytes:
+        text = f"{a.analyte} peak {number(a.peak_value)}"
+        if a.peak_grade is not None:
+            text += f" G{a.peak_grade}"
+        if a.days_to_half_peak is not None:
+            text += f", ½ by day {a.days_to_half_peak}"
+        parts.append(text)
+    if response.days_to_grade_1_or_less is not None:
+        parts.append(f"≤G1 by day {response.days_to_grade_1_or_less}")
+    exposure = response.steroid_exposure
+    if exposure is not None and exposure.days_counted:
+        parts.append(f"{number(exposure.cumulative_mg)} mg pred-eq total")
+    return " · ".join(parts)
+
+
+def steroid_summary(timeline: PatientTimeline, today: date) -> str:
+    """Cumulative systemic steroid exposure, for prophylaxis and taper decisions; "" if none."""
+    exposure = total_steroid_exposure(timeline, today)
+    if not exposure.days_counted:
+        return ""
+    text = (
+        f"{number(exposure.cumulative_mg)} mg prednisone-equivalent in total; "
+        f"{exposure.days_above_threshold} days above 10 mg/day"
+    )
+    if exposure.days_unknown:
+        text += f" ({exposure.days_unknown} days with an unreadable dose not counted)"
+    return text
+
+
+def responses(timeline: PatientTimeline, today: date) -> dict[int, str]:
+    """Per immunosuppression line id, its response summary (days counted from the line's start)."""
+    return {r.line_id: describe_response(r) for r in immunosuppression_responses(timeline, today)}

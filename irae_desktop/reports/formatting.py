@@ -1,0 +1,250 @@
+"""How numbers, dates, grades and analytes are written on paper: one place, so every page agrees."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, tzinfo
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.criteria import CriteriaError, load_criteria
+from irae_desktop.domain.units import UnitError, display_unit, from_canonical
+
+# the team's display zone for the report being built (per thread/task, so workers do not clash)
+_DISPLAY_TZ: ContextVar[tzinfo | None] = ContextVar("display_tz", default=None)
+# the team's unit system ("US" or "SI") for the report being built
+_UNITS: ContextVar[str] = ContextVar("display_units", default="US")
+
+# the order a hepatology or endocrinology reader scans in; anything else follows alphabetically
+ANALYTE_ORDER: tuple[str, ...] = (
+    "ALT",
+    "AST",
+    "TBILI",
+    "DBILI",
+    "ALP",
+    "GGT",
+    "GLUCOSE",
+    "GLUCOSE_FASTING",
+    "GLUCOSE_POC",
+    "CPEPTIDE",
+    "HBA1C",
+    "BHB",
+)
+
+_SHORT_LABELS: dict[str, str] = {
+    "ALT": "ALT",
+    "AST": "AST",
+    "TBILI": "Bilirubin",
+    "DBILI": "Direct bili.",
+    "ALP": "ALP",
+    "GGT": "GGT",
+    "GLUCOSE": "Glucose",
+    "GLUCOSE_FASTING": "Glucose (fasting)",
+    "GLUCOSE_POC": "Glucose (POC)",
+    "CPEPTIDE": "C-peptide",
+    "HBA1C": "HbA1c",
+    "BHB": "Ketones (BHB)",
+}
+
+# episode organ words as typed by clinicians, mapped to the lab organ that grades them
+EPISODE_ORGAN: dict[str, str] = {
+    "hepatitis": "liver",
+    "liver": "liver",
+    "diabetes": "glucose",
+    "hyperglycemia": "glucose",
+    "hyperglycaemia": "glucose",
+}
+
+DASH = "–"
+
+
+def analyte_sort_key(code: str) -> tuple[int, str]:
+    try:
+        return (ANALYTE_ORDER.index(code), code)
+    except ValueError:
+        return (len(ANALYTE_ORDER), code)
+
+
+def analyte_label(code: str) -> str:
+    return _SHORT_LABELS.get(code, code)
+
+
+def number(value: float | None, *, digits: int | None = None) -> str:
+    """Significant precision without noise: 892, 2.3, 0.06 - never 892.0000001."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    if digits is not None:
+        return f"{value:.{digits}f}"
+    magnitude = abs(value)
+    if magnitude >= 10 and float(value).is_integer():
+        return f"{value:.0f}"
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    if float(value).is_integer():
+        return f"{value:.1f}"
+    if magnitude >= 10:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if magnitude >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def amount(value: float | None) -> str:
+    """A dose or weight as prescribed: 5 mg, 0.5 mg, 1000 mg, 62.5 mg (no trailing zeros)."""
+    if value is None:
+        return DASH
+    return f"{round(value, 2):g}"
+
+
+_COMPARATOR_GLYPH = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "": ""}
+
+
+def lab_value(value: float, comparator: str = "") -> str:
+    """A result as reported, keeping a censored result's comparator (<0.1, ≥600)."""
+    return f"{_COMPARATOR_GLYPH.get(comparator, comparator)}{number(value)}"
+
+
+# analytes graded as multiples of the ULN (REFERENCE section 2); glucose is graded on absolute
+# values and C-peptide not at all, so a multiple of their ULN would only mislead
+MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
+
+
+def reference_range(lln: float | None, uln: float | None) -> str:
+    def bound(v: float) -> str:
+        return f"{v:g}" if float(v).is_integer() else number(v)
+
+    if lln is None and uln is None:
+        return DASH
+    if lln is None:
+        return f"≤{bound(uln)}" if uln is not None else DASH
+    if uln is None:
+        return f"≥{bound(lln)}"
+    return f"{bound(lln)}–{bound(uln)}"
+
+
+def times_uln(value: float, uln: float | None, analyte: str | None = None) -> str:
+    if uln is None or uln <= 0 or (analyte is not None and analyte not in MULTIPLE_OF_ULN):
+        return DASH
+    return f"{value / uln:.1f}×"
+
+
+def grade_text(grade: int | None) -> str:
+    return DASH if grade is None else f"G{grade}"
+
+
+def trend_arrow(previous: float | None, latest: float, *, tolerance: float = 0.1) -> str:
+    """↑ or ↓ when the change from the previous result exceeds 10 %, → otherwise."""
+    if previous is None:
+        return ""
+    if previous == 0:
+        return "↑" if latest > 0 else "→"
+    change = (latest - previous) / abs(previous)
+    if change > tolerance:
+        return "↑"
+    if change < -tolerance:
+        return "↓"
+    return "→"
+
+
+@contextmanager
+def display_timezone(name: str | None) -> Iterator[tzinfo | None]:
+    """Shows times in the named zone while a report is built (the machine's zone if unknown)."""
+    zone: tzinfo | None = None
+    if name:
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+    token = _DISPLAY_TZ.set(zone)
+    try:
+        yield zone
+    finally:
+        _DISPLAY_TZ.reset(token)
+
+
+@contextmanager
+def display_units(system: str | None) -> Iterator[str]:
+    """Shows lab values in the team's unit system ("US" canonical units, or "SI")."""
+    chosen = "SI" if system == "SI" else "US"
+    token = _UNITS.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _UNITS.reset(token)
+
+
+def shown(analyte: str, value: float, unit: str) -> tuple[float, str]:
+    """A stored value (canonical unit) in the display system; left as stored if it is not in
+    the canonical unit or the analyte is unknown, so nothing is ever converted twice."""
+    if _UNITS.get() == "US" or analyte not in ANALYTES:
+        return value, unit
+    if ANALYTES[analyte].canonical_unit != unit:
+        return value, unit
+    try:
+        return from_canonical(analyte, value, "SI")
+    except UnitError:
+        return value, unit
+
+
+def shown_bound(analyte: str, value: float | None, unit: str) -> float | None:
+    return None if value is None else shown(analyte, value, unit)[0]
+
+
+def display_unit_for(analyte: str, fallback: str) -> str:
+    if _UNITS.get() == "US" or analyte not in ANALYTES:
+        return fallback
+    return display_unit(analyte, "SI")
+
+
+def local_time(moment: datetime) -> datetime:
+    return moment.astimezone(_DISPLAY_TZ.get())
+
+
+def date_text(day: date | datetime | None) -> str:
+    if day is None:
+        return DASH
+    if isinstance(day, datetime):
+        day = local_time(day).date()
+    return day.strftime("%d %b %Y")
+
+
+def short_date(day: date | datetime | None) -> str:
+    if day is None:
+        return DASH
+    if isinstance(day, datetime):
+        day = local_time(day).date()
+    return day.strftime("%d %b")
+
+
+def datetime_text(moment: datetime | None) -> str:
+    if moment is None:
+        return DASH
+    local = local_time(moment)
+    return local.strftime("%d %b %Y %H:%M ") + (local.tzname() or "")
+
+
+def criteria_label(criteria_id: str | None) -> str:
+    """'ctcae-5.0' -> 'CTCAE v5.0'; unknown ids are shown as stored so nothing is invented."""
+    if not criteria_id:
+        return "not graded"
+    try:
+        return load_criteria(criteria_id).label
+    except CriteriaError:
+        return criteria_id
+
+
+def markup(text: str | None) -> str:
+    """Free text made safe for reportlab Paragraph markup, line breaks kept."""
+    if not text:
+        return ""
+    return escape(text).replace("\n", "<br/>")
+
+
+def age_years(birth: date | None, today: date) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

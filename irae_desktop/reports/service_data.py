@@ -1,0 +1,142 @@
+"""One row per active patient for the service handoff list, read in a few set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from irae_desktop.reports import clinical
+from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
+from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
+from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
+from irae_desktop.store.models import AlertAcknowledgement, ConsultNote, Patient
+from irae_desktop.store.settings import get_settings
+from irae_desktop.store.timeline import load_timelines
+
+# the values a night team asks for first
+KEY_ANALYTES = (
+    "ALT",
+    "AST",
+    "TBILI",
+    "ALP",
+    "GLUCOSE",
+    "GLUCOSE_FASTING",
+    "GLUCOSE_POC",
+    "CPEPTIDE",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRow:
+    patient_id: int
+    mrn: str
+    name: str
+    birth_date: date | None
+    is_synthetic: bool
+    diagnosis: str | None
+    episodes: list[EpisodeInfo]
+    organs: dict[str, clinical.OrganStatus]
+    latest: list[LatestValue]
+    ici_agent: str | None
+    ici_status: str | None
+    treatments: list[TreatmentInfo]
+    alerts: list[clinical.AlertLine]
+    plan: PlanInfo | None
+    labs_due: date | None
+
+    @property
+    def worst_grade(self) -> int:
+        return max((o.grade for o in self.organs.values()), default=0)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str]:
+        return (-self.worst_grade, -len(self.alerts), self.name.lower(), self.mrn)
+
+
+def _latest_plans(session: Session, ids: list[int]) -> dict[int, PlanInfo]:
+    newest = (
+        select(ConsultNote.patient_id, func.max(ConsultNote.written_at).label("at"))
+        .where(ConsultNote.patient_id.in_(ids), ConsultNote.plan.is_not(None))
+        .group_by(ConsultNote.patient_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ConsultNote)
+        .join(
+            newest,
+            (newest.c.patient_id == ConsultNote.patient_id)
+            & (newest.c.at == ConsultNote.written_at),
+        )
+        .where(ConsultNote.plan.is_not(None))
+        .order_by(ConsultNote.id)
+    )
+    # two notes at the same instant: the later id wins, as in the patient summary
+    return {n.patient_id: PlanInfo(n.written_at, n.author, n.plan or "") for n in rows}
+
+
+def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
+    """All active patients, sickest first: highest current grade, then active alerts, then name."""
+    today = local_time(now).date()
+    patients = session.scalars(select(Patient).where(Patient.status == "active")).all()
+    ids = [p.id for p in patients]
+    if not ids:
+        return []
+    plans = _latest_plans(session, ids)
+    timelines = load_timelines(session, ids)
+    settings = clinical.alert_settings(get_settings(session).alert_thresholds)
+    acks: dict[int, dict[str, str]] = defaultdict(dict)
+    for a in session.scalars(
+        select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id.in_(ids))
+    ):
+        acks[a.patient_id][a.alert_key] = a.acknowledged_by
+    rows: list[ServiceRow] = []
+    for p in patients:
+        timeline = timelines[p.id]
+        organs = clinical.organ_status(timeline, now)
+        treatments = [treatment_info(span, today, p.weight_kg) for span in timeline.treatments]
+        ici = current_ici(treatments, today)
+        alerts = clinical.active_alerts(timeline, now, settings, acks[p.id])
+        episodes = []
+        for e in timeline.episodes:
+            if e.status == "resolved":
+                continue
+            organ = EPISODE_ORGAN.get(e.organ.strip().lower())
+            current = organs.get(organ) if organ else None
+            episodes.append(
+                EpisodeInfo(
+                    organ=e.organ,
+                    onset=e.onset,
+                    resolution=e.resolution,
+                    worst_grade=e.grade,
+                    current_grade=current.grade if current else None,
+                    current_analyte=current.analyte if current else None,
+                    status=e.status,
+                    notes=None,
+                )
+            )
+        labs = [lab for lab in timeline.labs if lab.collected_at <= now]
+        rows.append(
+            ServiceRow(
+                patient_id=p.id,
+                mrn=p.mrn,
+                name=p.name,
+                birth_date=p.birth_date,
+                is_synthetic=p.is_synthetic,
+                diagnosis=p.diagnosis,
+                episodes=episodes,
+                organs=organs,
+                latest=latest_values(labs, KEY_ANALYTES),
+                ici_agent=ici.agent if ici else None,
+                ici_status=ici.status if ici else None,
+                treatments=[t for t in treatments if t.is_current and t.category != "ici"],
+                alerts=[a for a in alerts if a.acknowledged_by is None],
+                plan=plans.get(p.id),
+                labs_due=clinical.labs_due(organs, settings),
+            )
+        )
+    rows.sort(key=lambda r: r.sort_key)
+    return rows

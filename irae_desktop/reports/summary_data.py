@@ -1,0 +1,209 @@
+"""Gathers everything a patient summary prints into plain records, in one read of the database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from irae_desktop.domain.timeline import LabPoint
+from irae_desktop.reports import clinical
+from irae_desktop.reports.formatting import (
+    EPISODE_ORGAN,
+    analyte_sort_key,
+    display_timezone,
+    local_time,
+    trend_arrow,
+)
+from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
+from irae_desktop.store.models import AlertAcknowledgement, ConsultNote, IrAEEpisode, Patient
+from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.settings import get_settings
+from irae_desktop.store.timeline import load_timeline
+
+__all__ = [
+    "EpisodeInfo",
+    "LabPoint",
+    "LatestValue",
+    "PatientSummaryData",
+    "PlanInfo",
+    "find_patient",
+    "latest_values",
+    "load_patient_summary",
+    "recent_labs",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LatestValue:
+    point: LabPoint
+    trend: str
+    worst_grade: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeInfo:
+    organ: str
+    onset: date
+    resolution: date | None
+    worst_grade: int | None
+    current_grade: int | None
+    current_analyte: str | None
+    status: str
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    written_at: datetime
+    author: str
+    plan: str
+
+
+@dataclass
+class PatientSummaryData:
+    patient_id: int
+    mrn: str
+    name: str
+    birth_date: date | None
+    sex: str | None
+    weight_kg: float | None
+    diagnosis: str | None
+    status: str
+    is_synthetic: bool
+    now: datetime
+    today: date
+    criteria: str | None
+    labs: list[LabPoint]
+    latest: list[LatestValue]
+    treatments: list[TreatmentInfo]
+    episodes: list[EpisodeInfo]
+    alerts: list[clinical.AlertLine]
+    ici_agent: str | None
+    ici_status: str | None
+    plan: PlanInfo | None
+    organs: dict[str, clinical.OrganStatus] = field(default_factory=dict)
+    timezone: str | None = None
+    units: str = "US"
+    steroid_exposure: str = ""
+
+    @property
+    def current_treatments(self) -> list[TreatmentInfo]:
+        return [t for t in self.treatments if t.is_current and t.category != "ici"]
+
+
+def find_patient(session: Session, mrn_or_id: str | int) -> Patient:
+    if isinstance(mrn_or_id, int):
+        patient = session.get(Patient, mrn_or_id)
+        shown = f"id {mrn_or_id}"
+    else:
+        patient = session.scalars(select(Patient).where(Patient.mrn == mrn_or_id.strip())).first()
+        shown = f"MRN {mrn_or_id.strip()!r}"
+    if patient is None:
+        raise PatientNotFoundError(f"No patient with {shown} in this database.")
+    return patient
+
+
+def latest_values(points: Sequence[LabPoint], only: Sequence[str] = ()) -> list[LatestValue]:
+    """The last result of each analyte (time order), its trend and the worst grade on record."""
+    by_analyte: dict[str, list[LabPoint]] = defaultdict(list)
+    for p in points:
+        if not only or p.analyte in only:
+            by_analyte[p.analyte].append(p)
+    out: list[LatestValue] = []
+    for analyte in sorted(by_analyte, key=analyte_sort_key):
+        series = by_analyte[analyte]
+        last = series[-1]
+        previous = series[-2].value if len(series) > 1 else None
+        grades = [p.grade for p in series if p.grade is not None]
+        out.append(LatestValue(last, trend_arrow(previous, last.value), max(grades, default=None)))
+    return out
+
+
+def episode_info(episode: IrAEEpisode, organs: dict[str, clinical.OrganStatus]) -> EpisodeInfo:
+    organ = EPISODE_ORGAN.get(episode.organ.strip().lower())
+    current = organs.get(organ) if organ else None
+    return EpisodeInfo(
+        organ=episode.organ,
+        onset=episode.onset,
+        resolution=episode.resolution,
+        worst_grade=episode.grade,
+        current_grade=current.grade if current else None,
+        current_analyte=current.analyte if current else None,
+        status=episode.status,
+        notes=episode.notes,
+    )
+
+
+def load_patient_summary(
+    session: Session, mrn_or_id: str | int, *, now: datetime
+) -> PatientSummaryData:
+    """Reads one patient's record as it stands at `now` (aware), ready to print."""
+    patient = find_patient(session, mrn_or_id)
+    team = get_settings(session)
+    with display_timezone(team.display_timezone):
+        today = local_time(now).date()
+    timeline = load_timeline(session, patient.id)
+    # a result stamped after `now` (a clock ahead on the lab system) is not shown as current
+    labs = [p for p in timeline.labs if p.collected_at <= now]
+    organs = clinical.organ_status(timeline, now)
+    responses = clinical.responses(timeline, today)
+    treatments = [
+        treatment_info(span, today, patient.weight_kg, responses.get(span.id, ""))
+        for span in timeline.treatments
+    ]
+    acks = {
+        a.alert_key: a.acknowledged_by
+        for a in session.scalars(
+            select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id == patient.id)
+        )
+    }
+    alerts = clinical.active_alerts(
+        timeline, now, clinical.alert_settings(team.alert_thresholds), acks
+    )
+    note = session.scalars(
+        select(ConsultNote)
+        .where(ConsultNote.patient_id == patient.id, ConsultNote.plan.is_not(None))
+        .order_by(ConsultNote.written_at.desc(), ConsultNote.id.desc())
+        .limit(1)
+    ).first()
+    ici = current_ici(treatments, today)
+    graded = [p.criteria_id for p in labs if p.criteria_id]
+    return PatientSummaryData(
+        patient_id=patient.id,
+        mrn=patient.mrn,
+        name=patient.name,
+        birth_date=patient.birth_date,
+        sex=patient.sex,
+        weight_kg=patient.weight_kg,
+        diagnosis=patient.diagnosis,
+        status=patient.status,
+        is_synthetic=patient.is_synthetic,
+        now=now,
+        today=today,
+        criteria=graded[-1] if graded else team.criteria_set,
+        labs=labs,
+        latest=latest_values(labs),
+        treatments=treatments,
+        episodes=[episode_info(e, organs) for e in patient.episodes],
+        alerts=alerts,
+        ici_agent=ici.agent if ici else None,
+        ici_status=ici.status if ici else None,
+        plan=PlanInfo(note.written_at, note.author, note.plan or "") if note else None,
+        organs=organs,
+        timezone=team.display_timezone,
+        units=team.units_system,
+        steroid_exposure=clinical.steroid_summary(timeline, today),
+    )
+
+
+def recent_labs(data: PatientSummaryData, days: int) -> list[LabPoint]:
+    """Results collected within the last `days` days before `now` (all of them when days <= 0)."""
+    if days <= 0:
+        return list(data.labs)
+    since = data.now - timedelta(days=days)
+    return [p for p in data.labs if p.collected_at >= since]

@@ -1,0 +1,124 @@
+"""A treatment line as a report shows it: status today, current dose, mg/kg, taper steps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from irae_desktop.domain.steroids import DailyDose, prednisone_equivalent, steroid_generic
+from irae_desktop.domain.timeline import TreatmentSpan
+
+
+@dataclass(frozen=True, slots=True)
+class DoseStepInfo:
+    start: date
+    dose: float
+    unit: str
+    state: str  # "past", "current" or "planned"
+    prednisone_mg: float | None = None  # per day, for a systemic corticosteroid
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentInfo:
+    line_id: int
+    category: str
+    agent: str
+    dose: float | None
+    dose_unit: str | None
+    frequency: str | None
+    route: str | None
+    start: date
+    stop: date | None
+    indication: str | None
+    reason_stopped: str | None
+    is_current: bool
+    current_dose: float | None
+    current_unit: str | None
+    mg_per_kg: float | None  # per dose; for a corticosteroid, prednisone-equivalent per day
+    prednisone_mg: float | None  # per day, for a systemic corticosteroid
+    steps: tuple[DoseStepInfo, ...]
+    holds: tuple[tuple[date, date | None, str | None], ...]
+    status: str  # on, held, stopped, planned
+    response: str
+    is_steroid: bool = False
+
+
+def _prednisone(span: TreatmentSpan, day: date, weight_kg: float | None) -> DailyDose | None:
+    dose = prednisone_equivalent(span, day, weight_kg)
+    if dose is None or math.isnan(dose.mg):
+        return None
+    return dose
+
+
+def _dose_on(span: TreatmentSpan, day: date) -> tuple[float | None, str | None]:
+    dose, unit = span.dose, span.dose_unit
+    for step in span.dose_steps:
+        if step.start <= day:
+            dose, unit = step.dose, step.dose_unit
+    return dose, unit
+
+
+def treatment_info(
+    span: TreatmentSpan, today: date, weight_kg: float | None, response: str = ""
+) -> TreatmentInfo:
+    """The line as it stands on `today`; steroids also in prednisone-equivalent mg/day."""
+    status = span.status_on(today)
+    is_current = status in ("on", "held")
+    dose, unit = _dose_on(span, today) if is_current else (span.dose, span.dose_unit)
+    steroid = steroid_generic(span.agent) is not None
+    mg_per_kg = None
+    if dose is not None and weight_kg and unit and unit.strip().lower() == "mg":
+        mg_per_kg = dose / weight_kg
+    pred = None
+    if steroid and is_current:
+        # a steroid on hold still shows the dose it would be on, as a plan to resume
+        daily = _prednisone(span, today, weight_kg) if status == "on" else None
+        if daily is not None:
+            pred, mg_per_kg = daily.mg, daily.mg_per_kg
+    current_start = max((s.start for s in span.dose_steps if s.start <= today), default=None)
+    steps = []
+    for s in span.dose_steps:
+        state = "planned" if s.start > today else "past"
+        if is_current and s.start == current_start:
+            state = "current"
+        step_pred = _prednisone(span, s.start, weight_kg) if steroid else None
+        steps.append(
+            DoseStepInfo(s.start, s.dose, s.dose_unit, state, step_pred.mg if step_pred else None)
+        )
+    if steroid and not steps and span.dose is not None:
+        start_pred = _prednisone(span, span.start, weight_kg)
+        if start_pred is not None:
+            state = "current" if is_current else "past"
+            steps.append(
+                DoseStepInfo(span.start, span.dose, span.dose_unit or "", state, start_pred.mg)
+            )
+    return TreatmentInfo(
+        line_id=span.id,
+        category=span.category,
+        agent=span.agent,
+        dose=span.dose,
+        dose_unit=span.dose_unit,
+        frequency=span.frequency,
+        route=span.route,
+        start=span.start,
+        stop=span.stop,
+        indication=span.indication,
+        reason_stopped=span.reason_stopped,
+        is_current=is_current,
+        current_dose=dose,
+        current_unit=unit,
+        mg_per_kg=mg_per_kg,
+        prednisone_mg=pred,
+        steps=tuple(steps),
+        holds=tuple((h.start, h.end, h.reason) for h in span.holds),
+        status=status,
+        response=response,
+        is_steroid=steroid,
+    )
+
+
+def current_ici(treatments: list[TreatmentInfo], today: date) -> TreatmentInfo | None:
+    """The most recently started ICI line (the one whose status the team acts on)."""
+    started = [t for t in treatments if t.category == "ici" and t.start <= today]
+    return max(started, key=lambda t: (t.start, t.line_id)) if started else None

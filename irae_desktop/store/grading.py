@@ -1,0 +1,263 @@
+"""(Re)grades stored lab results: baselines, site reference ranges and the team's criteria set."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+from sqlalchemy import DateTime, String, Table, bindparam, func, select, type_coerce, update
+from sqlalchemy.orm import Session
+
+from irae_desktop.domain.baseline import BaselineOverride as DomainOverride
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError, load_criteria
+from irae_desktop.domain.records import ResultStatus
+from irae_desktop.domain.series import REASON_MAX, LabToGrade, grade_series
+from irae_desktop.domain.units import UnitError, convert, unit_for
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import (
+    AppSetting,
+    BaselineOverride,
+    LabResult,
+    Patient,
+    SiteReferenceRange,
+    TreatmentLine,
+)
+
+CRITERIA_SETTING = "criteria_set"
+# glucose thresholds exist in both unit systems: grade in the one reported (REFERENCE 5.8)
+_GRADE_AS_REPORTED = {"GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"}
+_CHUNK = 400
+_SITE_NOTE = "; reference range: site default"
+_LAB = cast(Table, LabResult.__table__)
+_WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+
+
+def team_criteria(session: Session) -> str:
+    """The team's criteria set id (AppSetting "criteria_set"), or the default."""
+    raw = session.scalar(select(AppSetting.value_json).where(AppSetting.key == CRITERIA_SETTING))
+    if raw is None:
+        return DEFAULT_CRITERIA
+    try:
+        value = json.loads(raw)
+        load_criteria(value)
+    except (ValueError, TypeError, CriteriaError):
+        return DEFAULT_CRITERIA  # a damaged setting must not stop grading
+    return str(value)
+
+
+def _site_ranges(session: Session) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    rows = session.execute(
+        select(
+            SiteReferenceRange.analyte,
+            SiteReferenceRange.sex,
+            SiteReferenceRange.lln,
+            SiteReferenceRange.uln,
+        )
+    )
+    return {(a, s or ""): (lo, hi) for a, s, lo, hi in rows}
+
+
+def _grading_unit(analyte: str, canonical: str, original_unit: str) -> str:
+    if analyte in _GRADE_AS_REPORTED and original_unit:
+        try:
+            return unit_for(analyte, original_unit)
+        except UnitError:
+            return canonical
+    return canonical
+
+
+def _to_unit(analyte: str, value: float | None, canonical: str, unit: str) -> float | None:
+    if value is None or unit == canonical:
+        return value
+    return convert(analyte, value, canonical, unit)
+
+
+def _naive_utc(moment: Any) -> datetime:
+    """A stored time as a naive UTC datetime (only its UTC day and its order are used)."""
+    if isinstance(moment, str):  # SQLite text
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return cast(datetime, moment)
+
+
+def _prepare(
+    row: Any,
+    sex: str,
+    sites: dict[tuple[str, str], tuple[float | None, float | None]],
+) -> tuple[LabToGrade, bool]:
+    """The result as the grader wants it, and whether a site default range filled a gap."""
+    lab_id, _, code, collected_at, value, comparator, unit, original_unit, lln, uln = row[:10]
+    used_site = False
+    if uln is None or lln is None:
+        site = sites.get((code, sex)) or sites.get((code, ""))
+        if site is not None:
+            if uln is None and site[1] is not None:
+                uln, used_site = site[1], True
+            if lln is None and site[0] is not None:
+                lln, used_site = site[0], True
+    if code in _GRADE_AS_REPORTED and original_unit:
+        try:
+            canonical = unit_for(code, unit)
+            reported = _grading_unit(code, canonical, original_unit)
+            if reported != canonical:
+                value = convert(code, value, canonical, reported)
+                lln = _to_unit(code, lln, canonical, reported)
+                uln = _to_unit(code, uln, canonical, reported)
+                unit = reported
+        except UnitError:
+            pass  # the grader reports the bad unit as the reason
+    at = _naive_utc(collected_at)
+    lab = LabToGrade(lab_id, code, at, value, comparator or "", unit, uln, lln)
+    return lab, used_site
+
+
+def _patient_facts(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, str | None], dict[int, date], dict[int, dict[str, DomainOverride]]]:
+    """Sex, first ICI start and baseline overrides of these patients."""
+    sexes = dict(session.execute(select(Patient.id, Patient.sex).where(Patient.id.in_(ids))).all())
+    starts = dict(
+        session.execute(
+            select(TreatmentLine.patient_id, func.min(TreatmentLine.start_date))
+            .where(TreatmentLine.patient_id.in_(ids), TreatmentLine.category == "ici")
+            .group_by(TreatmentLine.patient_id)
+        ).all()
+    )
+    overrides: dict[int, dict[str, DomainOverride]] = defaultdict(dict)
+    for o in session.scalars(select(BaselineOverride).where(BaselineOverride.patient_id.in_(ids))):
+        overrides[o.patient_id][o.analyte] = DomainOverride(o.analyte, o.value, o.uln, o.reason)
+    return sexes, starts, overrides
+
+
+def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list[tuple[Any, ...]]:
+    """(grade, criteria, reason, is_baseline, id) for every result of these patients whose
+    stored grade differs from the one it has now."""
+    sexes, starts, overrides = _patient_facts(session, ids)
+    sites = _site_ranges(session)
+    # the time as stored (no per-row time zone work in SQL Alchemy): see _naive_utc
+    raw_time = type_coerce(_LAB.c.collected_at, String if _is_sqlite(session) else DateTime)
+    rows = session.execute(
+        select(
+            _LAB.c.id,
+            _LAB.c.patient_id,
+            _LAB.c.analyte,
+            raw_time,
+            _LAB.c.value,
+            _LAB.c.comparator,
+            _LAB.c.unit,
+            _LAB.c.original_unit,
+            _LAB.c.lln,
+            _LAB.c.uln,
+            _LAB.c.status,
+            _LAB.c.grade,
+            _LAB.c.grade_criteria,
+            _LAB.c.grade_reason,
+            _LAB.c.is_baseline,
+        ).where(_LAB.c.patient_id.in_(ids))
+    ).all()
+    # plain tuples: column positions as in the select above
+    by_patient: dict[int, list[Any]] = defaultdict(list)
+    for fetched in rows:
+        by_patient[fetched[1]].append(fetched)
+    changes: list[tuple[Any, ...]] = []
+    withdrawn = (None, None, "entered in error: not graded", False)
+    for pid, patient_rows in by_patient.items():
+        sex = sexes.get(pid) or ""
+        labs: list[LabToGrade] = []
+        site_used: set[int] = set()
+        for r in patient_rows:
+            if r[10] != _WITHDRAWN:
+                lab, used = _prepare(r, sex, sites)
+                labs.append(lab)
+                if used:
+                    site_used.add(lab.id)
+        grades = grade_series(
+            labs, starts.get(pid), overrides=overrides.get(pid), criteria_id=criteria_id
+        )
+        for row in patient_rows:
+            lab_id = row[0]
+            if row[10] == _WITHDRAWN:
+                new: tuple[Any, ...] = withdrawn
+            else:
+                g = grades[lab_id]
+                reason = g.reason
+                if lab_id in site_used and g.grade is not None:
+                    reason = (reason + _SITE_NOTE)[:REASON_MAX]
+                new = (g.grade, g.criteria_id, reason, g.is_baseline)
+            if new != (row[11], row[12], row[13], bool(row[14])):
+                changes.append((*new, lab_id))
+    return changes
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+_UPDATE_SQL = (
+    "UPDATE lab_results SET grade = {0}, grade_criteria = {0}, grade_reason = {0}, "
+    "is_baseline = {0} WHERE id = {0}"
+)
+
+
+def _write(session: Session, changes: list[tuple[Any, ...]]) -> None:
+    """One executemany of the changed rows, straight to the driver when its style is known."""
+    connection = session.connection()
+    style = connection.dialect.paramstyle
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    if marker is not None:
+        connection.exec_driver_sql(_UPDATE_SQL.format(marker), changes)
+        return
+    statement = (
+        update(_LAB)
+        .where(_LAB.c.id == bindparam("b_id"))
+        .values(
+            grade=bindparam("b_grade"),
+            grade_criteria=bindparam("b_criteria"),
+            grade_reason=bindparam("b_reason"),
+            is_baseline=bindparam("b_baseline"),
+        )
+    )
+    keys = ("b_grade", "b_criteria", "b_reason", "b_baseline", "b_id")
+    connection.execute(statement, [dict(zip(keys, c, strict=True)) for c in changes])
+
+
+def regrade_patients(
+    session: Session, patient_ids: Iterable[int], criteria_id: str | None = None
+) -> int:
+    """Recomputes grade, criteria, reason and baseline flag of every result of these patients;
+    writes only the rows that changed and returns how many did. Runs in the caller's
+    transaction; the caller commits.
+    """
+    ids = list(dict.fromkeys(int(i) for i in patient_ids))
+    if not ids:
+        return 0
+    chosen = criteria_id or team_criteria(session)
+    try:
+        load_criteria(chosen)
+    except CriteriaError as exc:
+        raise StoreError(str(exc)) from exc
+    session.flush()
+    changed = 0
+    for start in range(0, len(ids), _CHUNK):
+        changes = _grade_chunk(session, ids[start : start + _CHUNK], chosen)
+        if changes:
+            _write(session, changes)
+            changed += len(changes)
+            _expire_loaded(session, {c[-1] for c in changes})
+    return changed
+
+
+def regrade_all(session: Session, criteria_id: str | None = None) -> int:
+    """Regrades every patient (after the team changes its criteria set or site ranges)."""
+    return regrade_patients(session, list(session.scalars(select(Patient.id))), criteria_id)
+
+
+def _expire_loaded(session: Session, lab_ids: set[int]) -> None:
+    """Loaded LabResult objects must not keep showing the grades just replaced."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, LabResult) and obj.id in lab_ids:
+            session.expire(obj, ["grade", "grade_criteria", "grade_reason", "is_baseline"])

@@ -1,0 +1,381 @@
+"""The bulk write path for imported labs: chunked INSERT ... ON CONFLICT DO NOTHING, corrections
+with audit, and the holding area for results whose MRN matched no patient."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from irae_desktop.domain.records import LabRecord, ResultStatus
+from irae_desktop.store.audit import record_event
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import LabResult, Patient, UnmatchedLabRow
+
+CHUNK_ROWS = 5000
+REGRADE_GROUP = 50
+# the Core table, not the mapped class: a plain executemany without per-row ORM work
+_LAB_TABLE = cast(Table, LabResult.__table__)
+_COMPARED = (
+    "value",
+    "comparator",
+    "unit",
+    "original_text",
+    "original_unit",
+    "lln",
+    "uln",
+    "abnormal_flag",
+    "status",
+)
+
+
+def insert_ignoring_duplicates(session: Session) -> Any:
+    """INSERT that skips rows hitting uq_lab_results_identity, on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite_insert(_LAB_TABLE).on_conflict_do_nothing()
+    if dialect == "postgresql":
+        return pg_insert(_LAB_TABLE).on_conflict_do_nothing()
+    raise StoreError(f"Bulk lab import is not supported on {dialect}.")
+
+
+_PROBE = LabRecord(
+    mrn="", analyte="", collected_at=datetime(2000, 1, 1, tzinfo=UTC), value=0.0, unit=""
+)
+
+
+def lab_row(
+    patient_id: int,
+    record: LabRecord,
+    *,
+    batch_id: int | None,
+    source_file: str | None,
+    entered_by: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "patient_id": patient_id,
+        "analyte": record.analyte,
+        "collected_at": record.collected_at,
+        "value": record.value,
+        "comparator": record.comparator,
+        "unit": record.unit,
+        "original_text": record.original_text,
+        "original_unit": record.original_unit,
+        "lln": record.lln,
+        "uln": record.uln,
+        "abnormal_flag": record.abnormal_flag,
+        "status": str(record.status),
+        "is_baseline": False,
+        "batch_id": batch_id,
+        "source_file": source_file,
+        "source_ref": record.source_ref,
+        "entered_by": entered_by,
+        "version": 1,
+    }
+
+
+class _SqliteExecutemany:
+    """The same INSERT, compiled once and fed to the driver's executemany with the columns' own
+    bind processors, skipping per-row statement bookkeeping (the bulk of the cost on SQLite)."""
+
+    def __init__(self, session: Session, statement: Any):
+        self.connection = session.connection()
+        dialect = self.connection.dialect
+        keys = list(lab_row(0, _PROBE, batch_id=None, source_file=None))
+        compiled = statement.compile(dialect=dialect, column_keys=keys)
+        self.sql = str(compiled)
+        order = list(compiled.positiontup or ())
+        if sorted(order) != sorted(keys):
+            raise StoreError("internal error: unexpected insert parameters")
+        self.order = order
+        # the dialect-level processors, exactly those SQLAlchemy applies (e.g. the
+        # SQLite text form of a timestamp), so rows match ones written by the ORM
+        self.processors = [
+            _LAB_TABLE.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order
+        ]
+
+    def run(self, rows: list[dict[str, Any]]) -> None:
+        order = self.order
+        converting = [(i, p) for i, p in enumerate(self.processors) if p is not None]
+        params = []
+        for row in rows:
+            values = [row[key] for key in order]
+            for index, proc in converting:
+                values[index] = proc(values[index])
+            params.append(tuple(values))
+        self.connection.exec_driver_sql(self.sql, params)
+
+
+@dataclass
+class WriteCounts:
+    attempted: int = 0
+    corrected: int = 0
+    # corrections of rows stored by earlier batches: they now carry this batch id too
+    adopted: int = 0
+    duplicates_seen: int = 0
+
+
+class LabBatchWriter:
+    """Buffers results of one import batch and writes them in chunks in the caller's transaction.
+
+    Duplicates are skipped by the database's unique identity; how many were skipped is the
+    number attempted minus the rows that now carry this batch id (see `inserted`).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        batch_id: int,
+        source_file: str,
+        user: str,
+        chunk_rows: int = CHUNK_ROWS,
+    ):
+        self.session = session
+        self.batch_id = batch_id
+        self.source_file = source_file
+        self.user = user
+        self.chunk_rows = chunk_rows
+        self.counts = WriteCounts()
+        self._buffer: list[dict[str, Any]] = []
+        self._statement = insert_ignoring_duplicates(session)
+        self._fast = (
+            _SqliteExecutemany(session, self._statement)
+            if (session.get_bind().dialect.name == "sqlite")
+            else None
+        )
+
+    def add(self, patient_id: int, record: LabRecord) -> None:
+        if record.status == ResultStatus.CORRECTED:
+            self._correct(patient_id, record)
+            return
+        self.counts.attempted += 1
+        self._buffer.append(
+            lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
+        )
+        if len(self._buffer) >= self.chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            if self._fast is not None:
+                self._fast.run(self._buffer)
+            else:
+                self.session.connection().execute(self._statement, self._buffer)
+            self._buffer = []
+
+    def inserted(self) -> int:
+        """Rows this batch added (corrections of earlier rows are counted apart)."""
+        self.flush()
+        rows = self.session.scalar(
+            select(func.count()).select_from(LabResult).where(LabResult.batch_id == self.batch_id)
+        )
+        return int(rows or 0) - self.counts.adopted
+
+    def _correct(self, patient_id: int, record: LabRecord) -> None:
+        """A corrected result replaces the earlier one for the same patient, analyte and time."""
+        self.flush()
+        existing = self.session.scalars(
+            select(LabResult)
+            .where(
+                LabResult.patient_id == patient_id,
+                LabResult.analyte == record.analyte,
+                LabResult.collected_at == record.collected_at,
+            )
+            .order_by(LabResult.id.desc())
+        ).first()
+        if existing is None:
+            self.counts.attempted += 1
+            self._buffer.append(
+                lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
+            )
+            return
+        new = lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
+        before = {k: getattr(existing, k) for k in _COMPARED}
+        after = {k: new[k] for k in _COMPARED}
+        if before["value"] == after["value"] and before["comparator"] == after["comparator"]:
+            self.counts.duplicates_seen += 1
+            return
+        clash = self.session.scalar(
+            select(func.count())
+            .select_from(LabResult)
+            .where(
+                LabResult.patient_id == patient_id,
+                LabResult.analyte == record.analyte,
+                LabResult.collected_at == record.collected_at,
+                LabResult.value == record.value,
+                LabResult.comparator == record.comparator,
+            )
+        )
+        if clash:  # the corrected value is already stored as another row at that time
+            self.counts.duplicates_seen += 1
+            return
+        if existing.batch_id != self.batch_id:
+            self.counts.adopted += 1
+        for key, value in after.items():
+            setattr(existing, key, value)
+        existing.batch_id = self.batch_id
+        existing.source_file = self.source_file
+        existing.source_ref = record.source_ref
+        existing.grade = None
+        self.session.flush()
+        self.counts.corrected += 1
+        patient_mrn = self.session.scalar(select(Patient.mrn).where(Patient.id == patient_id))
+        record_event(
+            self.session,
+            user=self.user,
+            action="correct",
+            entity="lab_result",
+            entity_id=existing.id,
+            patient_id=patient_id,
+            patient_mrn=patient_mrn,
+            before=before,
+            after=after,
+            reason=f"corrected result in {self.source_file} ({record.source_ref})",
+        )
+
+
+def _record_json(record: LabRecord) -> str:
+    data = asdict(record)
+    data.pop("patient", None)
+    data["collected_at"] = record.collected_at.isoformat()
+    data["status"] = str(record.status)
+    data["warnings"] = list(record.warnings)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _record_from_json(text: str) -> LabRecord:
+    data = json.loads(text)
+    data["collected_at"] = datetime.fromisoformat(data["collected_at"])
+    data["status"] = ResultStatus(data["status"])
+    data["warnings"] = tuple(data.get("warnings") or ())
+    return LabRecord(**data)
+
+
+def hold_unmatched(
+    session: Session, record: LabRecord, *, batch_id: int | None, source_file: str | None
+) -> bool:
+    """Keeps a result whose MRN is unknown; False if the same result is already held."""
+    already = session.scalar(
+        select(func.count())
+        .select_from(UnmatchedLabRow)
+        .where(
+            UnmatchedLabRow.mrn == record.mrn,
+            UnmatchedLabRow.analyte == record.analyte,
+            UnmatchedLabRow.collected_at == record.collected_at,
+            UnmatchedLabRow.value == record.value,
+            UnmatchedLabRow.comparator == record.comparator,
+        )
+    )
+    if already:
+        return False
+    session.add(
+        UnmatchedLabRow(
+            batch_id=batch_id,
+            mrn=record.mrn,
+            analyte=record.analyte,
+            collected_at=record.collected_at,
+            value=record.value,
+            comparator=record.comparator,
+            unit=record.unit,
+            record_json=_record_json(record),
+            source_file=source_file,
+            source_ref=record.source_ref,
+        )
+    )
+    return True
+
+
+def list_unmatched(session: Session) -> list[UnmatchedLabRow]:
+    return list(
+        session.scalars(
+            select(UnmatchedLabRow).order_by(UnmatchedLabRow.mrn, UnmatchedLabRow.collected_at)
+        )
+    )
+
+
+def _load_rows(session: Session, row_ids: Sequence[int]) -> list[UnmatchedLabRow]:
+    rows = list(session.scalars(select(UnmatchedLabRow).where(UnmatchedLabRow.id.in_(row_ids))))
+    missing = set(row_ids) - {r.id for r in rows}
+    if missing:
+        raise StoreError(
+            f"{len(missing)} held result(s) no longer exist; someone may have assigned or "
+            "dropped them already."
+        )
+    return rows
+
+
+def assign_unmatched(session: Session, row_ids: Sequence[int], mrn: str, *, user: str) -> int:
+    """Moves held results to the patient with `mrn` (which must exist), graded; returns how many
+    were added (the rest were already stored)."""
+    patient = session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
+    if patient is None:
+        raise StoreError(f"No patient with MRN {mrn.strip()!r}; create the patient first.")
+    rows = _load_rows(session, row_ids)
+    statement = insert_ignoring_duplicates(session)
+    added = 0
+    for row in rows:
+        record = _record_from_json(row.record_json)
+        values = lab_row(
+            patient.id, record, batch_id=row.batch_id, source_file=row.source_file, entered_by=user
+        )
+        result = session.execute(statement.returning(LabResult.id), [values])
+        lab_id = result.scalar_one_or_none()
+        added += lab_id is not None
+        record_event(
+            session,
+            user=user,
+            action="assign",
+            entity="lab_result",
+            entity_id=lab_id,
+            patient_id=patient.id,
+            patient_mrn=patient.mrn,
+            before={"held_mrn": row.mrn, "analyte": row.analyte, "value": row.value},
+            after={"mrn": patient.mrn, "stored": lab_id is not None},
+            reason=f"held result from {row.source_file} ({row.source_ref}) assigned",
+        )
+        session.delete(row)
+    session.flush()
+    regrade(session, [patient.id])
+    return added
+
+
+def drop_unmatched(session: Session, row_ids: Sequence[int], *, user: str, reason: str) -> int:
+    """Discards held results, keeping what they were in the audit trail."""
+    if not reason.strip():
+        raise StoreError("Give a reason for dropping held results.")
+    rows = _load_rows(session, row_ids)
+    for row in rows:
+        record_event(
+            session,
+            user=user,
+            action="delete",
+            entity="unmatched_lab_row",
+            entity_id=row.id,
+            patient_mrn=row.mrn,
+            before=json.loads(row.record_json),
+            reason=reason,
+        )
+    session.execute(delete(UnmatchedLabRow).where(UnmatchedLabRow.id.in_([r.id for r in rows])))
+    return len(rows)
+
+
+def regrade(session: Session, patient_ids: Sequence[int]) -> bool:
+    """Recomputes grades with store.grading when it is available; False when it is not."""
+    try:
+        from irae_desktop.store.grading import regrade_patients
+    except ImportError:
+        return False
+    ids = list(patient_ids)
+    # a few patients at a time: grading holds every result of the patients it is given,
+    # and a bulk import can touch thousands of patients with years of results each
+    for start in range(0, len(ids), REGRADE_GROUP):
+        regrade_patients(session, ids[start : start + REGRADE_GROUP])
+    return True

@@ -1,0 +1,199 @@
+"""Starts the desktop application: Qt setup, theme, logging, database, first-run demo data."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from irae_desktop.store import paths
+from irae_desktop.store.database import Database, open_database
+from irae_desktop.store.errors import NewerSchemaError, StoreError
+from irae_desktop.ui.errors import install_excepthook, log_bug, plain_message, setup_logging
+from irae_desktop.ui.theme import follow_system_scheme
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "irae-desktop"
+ORG_NAME = "irae-desktop"
+
+
+def app_icon() -> QIcon:
+    """The app icon from resources/icons (every PNG size the build ships), if present."""
+    icon = QIcon()
+    try:
+        icons = resources.files("irae_desktop.resources").joinpath("icons")
+        if not icons.is_dir():
+            return icon
+        for entry in sorted(icons.iterdir(), key=lambda e: e.name):
+            if entry.name.startswith("irae-desktop") and entry.name.endswith(".png"):
+                icon.addFile(str(entry))
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        pass
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, named so QSettings and the desktop entry land where expected."""
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    existing = QApplication.instance()
+    if existing is None:
+        # fractional scaling (e.g. 150 %) is drawn as such, not rounded to 100 or 200 %
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationDisplayName("irae-desktop")
+    app.setWindowIcon(app_icon())
+    follow_system_scheme(app)
+    return app
+
+
+def open_database_for_gui(db_url: str | None) -> tuple[Database | None, str | None]:
+    """Opens the database or returns a plain explanation of why it cannot be opened."""
+    try:
+        return open_database(db_url), None
+    except NewerSchemaError as exc:
+        return None, f"{exc}\n\nInstall the newer irae-desktop to open this database."
+    except StoreError as exc:
+        return None, str(exc)
+    except Exception as exc:
+        message = plain_message(exc)
+        if message is None:
+            log_bug(log, "database could not be opened", exc)
+            message = f"The database could not be opened ({type(exc).__name__}); see the log."
+        return None, message
+
+
+def is_new_default_database(db_url: str | None) -> bool:
+    """True when the app will use the default SQLite file and it does not exist yet."""
+    return (
+        paths.resolve_db_url(db_url) == paths.default_db_url()
+        and not Path(paths.default_db_path()).exists()
+    )
+
+
+def add_demo_if_empty(db: Database) -> list[str]:
+    """On first run with a new empty database, add the synthetic demonstration patients."""
+    from sqlalchemy import func, select
+
+    from irae_desktop.store.demo import add_demo_patients
+    from irae_desktop.store.models import Patient
+
+    with db.read() as session:
+        if session.scalar(select(func.count()).select_from(Patient)):
+            return []
+    return add_demo_patients(db)
+
+
+def configured_db_url() -> str | None:
+    """The location chosen in Settings, unless IRAE_DB_URL says otherwise."""
+    from PySide6.QtCore import QSettings
+
+    from irae_desktop.ui.settings_dialog import DB_URL_KEY
+
+    if os.environ.get(paths.DB_URL_ENV, "").strip():
+        return None
+    value = QSettings().value(DB_URL_KEY, "")
+    return str(value) if value else None
+
+
+def offer_restore_if_damaged(db_url: str | None) -> bool:
+    """Checks the SQLite file before it is opened; offers the latest good backup if it is damaged.
+
+    Returns False when the user chose not to go on (the damaged file is left as it is).
+    """
+    from irae_desktop.store.engine import sqlite_path
+    from irae_desktop.store.integrity import check_before_open, restore_backup
+
+    report = check_before_open(db_url)
+    if report.ok:
+        return True
+    target = sqlite_path(paths.resolve_db_url(db_url))
+    box = QMessageBox(QMessageBox.Icon.Critical, "Database damaged", report.message())
+    restore = None
+    if report.backup is not None and target is not None:
+        restore = box.addButton("Restore the latest backup", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if restore is None or box.clickedButton() is not restore:
+        return False
+    assert report.backup is not None and target is not None
+    moved = restore_backup(report.backup, target)
+    log.warning("damaged database replaced by its latest backup")
+    QMessageBox.information(
+        None,
+        "Backup restored",
+        f"The backup {report.backup.name} is now in use. Changes made after it was taken are not "
+        f"in it. The damaged file was kept as {moved}.",
+    )
+    return True
+
+
+def start_auto_backup(window: QWidget, db: Database) -> None:
+    """The daily copy of a local database, taken in the background after the window is up."""
+    from irae_desktop.store.backup import auto_backup_if_due
+    from irae_desktop.ui.workers import run_function
+
+    def failed(exc: BaseException) -> None:
+        log_bug(log, "automatic backup failed", exc)
+
+    run_function(auto_backup_if_due, db, title="Automatic backup", parent=window, on_failure=failed)
+
+
+def run_gui(db_url: str | None = None) -> int:
+    """Opens the main window; returns the process exit code."""
+    log_path = setup_logging()
+    log.info("starting irae-desktop GUI")
+    app = make_application()
+    install_excepthook()
+    db_url = db_url or configured_db_url()
+    first_run = is_new_default_database(db_url)
+    if not offer_restore_if_damaged(db_url):
+        return 1
+    db, problem = open_database_for_gui(db_url)
+    if db is None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Database not available",
+            f"{problem}\n\nLog file: {log_path or paths.log_dir()}",
+            QMessageBox.StandardButton.Close,
+        )
+        box.exec()
+        return 1
+    from irae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    window.show()
+    if db.migration_backup is not None:
+        window.show_message(
+            f"Database upgraded; a copy of the previous version was saved to "
+            f"{db.migration_backup}.",
+            15000,
+        )
+    if first_run:
+        try:
+            added = add_demo_if_empty(db)
+        except Exception as exc:
+            log.warning("demo patients not added: %s", type(exc).__name__)
+            added = []
+        if added:
+            window.show_message(
+                f"New database: added {len(added)} synthetic demonstration "
+                "patients (marked SYNTHETIC).",
+                20000,
+            )
+    QTimer.singleShot(0, window.worklist.refresh)
+    if not db.read_only:
+        QTimer.singleShot(2000, lambda: start_auto_backup(window, db))
+    code = app.exec()
+    db.dispose()
+    return int(code)

@@ -1,0 +1,174 @@
+"""Audit trail viewer: who changed what and when, filtered by patient, user, action and date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.store import audit_query
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import Patient
+from irae_desktop.ui.errors import show_error
+
+COLUMNS = ("When (local)", "User", "Action", "Record", "MRN", "Before", "After", "Reason")
+# the table shows the newest events up to this many; the CSV export has them all
+SHOWN_LIMIT = 5000
+ANY = "(any)"
+
+
+def _day_start(d: QDate) -> datetime:
+    day = d.toPython()
+    assert isinstance(day, date)
+    local = datetime.combine(day, time.min).astimezone()
+    return local.astimezone(UTC)
+
+
+class AuditDialog(QWidget):
+    """A separate window (not modal), so the trail can stay open beside the patient."""
+
+    def __init__(
+        self, db: Database, patient_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        from PySide6.QtCore import Qt
+
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setWindowTitle("Audit trail")
+        self.resize(1100, 600)
+        self.db = db
+        self.mrn = QLineEdit(self)
+        self.mrn.setPlaceholderText("all patients")
+        if patient_id is not None:
+            with db.read() as session:
+                p = session.get(Patient, patient_id)
+                if p is not None:
+                    self.mrn.setText(p.mrn)
+        self.user = QComboBox(self)
+        self.action = QComboBox(self)
+        with db.read() as session:
+            self.user.addItems([ANY, *audit_query.distinct_users(session)])
+            self.action.addItems([ANY, *audit_query.distinct_actions(session)])
+        self.use_since = QCheckBox("&From", self)
+        self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
+        self.use_until = QCheckBox("&To", self)
+        self.until = QDateEdit(QDate.currentDate(), self)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        apply = QPushButton("&Show", self)
+        apply.setDefault(True)
+        apply.clicked.connect(self.reload)
+        export = QPushButton("&Export CSV…", self)
+        export.clicked.connect(self.export)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("muted")
+
+        grid = QGridLayout()
+        mrn_label = QLabel("&Patient MRN:", self)
+        mrn_label.setBuddy(self.mrn)
+        user_label = QLabel("&User:", self)
+        user_label.setBuddy(self.user)
+        action_label = QLabel("&Action:", self)
+        action_label.setBuddy(self.action)
+        grid.addWidget(mrn_label, 0, 0)
+        grid.addWidget(self.mrn, 0, 1)
+        grid.addWidget(user_label, 0, 2)
+        grid.addWidget(self.user, 0, 3)
+        grid.addWidget(action_label, 0, 4)
+        grid.addWidget(self.action, 0, 5)
+        dates = QHBoxLayout()
+        for w in (self.use_since, self.since, self.use_until, self.until):
+            dates.addWidget(w)
+        dates.addStretch(1)
+        dates.addWidget(apply)
+        dates.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addLayout(dates)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    def current_filter(self) -> audit_query.AuditFilter:
+        return audit_query.AuditFilter(
+            patient_mrn=self.mrn.text().strip() or None,
+            user=None if self.user.currentText() == ANY else self.user.currentText(),
+            action=None if self.action.currentText() == ANY else self.action.currentText(),
+            since=_day_start(self.since.date()) if self.use_since.isChecked() else None,
+            until=_day_start(self.until.date().addDays(1)) if self.use_until.isChecked() else None,
+        )
+
+    def reload(self) -> None:
+        try:
+            with self.db.read() as session:
+                events = audit_query.query_events(session, self.current_filter())
+                rows = [
+                    (
+                        e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                        e.user,
+                        e.action,
+                        f"{e.entity} {e.entity_id or ''}".strip(),
+                        e.patient_mrn or "",
+                        e.before_json or "",
+                        e.after_json or "",
+                        e.reason or "",
+                    )
+                    for e in events[-SHOWN_LIMIT:]
+                ]
+        except StoreError as exc:
+            self.message.setText(str(exc))
+            return
+        rows.reverse()  # newest first
+        self.table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value if len(value) > 40 else "")
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for col in (5, 6):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 260))
+        total = len(events)
+        shown = len(rows)
+        self.message.setText(
+            f"{total} events"
+            + (f" (newest {shown} shown; export has all)" if shown < total else "")
+        )
+
+    def export(self) -> None:
+        from irae_desktop.ui.report_actions import ask_save_path
+
+        path = ask_save_path(self, "Export audit trail", "audit-trail.csv", "CSV (*.csv)")
+        if path is None:
+            return
+        try:
+            count = audit_query.export_audit_csv(self.db, path, self.current_filter())
+        except Exception as exc:
+            show_error(self, exc, action="export the audit trail")
+            return
+        self.message.setText(f"Exported {count} events to {path}.")

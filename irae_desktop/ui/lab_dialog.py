@@ -1,0 +1,164 @@
+"""Add a lab result by hand: test, value with comparator, unit, time, range; graded on save."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.units import display_unit
+from irae_desktop.store import labs
+from irae_desktop.store.audit import current_user
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import Patient
+from irae_desktop.ui.errors import plain_message, show_error
+
+
+def unit_choices(code: str) -> list[str]:
+    """The canonical unit first, then the SI spelling when it differs."""
+    canonical = ANALYTES[code].canonical_unit
+    choices = [canonical]
+    for system in ("US", "SI"):
+        try:
+            unit = display_unit(code, system)
+        except Exception:
+            continue
+        if unit not in choices:
+            choices.append(unit)
+    return choices
+
+
+def _optional_number(text: str, what: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise StoreError(f"The {what} {text!r} is not a number.") from exc
+
+
+class LabDialog(QDialog):
+    """Emits `saved(lab_id)`; `result_text` then says the grade the result received."""
+
+    saved = Signal(int)
+
+    def __init__(self, db: Database, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.patient_id = patient_id
+        self.result_text = ""
+        with db.read() as session:
+            patient = session.get(Patient, patient_id)
+            who = f"{patient.name} ({patient.mrn})" if patient else f"patient {patient_id}"
+        self.setWindowTitle(f"Add lab result – {who}")
+        self.setMinimumWidth(480)
+        self.analyte = QComboBox(self)
+        for code, analyte in ANALYTES.items():
+            self.analyte.addItem(f"{code} – {analyte.name}", code)
+        self.value = QLineEdit(self)
+        self.value.setPlaceholderText("e.g. 262, <0.1, >600")
+        self.unit = QComboBox(self)
+        self.unit.setEditable(True)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setCalendarPopup(True)
+        self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(300))
+        self.lln = QLineEdit(self)
+        self.lln.setPlaceholderText("lower")
+        self.uln = QLineEdit(self)
+        self.uln.setPlaceholderText("upper")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #B3261E;")
+
+        range_row = QWidget(self)
+        row = QHBoxLayout(range_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.lln)
+        row.addWidget(QLabel("to", range_row))
+        row.addWidget(self.uln)
+        form = QFormLayout()
+        form.addRow("&Test:", self.analyte)
+        form.addRow("&Value:", self.value)
+        form.addRow("&Unit:", self.unit)
+        form.addRow("&Collected (local time):", self.when)
+        form.addRow("&Reference range:", range_row)
+        hint = QLabel("Leave the range blank to use the site default.", self)
+        hint.setObjectName("muted")
+        form.addRow("", hint)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.analyte.currentIndexChanged.connect(self._analyte_changed)
+        self._analyte_changed()
+
+    def _analyte_changed(self, *_args: object) -> None:
+        self.unit.clear()
+        self.unit.addItems(unit_choices(self.analyte.currentData()))
+
+    def collected_at(self) -> datetime:
+        local = self.when.dateTime().toPython()
+        assert isinstance(local, datetime)
+        # the clinician typed local wall-clock time; stored as UTC
+        return local.astimezone().astimezone(UTC)
+
+    def save(self) -> bool:
+        """Parses, writes, grades; a refusal keeps the dialog open with the reason."""
+        if not self.value.text().strip():
+            self.message.setText("Enter the value as reported (a comparator like <0.1 is fine).")
+            return False
+        try:
+            lln = _optional_number(self.lln.text(), "lower limit")
+            uln = _optional_number(self.uln.text(), "upper limit")
+            with self.db.write() as session:
+                lab = labs.add_manual_lab(
+                    session,
+                    current_user(),
+                    self.patient_id,
+                    self.analyte.currentData(),
+                    self.collected_at(),
+                    self.value.text().strip(),
+                    self.unit.currentText(),
+                    lln=lln,
+                    uln=uln,
+                )
+                lab_id = lab.id
+                grade = lab.grade
+                reason = lab.grade_reason or ""
+        except StoreError as exc:
+            self.message.setText(str(exc))
+            return False
+        except Exception as exc:
+            message = plain_message(exc)
+            if message is not None:
+                self.message.setText(message)
+            else:
+                show_error(self, exc, action="save the lab result")
+            return False
+        self.result_text = (f"Saved: grade {grade}" if grade is not None else "Saved: ungraded") + (
+            f" ({reason})" if reason else ""
+        )
+        self.saved.emit(lab_id)
+        self.accept()
+        return True

@@ -1,0 +1,450 @@
+"""The main window: worklist and patient pages, menus, shortcuts, status bar, remembered layout."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.store.database import Database
+from irae_desktop.ui import window_state, workers
+from irae_desktop.ui.errors import show_error
+from irae_desktop.ui.worklist_delegates import NameDelegate
+from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
+from irae_desktop.ui.worklist_view import WorklistPanel
+
+log = logging.getLogger(__name__)
+
+PAGE_WORKLIST = 0
+PAGE_PATIENT = 1
+
+
+def criteria_label(db: Database) -> str:
+    """The team's criteria set and units for the status bar."""
+    from irae_desktop.store.settings import get_settings
+    from irae_desktop.ui.settings_dialog import CRITERIA_LABELS
+
+    try:
+        with db.read() as session:
+            current = get_settings(session)
+    except Exception:
+        log.warning("settings not readable")
+        return "unknown"
+    return (
+        f"{CRITERIA_LABELS.get(current.criteria_set, current.criteria_set)}, "
+        f"{current.units_system} units"
+    )
+
+
+class MainWindow(QMainWindow):
+    """Hosts the worklist and the patient view; every command is a menu action with a shortcut."""
+
+    patient_opened = Signal(int)
+
+    def __init__(
+        self, db: Database, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings or QSettings()
+        self.dialogs: list[QWidget] = []  # open non-modal dialogs, kept referenced
+        self.setWindowTitle("irae-desktop")
+        self.setAcceptDrops(True)
+        self.resize(1400, 850)
+
+        self.worklist = WorklistPanel(db, self)
+        self.patient_list = QListView(self)
+        self.patient_list.setModel(self.worklist.proxy)
+        self.patient_list.setModelColumn(COL_NAME)
+        self.patient_list.setAccessibleName("Patients")
+        self.patient_list.setItemDelegate(NameDelegate(self.patient_list))
+        self.patient_list.setUniformItemSizes(True)
+        self.patient_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.patient_list.activated.connect(self._open_from_list)
+        self.patient_list.clicked.connect(self._open_from_list)
+        back = QPushButton("\u2190 &Worklist", self)
+        back.setToolTip("Back to the worklist (Esc)")
+        back.clicked.connect(self.show_worklist)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 6, 0, 6)
+        side_layout.addWidget(back)
+        side_layout.addWidget(self.patient_list, 1)
+        self.patient_view = self._make_patient_view()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(self.patient_view)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 1160])
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.worklist)
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
+
+        self.db_label = QLabel(self)
+        self.criteria_label = QLabel(self)
+        self.count_label = QLabel(self)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.criteria_label)
+        bar.addPermanentWidget(self.db_label)
+        self._update_status()
+
+        self._build_actions()
+        self._build_menus()
+        self.worklist.open_patient.connect(self.open_patient)
+        self.worklist.counts_changed.connect(self.count_label.setText)
+        self.worklist.loaded.connect(self._on_worklist_loaded)
+        window_state.restore(self.settings, self, self.splitter, self.worklist)
+        self._restore_selection: int | None = window_state.last_patient(self.settings)
+
+    # construction ---------------------------------------------------------------------------
+    def _make_patient_view(self) -> QWidget:
+        try:
+            from irae_desktop.ui.patient.view import PatientView
+        except ImportError:
+            log.warning("patient view not available")
+            placeholder = QLabel("The patient view is not available in this build.", self)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return placeholder
+        view: QWidget = PatientView(self.db, self)
+        for name in ("data_changed",):
+            signal = getattr(view, name, None)
+            if signal is not None:
+                signal.connect(self.refresh)
+        signal = getattr(view, "print_requested", None)
+        if signal is not None:
+            signal.connect(lambda *_a: self.print_summary())
+        return view
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence
+        self.act_new_patient = self._action(
+            "&New patient…", self.new_patient, key(key.StandardKey.New)
+        )
+        self.act_import = self._action(
+            "&Import lab files…", self.import_files, key("Ctrl+I"), tip="CSV, HL7 v2 or FHIR files"
+        )
+        self.act_print = self._action(
+            "&Print summary…", self.print_summary, key(key.StandardKey.Print)
+        )
+        self.act_save_pdf = self._action(
+            "Save summary as P&DF…", self.save_summary_pdf, key("Ctrl+Shift+S")
+        )
+        self.act_service_list = self._action(
+            "Ser&vice list PDF…", self.service_list_pdf, key("Ctrl+Shift+P")
+        )
+        self.act_backup = self._action("&Backup database…", self.backup_database)
+        self.act_settings = self._action(
+            "Se&ttings…", self.open_settings, key(key.StandardKey.Preferences)
+        )
+        self.act_quit = self._action("&Quit", self.close, key(key.StandardKey.Quit))
+        self.act_find = self._action("&Find patient", self.find_patient, key(key.StandardKey.Find))
+        self.act_refresh = self._action("&Refresh", self.refresh, key(key.StandardKey.Refresh))
+        self.act_back = self._action(
+            "&Back to worklist", self.show_worklist, [key("Esc"), key("Alt+Left")]
+        )
+        self.act_edit_patient = self._action("&Edit patient…", self.edit_patient, key("Ctrl+E"))
+        self.act_add_lab = self._action("Add &lab result…", self.add_lab, key("Ctrl+L"))
+        self.act_audit = self._action("&Audit trail…", self.open_audit)
+        self.act_about = self._action("&About irae-desktop", self.about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for act in (
+            self.act_new_patient,
+            self.act_import,
+            None,
+            self.act_print,
+            self.act_save_pdf,
+            self.act_service_list,
+            None,
+            self.act_backup,
+            self.act_settings,
+            None,
+            self.act_quit,
+        ):
+            file_menu.addSeparator() if act is None else file_menu.addAction(act)
+        patient_menu = bar.addMenu("&Patient")
+        for act in (self.act_edit_patient, self.act_add_lab):
+            patient_menu.addAction(act)
+        view_menu = bar.addMenu("&View")
+        for act in (self.act_find, self.act_refresh, self.act_back, None, self.act_audit):
+            view_menu.addSeparator() if act is None else view_menu.addAction(act)
+        bar.addMenu("&Help").addAction(self.act_about)
+        tools = self.addToolBar("Main")
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (
+            self.act_new_patient,
+            self.act_import,
+            self.act_refresh,
+            None,
+            self.act_service_list,
+            self.act_audit,
+        ):
+            tools.addSeparator() if act is None else tools.addAction(act)
+
+    # navigation -----------------------------------------------------------------------------
+    def current_patient_id(self) -> int | None:
+        if self.pages.currentIndex() == PAGE_PATIENT:
+            pid = getattr(self.patient_view, "current_patient_id", None)
+            if isinstance(pid, int):
+                return pid
+        return self.worklist.selected_patient_id()
+
+    def open_patient(self, patient_id: int) -> None:
+        show = getattr(self.patient_view, "show_patient", None)
+        if show is not None:
+            try:
+                show(patient_id)
+            except Exception as exc:
+                show_error(self, exc, action="open the patient")
+                return
+        self.worklist.select_patient(patient_id)
+        self._select_in_list(patient_id)
+        self.pages.setCurrentIndex(PAGE_PATIENT)
+        self._title_for(patient_id)
+        self.settings.setValue(window_state.LAST_PATIENT, patient_id)
+        self.patient_opened.emit(patient_id)
+
+    def _title_for(self, patient_id: int) -> None:
+        row = self.worklist.model.row_for_patient(patient_id)
+        if row is None:
+            self.setWindowTitle("irae-desktop")
+            return
+        r = self.worklist.model.row_at(row)
+        synthetic = " [SYNTHETIC]" if r.is_synthetic else ""
+        self.setWindowTitle(f"{r.name or r.mrn} ({r.mrn}){synthetic} \u2013 irae-desktop")
+
+    def _select_in_list(self, patient_id: int) -> None:
+        proxy = self.worklist.proxy
+        for row in range(proxy.rowCount()):
+            index = proxy.index(row, COL_NAME)
+            if index.data(PATIENT_ID_ROLE) == patient_id:
+                self.patient_list.setCurrentIndex(index)
+                return
+
+    def _open_from_list(self, index: Any) -> None:
+        if index.isValid():
+            pid = int(index.data(PATIENT_ID_ROLE))
+            if pid != getattr(self.patient_view, "current_patient_id", None):
+                self.open_patient(pid)
+
+    def show_worklist(self) -> None:
+        """Esc / Alt+Left: back from the patient; on the worklist, Esc clears the search."""
+        if self.pages.currentIndex() == PAGE_WORKLIST and self.worklist.search.text():
+            self.worklist.search.clear()
+            return
+        if self.pages.currentIndex() != PAGE_WORKLIST:
+            self.pages.setCurrentIndex(PAGE_WORKLIST)
+            self.setWindowTitle("irae-desktop")
+            self.worklist.table.setFocus()
+
+    def find_patient(self) -> None:
+        self.show_worklist()
+        self.worklist.focus_search()
+
+    def refresh(self) -> None:
+        self.worklist.refresh()
+        pid = getattr(self.patient_view, "current_patient_id", None)
+        if self.pages.currentIndex() == PAGE_PATIENT and isinstance(pid, int):
+            show = getattr(self.patient_view, "show_patient", None)
+            if show is not None:
+                show(pid)
+        self._update_status()
+
+    def _on_worklist_loaded(self) -> None:
+        if self._restore_selection is not None:
+            self.worklist.select_patient(self._restore_selection)
+            self._restore_selection = None
+
+    def _update_status(self) -> None:
+        where = self.db.sqlite_file or self.db.display_name()
+        self.db_label.setText(f"Database: {where}")
+        self.db_label.setToolTip(self.db.display_name())
+        self.criteria_label.setText(f"Criteria: {criteria_label(self.db)}")
+
+    def show_message(self, text: str, msecs: int = 8000) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    # commands (dialogs open non-modally and report back through signals) --------------------
+    def _keep(self, dialog: QWidget) -> QWidget:
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(
+            lambda *_a: self.dialogs.remove(dialog) if dialog in self.dialogs else None
+        )
+        return dialog
+
+    def _need_patient(self) -> int | None:
+        pid = self.current_patient_id()
+        if pid is None:
+            self.show_message("Select a patient first.")
+        return pid
+
+    def new_patient(self) -> Any:
+        from irae_desktop.ui.patient_dialog import PatientDialog
+
+        dialog = PatientDialog(self.db, parent=self)
+        dialog.saved.connect(self._patient_saved)
+        dialog.open()
+        return self._keep(dialog)
+
+    def edit_patient(self) -> Any:
+        pid = self._need_patient()
+        if pid is None:
+            return None
+        from irae_desktop.ui.patient_dialog import PatientDialog
+
+        try:
+            dialog = PatientDialog(self.db, pid, parent=self)
+        except Exception as exc:
+            show_error(self, exc, action="open the patient")
+            return None
+        dialog.saved.connect(self._patient_saved)
+        dialog.open()
+        return self._keep(dialog)
+
+    def _patient_saved(self, patient_id: int) -> None:
+        self.show_message("Patient saved.")
+        self.worklist.refresh(select_patient=patient_id)
+        if self.pages.currentIndex() == PAGE_PATIENT:
+            self.open_patient(patient_id)
+
+    def add_lab(self) -> Any:
+        pid = self._need_patient()
+        if pid is None:
+            return None
+        from irae_desktop.ui.lab_dialog import LabDialog
+
+        dialog = LabDialog(self.db, pid, parent=self)
+        dialog.saved.connect(lambda _lab_id: self._data_changed("Lab result saved and graded."))
+        dialog.open()
+        return self._keep(dialog)
+
+    def _data_changed(self, message: str) -> None:
+        self.show_message(message)
+        self.refresh()
+
+    def import_files(self, files: list[Path] | None = None) -> Any:
+        from irae_desktop.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.db, files or [], parent=self)
+        wizard.imported.connect(self._imported)
+        wizard.open()
+        return self._keep(wizard)
+
+    def _imported(self, summary_text: str) -> None:
+        self._data_changed(summary_text)
+
+    def open_settings(self) -> Any:
+        from irae_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.db, self.settings, parent=self)
+        dialog.applied.connect(lambda: self._data_changed("Settings saved."))
+        dialog.open()
+        return self._keep(dialog)
+
+    def open_audit(self) -> Any:
+        from irae_desktop.ui.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(self.db, patient_id=self.current_patient_id(), parent=self)
+        dialog.show()
+        return self._keep(dialog)
+
+    def print_summary(self) -> Any:
+        pid = self._need_patient()
+        if pid is None:
+            return None
+        from irae_desktop.ui.report_actions import print_patient_summary
+
+        return print_patient_summary(self, self.db, pid)
+
+    def save_summary_pdf(self) -> Any:
+        pid = self._need_patient()
+        if pid is None:
+            return None
+        from irae_desktop.ui.report_actions import save_patient_summary
+
+        return save_patient_summary(self, self.db, pid)
+
+    def service_list_pdf(self) -> Any:
+        from irae_desktop.ui.report_actions import save_service_list
+
+        return save_service_list(self, self.db)
+
+    def backup_database(self) -> Any:
+        from irae_desktop.ui.report_actions import backup_database
+
+        return backup_database(self, self.db)
+
+    def about(self) -> None:
+        from irae_desktop import __version__
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "About irae-desktop",
+            f"irae-desktop {__version__}\n\nWorkstation for immunotherapy toxicity "
+            "consult teams: CTCAE-graded liver and glucose labs, alerts, trends "
+            "and handoff PDFs.\n\nFree software under the GPL, version 3 or later.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+
+    # drag and drop --------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
+
+    # remembered layout ----------------------------------------------------------------------
+    def save_layout(self) -> None:
+        window_state.save(
+            self.settings, self, self.splitter, self.worklist, self.current_patient_id()
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        running = workers.active_jobs()
+        if running:
+            # a cancelled import rolls back; other jobs (a PDF, a backup) are let finish
+            log.info("closing with %d background job(s) running", len(running))
+            self.show_message("Finishing background work…")
+            if not workers.shutdown():
+                log.warning("background work still running at close")
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The patient view: header, alerts, trends with treatment lanes, and the record tabs."""

@@ -1,0 +1,241 @@
+"""The labs table model: one row per result, grade colour and text, unit system, censored values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from irae_desktop.ui.grade_style import grade_color, grade_label, grade_text_color
+from irae_desktop.ui.patient.display import (
+    analyte_label,
+    format_number,
+    local_time_text,
+    value_text,
+)
+from irae_desktop.ui.patient.snapshot import LabRow
+
+(
+    COL_TIME,
+    COL_ANALYTE,
+    COL_VALUE,
+    COL_UNIT,
+    COL_RANGE,
+    COL_GRADE,
+    COL_RULE,
+    COL_STATUS,
+    COL_SOURCE,
+) = range(9)
+HEADERS = (
+    "Collected",
+    "Test",
+    "Value",
+    "Unit",
+    "Reference range",
+    "Grade",
+    "Rule",
+    "Status",
+    "Source",
+)
+
+LAB_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+ANALYTE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LabTableModel(QAbstractTableModel):
+    """Newest first; values shown in the chosen unit system ("US" or "SI")."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LabRow] = []
+        self._system = "US"
+        self._sort_column = COL_TIME
+        self._order = Qt.SortOrder.DescendingOrder
+
+    def set_labs(self, labs: tuple[LabRow, ...]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(
+            labs, key=self._key, reverse=self._order == Qt.SortOrder.DescendingOrder
+        )
+        self.endResetModel()
+
+    def _key(self, lab: LabRow) -> tuple[Any, ...]:
+        col = self._sort_column
+        if col == COL_TIME:
+            primary: Any = lab.collected_at.timestamp()
+        elif col == COL_VALUE:
+            primary = lab.value
+        elif col == COL_GRADE:
+            primary = -1 if lab.grade is None else lab.grade
+        else:
+            primary = str(self._display(lab, col)).casefold()
+        return (primary, lab.collected_at, lab.analyte)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """One Python key per row: a comparison sort through Qt would call data() for every
+        pair, which froze the window for seconds on a patient with thousands of results."""
+        if not 0 <= column < len(HEADERS):
+            return
+        self._sort_column, self._order = column, order
+        self.layoutAboutToBeChanged.emit()
+        previous = list(self._rows)
+        self._rows.sort(key=self._key, reverse=order == Qt.SortOrder.DescendingOrder)
+        new_row = {id(lab): row for row, lab in enumerate(self._rows)}
+        moved_from = self.persistentIndexList()
+        moved_to = [
+            self.index(new_row[id(previous[i.row()])], i.column())
+            if 0 <= i.row() < len(previous)
+            else QModelIndex()
+            for i in moved_from
+        ]
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
+
+    def set_units(self, system: str) -> None:
+        if system == self._system:
+            return
+        self._system = system
+        if self._rows:
+            top = self.index(0, COL_VALUE)
+            bottom = self.index(len(self._rows) - 1, COL_RANGE)
+            self.dataChanged.emit(top, bottom)
+
+    @property
+    def units(self) -> str:
+        return self._system
+
+    def lab_at(self, row: int) -> LabRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def _range_text(self, lab: LabRow) -> str:
+        if lab.lln is None and lab.uln is None:
+            return "none reported"
+        low = (
+            value_text(lab.lln, "", lab.analyte, self._system, lab.unit)[0]
+            if lab.lln is not None
+            else ""
+        )
+        high = (
+            value_text(lab.uln, "", lab.analyte, self._system, lab.unit)[0]
+            if lab.uln is not None
+            else ""
+        )
+        return f"{low}\u2013{high}"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        lab = self._rows[index.row()]
+        col = index.column()
+        if role == LAB_ROLE:
+            return lab
+        if role == ANALYTE_ROLE:
+            return lab.analyte
+        if role == SORT_ROLE:
+            if col == COL_TIME:
+                return lab.collected_at.timestamp()
+            if col == COL_VALUE:
+                return lab.value
+            if col == COL_GRADE:
+                return -1 if lab.grade is None else lab.grade
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(lab, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(lab)
+        if col == COL_GRADE and lab.grade is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return grade_color(lab.grade)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return grade_text_color(lab.grade)
+        if role == Qt.ItemDataRole.ForegroundRole and lab.status == "entered-in-error":
+            return grade_text_color(None).lighter(250)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_VALUE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, lab: LabRow, col: int) -> str:
+        if col == COL_TIME:
+            return local_time_text(lab.collected_at)
+        if col == COL_ANALYTE:
+            return analyte_label(lab.analyte)
+        if col == COL_VALUE:
+            return value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)[0]
+        if col == COL_UNIT:
+            return value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)[1]
+        if col == COL_RANGE:
+            return self._range_text(lab)
+        if col == COL_GRADE:
+            text = grade_label(lab.grade)
+            return f"{text} baseline" if lab.is_baseline else text
+        if col == COL_RULE:
+            return lab.grade_reason or ""
+        if col == COL_STATUS:
+            return {"entered-in-error": "withdrawn"}.get(lab.status, lab.status)
+        if col == COL_SOURCE:
+            return lab.source
+        return ""
+
+    def _tooltip(self, lab: LabRow) -> str:
+        lines = [
+            f"As reported: {lab.original_text or format_number(lab.value)} "
+            f"{lab.original_unit}".rstrip(),
+            f"Source: {lab.source}",
+            f"Criteria: {lab.criteria or 'not graded'}",
+        ]
+        if lab.comparator:
+            lines.append("Censored: the true value lies beyond the reported limit")
+        return "\n".join(lines)
+
+
+class LabFilterProxy(QSortFilterProxyModel):
+    """Shows one analyte (or all) and sorts on raw values rather than display text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._analyte: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_analyte(self, analyte: str | None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+ replaces invalidateFilter
+            self.beginFilterChange()
+            self._analyte = analyte
+            self.endFilterChange()
+        else:
+            self._analyte = analyte
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._analyte is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, LabTableModel)
+        return model.lab_at(source_row).analyte == self._analyte
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts itself (fast); the proxy keeps that order and only filters."""
+        model = self.sourceModel()
+        if isinstance(model, LabTableModel):
+            model.sort(column, order)

@@ -1,0 +1,145 @@
+"""The Labs tab: sortable table with analyte filter, US/SI units, and correction with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.ui.patient.display import analyte_label
+from irae_desktop.ui.patient.forms import ReasonDialog
+from irae_desktop.ui.patient.lab_model import (
+    COL_RULE,
+    COL_SOURCE,
+    COL_TIME,
+    LabFilterProxy,
+    LabTableModel,
+)
+from irae_desktop.ui.patient.snapshot import LabRow
+
+Save = Callable[[Callable[[Any, str], Any]], str | None]
+
+
+class LabsTab(QWidget):
+    def __init__(self, save: Save, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.active_dialog: ReasonDialog | None = None
+        self.model = LabTableModel(self)
+        self.proxy = LabFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.analyte_filter = QComboBox()
+        self.analyte_filter.currentIndexChanged.connect(self._filter_changed)
+        self.correct_button = QPushButton("Correct value\u2026")
+        self.correct_button.setToolTip(
+            "Replace a wrong value; the old one stays in the audit trail"
+        )
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_TIME, self.proxy.sortOrder().DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # size columns from a sample of rows: measuring thousands of results stalls the window
+        header.setResizeContentsPrecision(100)
+        header.setSectionResizeMode(COL_RULE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(lambda _i: self.correct_selected())
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Test:"))
+        bar.addWidget(self.analyte_filter)
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
+        bar.addWidget(self.correct_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def set_labs(self, labs: tuple[LabRow, ...]) -> None:
+        current = self.analyte_filter.currentData()
+        self.model.set_labs(labs)
+        codes = sorted({lab.analyte for lab in labs})
+        self.analyte_filter.blockSignals(True)
+        self.analyte_filter.clear()
+        self.analyte_filter.addItem("All tests", None)
+        for code in codes:
+            self.analyte_filter.addItem(analyte_label(code), code)
+        index = self.analyte_filter.findData(current)
+        self.analyte_filter.setCurrentIndex(max(index, 0))
+        self.analyte_filter.blockSignals(False)
+        self._filter_changed()
+
+    def set_units(self, system: str) -> None:
+        self.model.set_units(system)
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_analyte(self.analyte_filter.currentData())
+        self.count_label.setText(f"{self.proxy.rowCount()} result(s)")
+
+    def selected_lab(self) -> LabRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        source = self.proxy.mapToSource(rows[0])
+        return self.model.lab_at(source.row())
+
+    def select_lab(self, lab_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.lab_at(source.row()).id == lab_id:
+                self.table.selectRow(row)
+                return
+
+    def correct_selected(self) -> ReasonDialog | None:
+        lab = self.selected_lab()
+        if lab is None:
+            return None
+
+        def submit(values: dict[str, Any]) -> str | None:
+            from irae_desktop.store.labs import correct_lab
+
+            return self._save(
+                lambda s, user: correct_lab(
+                    s,
+                    user,
+                    lab.id,
+                    lab.version,
+                    values["value_text"],
+                    values["unit"],
+                    values["reason"],
+                )
+            )
+
+        units = [lab.unit] + (
+            [lab.original_unit] if lab.original_unit not in ("", lab.unit) else []
+        )
+        dialog = ReasonDialog(
+            f"Correct {analyte_label(lab.analyte)} of "
+            f"{lab.collected_at.astimezone():%Y-%m-%d %H:%M}",
+            submit,
+            value=f"{lab.comparator}{lab.value:g}",
+            unit=lab.unit,
+            units=units,
+            parent=self,
+        )
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog

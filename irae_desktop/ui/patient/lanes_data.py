@@ -1,0 +1,142 @@
+"""Turns treatment lines into swim lanes and a prednisone-equivalent steroid dose curve (no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from irae_desktop.domain.steroids import PREDNISONE_EQUIVALENT, steroid_generic
+from irae_desktop.domain.steroids import doses_per_day as domain_doses_per_day
+from irae_desktop.ui.patient.snapshot import TreatmentInfo
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def prednisone_factor(agent: str) -> float | None:
+    """mg of prednisone equal to 1 mg of `agent`, or None when it is not a systemic steroid."""
+    generic = steroid_generic(agent)
+    return None if generic is None else PREDNISONE_EQUIVALENT[generic]
+
+
+def doses_per_day(frequency: str | None) -> float:
+    """How many doses a frequency text means per day; one when the text does not say."""
+    return domain_doses_per_day(frequency) or 1.0
+
+
+def day_start(day: date) -> float:
+    return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    line_id: int
+    category: str
+    label: str
+    start: float
+    end: float
+    open_ended: bool
+    ticks: FloatArray  # ICI infusion dates
+    holds: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SteroidCurve:
+    edges: FloatArray  # len(values) + 1 day boundaries, epoch seconds
+    values: FloatArray  # prednisone-equivalent per day, mg/kg or mg when the weight is unknown
+    per_kg: bool
+
+
+def _end_day(line: TreatmentInfo, today: date) -> tuple[date, bool]:
+    if line.stop is not None:
+        return line.stop, False
+    return max(today, line.start) + timedelta(days=1), True
+
+
+def build_lanes(
+    treatments: tuple[TreatmentInfo, ...], today: date, labels: dict[int, str] | None = None
+) -> list[Lane]:
+    labels = labels or {}
+    order = {"ici": 0, "immunosuppression": 1, "insulin": 2}
+    lanes: list[Lane] = []
+    for line in sorted(treatments, key=lambda t: (order.get(t.category, 3), t.start, t.id)):
+        end, open_ended = _end_day(line, today)
+        hold_spans = tuple(
+            (day_start(h.start), day_start(h.end) if h.end else day_start(end)) for h in line.holds
+        )
+        ticks = np.array([day_start(s.start) for s in line.steps], dtype=np.float64)
+        if line.category == "ici" and ticks.size == 0:
+            ticks = np.array([day_start(line.start)], dtype=np.float64)
+        text = f"{line.agent} {line.dose_text()}".strip() if line.category != "ici" else line.agent
+        if line.id in labels:
+            text = f"{text} \u2014 {labels[line.id]}"
+        lanes.append(
+            Lane(
+                line_id=line.id,
+                category=line.category,
+                label=text,
+                start=day_start(line.start),
+                end=day_start(end),
+                open_ended=open_ended,
+                ticks=ticks if line.category == "ici" else np.empty(0, dtype=np.float64),
+                holds=hold_spans,
+            )
+        )
+    return lanes
+
+
+def _schedule(line: TreatmentInfo) -> list[tuple[date, float]]:
+    steps = sorted((s.start, s.dose) for s in line.steps)
+    if not steps or steps[0][0] > line.start:
+        steps.insert(0, (line.start, line.dose or 0.0))
+    return steps
+
+
+def steroid_curve(
+    treatments: tuple[TreatmentInfo, ...], today: date, weight_kg: float | None
+) -> SteroidCurve | None:
+    """The daily prednisone-equivalent dose of all systemic steroid lines together."""
+    lines = [
+        t
+        for t in treatments
+        if prednisone_factor(t.agent) is not None and t.category == "immunosuppression"
+    ]
+    if not lines:
+        return None
+    first = min(t.start for t in lines)
+    last = max(_end_day(t, today)[0] for t in lines)
+    days = (last - first).days
+    totals = np.zeros(max(days, 1), dtype=np.float64)
+    for line in lines:
+        factor = prednisone_factor(line.agent) or 0.0
+        per_day = doses_per_day(line.frequency)
+        end, _ = _end_day(line, today)
+        schedule = _schedule(line)
+        for n, (start, dose) in enumerate(schedule):
+            stop = schedule[n + 1][0] if n + 1 < len(schedule) else end
+            a, b = (start - first).days, (min(stop, end) - first).days
+            if b > a:
+                totals[a:b] += dose * per_day * factor
+        for hold in line.holds:
+            a = (hold.start - first).days
+            b = ((hold.end or end) - first).days
+            # a held steroid contributes nothing while held
+            if b > a:
+                totals[a:b] -= _held_amount(schedule, hold.start, factor * per_day, first, a, b)
+    per_kg = bool(weight_kg)
+    values = totals / weight_kg if weight_kg else totals
+    edges = np.array([day_start(first + timedelta(days=i)) for i in range(len(totals) + 1)])
+    return SteroidCurve(edges=edges, values=np.clip(values, 0.0, None), per_kg=per_kg)
+
+
+def _held_amount(
+    schedule: list[tuple[date, float]], _start: date, factor: float, first: date, a: int, b: int
+) -> FloatArray:
+    out = np.zeros(b - a, dtype=np.float64)
+    for i in range(b - a):
+        day = first + timedelta(days=a + i)
+        current = [dose for start, dose in schedule if start <= day]
+        out[i] = (current[-1] if current else 0.0) * factor
+    return out

@@ -1,0 +1,176 @@
+"""The irAE episodes and consult notes tab: lists with add and edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.ui.grade_style import grade_label
+from irae_desktop.ui.patient.display import local_time_text
+from irae_desktop.ui.patient.forms import EpisodeDialog, FormDialog, NoteDialog
+from irae_desktop.ui.patient.snapshot import EpisodeInfo, NoteInfo
+
+Save = Callable[[Callable[[Any, str], Any]], str | None]
+ID_ROLE = 256
+
+
+def _list(headers: list[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(headers)
+    tree.setRootIsDecorated(False)
+    tree.setWordWrap(True)
+    return tree
+
+
+class NotesTab(QWidget):
+    def __init__(self, save: Save, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._patient_id: int | None = None
+        self._episodes: tuple[EpisodeInfo, ...] = ()
+        self._notes: tuple[NoteInfo, ...] = ()
+        self.active_dialog: FormDialog | None = None
+        self.episodes = _list(["Organ", "Onset", "Grade", "Status", "Resolved", "Notes"])
+        self.notes = _list(["Written", "Author", "Assessment", "Plan"])
+        self.notes.setColumnWidth(0, 130)
+        self.notes.setColumnWidth(2, 520)
+        self.episodes.itemDoubleClicked.connect(lambda *_: self.edit_episode())
+        self.notes.itemDoubleClicked.connect(lambda *_: self.edit_note())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        for title, tree, add, edit in (
+            ("irAE episodes", self.episodes, self.add_episode, self.edit_episode),
+            ("Consult notes", self.notes, self.add_note, self.edit_note),
+        ):
+            box = QWidget()
+            bar = QHBoxLayout()
+            bar.addWidget(QLabel(f"<b>{title}</b>"))
+            bar.addStretch(1)
+            for text, slot in (("Add\u2026", add), ("Edit\u2026", edit)):
+                button = QPushButton(text)
+                button.clicked.connect(slot)
+                bar.addWidget(button)
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.addLayout(bar)
+            inner.addWidget(tree)
+            splitter.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+    def set_data(
+        self, patient_id: int, episodes: tuple[EpisodeInfo, ...], notes: tuple[NoteInfo, ...]
+    ) -> None:
+        self._patient_id, self._episodes, self._notes = patient_id, episodes, notes
+        self.episodes.clear()
+        for e in episodes:
+            item = QTreeWidgetItem(
+                [
+                    e.organ,
+                    e.onset.isoformat(),
+                    grade_label(e.grade),
+                    e.status,
+                    e.resolution.isoformat() if e.resolution else "",
+                    e.notes or "",
+                ]
+            )
+            item.setData(0, ID_ROLE, e.id)
+            self.episodes.addTopLevelItem(item)
+        self.notes.clear()
+        for n in reversed(notes):  # newest first
+            item = QTreeWidgetItem([local_time_text(n.written_at), n.author, n.text, n.plan or ""])
+            item.setData(0, ID_ROLE, n.id)
+            item.setToolTip(2, n.text)
+            item.setToolTip(3, n.plan or "")
+            self.notes.addTopLevelItem(item)
+
+    def _selected(self, tree: QTreeWidget) -> int | None:
+        item = tree.currentItem()
+        return None if item is None else int(item.data(0, ID_ROLE))
+
+    def _open(self, dialog: FormDialog) -> FormDialog:
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_episode(self) -> FormDialog | None:
+        pid = self._patient_id
+        if pid is None:
+            return None
+        from irae_desktop.store.episodes import add_episode
+
+        return self._open(
+            EpisodeDialog(
+                lambda v: self._save(lambda s, user: add_episode(s, user, pid, **v)), parent=self
+            )
+        )
+
+    def edit_episode(self) -> FormDialog | None:
+        eid = self._selected(self.episodes)
+        episode = next((e for e in self._episodes if e.id == eid), None)
+        if episode is None:
+            return None
+        from irae_desktop.store.episodes import update_episode
+
+        initial = {
+            "organ": episode.organ,
+            "onset": episode.onset,
+            "grade": episode.grade,
+            "status": episode.status,
+            "resolution": episode.resolution,
+            "notes": episode.notes,
+        }
+        return self._open(
+            EpisodeDialog(
+                lambda v: self._save(
+                    lambda s, user: update_episode(
+                        s, user, episode.id, expected_version=episode.version, changes=v
+                    )
+                ),
+                initial=initial,
+                parent=self,
+            )
+        )
+
+    def add_note(self) -> FormDialog | None:
+        pid = self._patient_id
+        if pid is None:
+            return None
+        from irae_desktop.store.notes import add_note
+
+        return self._open(
+            NoteDialog(
+                lambda v: self._save(lambda s, user: add_note(s, user, pid, **v)), parent=self
+            )
+        )
+
+    def edit_note(self) -> FormDialog | None:
+        nid = self._selected(self.notes)
+        note = next((n for n in self._notes if n.id == nid), None)
+        if note is None:
+            return None
+        from irae_desktop.store.notes import update_note
+
+        return self._open(
+            NoteDialog(
+                lambda v: self._save(
+                    lambda s, user: update_note(
+                        s, user, note.id, expected_version=note.version, changes=v
+                    )
+                ),
+                initial={"text": note.text, "plan": note.plan},
+                parent=self,
+            )
+        )

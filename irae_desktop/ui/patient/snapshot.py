@@ -1,0 +1,379 @@
+"""Everything the patient view shows, read at once into plain frozen records (no Qt)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from irae_desktop.store.database import Database
+from irae_desktop.store.models import (
+    AlertAcknowledgement,
+    ConsultNote,
+    IrAEEpisode,
+    LabResult,
+    Patient,
+    TreatmentLine,
+)
+from irae_desktop.store.settings import get_settings
+from irae_desktop.store.worklist import ici_status_on
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LabRow:
+    id: int
+    analyte: str
+    collected_at: datetime
+    value: float
+    comparator: str
+    unit: str
+    uln: float | None
+    lln: float | None
+    grade: int | None
+    grade_reason: str | None
+    criteria: str | None
+    is_baseline: bool
+    status: str
+    source_file: str | None
+    source_ref: str | None
+    original_text: str
+    original_unit: str
+    version: int
+
+    @property
+    def source(self) -> str:
+        if self.source_file and self.source_ref:
+            return f"{self.source_file}, {self.source_ref}"
+        return self.source_file or self.source_ref or "entered by hand"
+
+
+@dataclass(frozen=True, slots=True)
+class DoseStepInfo:
+    start: date
+    dose: float
+    unit: str
+    frequency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldInfo:
+    start: date
+    end: date | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentInfo:
+    id: int
+    category: str
+    agent: str
+    dose: float | None
+    dose_unit: str | None
+    frequency: str | None
+    route: str | None
+    start: date
+    stop: date | None
+    indication: str | None
+    reason_stopped: str | None
+    notes: str | None
+    steps: tuple[DoseStepInfo, ...]
+    holds: tuple[HoldInfo, ...]
+    version: int
+
+    def status_on(self, today: date) -> str:
+        if self.stop is not None and self.stop <= today:
+            return "stopped"
+        if self.start > today:
+            return "planned"
+        for hold in self.holds:
+            if hold.start <= today and (hold.end is None or hold.end > today):
+                return "held"
+        return "on"
+
+    def dose_text(self) -> str:
+        if self.dose is None:
+            return ""
+        return f"{self.dose:g} {self.dose_unit or ''} {self.frequency or ''}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeInfo:
+    id: int
+    organ: str
+    onset: date
+    resolution: date | None
+    grade: int | None
+    status: str
+    notes: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteInfo:
+    id: int
+    written_at: datetime
+    author: str
+    text: str
+    plan: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlertInfo:
+    key: str
+    kind: str
+    severity: str
+    title: str
+    rule: str
+    source: str
+    evidence_at: datetime | None
+    organ: str | None
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    acknowledgement_note: str | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_by is not None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderInfo:
+    id: int
+    mrn: str
+    name: str
+    birth_date: date | None
+    sex: str | None
+    weight_kg: float | None
+    diagnosis: str | None
+    status: str
+    is_synthetic: bool
+    version: int
+    ici_agent: str | None
+    ici_status: str | None
+    latest_plan: str | None
+    latest_plan_at: datetime | None
+
+    def age_on(self, today: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSnapshot:
+    header: HeaderInfo
+    labs: tuple[LabRow, ...]
+    treatments: tuple[TreatmentInfo, ...]
+    episodes: tuple[EpisodeInfo, ...]
+    notes: tuple[NoteInfo, ...]
+    alerts: tuple[AlertInfo, ...] = ()
+    alerts_error: str | None = None
+    response_labels: dict[int, str] = field(default_factory=dict)
+    criteria_set: str = "ctcae-5.0"
+    units_system: str = "US"
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class PatientGoneError(LookupError):
+    """The patient was removed (or never existed) when the view tried to load it."""
+
+
+def _labs(session: Session, patient_id: int) -> tuple[LabRow, ...]:
+    c = LabResult
+    rows = session.execute(
+        select(
+            c.id,
+            c.analyte,
+            c.collected_at,
+            c.value,
+            c.comparator,
+            c.unit,
+            c.uln,
+            c.lln,
+            c.grade,
+            c.grade_reason,
+            c.grade_criteria,
+            c.is_baseline,
+            c.status,
+            c.source_file,
+            c.source_ref,
+            c.original_text,
+            c.original_unit,
+            c.version,
+        )
+        .where(c.patient_id == patient_id)
+        .order_by(c.collected_at, c.analyte, c.id)
+    )
+    return tuple(LabRow(*row) for row in rows)
+
+
+def _treatment(line: TreatmentLine) -> TreatmentInfo:
+    return TreatmentInfo(
+        id=line.id,
+        category=line.category,
+        agent=line.agent,
+        dose=line.dose,
+        dose_unit=line.dose_unit,
+        frequency=line.frequency,
+        route=line.route,
+        start=line.start_date,
+        stop=line.stop_date,
+        indication=line.indication,
+        reason_stopped=line.reason_stopped,
+        notes=line.notes,
+        steps=tuple(
+            DoseStepInfo(s.start_date, s.dose, s.dose_unit, s.frequency) for s in line.dose_steps
+        ),
+        holds=tuple(HoldInfo(h.start_date, h.end_date, h.reason) for h in line.holds),
+        version=line.version,
+    )
+
+
+def _alerts(
+    session: Session, patient_id: int, now: datetime, timeline: Any
+) -> tuple[tuple[AlertInfo, ...], str | None]:
+    if timeline is None:
+        return (), "Alert rules are not available in this installation."
+    from irae_desktop.domain.alerts import evaluate_alerts
+
+    try:
+        found: list[Any] = list(evaluate_alerts(timeline, now, _alert_settings(session)))
+    except Exception:  # a rule bug must not hide the patient; it is logged and said
+        log.exception("alert evaluation failed")
+        return (), "Alerts could not be computed (unexpected error; see the log)."
+    acks = {
+        a.alert_key: a
+        for a in session.scalars(
+            select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id == patient_id)
+        )
+    }
+    out: list[AlertInfo] = []
+    for alert in found:
+        ack = acks.get(alert.key)
+        out.append(
+            AlertInfo(
+                key=alert.key,
+                kind=alert.kind,
+                severity=alert.severity,
+                title=alert.title,
+                rule=alert.rule,
+                source=alert.source,
+                evidence_at=alert.evidence_at,
+                organ=getattr(alert, "organ", None),
+                acknowledged_by=ack.acknowledged_by if ack else None,
+                acknowledged_at=ack.acknowledged_at if ack else None,
+                acknowledgement_note=ack.note if ack else None,
+            )
+        )
+    rank = {"critical": 0, "warning": 1, "info": 2}
+    out.sort(key=lambda a: (a.acknowledged, rank.get(a.severity, 3)))
+    return tuple(out), None
+
+
+def _alert_settings(session: Session) -> Any:
+    """The team's alert thresholds when the settings store offers them, else the rule defaults."""
+    from irae_desktop.domain.alerts import AlertSettings
+    from irae_desktop.store.settings import get_settings
+
+    thresholds = get_settings(session).alert_thresholds
+    from_dict = getattr(AlertSettings, "from_dict", None)
+    if thresholds and from_dict is not None:
+        return from_dict(thresholds)
+    return AlertSettings()
+
+
+def _timeline(session: Session, patient_id: int) -> Any:
+    """The domain timeline (grades, baselines, treatment spans), or None in a build without it."""
+    try:
+        from irae_desktop.store.timeline import load_timeline
+    except ImportError:
+        return None
+    return load_timeline(session, patient_id)
+
+
+def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None) -> PatientSnapshot:
+    """Reads one patient and all they carry in a single read session."""
+    now = now or datetime.now(UTC)
+    today = now.astimezone().date()
+    with db.read() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise PatientGoneError(f"Patient {patient_id} no longer exists in this database.")
+        lines = session.scalars(
+            select(TreatmentLine)
+            .where(TreatmentLine.patient_id == patient_id)
+            .options(selectinload(TreatmentLine.dose_steps), selectinload(TreatmentLine.holds))
+            .order_by(TreatmentLine.start_date, TreatmentLine.id)
+        ).all()
+        treatments = tuple(_treatment(line) for line in lines)
+        ici_lines = [line for line in lines if line.category == "ici" and line.start_date <= today]
+        ici = ici_lines[-1] if ici_lines else None
+        episodes = tuple(
+            EpisodeInfo(e.id, e.organ, e.onset, e.resolution, e.grade, e.status, e.notes, e.version)
+            for e in session.scalars(
+                select(IrAEEpisode)
+                .where(IrAEEpisode.patient_id == patient_id)
+                .order_by(IrAEEpisode.onset, IrAEEpisode.id)
+            )
+        )
+        notes = tuple(
+            NoteInfo(n.id, n.written_at, n.author, n.text, n.plan, n.version)
+            for n in session.scalars(
+                select(ConsultNote)
+                .where(ConsultNote.patient_id == patient_id)
+                .order_by(ConsultNote.written_at, ConsultNote.id)
+            )
+        )
+        planned = [n for n in notes if n.plan and n.plan.strip()]
+        header = HeaderInfo(
+            id=patient.id,
+            mrn=patient.mrn,
+            name=patient.name,
+            birth_date=patient.birth_date,
+            sex=patient.sex,
+            weight_kg=patient.weight_kg,
+            diagnosis=patient.diagnosis,
+            status=patient.status,
+            is_synthetic=patient.is_synthetic,
+            version=patient.version,
+            ici_agent=ici.agent if ici else None,
+            ici_status=(
+                ici_status_on(ici.stop_date, [(h.start_date, h.end_date) for h in ici.holds], today)
+                if ici
+                else None
+            ),
+            latest_plan=planned[-1].plan if planned else None,
+            latest_plan_at=planned[-1].written_at if planned else None,
+        )
+        labs = _labs(session, patient_id)
+        team = get_settings(session)
+        timeline = _timeline(session, patient_id)
+        alerts, alerts_error = _alerts(session, patient_id, now, timeline)
+        try:
+            from irae_desktop.ui.patient.response import response_labels
+
+            labels = response_labels(timeline, treatments)
+        except Exception:  # metrics are a help, not a reason to refuse the patient
+            log.exception("response metrics failed")
+            labels = {}
+    return PatientSnapshot(
+        header=header,
+        labs=labs,
+        treatments=treatments,
+        episodes=episodes,
+        notes=notes,
+        alerts=alerts,
+        alerts_error=alerts_error,
+        response_labels=labels,
+        loaded_at=now,
+        criteria_set=team.criteria_set,
+        units_system=team.units_system,
+    )

@@ -1,0 +1,223 @@
+"""Turns a patient's labs into plot-ready numpy series and CTCAE grade bands (no Qt)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from irae_desktop.ui.patient.display import analyte_label, converter
+from irae_desktop.ui.patient.snapshot import LabRow
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    key: str
+    title: str
+    analytes: tuple[str, ...]
+    # multiples of ULN that start grades 1-4 (None: the analyte has no CTCAE term)
+    uln_multiples: tuple[float, float, float, float] | None = None
+    # the same for an abnormal baseline (multiples of the baseline value), CTCAE v5.0 / v6.0
+    baseline_multiples: dict[str, tuple[float, float, float, float]] | None = None
+    # absolute thresholds in the canonical unit (glucose, fasting table)
+    absolute: tuple[float, float, float] | None = None
+    reference_line: float | None = None
+    reference_text: str = ""
+
+
+# Thresholds from the CTCAE tables in the clinical reference (sections 2 and 3); the grades shown
+# in the labs table come from the grading engine, the bands only shade the plot behind the points.
+PANELS: tuple[Panel, ...] = (
+    Panel(
+        "enzymes",
+        "ALT/AST",
+        ("ALT", "AST"),
+        (1.0, 3.0, 5.0, 20.0),
+        {"ctcae-5.0": (1.5, 3.0, 5.0, 20.0), "ctcae-6.0": (1.0, 1.5, 2.0, 4.0)},
+    ),
+    Panel(
+        "bilirubin",
+        "Bilirubin",
+        ("TBILI",),
+        (1.0, 1.5, 3.0, 10.0),
+        {"ctcae-5.0": (1.0, 1.5, 3.0, 10.0), "ctcae-6.0": (1.0, 1.5, 2.5, 10.0)},
+    ),
+    Panel("alp", "ALP", ("ALP",), (1.0, 2.5, 5.0, 20.0), {"ctcae-5.0": (2.0, 2.5, 5.0, 20.0)}),
+    Panel(
+        "glucose",
+        "Glucose",
+        ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
+        absolute=(160.0, 250.0, 500.0),
+    ),
+    Panel(
+        "cpeptide",
+        "C-peptide",
+        ("CPEPTIDE",),
+        reference_line=0.6,
+        reference_text="0.6 ng/mL (0.2 nmol/L): insulin deficiency below",
+    ),
+    Panel("hba1c", "HbA1c", ("HBA1C",)),
+)
+ENZYMES = {"ALT", "AST"}
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    analyte: str
+    label: str
+    x: FloatArray  # epoch seconds (UTC)
+    y: FloatArray  # display value, or multiple of ULN
+    censored: npt.NDArray[np.bool_]
+    comparators: tuple[str, ...]
+    lab_index: tuple[int, ...]  # positions in snapshot.labs, for hover text
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    grade: int
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class PanelData:
+    panel: Panel
+    series: tuple[Series, ...]
+    bands: tuple[Band, ...]
+    y_label: str
+    band_note: str
+
+
+def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
+    by_analyte: dict[str, list[int]] = defaultdict(list)
+    for i, lab in enumerate(labs):
+        if lab.status != "entered-in-error":
+            by_analyte[lab.analyte].append(i)
+    return by_analyte
+
+
+def _baseline(labs: tuple[LabRow, ...], idx: list[int]) -> LabRow | None:
+    marked = [labs[i] for i in idx if labs[i].is_baseline]
+    return marked[-1] if marked else None
+
+
+def _latest_uln(labs: tuple[LabRow, ...], idx: list[int]) -> float | None:
+    for i in reversed(idx):
+        if labs[i].uln:
+            return labs[i].uln
+    return None
+
+
+def build_panel(
+    panel: Panel,
+    labs: tuple[LabRow, ...],
+    groups: dict[str, list[int]],
+    *,
+    system: str,
+    times_uln: bool,
+    criteria: str = "ctcae-5.0",
+) -> PanelData | None:
+    """The series and bands for one panel, or None when the patient has no result for it."""
+    present = [a for a in panel.analytes if groups.get(a)]
+    if not present:
+        return None
+    use_multiple = times_uln and panel.key == "enzymes"
+    series: list[Series] = []
+    unit = ""
+    for analyte in present:
+        idx = groups[analyte]
+        rows = [labs[i] for i in idx]
+        x = np.fromiter(
+            (r.collected_at.timestamp() for r in rows), dtype=np.float64, count=len(rows)
+        )
+        raw = np.fromiter((r.value for r in rows), dtype=np.float64, count=len(rows))
+        if use_multiple:
+            uln = np.fromiter((r.uln or np.nan for r in rows), dtype=np.float64, count=len(rows))
+            y = raw / uln
+            unit = "\u00d7 ULN"
+        else:
+            fn, unit = converter(analyte, system, rows[0].unit)
+            y = np.asarray(fn(raw), dtype=np.float64)  # type: ignore[arg-type]
+        comps = tuple(r.comparator for r in rows)
+        series.append(
+            Series(
+                analyte=analyte,
+                label=analyte_label(analyte),
+                x=x,
+                y=y,
+                censored=np.array([bool(c) for c in comps], dtype=bool),
+                comparators=comps,
+                lab_index=tuple(idx),
+                unit=unit,
+            )
+        )
+    bands, note = _bands(
+        panel, labs, groups[present[0]], present[0], system, use_multiple, criteria
+    )
+    return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note)
+
+
+def _bands(
+    panel: Panel,
+    labs: tuple[LabRow, ...],
+    idx: list[int],
+    analyte: str,
+    system: str,
+    use_multiple: bool,
+    criteria: str,
+) -> tuple[list[Band], str]:
+    fn, unit = converter(analyte, system, labs[idx[0]].unit)
+    if panel.absolute is not None:
+        uln = _latest_uln(labs, idx) or 0.0
+        edges = [uln, *panel.absolute]
+        note = "bands: fasting glucose grades (non-fasting: grades 3-4 only)"
+        return _edges_to_bands([fn(e) for e in edges]), note
+    if panel.uln_multiples is None:
+        return [], ""
+    baseline = _baseline(labs, idx)
+    multiples = panel.uln_multiples
+    scale_to_value = _latest_uln(labs, idx)
+    if scale_to_value is None:
+        return [], "no reference range: bands not drawn"
+    note = f"bands: \u00d7 ULN ({fn(scale_to_value):g} {unit})"
+    abnormal = baseline is not None and baseline.uln is not None and baseline.value > baseline.uln
+    if abnormal and baseline is not None and baseline.uln and panel.baseline_multiples:
+        bl_multiples = panel.baseline_multiples.get(criteria)
+        if bl_multiples is not None:
+            multiples = bl_multiples
+            scale_to_value = baseline.value
+            note = (
+                f"bands: \u00d7 baseline {analyte_label(analyte)} "
+                f"{fn(baseline.value):g} {unit} (abnormal baseline, {criteria})"
+            )
+            if use_multiple:
+                # the plot is in multiples of ULN, so baseline multiples convert through it
+                return _edges_to_bands([m * baseline.value / baseline.uln for m in multiples]), note
+    if use_multiple:
+        return _edges_to_bands(list(multiples)), "bands: \u00d7 ULN"
+    return _edges_to_bands([fn(m * scale_to_value) for m in multiples]), note
+
+
+def _edges_to_bands(edges: list[float]) -> list[Band]:
+    top = max(edges[-1] * 1e4, 1e6)
+    bounds = [*edges, top]
+    return [Band(grade=g + 1, low=bounds[g], high=bounds[g + 1]) for g in range(4)]
+
+
+def build_panels(
+    labs: tuple[LabRow, ...], *, system: str, times_uln: bool, criteria: str = "ctcae-5.0"
+) -> list[PanelData]:
+    groups = group_labs(labs)
+    out = []
+    for panel in PANELS:
+        data = build_panel(
+            panel, labs, groups, system=system, times_uln=times_uln, criteria=criteria
+        )
+        if data is not None:
+            out.append(data)
+    return out

@@ -1,0 +1,214 @@
+"""PatientView: the one-patient screen (header, alerts, trends and the record tabs)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from irae_desktop.store.audit import current_user
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import ConcurrentEditError, StoreError
+from irae_desktop.ui.patient.alerts_panel import AlertsPanel
+from irae_desktop.ui.patient.header import PatientHeader
+from irae_desktop.ui.patient.labs_tab import LabsTab
+from irae_desktop.ui.patient.notes_tab import NotesTab
+from irae_desktop.ui.patient.snapshot import PatientGoneError, PatientSnapshot, load_snapshot
+from irae_desktop.ui.patient.treatments_tab import TreatmentsTab
+from irae_desktop.ui.patient.trends import TrendsView
+
+log = logging.getLogger(__name__)
+
+
+def describe_conflict(exc: ConcurrentEditError) -> str:
+    lines = [str(exc)]
+    for field, (theirs, yours) in exc.changes.items():
+        lines.append(f"\u2022 {field.replace('_', ' ')}: now {theirs!r} (you entered {yours!r})")
+    lines.append("The patient has been reloaded with their changes.")
+    return "\n".join(lines)
+
+
+class PatientView(QWidget):
+    data_changed = Signal()
+    print_requested = Signal(int)
+    loaded = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.current_patient_id: int | None = None
+        self.snapshot: PatientSnapshot | None = None
+        self.units_system: str | None = None  # None until the team default is known
+        self._generation = 0
+        self._job: Any = None
+
+        self.header = PatientHeader()
+        self.busy_label = QLabel("Loading\u2026")
+        self.busy_label.setStyleSheet("color: #1F5FA8; font-weight: bold;")
+        self.busy_label.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setStyleSheet("color: #B3261E;")
+        self.status_label.hide()
+        self.unit_buttons = QButtonGroup(self)
+        self.us_button = QPushButton("US units")
+        self.si_button = QPushButton("SI units")
+        for button, system in ((self.us_button, "US"), (self.si_button, "SI")):
+            button.setCheckable(True)
+            button.setToolTip(f"Show values in {system} units")
+            button.clicked.connect(lambda _=False, s=system: self.set_units(s))
+            self.unit_buttons.addButton(button)
+        self.print_button = QPushButton("Print summary\u2026")
+        self.print_button.clicked.connect(self._print)
+        self.refresh_button = QPushButton("Reload")
+        self.refresh_button.setToolTip("Read this patient again from the database")
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.alerts = AlertsPanel(self.run_save)
+        self.trends = TrendsView()
+        self.labs = LabsTab(self.run_save)
+        self.treatments = TreatmentsTab(self.run_save)
+        self.notes = NotesTab(self.run_save)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.trends, "Trends")
+        self.tabs.addTab(self.labs, "Labs")
+        self.tabs.addTab(self.treatments, "Treatments")
+        self.tabs.addTab(self.notes, "Episodes && notes")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.busy_label)
+        bar.addStretch(1)
+        bar.addWidget(self.us_button)
+        bar.addWidget(self.si_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.print_button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.alerts)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([110, 840])
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addLayout(bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(splitter, 1)
+        self._set_enabled(False)
+
+    # loading ------------------------------------------------------------------------------
+    def show_patient(self, patient_id: int) -> None:
+        """Loads the patient off the GUI thread; the view shows "Loading" until it arrives."""
+        if patient_id != self.current_patient_id:
+            self.snapshot = None
+            self._set_enabled(False)
+        self.current_patient_id = patient_id
+        self._load()
+
+    def refresh(self) -> None:
+        if self.current_patient_id is not None:
+            self._load()
+
+    def _load(self) -> None:
+        from irae_desktop.ui.workers import run_function
+
+        self._generation += 1
+        generation, patient_id = self._generation, self.current_patient_id
+        self.busy_label.show()
+        self._job = run_function(
+            load_snapshot,
+            self.db,
+            patient_id,
+            title="Opening patient",
+            on_success=lambda snap: self._loaded(generation, snap),
+            on_failure=lambda exc: self._failed(generation, exc),
+            parent=self,
+        )
+
+    def _loaded(self, generation: int, snapshot: PatientSnapshot) -> None:
+        if generation != self._generation:
+            return  # the user moved on to another patient meanwhile
+        self.busy_label.hide()
+        self.snapshot = snapshot
+        if self.units_system is None:
+            self.units_system = snapshot.units_system
+        (self.si_button if self.units_system == "SI" else self.us_button).setChecked(True)
+        self.header.set_info(snapshot.header)
+        self.alerts.set_alerts(snapshot.header.id, snapshot.alerts, snapshot.alerts_error)
+        self.labs.set_labs(snapshot.labs)
+        self.labs.set_units(self.units_system)
+        self.trends.set_units(self.units_system)
+        self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set)
+        self.treatments.set_lines(
+            snapshot.header.id,
+            snapshot.header.weight_kg,
+            snapshot.treatments,
+            snapshot.response_labels,
+        )
+        self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
+        self._set_enabled(True)
+        self.loaded.emit(snapshot.header.id)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.busy_label.hide()
+        if isinstance(exc, PatientGoneError | StoreError):
+            self.show_message(str(exc))
+        else:
+            log.error("opening a patient failed", exc_info=exc)
+            self.show_message("The patient could not be opened (unexpected error; see the log).")
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.tabs, self.alerts, self.print_button, self.refresh_button):
+            widget.setEnabled(enabled)
+
+    # actions ------------------------------------------------------------------------------
+    def set_units(self, system: str) -> None:
+        self.units_system = system
+        (self.si_button if system == "SI" else self.us_button).setChecked(True)
+        self.labs.set_units(system)
+        self.trends.set_units(system)
+
+    def show_message(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+
+    def _print(self) -> None:
+        if self.current_patient_id is not None:
+            self.print_requested.emit(self.current_patient_id)
+
+    def run_save(self, action: Callable[[Any, str], Any]) -> str | None:
+        """Runs one audited write; returns None on success or a message for the open dialog."""
+        try:
+            with self.db.write() as session:
+                action(session, current_user())
+        except ConcurrentEditError as exc:
+            self.refresh()
+            return describe_conflict(exc)
+        except StoreError as exc:
+            return str(exc)
+        except Exception:
+            log.exception("saving a change failed")
+            return (
+                "The change could not be saved (unexpected error; see the log). "
+                "Nothing was written."
+            )
+        self.show_message("")
+        self.refresh()
+        self.data_changed.emit()
+        return None

@@ -1,0 +1,331 @@
+"""The straightforward grader, rule by rule for each value: the oracle the fast grader must match."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from irae_desktop.domain.analytes import ANALYTES, Analyte, lookup_analyte
+from irae_desktop.domain.criteria import (
+    DEFAULT_CRITERIA,
+    Band,
+    BaselineKind,
+    Condition,
+    RuleSet,
+    load_criteria,
+)
+from irae_desktop.domain.units import convert, unit_for
+from irae_desktop.domain.values import COMPARATORS
+
+REL_TOL = 1e-9
+
+GradeBasis = Literal["ULN", "baseline", "LLN", "absolute"]
+
+
+class GradingError(ValueError):
+    """The input cannot be graded at all (unknown analyte, bad comparator, not a number)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GradeResult:
+    """A grade (None when the value cannot be graded) and the rule that produced it, in words."""
+
+    grade: int | None
+    reason: str
+    criteria_id: str
+    criteria_label: str
+    multiple: float | None
+    basis: GradeBasis | None
+
+
+def fmt_number(value: float) -> str:
+    """A number as a clinician would write it: 412, 0.1, 10.35 (no trailing zeros)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=0.0)
+
+
+@lru_cache(maxsize=256)
+def _resolve(analyte: str) -> Analyte:
+    found = ANALYTES.get(analyte.strip().upper()) if analyte else None
+    if found is None:
+        found = lookup_analyte(analyte)
+    if found is None:
+        raise GradingError(f"unknown analyte {analyte!r} (known: {', '.join(ANALYTES)})")
+    return found
+
+
+class _Context:
+    """The value being graded and its references (plain class: built once per grade)."""
+
+    __slots__ = ("code", "refs", "unit", "value")
+
+    def __init__(self, code: str, unit: str, value: float, refs: dict[str, float | None]):
+        self.code = code
+        self.unit = unit
+        self.value = value
+        self.refs = refs
+
+
+def _threshold(cond: Condition, ctx: _Context) -> tuple[float, float] | None:
+    """(value to compare, threshold), both in one unit; None when the reference is unknown."""
+    if cond.basis == "absolute":
+        for unit, bound in cond.absolute:
+            if unit == ctx.unit:
+                return ctx.value, bound
+        unit, bound = cond.absolute[0]
+        return convert(ctx.code, ctx.value, ctx.unit, unit), bound
+    ref = ctx.refs[cond.basis]
+    if ref is None:
+        return None
+    assert cond.multiple is not None
+    return ctx.value, ref * cond.multiple
+
+
+def _holds(cond: Condition, value: float, threshold: float) -> bool:
+    if _close(value, threshold):
+        return cond.inclusive
+    return value > threshold if cond.direction == "above" else value < threshold
+
+
+@dataclass(slots=True)
+class _Outcome:
+    grade: int | None  # None: a reference needed to decide is missing
+    band: Band | None
+    missing: str | None
+
+
+def _evaluate(bands: tuple[Band, ...], ctx: _Context) -> _Outcome:
+    for band in bands:
+        missing: str | None = None
+        failed = False
+        for cond in band.conditions:
+            pair = _threshold(cond, ctx)
+            if pair is None:
+                if not cond.optional and missing is None:
+                    missing = cond.basis
+                continue
+            if not _holds(cond, *pair):
+                failed = True
+                break
+        if failed:
+            continue
+        if missing is not None:
+            return _Outcome(None, band, missing)
+        return _Outcome(band.grade, band, None)
+    return _Outcome(0, None, None)
+
+
+_MISSING_WORDS = {
+    "ULN": "no ULN reported and no site default",
+    "LLN": "no LLN reported and no site default",
+    "baseline": "baseline marked abnormal but no baseline value",
+}
+
+
+def _multiple_digits(multiple: float, thresholds: list[float]) -> int:
+    """1 decimal, more when rounding would make a value look equal to a boundary it is not at."""
+    digits = 1
+    while digits < 4 and any(
+        round(multiple, digits) == t and not _close(multiple, t) for t in thresholds
+    ):
+        digits += 1
+    return digits
+
+
+# rule sets live as long as the cached criteria sets, so their identity is a stable key
+_MULTIPLES: dict[tuple[int, str], tuple[RuleSet, list[float]]] = {}
+
+
+def _multiples(rules: RuleSet, basis: str) -> list[float]:
+    """Every multiple of `basis` that is a boundary in these rules."""
+    key = (id(rules), basis)
+    entry = _MULTIPLES.get(key)
+    if entry is None or entry[0] is not rules:
+        found = [
+            c.multiple
+            for b in (*rules.high, *rules.low)
+            for c in b.conditions
+            if c.basis == basis and c.multiple is not None
+        ]
+        entry = _MULTIPLES[key] = (rules, found)
+    return entry[1]
+
+
+def _describe(
+    cond: Condition, ctx: _Context, rules: RuleSet
+) -> tuple[str, float | None, GradeBasis]:
+    """Text such as " = 10.3 x ULN (40)" or ": above 500 mg/dL", the multiple and its basis."""
+    if cond.basis == "absolute":
+        unit, bound = next(((u, b) for u, b in cond.absolute if u == ctx.unit), cond.absolute[0])
+        side = "above" if cond.direction == "above" else "below"
+        if cond.inclusive:
+            side = "at or " + side
+        return f": {side} {fmt_number(bound)} {unit}", None, "absolute"
+    ref = ctx.refs[cond.basis]
+    assert ref is not None
+    multiple = ctx.value / ref
+    digits = _multiple_digits(multiple, _multiples(rules, cond.basis))
+    text = f" = {multiple:.{digits}f} x {cond.basis} ({fmt_number(ref)})"
+    return text, multiple, cond.basis
+
+
+def _choose_rules(
+    kinds: dict[BaselineKind, RuleSet],
+    uln: float | None,
+    baseline: float | None,
+    baseline_uln: float | None,
+    baseline_abnormal: bool | None,
+    is_baseline: bool,
+) -> tuple[RuleSet, bool]:
+    """The rule set to apply and whether it is the abnormal-baseline one."""
+    if "any" in kinds:
+        return kinds["any"], False
+    if is_baseline:
+        return kinds["normal"], False
+    abnormal = baseline_abnormal
+    if abnormal is None:
+        ref = baseline_uln if baseline_uln is not None else uln
+        abnormal = (
+            baseline is not None
+            and ref is not None
+            and baseline > ref
+            and not _close(baseline, ref)
+        )
+    return (kinds["abnormal"], True) if abnormal else (kinds["normal"], False)
+
+
+def _ungraded(shown: str, words: str, criteria_id: str, label: str) -> GradeResult:
+    return GradeResult(None, f"{shown}: {words}: not graded", criteria_id, label, None, None)
+
+
+def grade_value(
+    analyte: str,
+    value: float,
+    comparator: str,
+    unit: str,
+    uln: float | None,
+    lln: float | None,
+    *,
+    baseline: float | None = None,
+    baseline_uln: float | None = None,
+    baseline_abnormal: bool | None = None,
+    is_baseline: bool = False,
+    criteria_id: str = DEFAULT_CRITERIA,
+) -> GradeResult:
+    """Grades `value` (with `uln`, `lln`, `baseline` all in `unit`, the unit as reported).
+
+    Raises GradingError, units.UnitError or criteria.CriteriaError when the input itself is
+    wrong; returns a result with grade None and the reason when a grade cannot be given.
+    """
+    return _grade_cached(
+        analyte,
+        value,
+        comparator,
+        unit,
+        uln,
+        lln,
+        baseline,
+        baseline_uln,
+        baseline_abnormal,
+        is_baseline,
+        criteria_id,
+    )
+
+
+# Results repeat a lot (whole-number enzymes, a few reference ranges): regrading a database
+# or a large file reuses earlier answers. GradeResult is immutable, so sharing is safe.
+@lru_cache(maxsize=1 << 16)
+def _grade_cached(
+    analyte: str,
+    value: float,
+    comparator: str,
+    unit: str,
+    uln: float | None,
+    lln: float | None,
+    baseline: float | None,
+    baseline_uln: float | None,
+    baseline_abnormal: bool | None,
+    is_baseline: bool,
+    criteria_id: str,
+) -> GradeResult:
+    found = _resolve(analyte)
+    code = found.code
+    std_unit = unit_for(code, unit)
+    criteria = load_criteria(criteria_id or DEFAULT_CRITERIA)
+    if comparator not in COMPARATORS:
+        raise GradingError(f"comparator {comparator!r} is not one of <, <=, >, >=")
+    if not math.isfinite(value) or not all(
+        n is None or math.isfinite(n) for n in (uln, lln, baseline)
+    ):
+        raise GradingError(
+            f"value, ULN, LLN and baseline must be finite numbers ({value}, {uln}, {lln}, "
+            f"{baseline})"
+        )
+    shown = f"{code} {comparator}{fmt_number(value)} {std_unit}"
+    term = criteria.terms.get(code)
+    if term is None:
+        why = criteria.not_graded.get(code, f"{code} has no term in {criteria.label}")
+        return GradeResult(None, f"{why}: not graded", criteria.id, criteria.label, None, None)
+    label = term.label
+
+    for what, ref in (("ULN", uln), ("LLN", lln)):
+        if ref is not None and ref <= 0:
+            words = f"{what} {fmt_number(ref)} {std_unit} cannot be used as a reference"
+            return _ungraded(shown, words, criteria.id, label)
+    if is_baseline:
+        baseline = None
+    rules, abnormal = _choose_rules(
+        term.rules, uln, baseline, baseline_uln, baseline_abnormal, is_baseline
+    )
+    if baseline is not None and baseline <= 0:
+        baseline = None
+    ctx = _Context(code, std_unit, value, {"ULN": uln, "LLN": lln, "baseline": baseline})
+    high = _evaluate(rules.high, ctx)
+    low = _evaluate(rules.low, ctx)
+    remarks: list[str] = []
+    if is_baseline:
+        remarks.append("baseline result, graded against ULN")
+    if comparator:
+        remarks.append("censored result: its bound is graded")
+
+    name: str | None = None
+    notes: list[str] = []
+    if high.grade:
+        chosen, name = high, rules.high_name
+    elif low.grade:
+        chosen, name = low, rules.low_name
+    elif high.grade is None or low.grade is None:
+        missing = high.missing if high.grade is None else low.missing
+        words = _MISSING_WORDS.get(missing or "", f"no {missing}")
+        return _ungraded(shown, words, criteria.id, label)
+    else:
+        chosen = _Outcome(0, rules.high[-1] if rules.high else None, None)
+        if rules.zero_note:
+            notes.append(rules.zero_note)
+        if rules.zero_note_above_uln and uln is not None and value > uln and not _close(value, uln):
+            notes.append(rules.zero_note_above_uln)
+    assert chosen.grade is not None
+    detail, multiple, basis = "", None, None
+    first = chosen.band.conditions[0] if chosen.band is not None else None
+    if first is not None and (chosen.grade > 0 or first.basis != "absolute"):
+        detail, multiple, basis = _describe(first, ctx, rules)
+    if chosen.band is not None and chosen.band.remark and chosen.grade == chosen.band.grade > 0:
+        remarks.append(chosen.band.remark)
+    if abnormal and basis == "baseline":
+        remarks.append("abnormal baseline")
+    words = shown + detail
+    if name:
+        words += f", {name}"
+    for note in notes:
+        words += f": {note}"
+    words += f": grade {chosen.grade}, {label}"
+    if remarks:
+        words += f" ({'; '.join(remarks)})"
+    return GradeResult(chosen.grade, words, criteria.id, label, multiple, basis)

@@ -1,0 +1,60 @@
+"""Acknowledging an alert from the panel: note kept, audited, and the alert dimmed/hidden after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from irae_desktop.store.models import AlertAcknowledgement, AuditEvent
+from irae_desktop.ui.patient.snapshot import AlertInfo
+
+ALERT = AlertInfo(
+    key="hys-law:ALT:1",
+    kind="hys_law",
+    severity="critical",
+    title="Hy's law pattern",
+    rule="ALT >=3 xULN and bilirubin >2 xULN within 14 days",
+    source="FDA DILI guidance 2009",
+    evidence_at=datetime(2026, 1, 2, tzinfo=UTC),
+    organ="liver",
+)
+
+
+def test_acknowledge_with_note_is_audited(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+    db, pid = patient_db
+    panel = view.alerts
+    panel.set_alerts(pid, (ALERT,), None)
+    assert panel.tree.topLevelItemCount() == 1
+    item = panel.tree.topLevelItem(0)
+    assert "CRITICAL" in item.text(0) and "FDA DILI" in item.toolTip(1)
+    assert any("Rule:" in item.child(i).text(1) for i in range(item.childCount()))
+    panel.select_alert(ALERT.key)
+    dialog = panel.acknowledge_selected()
+    assert dialog is not None
+    dialog.reason_edit.setText("discussed with hepatology")
+    with qtbot.waitSignal(view.data_changed, timeout=10000):
+        dialog.accept()
+    with db.read() as s:
+        ack = s.scalars(select(AlertAcknowledgement)).one()
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "acknowledge")).one()
+    assert ack.alert_key == ALERT.key and ack.note == "discussed with hepatology"
+    assert event.patient_id == pid and "discussed with hepatology" in (event.after_json or "")
+
+
+def test_acknowledged_alerts_hidden_until_toggled(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+    _, pid = patient_db
+    panel = view.alerts
+    acked = AlertInfo(
+        **{
+            **{f: getattr(ALERT, f) for f in ALERT.__dataclass_fields__},
+            "key": "other",
+            "acknowledged_by": "dr.x",
+        }
+    )
+    panel.set_alerts(pid, (ALERT, acked), None)
+    assert panel.tree.topLevelItemCount() == 1
+    panel.show_acknowledged.setChecked(True)
+    assert panel.tree.topLevelItemCount() == 2
+    panel.select_alert("other")
+    assert not panel.ack_button.isEnabled()

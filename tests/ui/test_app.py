@@ -1,0 +1,120 @@
+"""Application start: names, database problems in plain words, first-run demo patients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from irae_desktop.store import paths
+from irae_desktop.store.database import open_database
+from irae_desktop.store.models import Patient
+from irae_desktop.ui import app as app_module
+from irae_desktop.ui.app import (
+    add_demo_if_empty,
+    configured_db_url,
+    is_new_default_database,
+    make_application,
+    open_database_for_gui,
+)
+from irae_desktop.ui.settings_dialog import DB_URL_KEY
+
+
+def test_application_is_named_for_settings_and_desktop_entry(qapp) -> None:  # type: ignore[no-untyped-def]
+    app = make_application()
+    assert app is qapp
+    assert QCoreApplication.applicationName() == "irae-desktop"
+    assert QCoreApplication.organizationName() == "irae-desktop"
+    assert app.desktopFileName() == "irae-desktop"
+
+
+def test_unreachable_server_is_a_plain_message(qapp) -> None:  # type: ignore[no-untyped-def]
+    db, problem = open_database_for_gui("postgresql+psycopg://nobody:secret@127.0.0.1:1/irae")
+    assert db is None
+    assert problem is not None and "cannot be reached" in problem
+    assert "secret" not in problem  # the password never reaches the screen
+
+
+def test_file_in_a_missing_place_is_a_plain_message(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    db, problem = open_database_for_gui(f"sqlite:///{blocker / 'irae.sqlite3'}")
+    assert db is None
+    assert problem and "Traceback" not in problem
+
+
+def test_not_a_database_file_is_refused_untouched(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"these are my notes, not a database" * 100)
+    db, problem = open_database_for_gui(f"sqlite:///{junk}")
+    assert db is None
+    assert problem and ("not an irae-desktop database" in problem or "cannot be opened" in problem)
+    assert junk.read_bytes().startswith(b"these are my notes")
+
+
+def test_demo_patients_only_in_an_empty_database(db) -> None:  # type: ignore[no-untyped-def]
+    added = add_demo_if_empty(db)
+    assert len(added) >= 1 and all(m.startswith("DEMO-") for m in added)
+    with db.read() as s:
+        count = s.scalar(select(func.count()).select_from(Patient))
+        assert all(s.scalars(select(Patient.is_synthetic)))
+    assert add_demo_if_empty(db) == []
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Patient)) == count
+
+
+def test_first_run_detection_uses_the_default_file(tmp_path: Path) -> None:
+    assert is_new_default_database(None)
+    assert not is_new_default_database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    paths.default_db_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.default_db_path().write_bytes(b"")
+    assert not is_new_default_database(None)
+
+
+def test_database_chosen_in_settings_is_used_unless_the_environment_says_otherwise(
+    qapp,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    QSettings().setValue(DB_URL_KEY, "sqlite:////srv/team.sqlite3")
+    try:
+        assert configured_db_url() == "sqlite:////srv/team.sqlite3"
+        monkeypatch.setenv(paths.DB_URL_ENV, f"sqlite:///{tmp_path / 'env.sqlite3'}")
+        assert configured_db_url() is None
+    finally:
+        QSettings().remove(DB_URL_KEY)
+
+
+def test_run_gui_first_start_adds_demo_patients_and_says_so(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(app_module, "install_excepthook", lambda: None)
+    seen: dict[str, str] = {}
+
+    def close_soon() -> None:
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == "MainWindow" and w.isVisible()
+        )
+        seen["status"] = window.statusBar().currentMessage()
+        window.close()
+
+    QTimer.singleShot(1500, close_soon)
+    assert app_module.run_gui(None) == 0
+    assert "synthetic demonstration" in seen["status"]
+    db = open_database(None)
+    try:
+        with db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Patient)) >= 1
+    finally:
+        db.dispose()
+
+
+def test_app_icon_comes_from_the_resources(qapp) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.ui.app import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    assert icon.availableSizes()  # several sizes, so panels and docks pick a sharp one
