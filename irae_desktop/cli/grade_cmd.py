@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,6 +53,8 @@ class _RowError(ValueError):
     pass
 
 
+# reference ranges and baselines repeat on most rows: each spelling is read once
+@lru_cache(maxsize=4096)
 def _number(text: str, what: str, decimal_comma: bool | None) -> float | None:
     if not text.strip():
         return None
@@ -64,6 +67,7 @@ def _number(text: str, what: str, decimal_comma: bool | None) -> float | None:
     return value
 
 
+@lru_cache(maxsize=64)
 def _flag(text: str) -> bool | None:
     cleaned = text.strip().lower()
     if cleaned in ("",):

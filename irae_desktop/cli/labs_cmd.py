@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
 
 COLUMNS = (
@@ -47,6 +45,8 @@ def utc_text(when: datetime) -> str:
 
 
 def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
+    from sqlalchemy import select
+
     from irae_desktop.store.models import LabResult, Patient
 
     query = (
@@ -90,6 +90,8 @@ def _csv_cell(value: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
     from irae_desktop.store.models import Patient
 
     db = open_db(args.db)

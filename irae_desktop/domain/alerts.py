@@ -25,15 +25,16 @@ _ORGAN_TITLE = {"liver": "Liver", "glucose": "Glucose"}
 _CURRENT_WINDOW_DAYS = 30
 
 
+# graded analytes of each organ
+_ORGAN_CODES = {
+    organ: frozenset(a.code for a in ANALYTES.values() if a.organ == organ and a.graded)
+    for organ in ORGANS
+}
+
+
 def _organ_labs(timeline: PatientTimeline, organ: str) -> list[LabPoint]:
-    return [
-        lab
-        for lab in timeline.labs
-        if lab.grade is not None
-        and lab.analyte in ANALYTES
-        and ANALYTES[lab.analyte].organ == organ
-        and ANALYTES[lab.analyte].graded
-    ]
+    codes = _ORGAN_CODES[organ]
+    return [lab for lab in timeline.labs if lab.grade is not None and lab.analyte in codes]
 
 
 def _source_for(lab: LabPoint) -> str:

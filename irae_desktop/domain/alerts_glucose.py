@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from irae_desktop.domain.alert_types import Alert, AlertSettings
 from irae_desktop.domain.grading import fmt_number
-from irae_desktop.domain.timeline import LabPoint, PatientTimeline
+from irae_desktop.domain.timeline import LabPoint, PatientTimeline, labs_within, sorted_times
 from irae_desktop.domain.units import CPEPTIDE_NMOL_PER_NG
 
 GLUCOSE_CODES = ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")
@@ -30,16 +30,15 @@ def _trigger_reason(lab: LabPoint, settings: AlertSettings, new_after_ici: bool)
 
 
 def _supporting(
-    timeline: PatientTimeline, glucose: LabPoint, settings: AlertSettings
+    others: list[LabPoint],
+    times: list[datetime] | None,
+    glucose: LabPoint,
+    settings: AlertSettings,
 ) -> tuple[list[LabPoint], list[tuple[LabPoint, str]]]:
     """(C-peptide and ketone results in the window, those among them that support diabetes)."""
     window = timedelta(days=settings.diabetes_window_days)
     cpep_limit = settings.diabetes_cpeptide_below_nmol_l / CPEPTIDE_NMOL_PER_NG
-    nearby = [
-        lab
-        for lab in timeline.labs_for("CPEPTIDE", "BHB")
-        if abs(lab.collected_at - glucose.collected_at) <= window
-    ]
+    nearby = labs_within(others, times, glucose.collected_at, window)
     support: list[tuple[LabPoint, str]] = []
     for lab in nearby:
         shown = f"{lab.comparator}{fmt_number(lab.value)} {lab.unit}"
@@ -78,8 +77,10 @@ def ici_diabetes(timeline: PatientTimeline, settings: AlertSettings) -> list[Ale
         why = _trigger_reason(lab, settings, after_ici and not hyper_before)
         if why:
             triggers.append((lab, why))
+    others = timeline.labs_for("CPEPTIDE", "BHB")
+    times = sorted_times(others)
     for lab, why in reversed(triggers):
-        nearby, support = _supporting(timeline, lab, settings)
+        nearby, support = _supporting(others, times, lab, settings)
         if support:
             evidence, words = max(support, key=lambda s: s[0].collected_at)
             rule = (

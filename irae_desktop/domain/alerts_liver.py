@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from irae_desktop.domain.alert_types import Alert, AlertSettings
 from irae_desktop.domain.grading import fmt_number
 from irae_desktop.domain.steroids import is_systemic_steroid, total_prednisone_mg_per_kg
-from irae_desktop.domain.timeline import LabPoint, PatientTimeline
+from irae_desktop.domain.timeline import LabPoint, PatientTimeline, sorted_times
 
 _TOL = 1e-9
 _NAMES = {"ALT": "ALT", "AST": "AST", "TBILI": "total bilirubin", "ALP": "ALP"}
@@ -42,6 +42,20 @@ def _describe(lab: LabPoint, multiple: float) -> str:
     )
 
 
+def _pairs_within(
+    pairs: list[tuple[LabPoint, float]],
+    times: list[datetime] | None,
+    moment: datetime,
+    window: timedelta,
+) -> list[tuple[LabPoint, float]]:
+    """The (result, multiple) pairs collected within `window` of `moment`, in their order."""
+    if times is None:
+        return [(p, m) for p, m in pairs if abs(p.collected_at - moment) <= window]
+    return pairs[
+        bisect.bisect_left(times, moment - window) : bisect.bisect_right(times, moment + window)
+    ]
+
+
 def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
     """ALT or AST >= 3 x ULN with total bilirubin > 2 x ULN within 14 days, ALP < 2 x ULN."""
     amino = []
@@ -54,6 +68,7 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
         return []
     amino_times = [lab.collected_at for lab, _ in amino]
     alps = [(lab, m) for lab in timeline.labs_for("ALP") if (m := _x_uln(lab)) is not None]
+    alp_times = sorted_times([lab for lab, _ in alps])
     window = timedelta(days=settings.hys_law_window_days)
     best: tuple[datetime, str, str] | None = None
     for bili in timeline.labs_for("TBILI"):
@@ -74,8 +89,7 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
         alp_text = "ALP not measured within the window"
         near_alp = [
             (abs((p.collected_at - bili.collected_at).total_seconds()), p, pm)
-            for p, pm in alps
-            if abs(p.collected_at - bili.collected_at) <= window
+            for p, pm in _pairs_within(alps, alp_times, bili.collected_at, window)
         ]
         if near_alp:
             p_m = min(near_alp, key=lambda t: t[0])[2]

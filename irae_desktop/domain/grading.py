@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -103,10 +105,35 @@ _Step = tuple[int, str | None, tuple[_Check, ...], _Words | None]
 # Results repeat a lot (whole-number enzymes, shared reference ranges, normal baselines that
 # play no part): plans that would word every value alike share one memory of results.
 # GradeResult is immutable, so sharing is safe.
-_MEMO_MAX = 8192
+_PLANS_MAX = 8192
+_RESULTS_MAX = 1 << 16  # as many results as are kept at once, whatever the number of plans
 _Zero = tuple[_Words | None, str, str] | None
 # plan key -> (high steps, low steps, grade 0 words, results already given)
-_COMPILED: dict[tuple[Any, ...], tuple[Any, Any, _Zero, dict[float, GradeResult]]] = {}
+_COMPILED: dict[tuple[Any, ...], tuple[Any, Any, _Zero, _Memo]] = {}
+
+
+class _Memo(dict[float, GradeResult]):
+    """The results a plan (or plans that word every value alike) already gave."""
+
+
+_LIVE: weakref.WeakValueDictionary[int, _Memo] = weakref.WeakValueDictionary()
+_numbers = itertools.count()
+_kept = [0]
+
+
+def _new_memo() -> _Memo:
+    memo = _Memo()
+    _LIVE[next(_numbers)] = memo
+    return memo
+
+
+def _remember(memo: _Memo, value: float, result: GradeResult) -> None:
+    if _kept[0] >= _RESULTS_MAX:
+        for live in list(_LIVE.values()):
+            live.clear()
+        _kept[0] = 0
+    memo[value] = result
+    _kept[0] += 1
 
 
 def _checks(band: Band, code: str, unit: str, refs: dict[str, float | None]) -> _Step:
@@ -214,7 +241,7 @@ class GradePlan:
         self._high: tuple[_Step, ...] = ()
         self._low: tuple[_Step, ...] = ()
         self._zero: _Zero = None
-        self._memo: dict[float, GradeResult] = {}
+        self._memo = _new_memo()
         term = criteria.terms.get(code)
         if term is None:
             why = criteria.not_graded.get(code, f"{code} has no term in {criteria.label}")
@@ -231,9 +258,10 @@ class GradePlan:
                 shown_ref = fmt_number(ref)
                 self._unusable = f"{what} {shown_ref} {std_unit} cannot be used as a reference"
                 key = ("unusable", self.shown_prefix, self.shown_suffix, self._unusable)
-                self._memo = _COMPILED.setdefault(
-                    (*key, criteria.id, self.label), ((), (), None, {})
-                )[3]
+                entry = _COMPILED.get((*key, criteria.id, self.label))
+                if entry is None:
+                    entry = _COMPILED[(*key, criteria.id, self.label)] = ((), (), None, self._memo)
+                self._memo = entry[3]
                 return
         if is_baseline:
             baseline = None
@@ -257,9 +285,9 @@ class GradePlan:
                 remarks.append("censored result: its bound is graded")
             refs: dict[str, float | None] = {"ULN": uln, "LLN": lln, "baseline": used}
             compiled = _Compiler(code, std_unit, self.label, rules, refs, abnormal, remarks)
-            if len(_COMPILED) >= 4 * _MEMO_MAX:
+            if len(_COMPILED) >= _PLANS_MAX:
                 _COMPILED.clear()
-            found = _COMPILED[plan_key] = (*compiled.steps(), {})
+            found = _COMPILED[plan_key] = (*compiled.steps(), _new_memo())
         self._high, self._low, self._zero, self._memo = found
 
     def grade(self, value: float) -> GradeResult:
@@ -271,10 +299,7 @@ class GradePlan:
                 return found
         result = self._grade(value)
         if value:
-            memo = self._memo
-            if len(memo) >= _MEMO_MAX:
-                memo.clear()
-            memo[value] = result
+            _remember(self._memo, value, result)
         return result
 
     def _grade(self, value: float) -> GradeResult:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from irae_desktop.domain.baseline import Baseline, BaselineOverride, select_baseline
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
@@ -15,8 +14,7 @@ from irae_desktop.domain.units import convert
 REASON_MAX = 300
 
 
-@dataclass(frozen=True, slots=True)
-class LabToGrade:
+class LabToGrade(NamedTuple):
     """A stored result: value, ULN and LLN in `unit` (canonical, or as reported for glucose)."""
 
     id: int
@@ -29,8 +27,9 @@ class LabToGrade:
     lln: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesGrade:
+class SeriesGrade(NamedTuple):
+    """A result's grade, the criteria set, the reason in words and whether it is the baseline."""
+
     grade: int | None
     criteria_id: str
     reason: str

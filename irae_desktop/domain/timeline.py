@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +127,19 @@ def first_ici_start(treatments: Iterable[TreatmentSpan]) -> date | None:
     """The start date of the patient's first ICI line, or None if none is recorded."""
     starts = [t.start for t in treatments if t.category == "ici"]
     return min(starts) if starts else None
+
+
+def sorted_times(labs: list[LabPoint]) -> list[datetime] | None:
+    """The collection times of `labs` when they are in time order, else None."""
+    times = [lab.collected_at for lab in labs]
+    return times if all(a <= b for a, b in pairwise(times)) else None
+
+
+def labs_within(
+    labs: list[LabPoint], times: list[datetime] | None, moment: datetime, window: timedelta
+) -> list[LabPoint]:
+    """The results collected at most `window` before or after `moment`, in their order;
+    `times` from sorted_times lets the window be found by bisection instead of a scan."""
+    if times is None:
+        return [lab for lab in labs if abs(lab.collected_at - moment) <= window]
+    return labs[bisect_left(times, moment - window) : bisect_right(times, moment + window)]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from irae_desktop.importers.csv_layouts import detect_layout, layout_from_mapping
@@ -39,6 +40,54 @@ def sniff_delimiter(header_line: str) -> str:
         if len(fields) > best_count:
             best, best_count = delimiter, len(fields)
     return best
+
+
+_LONG_ROLES = (
+    "mrn",
+    "code",
+    "test",
+    "value",
+    "unit",
+    "collected",
+    "collected_time",
+    "range",
+    "low",
+    "high",
+    "flag",
+    "status",
+    "category",
+)
+_PATIENT_ROLES = ("name", "first_name", "last_name", "birth", "sex", "weight", "diagnosis")
+
+
+def cell_reader(
+    roles: Mapping[str, Sequence[int]], wanted: Sequence[str]
+) -> Callable[[list[str]], list[str]]:
+    """A function giving the stripped cells of `wanted` roles from a row ("" when a role has
+    no column), worked out once per file: the per-row part runs in C for the usual case of
+    one column per role. Rows must carry a trailing "" (index -1) for absent roles."""
+    specs = [tuple(roles.get(role) or ()) for role in wanted]
+    if all(len(spec) <= 1 for spec in specs):
+        if not specs:
+            return lambda row: []
+        pick = itemgetter(*[spec[0] if spec else -1 for spec in specs])
+        if len(specs) == 1:
+            return lambda row: [pick(row).strip()]
+        strip = str.strip
+        return lambda row: list(map(strip, pick(row)))
+
+    def first_cells(row: list[str]) -> list[str]:
+        cells = []
+        for spec in specs:
+            text = ""
+            for index in spec:
+                text = row[index].strip()
+                if text:
+                    break
+            cells.append(text)
+        return cells
+
+    return first_cells
 
 
 class CsvSource:
@@ -101,6 +150,9 @@ class CsvSource:
             "collected": cols.column_name("collected"),
             "test": cols.column_name("test" if "test" in cols.roles else "code"),
         }
+        self._long_cells = cell_reader(self._cols, _LONG_ROLES)
+        self._patient_cells = cell_reader(self._cols, _PATIENT_ROLES)
+        self._synthea = self.columns.name == "synthea-observations"
         reader = csv.reader(self._text, delimiter=self.delimiter)
         line_base = self._skipped
         width = len(cols.header)
@@ -117,6 +169,7 @@ class CsvSource:
                 if not any(cell.strip() for cell in row):
                     continue
                 row = row + [""] * (width - len(row))
+            row.append("")  # what a role without a column reads (see cell_reader)
             items = make(row, line)
             if len(items) == 1:
                 yield items[0]
@@ -136,18 +189,10 @@ class CsvSource:
         return ""
 
     def _patient(self, row: list[str], mrn: str, line: str) -> RawPatient | None:
-        first = self._first
-        name = first(row, "name")
+        name, first_name, last_name, birth, sex, weight, diagnosis = self._patient_cells(row)
         if not name:
-            name = f"{first(row, 'first_name')} {first(row, 'last_name')}".strip()
-        fields = (
-            mrn,
-            name,
-            first(row, "birth"),
-            first(row, "sex"),
-            first(row, "weight"),
-            first(row, "diagnosis"),
-        )
+            name = f"{first_name} {last_name}".strip()
+        fields = (mrn, name, birth, sex, weight, diagnosis)
         # the same demographics repeat on every row of a patient: one record serves them all
         cached = self._patients.get(fields, False)
         if cached is not False:
@@ -188,27 +233,44 @@ class CsvSource:
         return [patient if patient is not None else RawPatient(mrn, ref=f"line {line}")]
 
     def _long_row(self, row: list[str], line: str) -> list[ReadItem]:
-        mrn = self._mrn(row, line)
-        if isinstance(mrn, Problem):
-            return [mrn] if mrn.ref else []
-        first = self._first
+        (
+            mrn,
+            code,
+            test,
+            value,
+            unit,
+            collected,
+            clock,
+            range_text,
+            low,
+            high,
+            flag,
+            status,
+            category,
+        ) = self._long_cells(row)
+        if not mrn:
+            problem = self._mrn(row, line)
+            if isinstance(problem, Problem):
+                return [problem] if problem.ref else []
+        if clock and collected and ":" not in collected:
+            collected = f"{collected} {clock}"
         result = RawResult(
             f"line {line}",
             mrn,
-            first(row, "code"),
-            first(row, "test"),
-            first(row, "value"),
+            code,
+            test,
+            value,
             None,
             "",
-            first(row, "unit"),
-            self._collected(row),
-            first(row, "range"),
-            first(row, "low"),
-            first(row, "high"),
-            first(row, "flag"),
-            first(row, "status").lower() or "final",
-            first(row, "category").lower() not in NON_LAB_CATEGORIES,
-            self.columns.name == "synthea-observations",
+            unit,
+            collected,
+            range_text,
+            low,
+            high,
+            flag,
+            status.lower() or "final",
+            category.lower() not in NON_LAB_CATEGORIES,
+            self._synthea,
             self._patient(row, mrn, line),
             "",
             self._column_names,

@@ -15,7 +15,11 @@ from irae_desktop.importers.raw import RawPatient
 from irae_desktop.importers.timeparse import TimeTextError, parse_birth_date
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import Patient
-from irae_desktop.store.patients import create_patient, update_patient
+from irae_desktop.store.patient_bulk import insert_patients, new_patient_values
+from irae_desktop.store.patients import update_patient
+
+# new patients wait in memory until their ids are needed, at most this many at a time
+PENDING_LIMIT = 5000
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SEX = {
@@ -45,6 +49,8 @@ def names_agree(stored: str, given: str) -> bool:
 
 @dataclass
 class KnownPatient:
+    """A patient of the registry; `id` is 0 while a new patient waits to be inserted."""
+
     id: int
     name: str
     birth_date: date | None
@@ -63,6 +69,7 @@ class PatientResolver:
         self.created = 0
         self.updated = 0
         self.touched: set[int] = set()
+        self._pending: list[tuple[KnownPatient, dict[str, object]]] = []
 
     def preload(self, limit: int = 200_000) -> None:
         """Reads every patient once when the registry is small, instead of one query per MRN."""
@@ -132,14 +139,35 @@ class PatientResolver:
         )
 
     def create(self, raw: RawPatient) -> KnownPatient:
-        """A new patient from file demographics; ValueError/StoreError for unusable ones."""
+        """A new patient from file demographics; ValueError/StoreError for unusable ones.
+
+        The patient is checked now but inserted with others by `flush_pending`, which gives it
+        its id: one statement for many new patients instead of several queries each.
+        """
         birth = self.birth_of(raw)
-        patient = create_patient(self.session, self._record(raw, birth), user=self.user)
-        known = KnownPatient(patient.id, patient.name, patient.birth_date)
+        values = new_patient_values(self._record(raw, birth))
+        known = KnownPatient(0, str(values["name"]), birth)
         self._known[raw.mrn] = known
+        self._pending.append((known, values))
         self.created += 1
-        self.touched.add(patient.id)
+        if len(self._pending) >= PENDING_LIMIT:
+            self.flush_pending()
         return known
+
+    def flush_pending(self) -> None:
+        """Inserts the patients created since the last call (audited) and fills in their ids."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        ids = insert_patients(self.session, [values for _, values in pending], user=self.user)
+        for (known, _), patient_id in zip(pending, ids, strict=True):
+            known.id = patient_id
+        self.touched.update(ids)
+
+    def touch(self, known: KnownPatient) -> None:
+        """Marks the patient for regrading (new patients are marked when inserted)."""
+        if known.id:
+            self.touched.add(known.id)
 
     def apply_roster(self, raw: RawPatient) -> str:
         """Creates the patient or fills in what the registry lacks; returns "" or why not."""
@@ -153,6 +181,8 @@ class PatientResolver:
             if problem:
                 return problem
             record = self._record(raw, birth)
+            if not known.id:  # created from an earlier row of this file
+                self.flush_pending()
             patient = self.session.get(Patient, known.id)
             assert patient is not None
             changes: dict[str, object] = {}

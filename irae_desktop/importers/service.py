@@ -150,7 +150,11 @@ class _FileImport:
         session.flush()
         summary.batch_id = self.batch.id
         self.writer = LabBatchWriter(
-            session, batch_id=self.batch.id, source_file=facts.path.name, user=user
+            session,
+            batch_id=self.batch.id,
+            source_file=facts.path.name,
+            user=user,
+            before_flush=self.resolver.flush_pending,
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
@@ -198,7 +202,7 @@ class _FileImport:
         if not raw.is_lab:
             s.skip_untracked(raw.name or raw.code)
             return
-        checked = self.validator.check(raw)
+        checked = self.validator.check_row(raw)
         if isinstance(checked, NotTracked):
             s.skip_untracked(checked.test)
             return
@@ -213,17 +217,21 @@ class _FileImport:
             s.warn(raw.ref, warning, raw.column.get("value", ""))
         if patient is None:
             if hold_unmatched(
-                self.session, checked, batch_id=self.batch.id, source_file=self.writer.source_file
+                self.session,
+                checked.record(),
+                batch_id=self.batch.id,
+                source_file=self.writer.source_file,
             ):
                 s.unmatched += 1
             else:
                 s.duplicates += 1
             return
-        self.resolver.touched.add(patient.id)
-        self.writer.add(patient.id, checked)
+        self.resolver.touch(patient)
+        self.writer.add(patient, checked)
 
     def finish(self) -> None:
         s = self.summary
+        self.resolver.flush_pending()
         imported = self.writer.inserted()
         counts = self.writer.counts
         s.imported = imported

@@ -12,6 +12,7 @@ from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
 from irae_desktop.domain.values import ValueTextError, parse_result_text
 from irae_desktop.importers.raw import RawResult
 from irae_desktop.importers.timeparse import TimeTextError, parse_datetime_text
+from irae_desktop.store.lab_writer import LabRow
 
 _RANGE = re.compile(
     r"^\s*(?P<low>[0-9.,]+)?\s*(?:-|_|–|to)\s*(?P<high>[0-9.,]+)?\s*$|^\s*(?P<cmp><=|>=|<|>)\s*(?P<bound>[0-9.,]+)\s*$"
@@ -162,6 +163,11 @@ class Validator:
 
     def check(self, raw: RawResult) -> LabRecord | Rejected | NotTracked:
         """The checked record, or why not; the caller has already tested `raw.is_lab`."""
+        checked = self.check_row(raw)
+        return checked.record() if isinstance(checked, LabRow) else checked
+
+    def check_row(self, raw: RawResult) -> LabRow | Rejected | NotTracked:
+        """As `check`, as the lighter row the bulk writer takes."""
         col = raw.column
         analyte = self.analyte(raw)
         if analyte is None:
@@ -223,21 +229,21 @@ class Validator:
                 "please check"
             )
         original = raw.value_text or f"{raw.comparator}{raw.number}"
-        return LabRecord(
-            mrn=raw.mrn,
-            analyte=analyte.code,
-            collected_at=collected,
-            value=canonical,
-            unit=analyte.canonical_unit,
-            comparator=comparator,
-            original_text=original[:100],
-            original_unit=raw.unit[:32],
-            lln=lln,
-            uln=uln,
-            status=status,
-            abnormal_flag=raw.flag[:8] or None,
-            source_ref=raw.ref[:200],
-            warnings=tuple(warnings),
+        return LabRow(
+            raw.mrn,
+            analyte.code,
+            collected,
+            canonical,
+            analyte.canonical_unit,
+            comparator,
+            original[:100],
+            raw.unit[:32],
+            lln,
+            uln,
+            status,
+            raw.flag[:8] or None,
+            raw.ref[:200],
+            tuple(warnings),
         )
 
 

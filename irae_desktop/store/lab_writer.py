@@ -4,10 +4,10 @@ with audit, and the holding area for results whose MRN matched no patient."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -81,35 +81,113 @@ def lab_row(
     }
 
 
+class LabRow(NamedTuple):
+    """A checked result on its way to the table: LabRecord's fields without the patient, as a
+    tuple because a bulk import builds millions of them (a frozen dataclass costs several times
+    more to create). `record()` gives the LabRecord where one is needed."""
+
+    mrn: str
+    analyte: str
+    collected_at: datetime
+    value: float
+    unit: str
+    comparator: str = ""
+    original_text: str = ""
+    original_unit: str = ""
+    lln: float | None = None
+    uln: float | None = None
+    status: ResultStatus = ResultStatus.FINAL
+    abnormal_flag: str | None = None
+    source_ref: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def record(self) -> LabRecord:
+        return LabRecord(**self._asdict())
+
+
+class PatientRef(Protocol):
+    """A patient whose id may only be known when the buffered rows are written."""
+
+    id: int
+
+
+# the columns of an imported row, in the order `_row_values` builds them
+_KEYS = tuple(lab_row(0, _PROBE, batch_id=None, source_file=None))
+
+
+def _row_values(
+    patient: int | PatientRef, record: LabRecord | LabRow, batch_id: int, source_file: str
+) -> list[Any]:
+    return [
+        patient,
+        record.analyte,
+        record.collected_at,
+        record.value,
+        record.comparator,
+        record.unit,
+        record.original_text,
+        record.original_unit,
+        record.lln,
+        record.uln,
+        record.abnormal_flag,
+        str(record.status),
+        False,
+        batch_id,
+        source_file,
+        record.source_ref,
+        None,
+        1,
+    ]
+
+
 class _SqliteExecutemany:
     """The same INSERT, compiled once and fed to the driver's executemany with the columns' own
     bind processors, skipping per-row statement bookkeeping (the bulk of the cost on SQLite)."""
 
     def __init__(self, session: Session, statement: Any):
         self.connection = session.connection()
+        self.connection.exec_driver_sql("PRAGMA cache_size=-65536")
         dialect = self.connection.dialect
-        keys = list(lab_row(0, _PROBE, batch_id=None, source_file=None))
-        compiled = statement.compile(dialect=dialect, column_keys=keys)
+        compiled = statement.compile(dialect=dialect, column_keys=list(_KEYS))
         self.sql = str(compiled)
         order = list(compiled.positiontup or ())
-        if sorted(order) != sorted(keys):
+        if sorted(order) != sorted(_KEYS):
             raise StoreError("internal error: unexpected insert parameters")
-        self.order = order
+        self.positions = [_KEYS.index(key) for key in order]
+        self.natural = self.positions == list(range(len(_KEYS)))
         # the dialect-level processors, exactly those SQLAlchemy applies (e.g. the
         # SQLite text form of a timestamp), so rows match ones written by the ORM
-        self.processors = [
-            _LAB_TABLE.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order
+        processors = [
+            (index, _LAB_TABLE.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+            for index, key in enumerate(_KEYS)
         ]
+        self.time_index = _KEYS.index("collected_at")
+        self.time_processor = processors[self.time_index][1]
+        self.converting = [(i, p) for i, p in processors if p is not None and i != self.time_index]
+        # a few distinct collection times serve many rows (one per panel)
+        self._times: dict[Any, Any] = {}
 
-    def run(self, rows: list[dict[str, Any]]) -> None:
-        order = self.order
-        converting = [(i, p) for i, p in enumerate(self.processors) if p is not None]
-        params = []
-        for row in rows:
-            values = [row[key] for key in order]
+    def run(self, rows: list[list[Any]]) -> None:
+        converting = self.converting
+        time_index = self.time_index
+        time_processor = self.time_processor
+        times = self._times
+        if len(times) > 100_000:
+            times.clear()
+        for values in rows:
             for index, proc in converting:
                 values[index] = proc(values[index])
-            params.append(tuple(values))
+            if time_processor is not None:
+                when = values[time_index]
+                text = times.get(when)
+                if text is None:
+                    text = times[when] = time_processor(when)
+                values[time_index] = text
+        if self.natural:
+            params = [tuple(values) for values in rows]
+        else:
+            positions = self.positions
+            params = [tuple([values[i] for i in positions]) for values in rows]
         self.connection.exec_driver_sql(self.sql, params)
 
 
@@ -127,6 +205,8 @@ class LabBatchWriter:
 
     Duplicates are skipped by the database's unique identity; how many were skipped is the
     number attempted minus the rows that now carry this batch id (see `inserted`).
+    `before_flush` runs before each write, e.g. to insert new patients whose ids the buffered
+    rows need.
     """
 
     def __init__(
@@ -136,15 +216,17 @@ class LabBatchWriter:
         batch_id: int,
         source_file: str,
         user: str,
-        chunk_rows: int = CHUNK_ROWS,
+        chunk_rows: int | None = None,
+        before_flush: Callable[[], None] | None = None,
     ):
         self.session = session
         self.batch_id = batch_id
         self.source_file = source_file
         self.user = user
-        self.chunk_rows = chunk_rows
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
+        self.before_flush = before_flush
         self.counts = WriteCounts()
-        self._buffer: list[dict[str, Any]] = []
+        self._buffer: list[list[Any]] = []
         self._statement = insert_ignoring_duplicates(session)
         self._fast = (
             _SqliteExecutemany(session, self._statement)
@@ -152,24 +234,35 @@ class LabBatchWriter:
             else None
         )
 
-    def add(self, patient_id: int, record: LabRecord) -> None:
+    def add(self, patient: int | PatientRef, record: LabRecord | LabRow) -> None:
+        """Buffers one result; `patient` is an id or a reference whose id is set by the time
+        `before_flush` has run."""
         if record.status == ResultStatus.CORRECTED:
-            self._correct(patient_id, record)
+            self._correct(patient, record if isinstance(record, LabRecord) else record.record())
             return
         self.counts.attempted += 1
-        self._buffer.append(
-            lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
-        )
+        self._buffer.append(_row_values(patient, record, self.batch_id, self.source_file))
         if len(self._buffer) >= self.chunk_rows:
             self.flush()
 
     def flush(self) -> None:
-        if self._buffer:
-            if self._fast is not None:
-                self._fast.run(self._buffer)
-            else:
-                self.session.connection().execute(self._statement, self._buffer)
-            self._buffer = []
+        if self.before_flush is not None:
+            self.before_flush()
+        if not self._buffer:
+            return
+        rows, self._buffer = self._buffer, []
+        for values in rows:
+            patient = values[0]
+            if not isinstance(patient, int):
+                values[0] = patient.id
+                if not values[0]:
+                    raise StoreError("internal error: a result's new patient was not stored")
+        if self._fast is not None:
+            self._fast.run(rows)
+        else:
+            self.session.connection().execute(
+                self._statement, [dict(zip(_KEYS, values, strict=True)) for values in rows]
+            )
 
     def inserted(self) -> int:
         """Rows this batch added (corrections of earlier rows are counted apart)."""
@@ -179,9 +272,10 @@ class LabBatchWriter:
         )
         return int(rows or 0) - self.counts.adopted
 
-    def _correct(self, patient_id: int, record: LabRecord) -> None:
+    def _correct(self, patient: int | PatientRef, record: LabRecord) -> None:
         """A corrected result replaces the earlier one for the same patient, analyte and time."""
         self.flush()
+        patient_id = patient if isinstance(patient, int) else patient.id
         existing = self.session.scalars(
             select(LabResult)
             .where(
@@ -193,9 +287,7 @@ class LabBatchWriter:
         ).first()
         if existing is None:
             self.counts.attempted += 1
-            self._buffer.append(
-                lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
-            )
+            self._buffer.append(_row_values(patient_id, record, self.batch_id, self.source_file))
             return
         new = lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
         before = {k: getattr(existing, k) for k in _COMPARED}

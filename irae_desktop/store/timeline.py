@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, DateTime, String, Table, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.domain.records import ResultStatus
@@ -27,17 +29,29 @@ from irae_desktop.store.models import (
     TreatmentLine,
 )
 
+_LAB = cast(Table, LabResult.__table__)
+_WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+
 
 class PatientNotFoundError(StoreError):
     """No patient with that id."""
 
 
-def _source(lab: LabResult) -> str | None:
-    if lab.entered_by and not lab.source_file:
-        return f"entered by {lab.entered_by}"
-    if lab.source_file:
-        return f"{lab.source_file} ({lab.source_ref})" if lab.source_ref else lab.source_file
-    return lab.source_ref
+def _source(entered_by: str | None, source_file: str | None, source_ref: str | None) -> str | None:
+    if entered_by and not source_file:
+        return f"entered by {entered_by}"
+    if source_file:
+        return f"{source_file} ({source_ref})" if source_ref else source_file
+    return source_ref
+
+
+def aware_utc(moment: Any) -> datetime:
+    """A stored time as an aware UTC datetime, as the UTCDateTime column type gives it."""
+    if isinstance(moment, str):  # SQLite text
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        return cast(datetime, moment.replace(tzinfo=UTC))
+    return cast(datetime, moment.astimezone(UTC))
 
 
 Ranges = dict[tuple[str, str], tuple[float | None, float | None]]
@@ -55,10 +69,11 @@ def _site_ranges(session: Session) -> Ranges:
     return {(a, s or ""): (lo, hi) for a, s, lo, hi in rows}
 
 
-def _lab_point(lab: LabResult, sex: str, sites: Ranges) -> LabPoint:
-    lln, uln, range_source = lab.lln, lab.uln, "reported"
+def _lab_point(row: Any, at: datetime, sex: str, sites: Ranges) -> LabPoint:
+    (lab_id, _, analyte, _, value, comparator, unit, lln, uln, grade, reason, criteria) = row[:12]
+    range_source = "reported"
     if lln is None or uln is None:
-        site = sites.get((lab.analyte, sex)) or sites.get((lab.analyte, ""))
+        site = sites.get((analyte, sex)) or sites.get((analyte, ""))
         if site is not None and (
             (lln is None and site[0] is not None) or (uln is None and site[1] is not None)
         ):
@@ -68,19 +83,19 @@ def _lab_point(lab: LabResult, sex: str, sites: Ranges) -> LabPoint:
         elif lln is None and uln is None:
             range_source = "none"
     return LabPoint(
-        id=lab.id,
-        analyte=lab.analyte,
-        collected_at=lab.collected_at,
-        value=lab.value,
-        comparator=lab.comparator or "",
-        unit=lab.unit,
+        id=lab_id,
+        analyte=analyte,
+        collected_at=at,
+        value=value,
+        comparator=comparator or "",
+        unit=unit,
         uln=uln,
         lln=lln,
-        grade=lab.grade,
-        grade_reason=lab.grade_reason,
-        criteria_id=lab.grade_criteria,
-        is_baseline=bool(lab.is_baseline),
-        source=_source(lab),
+        grade=grade,
+        grade_reason=reason,
+        criteria_id=criteria,
+        is_baseline=bool(row[12]),
+        source=_source(row[13], row[14], row[15]),
         range_source=range_source,
     )
 
@@ -111,23 +126,67 @@ def _span(line: TreatmentLine) -> TreatmentSpan:
 
 def load_timelines(session: Session, patient_ids: Iterable[int]) -> dict[int, PatientTimeline]:
     """Timelines for several patients in a few queries (worklists, handoff lists)."""
+    return _load(session, patient_ids, ())[0]
+
+
+def load_timeline_with_rows(
+    session: Session, patient_id: int, extra: Sequence[ColumnElement[Any]]
+) -> tuple[PatientTimeline, list[tuple[datetime, Any]]]:
+    """One patient's timeline and, from the same query, every stored result (entered in error
+    included) as (aware UTC time, row); a row holds the columns in LAB_COLUMNS order, then
+    status, then `extra`. PatientNotFoundError when the patient does not exist."""
+    found, rows = _load(session, [patient_id], extra)
+    if patient_id not in found:
+        raise PatientNotFoundError("This patient no longer exists; someone may have removed it.")
+    return found[patient_id], rows
+
+
+# the lab columns a timeline reads, in the order of the rows load_timeline_with_rows returns
+LAB_COLUMNS = (
+    "id",
+    "patient_id",
+    "analyte",
+    "collected_at",
+    "value",
+    "comparator",
+    "unit",
+    "lln",
+    "uln",
+    "grade",
+    "grade_reason",
+    "grade_criteria",
+    "is_baseline",
+    "entered_by",
+    "source_file",
+    "source_ref",
+)
+
+
+def _load(
+    session: Session, patient_ids: Iterable[int], extra: Sequence[ColumnElement[Any]]
+) -> tuple[dict[int, PatientTimeline], list[tuple[datetime, Any]]]:
     ids = list(dict.fromkeys(patient_ids))
     if not ids:
-        return {}
+        return {}, []
     patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(ids)))}
     sites = _site_ranges(session)
     labs: dict[int, list[LabPoint]] = defaultdict(list)
-    for lab in session.scalars(
-        select(LabResult)
-        .where(
-            LabResult.patient_id.in_(ids),
-            LabResult.status != ResultStatus.ENTERED_IN_ERROR.value,
-        )
-        .order_by(LabResult.patient_id, LabResult.collected_at, LabResult.id)
-    ):
-        owner = patients.get(lab.patient_id)
-        sex = (owner.sex or "") if owner is not None else ""
-        labs[lab.patient_id].append(_lab_point(lab, sex, sites))
+    c = _LAB.c
+    # the time as stored, turned into aware UTC here: no per-row type machinery
+    raw_time = type_coerce(c.collected_at, String if _is_sqlite(session) else DateTime)
+    columns = [raw_time if name == "collected_at" else c[name] for name in LAB_COLUMNS]
+    query = select(*columns, c.status, *extra).where(c.patient_id.in_(ids))
+    if not extra:
+        query = query.where(c.status != _WITHDRAWN)
+    rows = session.execute(query.order_by(c.patient_id, c.collected_at, c.id)).all()
+    sexes = {pid: (p.sex or "") for pid, p in patients.items()}
+    every: list[tuple[datetime, Any]] = []
+    for row in rows:
+        at = aware_utc(row[3])
+        if extra:
+            every.append((at, row))
+        if row[16] != _WITHDRAWN:
+            labs[row[1]].append(_lab_point(row, at, sexes.get(row[1], ""), sites))
     lines: dict[int, list[TreatmentSpan]] = defaultdict(list)
     for line in session.scalars(
         select(TreatmentLine)
@@ -165,7 +224,11 @@ def load_timelines(session: Session, patient_ids: Iterable[int]) -> dict[int, Pa
             status=patient.status,
             diagnosis=patient.diagnosis,
         )
-    return out
+    return out, every
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def load_timeline(session: Session, patient_id: int) -> PatientTimeline:

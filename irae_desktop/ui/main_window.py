@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -26,6 +26,9 @@ from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.worklist_delegates import NameDelegate
 from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
 from irae_desktop.ui.worklist_view import WorklistPanel
+
+if TYPE_CHECKING:
+    from irae_desktop.ui.patient.view import PatientView
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +87,15 @@ class MainWindow(QMainWindow):
         side_layout.setContentsMargins(6, 6, 0, 6)
         side_layout.addWidget(back)
         side_layout.addWidget(self.patient_list, 1)
-        self.patient_view = self._make_patient_view()
+        # the patient view (and pyqtgraph behind it) is built when a patient is first opened,
+        # so the worklist appears without waiting for the plotting stack to load
+        self._patient_view: PatientView | None = None
+        self.patient_host = QWidget(self)
+        host_layout = QVBoxLayout(self.patient_host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(side)
-        self.splitter.addWidget(self.patient_view)
+        self.splitter.addWidget(self.patient_host)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 1160])
         self.pages = QStackedWidget(self)
@@ -113,23 +121,23 @@ class MainWindow(QMainWindow):
         self._restore_selection: int | None = window_state.last_patient(self.settings)
 
     # construction ---------------------------------------------------------------------------
-    def _make_patient_view(self) -> QWidget:
-        try:
+    @property
+    def patient_view(self) -> PatientView:
+        if self._patient_view is None:
             from irae_desktop.ui.patient.view import PatientView
-        except ImportError:
-            log.warning("patient view not available")
-            placeholder = QLabel("The patient view is not available in this build.", self)
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return placeholder
-        view: QWidget = PatientView(self.db, self)
-        for name in ("data_changed",):
-            signal = getattr(view, name, None)
-            if signal is not None:
-                signal.connect(self.refresh)
-        signal = getattr(view, "print_requested", None)
-        if signal is not None:
-            signal.connect(lambda *_a: self.print_summary())
-        return view
+
+            view = PatientView(self.db, self.patient_host)
+            view.data_changed.connect(self.refresh)
+            view.print_requested.connect(lambda *_a: self.print_summary())
+            layout = self.patient_host.layout()
+            assert layout is not None
+            layout.addWidget(view)
+            self._patient_view = view
+        return self._patient_view
+
+    def _open_patient_id(self) -> int | None:
+        """The patient shown on the patient page, if one was ever opened."""
+        return None if self._patient_view is None else self._patient_view.current_patient_id
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, *, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -217,19 +225,17 @@ class MainWindow(QMainWindow):
     # navigation -----------------------------------------------------------------------------
     def current_patient_id(self) -> int | None:
         if self.pages.currentIndex() == PAGE_PATIENT:
-            pid = getattr(self.patient_view, "current_patient_id", None)
-            if isinstance(pid, int):
+            pid = self._open_patient_id()
+            if pid is not None:
                 return pid
         return self.worklist.selected_patient_id()
 
     def open_patient(self, patient_id: int) -> None:
-        show = getattr(self.patient_view, "show_patient", None)
-        if show is not None:
-            try:
-                show(patient_id)
-            except Exception as exc:
-                show_error(self, exc, action="open the patient")
-                return
+        try:
+            self.patient_view.show_patient(patient_id)
+        except Exception as exc:
+            show_error(self, exc, action="open the patient")
+            return
         self.worklist.select_patient(patient_id)
         self._select_in_list(patient_id)
         self.pages.setCurrentIndex(PAGE_PATIENT)
@@ -257,7 +263,7 @@ class MainWindow(QMainWindow):
     def _open_from_list(self, index: Any) -> None:
         if index.isValid():
             pid = int(index.data(PATIENT_ID_ROLE))
-            if pid != getattr(self.patient_view, "current_patient_id", None):
+            if pid != self._open_patient_id():
                 self.open_patient(pid)
 
     def show_worklist(self) -> None:
@@ -276,11 +282,9 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.worklist.refresh()
-        pid = getattr(self.patient_view, "current_patient_id", None)
-        if self.pages.currentIndex() == PAGE_PATIENT and isinstance(pid, int):
-            show = getattr(self.patient_view, "show_patient", None)
-            if show is not None:
-                show(pid)
+        pid = self._open_patient_id()
+        if self.pages.currentIndex() == PAGE_PATIENT and pid is not None:
+            self.patient_view.show_patient(pid)
         self._update_status()
 
     def _on_worklist_loaded(self) -> None:

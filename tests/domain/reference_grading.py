@@ -1,11 +1,13 @@
-"""The straightforward grader, rule by rule for each value: the oracle the fast grader must match."""
+"""The rule-by-rule grader, one value at a time: the oracle the fast grader must match."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from irae_desktop.domain.analytes import ANALYTES, Analyte, lookup_analyte
 from irae_desktop.domain.criteria import (
@@ -329,3 +331,48 @@ def _grade_cached(
     if remarks:
         words += f" ({'; '.join(remarks)})"
     return GradeResult(chosen.grade, words, criteria.id, label, multiple, basis)
+
+
+def reference_series(
+    labs: list[Any],
+    first_ici_start: date | None,
+    overrides: Mapping[str, Any] | None,
+    criteria_id: str,
+) -> dict[int, tuple[int | None, str, str, bool]]:
+    """Each result graded on its own against its baseline, rule by rule (no plans, no memory)."""
+    from irae_desktop.domain.baseline import select_baseline
+    from irae_desktop.domain.units import convert as convert_unit
+
+    baselines = select_baseline(labs, first_ici_start, overrides=overrides)
+    unit_of = {lab.id: lab.unit for lab in labs}
+    out: dict[int, tuple[int | None, str, str, bool]] = {}
+    for lab in labs:
+        base = baselines.get(lab.analyte)
+        is_baseline = base is not None and base.origin == "result" and base.result_id == lab.id
+        after = first_ici_start is None or lab.collected_at.date() > first_ici_start
+        base_value = base_uln = None
+        try:
+            if base is not None and not is_baseline and after:
+                base_unit = unit_of[base.result_id] if base.result_id is not None else lab.unit
+                base_value, base_uln = base.value, base.uln
+                if base_unit != lab.unit:
+                    base_value = convert_unit(lab.analyte, base.value, base_unit, lab.unit)
+                    if base.uln is not None:
+                        base_uln = convert_unit(lab.analyte, base.uln, base_unit, lab.unit)
+            r = _grade_cached.__wrapped__(
+                lab.analyte,
+                lab.value,
+                lab.comparator,
+                lab.unit,
+                lab.uln,
+                lab.lln,
+                base_value,
+                base_uln,
+                None,
+                is_baseline,
+                criteria_id,
+            )
+            out[lab.id] = (r.grade, r.criteria_id, r.reason[:300], is_baseline)
+        except ValueError as exc:
+            out[lab.id] = (None, criteria_id, str(exc)[:300], is_baseline)
+    return out

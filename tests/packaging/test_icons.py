@@ -14,6 +14,10 @@ sys.path.insert(0, str(REPO / "packaging"))
 
 import make_icons  # noqa: E402
 
+# The renderer needs a Qt application. It takes pytest-qt's QApplication (the `qapp` fixture):
+# a bare QGuiApplication made here would outlive this module, and every QWidget created by
+# later tests in the same process would abort.
+
 
 @pytest.mark.parametrize("size", make_icons.PNG_SIZES)
 def test_png_at_each_size_is_square_with_a_transparent_corner(size: int) -> None:
@@ -38,7 +42,7 @@ def test_icns_opens_with_a_large_image() -> None:
         assert icns.size[0] >= 256
 
 
-def test_committed_pngs_are_what_the_svg_renders(tmp_path: Path) -> None:
+def test_committed_pngs_are_what_the_svg_renders(tmp_path: Path, qapp: object) -> None:
     # an edited SVG without re-running packaging/make_icons.py would ship stale icons
     sizes = (32, 128)
     make_icons.render_pngs(ICONS / make_icons.SVG_NAME, tmp_path, sizes)
@@ -51,7 +55,7 @@ def test_committed_pngs_are_what_the_svg_renders(tmp_path: Path) -> None:
 
 
 @pytest.mark.qt_log_ignore("Cannot read file")
-def test_unreadable_svg_is_refused_with_a_message(tmp_path: Path) -> None:
+def test_unreadable_svg_is_refused_with_a_message(tmp_path: Path, qapp: object) -> None:
     bad = tmp_path / "bad.svg"
     bad.write_text("<svg this is not xml")
     with pytest.raises(SystemExit, match="cannot read the icon source"):

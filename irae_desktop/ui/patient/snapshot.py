@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.store.database import Database
@@ -20,6 +20,7 @@ from irae_desktop.store.models import (
     TreatmentLine,
 )
 from irae_desktop.store.settings import get_settings
+from irae_desktop.store.timeline import load_timeline_with_rows
 from irae_desktop.store.worklist import ici_status_on
 
 log = logging.getLogger(__name__)
@@ -186,33 +187,37 @@ class PatientGoneError(LookupError):
     """The patient was removed (or never existed) when the view tried to load it."""
 
 
-def _labs(session: Session, patient_id: int) -> tuple[LabRow, ...]:
-    c = LabResult
-    rows = session.execute(
-        select(
-            c.id,
-            c.analyte,
-            c.collected_at,
-            c.value,
-            c.comparator,
-            c.unit,
-            c.uln,
-            c.lln,
-            c.grade,
-            c.grade_reason,
-            c.grade_criteria,
-            c.is_baseline,
-            c.status,
-            c.source_file,
-            c.source_ref,
-            c.original_text,
-            c.original_unit,
-            c.version,
+def _labs_and_timeline(session: Session, patient_id: int) -> tuple[tuple[LabRow, ...], Any]:
+    """Every stored result as table rows, and the domain timeline, from one query."""
+    c = cast(Table, LabResult.__table__).c
+    extra = [c.original_text, c.original_unit, c.version]
+    timeline, rows = load_timeline_with_rows(session, patient_id, extra)
+    # the labs table lists by time, then analyte, then id
+    rows.sort(key=lambda pair: (pair[0], pair[1][2], pair[1][0]))
+    labs = tuple(
+        LabRow(
+            id=r[0],
+            analyte=r[2],
+            collected_at=at,
+            value=r[4],
+            comparator=r[5],
+            unit=r[6],
+            uln=r[8],
+            lln=r[7],
+            grade=r[9],
+            grade_reason=r[10],
+            criteria=r[11],
+            is_baseline=bool(r[12]),
+            status=r[16],
+            source_file=r[14],
+            source_ref=r[15],
+            original_text=r[17],
+            original_unit=r[18],
+            version=r[19],
         )
-        .where(c.patient_id == patient_id)
-        .order_by(c.collected_at, c.analyte, c.id)
+        for at, r in rows
     )
-    return tuple(LabRow(*row) for row in rows)
+    return labs, timeline
 
 
 def _treatment(line: TreatmentLine) -> TreatmentInfo:
@@ -290,15 +295,6 @@ def _alert_settings(session: Session) -> Any:
     return AlertSettings()
 
 
-def _timeline(session: Session, patient_id: int) -> Any:
-    """The domain timeline (grades, baselines, treatment spans), or None in a build without it."""
-    try:
-        from irae_desktop.store.timeline import load_timeline
-    except ImportError:
-        return None
-    return load_timeline(session, patient_id)
-
-
 def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None) -> PatientSnapshot:
     """Reads one patient and all they carry in a single read session."""
     now = now or datetime.now(UTC)
@@ -353,9 +349,8 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
             latest_plan=planned[-1].plan if planned else None,
             latest_plan_at=planned[-1].written_at if planned else None,
         )
-        labs = _labs(session, patient_id)
         team = get_settings(session)
-        timeline = _timeline(session, patient_id)
+        labs, timeline = _labs_and_timeline(session, patient_id)
         alerts, alerts_error = _alerts(session, patient_id, now, timeline)
         try:
             from irae_desktop.ui.patient.response import response_labels
