@@ -96,6 +96,8 @@ class TreatmentsTab(QWidget):
                 ]
             )
             item.setData(0, 256, line.id)
+            for column in range(item.columnCount()):
+                item.setToolTip(column, item.text(column))
             for step in line.steps:
                 item.addChild(
                     QTreeWidgetItem(
@@ -126,6 +128,11 @@ class TreatmentsTab(QWidget):
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == line.id:
                 self.tree.setCurrentItem(item)
+        # a handful of lines: fit every column but the last (response) to its text
+        for column in range(self.tree.columnCount() - 1):
+            self.tree.resizeColumnToContents(column)
+            # long reasons are elided (whole in the tooltip) so the response column stays visible
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), 240))
         self._selection_changed()
 
     def selected_line(self) -> TreatmentInfo | None:

@@ -203,7 +203,10 @@ class TrendsView(QWidget):
 
     def _new_plot(self, row: int, title: str) -> pg.PlotItem:
         plot = self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        plot.setLabel("left", title)
+        # never rescale tick values behind a "(x0.001)" suffix: a C-peptide of 0.06 ng/mL must
+        # read 0.06 on the axis, not 60
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.setLabel("left", title, **{"font-size": "8pt"})
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMenuEnabled(False)
         plot.setClipToView(True)

@@ -1,0 +1,36 @@
+"""Plot axes show the numbers as measured: no automatic SI rescaling of small values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from irae_desktop.store.demo import add_demo_patients
+from irae_desktop.store.models import Patient
+
+
+def test_small_values_are_not_rescaled_on_the_axis(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.ui.patient.view import PatientView
+
+    add_demo_patients(db, anchor=date(2026, 6, 1))
+    with db.read() as s:
+        pid = s.scalar(select(Patient.id).where(Patient.mrn == "DEMO-0002"))
+    view = PatientView(db)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.show_patient(pid)
+    qtbot.wait(50)  # let the axes lay out their ticks
+    plots = view.trends.plots
+    assert plots, "the diabetes patient has trend panels"
+    for key, plot in plots.items():
+        axis = plot.getAxis("left")
+        assert axis.autoSIPrefixScale == 1.0, f"{key} axis is rescaled"
+        assert "(x" not in axis.labelString(), axis.labelString()
+    # C-peptide "<0.1" then 0.06 ng/mL: drawn at those numbers, not at 100 and 60
+    cpep = [c for name, c in view.trends.curves.items() if name == "CPEPTIDE"]
+    assert cpep
+    _, y = cpep[0].getData()
+    assert max(y) <= 0.1
