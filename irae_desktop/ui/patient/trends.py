@@ -237,13 +237,20 @@ class TrendsView(QWidget):
         self.band_items[data.panel.key] = bands
         if len(data.series) > 1:
             plot.addLegend(offset=(8, 4), labelTextSize="8pt")
-        if data.panel.reference_line is not None:
+        if data.reference_line is not None:
             line = pg.InfiniteLine(
-                pos=data.panel.reference_line,
+                pos=data.reference_line,
                 angle=0,
                 pen=pg.mkPen("#666", style=Qt.PenStyle.DashLine),
+                label=data.panel.reference_text,
+                labelOpts={"position": 0.02, "color": "#555", "anchors": [(0, 0), (0, 0)]},
             )
             plot.addItem(line, ignoreBounds=True)
+            # keep the threshold in view when the axis fits the data: values far below it are
+            # the finding. An undrawn point at the threshold widens the automatic range.
+            first_x = min(float(s.x[0]) for s in data.series if len(s.x))
+            anchor = pg.PlotDataItem([first_x], [data.reference_line], pen=pg.mkPen(0, 0, 0, 0))
+            plot.addItem(anchor)
         for n, series in enumerate(data.series):
             colour, symbol = SERIES_STYLE[n % len(SERIES_STYLE)]
             exact = ~series.censored

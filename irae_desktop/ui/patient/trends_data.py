@@ -91,6 +91,8 @@ class PanelData:
     bands: tuple[Band, ...]
     y_label: str
     band_note: str
+    # the panel's reference line in the displayed unit (C-peptide 0.6 ng/mL = 0.2 nmol/L)
+    reference_line: float | None = None
 
 
 def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
@@ -159,7 +161,13 @@ def build_panel(
     bands, note = _bands(
         panel, labs, groups[present[0]], present[0], system, use_multiple, criteria
     )
-    return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note)
+    reference = None
+    if panel.reference_line is not None and not use_multiple:
+        to_display, _unit = converter(present[0], system, unit)
+        reference = float(to_display(panel.reference_line))
+    return PanelData(
+        panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference
+    )
 
 
 def _bands(

@@ -34,3 +34,28 @@ def test_small_values_are_not_rescaled_on_the_axis(qtbot, db) -> None:  # type: 
     assert cpep
     _, y = cpep[0].getData()
     assert max(y) <= 0.1
+
+
+def test_c_peptide_threshold_is_in_view_in_either_unit(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    """0.6 ng/mL = 0.2 nmol/L (REFERENCE section 3): the values far below it are the finding."""
+    import pyqtgraph as pg
+
+    from irae_desktop.ui.patient.view import PatientView
+
+    add_demo_patients(db, anchor=date(2026, 6, 1))
+    with db.read() as s:
+        pid = s.scalar(select(Patient.id).where(Patient.mrn == "DEMO-0002"))
+    view = PatientView(db)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    for system, threshold in (("US", 0.6), ("SI", 0.6 * 0.331)):
+        view.set_units(system)
+        with qtbot.waitSignal(view.loaded, timeout=10000):
+            view.show_patient(pid)
+        qtbot.wait(50)
+        plot = view.trends.plots["cpeptide"]
+        lines = [i for i in plot.items if isinstance(i, pg.InfiniteLine)]
+        assert [round(line.value(), 4) for line in lines] == [round(threshold, 4)]
+        low, high = plot.getViewBox().viewRange()[1]
+        assert low <= 0.06 * (0.331 if system == "SI" else 1) and high >= threshold
