@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import tempfile
 from collections.abc import Callable
@@ -10,9 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import Patient
@@ -26,14 +23,6 @@ def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> 
     """The save dialog; a separate function so tests can answer it."""
     path, _ = QFileDialog.getSaveFileName(parent, title, str(Path.home() / suggested), filters)
     return Path(path) if path else None
-
-
-def qt_pdf_available() -> bool:
-    try:
-        importlib.import_module("PySide6.QtPdf")
-    except ImportError:
-        return False
-    return True
 
 
 def _status(parent: QWidget, text: str) -> None:
@@ -101,59 +90,70 @@ def save_service_list(parent: QWidget, db: Database) -> Job | None:
     )
 
 
-def print_patient_summary(parent: QWidget, db: Database, patient_id: int) -> Any:
-    """Prints through the system print dialog when Qt's PDF module is present; otherwise says so
-    and offers to save the PDF and open it in the PDF viewer, which prints it."""
-    if qt_pdf_available():
-        target = Path(tempfile.mkdtemp(prefix="irae-print-")) / "summary.pdf"
-        return _run(
-            parent,
-            "Prepare summary",
-            lambda: write_summary(db, patient_id, target),
-            lambda _pages: _print_pdf(parent, target),
-        )
-    box = QMessageBox(
-        QMessageBox.Icon.Information,
-        "Print summary",
-        "Direct printing needs the Qt PDF module, which this installation does not "
-        "include. Save the summary as PDF; it then opens in your PDF viewer, "
-        "where you can print it.",
-        QMessageBox.StandardButton.Cancel,
+def print_patient_summary(parent: QWidget, db: Database, patient_id: int) -> Job:
+    """Writes the summary in the background, then opens the system print dialog."""
+    target = Path(tempfile.mkdtemp(prefix="irae-print-")) / "summary.pdf"
+    return _run(
         parent,
+        "Prepare summary",
+        lambda: write_summary(db, patient_id, target),
+        lambda _pages: print_pdf_with_dialog(parent, target),
     )
-    save = box.addButton("Save as PDF…", QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(save)
-
-    def open_in_viewer(path: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    save.clicked.connect(lambda: save_patient_summary(parent, db, patient_id, then=open_in_viewer))
-    box.open()
-    return box
 
 
-def _print_pdf(parent: QWidget, path: Path) -> None:
-    from PySide6.QtGui import QPainter
-    from PySide6.QtPdf import QPdfDocument
+def print_pdf_with_dialog(parent: QWidget, path: Path) -> None:
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-    document = QPdfDocument(parent)
-    document.load(str(path))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(path.stem)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return
-    painter = QPainter(printer)
+    pages = send_pdf_to_printer(path, printer)
+    _status(parent, f"Sent {pages} pages to the printer.")
+
+
+def send_pdf_to_printer(path: Path, printer: Any, *, max_dpi: int = 300) -> int:
+    """Renders every page of the PDF (PDFium, through pypdfium2) onto the printer's pages.
+
+    The app's Qt package has no PDF module, so pages are drawn as images at the printer's
+    resolution (capped at `max_dpi` to bound memory); returns the number of pages printed.
+    """
+    import pypdfium2 as pdfium
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    dpi = min(max(printer.resolution(), 72), max_dpi)
+    document = pdfium.PdfDocument(str(path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        document.close()
+        raise OSError("The printer could not be opened.")
+    count = 0
     try:
-        rect = painter.viewport()
-        for page in range(document.pageCount()):
-            if page:
+        for index in range(len(document)):
+            if index:
                 printer.newPage()
-            image = document.render(page, rect.size())
-            painter.drawImage(rect, image)
+            bitmap = document[index].render(scale=dpi / 72, rev_byteorder=True)
+            image = QImage(
+                bitmap.buffer,
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_RGB888,
+            ).copy()  # own the pixels before PDFium frees its buffer
+            target = painter.viewport()
+            fitted = image.scaled(
+                target.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            painter.drawImage(target.x(), target.y(), fitted)
+            count += 1
     finally:
         painter.end()
-    _status(parent, f"Sent {document.pageCount()} pages to the printer.")
+        document.close()
+    return count
 
 
 def backup_database(parent: QWidget, db: Database) -> Job | None:

@@ -1,4 +1,4 @@
-"""File menu outputs: summary and service list PDFs, backup, and printing without Qt PDF."""
+"""File menu outputs: summary and service list PDFs, backup, and printing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QMessageBox
 
 from irae_desktop.ui import report_actions
 from irae_desktop.ui.main_window import MainWindow
@@ -59,16 +58,34 @@ def test_cancelled_save_dialog_writes_nothing(window: MainWindow, monkeypatch, t
     assert list(tmp_path.glob("*.pdf")) == []
 
 
-def test_print_without_qt_pdf_says_so_and_offers_save(
+def test_print_writes_the_summary_then_opens_the_print_dialog(
     qtbot, window: MainWindow, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(report_actions, "qt_pdf_available", lambda: False)
+    printed: list[Path] = []
+    monkeypatch.setattr(
+        report_actions, "print_pdf_with_dialog", lambda _p, path: printed.append(path)
+    )
     window.worklist.table.selectRow(0)
-    box = window.print_summary()
-    assert isinstance(box, QMessageBox)
-    assert "Qt PDF module" in box.text()
-    assert any("Save as PDF" in b.text() for b in box.buttons())
-    box.close()
+    window.print_summary()
+    qtbot.waitUntil(lambda: bool(printed), timeout=30_000)
+    mrn = window.worklist.table.currentIndex().siblingAtColumn(1).data()
+    assert mrn in PdfReader(str(printed[0])).pages[0].extract_text()
+
+
+def test_every_page_reaches_the_printer(qapp, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    window.worklist.table.selectRow(0)
+    pid = window.current_patient_id()
+    assert pid is not None
+    source = tmp_path / "summary.pdf"
+    pages = report_actions.write_summary(window.db, pid, source)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert report_actions.send_pdf_to_printer(source, printer, max_dpi=100) == pages
+    assert len(PdfReader(str(printed)).pages) == pages
 
 
 def test_print_with_nothing_selected_asks_for_a_patient(window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
