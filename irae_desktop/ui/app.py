@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from irae_desktop.store import paths
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.errors import NewerSchemaError, StoreError
+from irae_desktop.store.integrity import IntegrityReport
 from irae_desktop.ui.errors import install_excepthook, log_bug, plain_message, setup_logging
 from irae_desktop.ui.theme import follow_system_scheme
 
@@ -106,23 +107,20 @@ def configured_db_url() -> str | None:
     return str(value) if value else None
 
 
-def offer_restore_if_damaged(db_url: str | None) -> bool:
-    """Checks the SQLite file before it is opened; offers the latest good backup if it is damaged.
+def offer_restore(report: IntegrityReport, target: Path | None, parent: QWidget | None) -> bool:
+    """Tells the user the database is damaged and offers its latest good backup.
 
-    Returns False when the user chose not to go on (the damaged file is left as it is).
+    Returns True when the backup was put in place (the damaged file is kept beside it).
     """
-    from irae_desktop.store.engine import sqlite_path
-    from irae_desktop.store.integrity import check_before_open, restore_backup
+    from irae_desktop.store.integrity import restore_backup
 
-    report = check_before_open(db_url)
-    if report.ok:
-        return True
-    target = sqlite_path(paths.resolve_db_url(db_url))
-    box = QMessageBox(QMessageBox.Icon.Critical, "Database damaged", report.message())
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, "Database damaged", report.message(), parent=parent
+    )
     restore = None
     if report.backup is not None and target is not None:
         restore = box.addButton("Restore the latest backup", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.addButton("Close", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if restore is None or box.clickedButton() is not restore:
         return False
@@ -130,12 +128,63 @@ def offer_restore_if_damaged(db_url: str | None) -> bool:
     moved = restore_backup(report.backup, target)
     log.warning("damaged database replaced by its latest backup")
     QMessageBox.information(
-        None,
+        parent,
         "Backup restored",
-        f"The backup {report.backup.name} is now in use. Changes made after it was taken are not "
-        f"in it. The damaged file was kept as {moved}.",
+        f"The backup {report.backup.name} is now in place. Changes made after it was taken are "
+        f"not in it. The damaged file was kept as {moved}.",
     )
     return True
+
+
+def restore_if_unopenable(db_url: str | None) -> bool:
+    """For a file that would not open: checks it, and offers the backup if it is damaged."""
+    from irae_desktop.store.engine import sqlite_path
+    from irae_desktop.store.integrity import check_before_open
+
+    report = check_before_open(db_url)
+    if report.ok:
+        return False
+    return offer_restore(report, sqlite_path(paths.resolve_db_url(db_url)), None)
+
+
+def quit_application() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()
+
+
+def start_health_checks(window: QWidget, db: Database) -> None:
+    """After the worklist is up: the integrity check, then (if the file is sound) the daily backup.
+
+    Both read the whole file, so they run in the background rather than before the window.
+    """
+    from irae_desktop.store.integrity import check_integrity
+    from irae_desktop.ui.workers import run_function
+
+    def checked(report: IntegrityReport) -> None:
+        if report.ok:
+            if not db.read_only:
+                start_auto_backup(window, db)
+            return
+        target = db.sqlite_file
+        db.dispose()
+        if offer_restore(report, target, window):
+            QMessageBox.information(
+                window, "Restart needed", "irae-desktop will now close; start it again."
+            )
+        quit_application()
+
+    def failed(exc: BaseException) -> None:
+        log_bug(log, "integrity check failed to run", exc)
+
+    run_function(
+        check_integrity,
+        db,
+        title="Integrity check",
+        parent=window,
+        on_success=checked,
+        on_failure=failed,
+    )
 
 
 def start_auto_backup(window: QWidget, db: Database) -> None:
@@ -157,9 +206,9 @@ def run_gui(db_url: str | None = None) -> int:
     install_excepthook()
     db_url = db_url or configured_db_url()
     first_run = is_new_default_database(db_url)
-    if not offer_restore_if_damaged(db_url):
-        return 1
     db, problem = open_database_for_gui(db_url)
+    if db is None and restore_if_unopenable(db_url):
+        db, problem = open_database_for_gui(db_url)
     if db is None:
         box = QMessageBox(
             QMessageBox.Icon.Critical,
@@ -191,9 +240,16 @@ def run_gui(db_url: str | None = None) -> int:
                 "patients (marked SYNTHETIC).",
                 20000,
             )
+    checks_started = False
+
+    def after_first_load() -> None:
+        nonlocal checks_started
+        if not checks_started:
+            checks_started = True
+            start_health_checks(window, db)
+
+    window.worklist.loaded.connect(after_first_load)
     QTimer.singleShot(0, window.worklist.refresh)
-    if not db.read_only:
-        QTimer.singleShot(2000, lambda: start_auto_backup(window, db))
     code = app.exec()
     db.dispose()
     return int(code)
