@@ -104,17 +104,35 @@ def _treatments(pid: int, rng: random.Random) -> list[TreatmentLine]:
         start_date=ici_start + timedelta(days=150),
     )
     pred.dose_steps = [
-        DoseStep(start_date=ici_start + timedelta(days=150 + 7 * k), dose=60.0 - 10 * k,
-                 dose_unit="mg", frequency="daily")
+        DoseStep(
+            start_date=ici_start + timedelta(days=150 + 7 * k),
+            dose=60.0 - 10 * k,
+            dose_unit="mg",
+            frequency="daily",
+        )
         for k in range(5)
     ]
     return [
-        TreatmentLine(patient_id=pid, category="ici", agent="pembrolizumab", dose=200.0,
-                      dose_unit="mg", frequency="q3w", route="iv", start_date=ici_start),
+        TreatmentLine(
+            patient_id=pid,
+            category="ici",
+            agent="pembrolizumab",
+            dose=200.0,
+            dose_unit="mg",
+            frequency="q3w",
+            route="iv",
+            start_date=ici_start,
+        ),
         pred,
-        TreatmentLine(patient_id=pid, category="immunosuppression", agent="infliximab",
-                      dose=5.0, dose_unit="mg/kg", route="iv",
-                      start_date=ici_start + timedelta(days=170)),
+        TreatmentLine(
+            patient_id=pid,
+            category="immunosuppression",
+            agent="infliximab",
+            dose=5.0,
+            dose_unit="mg/kg",
+            route="iv",
+            start_date=ici_start + timedelta(days=170),
+        ),
     ]
 
 
@@ -129,18 +147,38 @@ def build(db: Database, big: int, patients: int, per_patient: int, seed: int = 7
         sizes = [big] + [per_patient] * patients
         for n, size in enumerate(sizes):
             sex = Sex.FEMALE if n % 2 else Sex.MALE
-            record = PatientRecord(mrn=f"B-{n:05d}", name=f"Bench {n}", sex=sex,
-                                   birth_date=date(1960, 1, 1), weight_kg=70.0 if n % 5 else None)
+            record = PatientRecord(
+                mrn=f"B-{n:05d}",
+                name=f"Bench {n}",
+                sex=sex,
+                birth_date=date(1960, 1, 1),
+                weight_kg=70.0 if n % 5 else None,
+            )
             pid = create_patient(s, record, user="bench").id
             ids.append(pid)
             if n % 3 != 2:
                 s.add_all(_treatments(pid, rng))
             if n % 7 == 0:
-                s.add(BaselineOverride(patient_id=pid, analyte="AST", value=80.0, uln=40.0,
-                                       reason="chronic hepatitis B", set_by="bench"))
+                s.add(
+                    BaselineOverride(
+                        patient_id=pid,
+                        analyte="AST",
+                        value=80.0,
+                        uln=40.0,
+                        reason="chronic hepatitis B",
+                        set_by="bench",
+                    )
+                )
             if n % 4 == 0:
-                s.add(IrAEEpisode(patient_id=pid, organ="hepatitis", grade=3, status="active",
-                                  onset=(START + timedelta(days=300)).date()))
+                s.add(
+                    IrAEEpisode(
+                        patient_id=pid,
+                        organ="hepatitis",
+                        grade=3,
+                        status="active",
+                        onset=(START + timedelta(days=300)).date(),
+                    )
+                )
             rows = _lab_rows(rng, pid, size, days=900 if size > 1000 else 400)
             s.execute(insert(LabResult), rows)
     return ids
@@ -155,8 +193,15 @@ def _cpu(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def _grades(db: Database) -> dict[int, tuple[Any, ...]]:
     with db.read() as s:
-        rows = s.execute(select(LabResult.id, LabResult.grade, LabResult.grade_criteria,
-                                LabResult.grade_reason, LabResult.is_baseline))
+        rows = s.execute(
+            select(
+                LabResult.id,
+                LabResult.grade,
+                LabResult.grade_criteria,
+                LabResult.grade_reason,
+                LabResult.is_baseline,
+            )
+        )
         return {r[0]: tuple(r[1:]) for r in rows}
 
 
@@ -173,8 +218,10 @@ def _grade_cli(rows: int, tmp: Path) -> tuple[dict[str, float], str]:
     figures = {}
     for name, cmd in (
         ("plain loop", [sys.executable, "-c", PLAIN_LOOP, str(src), str(tmp / "plain.csv")]),
-        ("grade cmd", [sys.executable, "-m", "irae_desktop", "grade", str(src), "-o",
-                       str(tmp / "app.csv")]),
+        (
+            "grade cmd",
+            [sys.executable, "-m", "irae_desktop", "grade", str(src), "-o", str(tmp / "app.csv")],
+        ),
     ):
         before = _children_cpu()
         subprocess.run(cmd, check=False, capture_output=True)
@@ -202,12 +249,16 @@ def main(argv: list[str] | None = None) -> int:
 
         def regrade(which: list[int]) -> Callable[[], int]:
             with db.write() as s:
-                s.execute(update(LabResult).values(grade=None, grade_reason=None,
-                                                   grade_criteria=None, is_baseline=False))
+                s.execute(
+                    update(LabResult).values(
+                        grade=None, grade_reason=None, grade_criteria=None, is_baseline=False
+                    )
+                )
 
             def go() -> int:
                 with db.write() as s:
                     return regrade_patients(s, which)
+
             return go
 
         if args.profile:
@@ -219,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                 "regrade1": regrade([big_id]),
                 "timeline": lambda: load_timeline(db.session_factory()(), big_id),
                 "alerts": lambda: evaluate_alerts(
-                    load_timeline(db.session_factory()(), big_id), datetime.now(UTC)),
+                    load_timeline(db.session_factory()(), big_id), datetime.now(UTC)
+                ),
             }[args.profile]
             if args.profile in ("timeline", "alerts"):
                 regrade(ids)()
@@ -229,16 +281,22 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
         wall, cpu, changed = _cpu(regrade([big_id]))
-        print(f"regrade 1 patient x {args.big} labs: {wall:.3f} s wall, {cpu:.3f} s CPU "
-              f"({changed} rows written)")
+        print(
+            f"regrade 1 patient x {args.big} labs: {wall:.3f} s wall, {cpu:.3f} s CPU "
+            f"({changed} rows written)"
+        )
         wall, cpu, changed = _cpu(regrade(ids[1:]))
-        print(f"regrade {args.patients} patients x {args.per_patient} labs: {wall:.3f} s wall, "
-              f"{cpu:.3f} s CPU, {cpu / max(changed, 1) * 1e6:.1f} us/row CPU")
+        print(
+            f"regrade {args.patients} patients x {args.per_patient} labs: {wall:.3f} s wall, "
+            f"{cpu:.3f} s CPU, {cpu / max(changed, 1) * 1e6:.1f} us/row CPU"
+        )
         wall, cpu, changed = _cpu(regrade(ids))
         print(f"regrade all: {wall:.3f} s wall, {cpu:.3f} s CPU ({changed} rows)")
         wall, cpu, again = _cpu(regrade_no_reset(db, ids))
-        print(f"regrade all again (nothing changes): {wall:.3f} s wall, {cpu:.3f} s CPU "
-              f"({again} rows)")
+        print(
+            f"regrade all again (nothing changes): {wall:.3f} s wall, {cpu:.3f} s CPU "
+            f"({again} rows)"
+        )
         results["grades"] = _grades(db)
 
         with db.read() as s:
@@ -264,15 +322,19 @@ def main(argv: list[str] | None = None) -> int:
         now = START + timedelta(days=950)
         load_snapshot(db, big_id, now=now)
         wall, cpu, snap = _cpu(lambda: load_snapshot(db, big_id, now=now))
-        print(f"load_snapshot {len(snap.labs)} labs: {wall * 1000:.1f} ms wall, "
-              f"{cpu * 1000:.1f} ms CPU")
+        print(
+            f"load_snapshot {len(snap.labs)} labs: {wall * 1000:.1f} ms wall, "
+            f"{cpu * 1000:.1f} ms CPU"
+        )
         results["snapshot"] = (snap.labs, snap.alerts, snap.alerts_error, snap.response_labels)
         db.dispose()
         if args.grade_rows:
             figures, digest = _grade_cli(args.grade_rows, tmp)
             ratio = figures["grade cmd"] / figures["plain loop"]
-            print(f"grade {args.grade_rows} rows: {figures['grade cmd']:.2f} s CPU vs plain loop "
-                  f"{figures['plain loop']:.2f} s CPU -> {ratio:.2f}x")
+            print(
+                f"grade {args.grade_rows} rows: {figures['grade cmd']:.2f} s CPU vs plain loop "
+                f"{figures['plain loop']:.2f} s CPU -> {ratio:.2f}x"
+            )
             results["grade_csv"] = digest
     return _compare(results, args.save, args.check)
 
@@ -281,6 +343,7 @@ def regrade_no_reset(db: Database, ids: list[int]) -> Callable[[], int]:
     def go() -> int:
         with db.write() as s:
             return regrade_patients(s, ids)
+
     return go
 
 

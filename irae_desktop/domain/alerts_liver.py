@@ -42,18 +42,43 @@ def _describe(lab: LabPoint, multiple: float) -> str:
     )
 
 
-def _pairs_within(
+def _nearest(
+    pairs: list[tuple[LabPoint, float]], times: list[datetime], moment: datetime, window: timedelta
+) -> list[tuple[float, LabPoint, float]]:
+    """(seconds away, result, multiple) for the results within `window` of `moment` that are
+    closest to it from before and from after (all those at the closest times), in list order;
+    `times` are the sorted collection times of `pairs`."""
+    lo = bisect.bisect_left(times, moment - window)
+    hi = bisect.bisect_right(times, moment + window)
+    at = bisect.bisect_left(times, moment, lo, hi)
+    first = at
+    if at > lo:  # the closest time before, with every result sharing it
+        first = at - 1
+        while first > lo and times[first - 1] == times[at - 1]:
+            first -= 1
+    last = at
+    if at < hi:  # the closest time at or after, with every result sharing it
+        last = at + 1
+        while last < hi and times[last] == times[at]:
+            last += 1
+    return [(abs((p.collected_at - moment).total_seconds()), p, m) for p, m in pairs[first:last]]
+
+
+def _pairs_near(
     pairs: list[tuple[LabPoint, float]],
     times: list[datetime] | None,
     moment: datetime,
     window: timedelta,
-) -> list[tuple[LabPoint, float]]:
-    """The (result, multiple) pairs collected within `window` of `moment`, in their order."""
+) -> list[tuple[float, LabPoint, float]]:
+    """Candidates for the result nearest to `moment` within `window`: all of them when the
+    results are not in time order, else only those at the closest times (see _nearest)."""
     if times is None:
-        return [(p, m) for p, m in pairs if abs(p.collected_at - moment) <= window]
-    return pairs[
-        bisect.bisect_left(times, moment - window) : bisect.bisect_right(times, moment + window)
-    ]
+        return [
+            (abs((p.collected_at - moment).total_seconds()), p, m)
+            for p, m in pairs
+            if abs(p.collected_at - moment) <= window
+        ]
+    return _nearest(pairs, times, moment, window)
 
 
 def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
@@ -66,7 +91,7 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
             amino.append((lab, m))
     if not amino:
         return []
-    amino_times = [lab.collected_at for lab, _ in amino]
+    amino_times = sorted_times([lab for lab, _ in amino])
     alps = [(lab, m) for lab in timeline.labs_for("ALP") if (m := _x_uln(lab)) is not None]
     alp_times = sorted_times([lab for lab, _ in alps])
     window = timedelta(days=settings.hys_law_window_days)
@@ -77,20 +102,12 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
             continue
         if not _above(bm, settings.hys_law_bilirubin_x_uln):
             continue
-        lo = bisect.bisect_left(amino_times, bili.collected_at - window)
-        hi = bisect.bisect_right(amino_times, bili.collected_at + window)
-        if lo == hi:
+        near = _pairs_near(amino, amino_times, bili.collected_at, window)
+        if not near:
             continue
-        near = [
-            (abs((a.collected_at - bili.collected_at).total_seconds()), a, m)
-            for a, m in amino[lo:hi]
-        ]
         _, a_lab, a_m = min(near, key=lambda t: (t[0], -t[1].id))
         alp_text = "ALP not measured within the window"
-        near_alp = [
-            (abs((p.collected_at - bili.collected_at).total_seconds()), p, pm)
-            for p, pm in _pairs_within(alps, alp_times, bili.collected_at, window)
-        ]
+        near_alp = _pairs_near(alps, alp_times, bili.collected_at, window)
         if near_alp:
             p_m = min(near_alp, key=lambda t: t[0])[2]
             if _at_least(p_m, settings.hys_law_alp_below_x_uln):

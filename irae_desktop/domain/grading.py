@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import weakref
 from functools import lru_cache
 from typing import Any
@@ -99,15 +100,16 @@ _Check = tuple[float, bool, bool, str | None]
 # the value is divided by, its basis, the text after the multiple and the boundaries that
 # decide how many decimals the multiple needs; then the text after the detail.
 _Words = tuple[str | None, float, GradeBasis, str, frozenset[float], str]
-# (grade, reference missing for it or None, checks, words; None when the rules cannot word it)
-_Step = tuple[int, str | None, tuple[_Check, ...], _Words | None]
+# (grade, reference missing for it or None, checks, words; or the basis of the reference the
+# words need when it is unknown)
+_Step = tuple[int, str | None, tuple[_Check, ...], _Words | str]
 
 # Results repeat a lot (whole-number enzymes, shared reference ranges, normal baselines that
 # play no part): plans that would word every value alike share one memory of results.
 # GradeResult is immutable, so sharing is safe.
 _PLANS_MAX = 8192
 _RESULTS_MAX = 1 << 16  # as many results as are kept at once, whatever the number of plans
-_Zero = tuple[_Words | None, str, str] | None
+_Zero = tuple[_Words | None, str, str] | str
 # plan key -> (high steps, low steps, grade 0 words, results already given)
 _COMPILED: dict[tuple[Any, ...], tuple[Any, Any, _Zero, _Memo]] = {}
 
@@ -121,23 +123,32 @@ _numbers = itertools.count()
 _kept = [0]
 
 
+# grading may run in an import thread and the window at once
+_LIVE_LOCK = threading.Lock()
+
+
 def _new_memo() -> _Memo:
     memo = _Memo()
-    _LIVE[next(_numbers)] = memo
+    with _LIVE_LOCK:
+        _LIVE[next(_numbers)] = memo
     return memo
 
 
 def _remember(memo: _Memo, value: float, result: GradeResult) -> None:
     if _kept[0] >= _RESULTS_MAX:
-        for live in list(_LIVE.values()):
-            live.clear()
-        _kept[0] = 0
+        with _LIVE_LOCK:
+            for live in list(_LIVE.values()):
+                live.clear()
+            _kept[0] = 0
     memo[value] = result
     _kept[0] += 1
 
 
-def _checks(band: Band, code: str, unit: str, refs: dict[str, float | None]) -> _Step:
-    """The band's conditions with every reference multiplied out (grade and words added later)."""
+def _checks(
+    band: Band, code: str, unit: str, refs: dict[str, float | None]
+) -> tuple[int, str | None, tuple[_Check, ...]]:
+    """The band's grade, the reference it misses (or None) and its conditions with every
+    reference multiplied out."""
     missing: str | None = None
     checks: list[_Check] = []
     for cond in band.conditions:
@@ -157,7 +168,7 @@ def _checks(band: Band, code: str, unit: str, refs: dict[str, float | None]) -> 
             continue
         assert cond.multiple is not None
         checks.append((ref * cond.multiple, above, cond.inclusive, None))
-    return band.grade, missing, tuple(checks), None
+    return band.grade, missing, tuple(checks)
 
 
 def _detail(cond: Condition, unit: str, refs: dict[str, float | None], rules: RuleSet) -> Any:
@@ -240,7 +251,7 @@ class GradePlan:
         self._unusable: str | None = None
         self._high: tuple[_Step, ...] = ()
         self._low: tuple[_Step, ...] = ()
-        self._zero: _Zero = None
+        self._zero: _Zero = "ULN"
         self._memo = _new_memo()
         term = criteria.terms.get(code)
         if term is None:
@@ -260,7 +271,7 @@ class GradePlan:
                 key = ("unusable", self.shown_prefix, self.shown_suffix, self._unusable)
                 entry = _COMPILED.get((*key, criteria.id, self.label))
                 if entry is None:
-                    entry = _COMPILED[(*key, criteria.id, self.label)] = ((), (), None, self._memo)
+                    entry = _COMPILED[(*key, criteria.id, self.label)] = ((), (), "ULN", self._memo)
                 self._memo = entry[3]
                 return
         if is_baseline:
@@ -325,8 +336,8 @@ class GradePlan:
                 missing = MISSING_WORDS.get(step[1], f"no {step[1]}")
                 return ungraded(shown, missing, self.criteria_id, self.label)
         zero = self._zero
-        if zero is None:
-            raise AssertionError  # as the rule-by-rule grader: the rules need a reference
+        if isinstance(zero, str):
+            return self._unworded(shown, zero)
         words, plain, above = zero
         uln = self._uln
         text = above if uln is not None and value > uln and not is_close(value, uln) else plain
@@ -334,9 +345,15 @@ class GradePlan:
             return GradeResult(0, shown + text, self.criteria_id, self.label, None, None)
         return self._worded(shown, value, 0, (*words[:5], text))
 
-    def _worded(self, shown: str, value: float, grade: int, words: _Words | None) -> GradeResult:
-        if words is None:
-            raise AssertionError  # as the rule-by-rule grader: the rules need a reference
+    def _unworded(self, shown: str, basis: str) -> GradeResult:
+        """The grade would be worded as a multiple of a reference that is unknown (only an
+        optional condition was skipped): not graded, saying which reference is missing."""
+        words = MISSING_WORDS.get(basis, f"no {basis}")
+        return ungraded(shown, words, self.criteria_id, self.label)
+
+    def _worded(self, shown: str, value: float, grade: int, words: _Words | str) -> GradeResult:
+        if isinstance(words, str):
+            return self._unworded(shown, words)
         fixed, ref, basis, after, boundaries, tail = words
         if fixed is not None:
             return GradeResult(
@@ -389,9 +406,9 @@ class _Compiler:
     def _worded(self, bands: tuple[Band, ...], name: str | None) -> tuple[_Step, ...]:
         steps = []
         for band in bands:
-            grade, missing, checks, _ = _checks(band, self.code, self.unit, self.refs)
+            grade, missing, checks = _checks(band, self.code, self.unit, self.refs)
             detail = _detail(band.conditions[0], self.unit, self.refs, self.rules)
-            words: _Words | None = None
+            words: _Words | str = band.conditions[0].basis
             if detail is not None:
                 more = [band.remark] if band.remark and grade > 0 else []
                 if self.abnormal and detail[2] == "baseline":
@@ -401,15 +418,15 @@ class _Compiler:
         return tuple(steps)
 
     def _zero(self) -> _Zero:
-        """Grade 0: (words with the multiple or None, tail, tail when above the ULN); None
-        when the multiple's reference is unknown."""
+        """Grade 0: (words with the multiple or None, tail, tail when above the ULN); or the
+        basis of the multiple when its reference is unknown."""
         rules = self.rules
         first = rules.high[-1].conditions[0] if rules.high else None
         detail = None
         if first is not None and first.basis != "absolute":
             detail = _detail(first, self.unit, self.refs, rules)
             if detail is None:
-                return None
+                return first.basis
         abnormal_words = self.abnormal and detail is not None and detail[2] == "baseline"
         more = ["abnormal baseline"] if abnormal_words else []
         notes = [rules.zero_note] if rules.zero_note else []

@@ -70,36 +70,37 @@ def grade_series(
     in_unit: dict[tuple[str, str], tuple[float | None, float | None] | ValueError] = {}
     plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
     for lab in items:
-        base = baselines.get(lab.analyte)
-        is_baseline = base is not None and base.origin == "result" and base.result_id == lab.id
+        lab_id, analyte, at, value, comparator, unit, uln, lln = lab
+        base = baselines.get(analyte)
+        is_baseline = base is not None and base.origin == "result" and base.result_id == lab_id
         base_value: float | None = None
         base_uln: float | None = None
-        if base is not None and not is_baseline and _after(lab.collected_at, first_ici_start, tz):
-            converted = in_unit.get((lab.analyte, lab.unit))
+        if base is not None and not is_baseline and _after(at, first_ici_start, tz):
+            converted = in_unit.get((analyte, unit))
             if converted is None:
                 converted = _baseline_in(base, lab, unit_of, baseline_units)
-                in_unit[(lab.analyte, lab.unit)] = converted
+                in_unit[(analyte, unit)] = converted
             if isinstance(converted, ValueError):
-                out[lab.id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
+                out[lab_id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
                 continue
             base_value, base_uln = converted
-        key = (lab.analyte, lab.comparator, lab.unit, lab.uln, lab.lln, base_value, base_uln)
-        plan = plans.get((*key, is_baseline))
+        key = (analyte, comparator, unit, uln, lln, base_value, base_uln, is_baseline)
+        plan = plans.get(key)
         if plan is None:
             try:
-                plan = grader(*key, None, is_baseline, criteria_id)
+                plan = grader(*key[:7], None, is_baseline, criteria_id)
             except ValueError as exc:
                 plan = exc
-            plans[(*key, is_baseline)] = plan
+            plans[key] = plan
         if isinstance(plan, ValueError):
-            out[lab.id] = SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
+            out[lab_id] = SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
             continue
         try:
-            result = plan.grade(lab.value)
+            result = plan.grade(value)
         except ValueError as exc:
-            out[lab.id] = SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
+            out[lab_id] = SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
             continue
-        out[lab.id] = SeriesGrade(
+        out[lab_id] = SeriesGrade(
             result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline
         )
     return out

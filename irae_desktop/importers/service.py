@@ -3,9 +3,12 @@ transaction, yielding progress; dry run, cancel and a summary per file."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +35,31 @@ from irae_desktop.store.lab_writer import LabBatchWriter, hold_unmatched, regrad
 from irae_desktop.store.models import ImportBatch
 
 PROGRESS_EVERY = 2000
+# a bulk import allocates millions of short-lived, acyclic objects: Python's default of a
+# cycle collection every 700 allocations spends about a quarter of the reading time on them
+IMPORT_GC_THRESHOLD = 100_000
 log = logging.getLogger(__name__)
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_saved: tuple[int, int, int] = (700, 10, 10)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Raises the collector's first threshold while any import runs, then puts it back."""
+    global _gc_depth, _gc_saved
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(IMPORT_GC_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 class _Source(Protocol):
@@ -308,7 +335,11 @@ def _import_one(
         summary.format = facts.format
         source = _open_source(facts, options, zone, fhir_patients)
         summary.layout = source.layout
-        with db.session_factory(writer=True)() as session, session.begin():
+        with (
+            _fewer_collections(),
+            db.session_factory(writer=True)() as session,
+            session.begin(),
+        ):
             work = _FileImport(session, source, facts, summary, options, zone, user)
             for n, item in enumerate(source.items(), start=1):
                 work.handle(item)

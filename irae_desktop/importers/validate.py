@@ -12,7 +12,7 @@ from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
 from irae_desktop.domain.values import ValueTextError, parse_result_text
 from irae_desktop.importers.raw import RawResult
 from irae_desktop.importers.timeparse import TimeTextError, parse_datetime_text
-from irae_desktop.store.lab_writer import LabRow
+from irae_desktop.store.lab_rows import LabRow
 
 _RANGE = re.compile(
     r"^\s*(?P<low>[0-9.,]+)?\s*(?:-|_|–|to)\s*(?P<high>[0-9.,]+)?\s*$|^\s*(?P<cmp><=|>=|<|>)\s*(?P<bound>[0-9.,]+)\s*$"
@@ -80,6 +80,8 @@ class Validator:
         self._analytes: dict[tuple[str, str, bool], Analyte | None] = {}
         self._times: dict[str, datetime | str] = {}
         self._canonical_units: dict[tuple[str, str], bool] = {}
+        # result texts repeat (the same few hundred values per test): parse each once
+        self._values: dict[str, tuple[float, str]] = {}
         self._ranges: dict[
             tuple[str, str, str, str, str], tuple[float | None, float | None, tuple[str, ...]]
         ] = {}
@@ -178,9 +180,13 @@ class Validator:
             if raw.number is not None:
                 value, comparator = raw.number, raw.comparator
             else:
-                value, comparator = parse_result_text(
-                    raw.value_text, decimal_comma=self.decimal_comma
-                )
+                parsed = self._values.get(raw.value_text)
+                if parsed is None:
+                    parsed = parse_result_text(raw.value_text, decimal_comma=self.decimal_comma)
+                    if len(self._values) > 50_000:
+                        self._values.clear()
+                    self._values[raw.value_text] = parsed
+                value, comparator = parsed
         except ValueTextError as exc:
             return Rejected(raw.ref, col.get("value", "value"), f"{analyte.code}: {exc}")
         try:

@@ -197,8 +197,10 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+# the drivers' placeholder for each parameter style this statement is written for
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _UPDATE_SQL = (
-    "UPDATE lab_results SET grade = {0}, grade_criteria = {0}, grade_reason = {0}, "
+    "UPDATE {1} SET grade = {0}, grade_criteria = {0}, grade_reason = {0}, "
     "is_baseline = {0} WHERE id = {0}"
 )
 
@@ -207,9 +209,9 @@ def _write(session: Session, changes: list[tuple[Any, ...]]) -> None:
     """One executemany of the changed rows, straight to the driver when its style is known."""
     connection = session.connection()
     style = connection.dialect.paramstyle
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    marker = _MARKERS.get(style)
     if marker is not None:
-        connection.exec_driver_sql(_UPDATE_SQL.format(marker), changes)
+        connection.exec_driver_sql(_UPDATE_SQL.format(marker, _LAB.name), changes)
         return
     statement = (
         update(_LAB)

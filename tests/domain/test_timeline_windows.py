@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from irae_desktop.domain.alerts_liver import _pairs_near
 from irae_desktop.domain.timeline import LabPoint, labs_within, sorted_times
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -54,3 +55,32 @@ def test_results_out_of_order_are_scanned() -> None:
     assert sorted_times(labs) is None
     found = labs_within(labs, None, T0 + timedelta(minutes=95), timedelta(minutes=10))
     assert [lab.id for lab in found] == [1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=40), max_size=40),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=15),
+)
+def test_nearest_result_from_the_closest_times_equals_a_scan(
+    hours: list[int], centre: int, width: int
+) -> None:
+    # few distinct hours: many results share a time, and ties on both sides are common
+    pairs = [(_point(n, 60 * h), float(n)) for n, h in enumerate(sorted(hours))]
+    moment, window = T0 + timedelta(hours=centre), timedelta(hours=width)
+    every = [
+        (abs((p.collected_at - moment).total_seconds()), p, m)
+        for p, m in pairs
+        if abs(p.collected_at - moment) <= window
+    ]
+    times = sorted_times([p for p, _ in pairs])
+    near = _pairs_near(pairs, times, moment, window)
+    assert bool(near) == bool(every)
+    if every:
+        # the aminotransferase pick (latest id wins a tie) and the ALP pick (first in order)
+        def by_id(t: tuple[float, LabPoint, float]) -> tuple[float, int]:
+            return t[0], -t[1].id
+
+        assert min(near, key=by_id) == min(every, key=by_id)
+        assert min(near, key=lambda t: t[0]) == min(every, key=lambda t: t[0])

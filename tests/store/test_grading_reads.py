@@ -8,10 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text, update
 
+from irae_desktop.store import grading
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import LabResult, Patient, TreatmentLine
-from irae_desktop.store.timeline import load_timeline
+from irae_desktop.store.timeline import (
+    PatientNotFoundError,
+    load_timeline,
+    load_timeline_with_rows,
+)
 
 START = date(2026, 3, 2)
 
@@ -106,3 +111,64 @@ def test_a_stored_text_time_with_an_offset_is_read_as_utc(db: Database) -> None:
     assert moved.collected_at == datetime(2026, 3, 3, 1, 30, tzinfo=UTC)
     # after the start day in UTC, so graded against the baseline and not a baseline itself
     assert not moved.is_baseline and moved.grade is not None
+
+
+def test_alp_without_any_uln_under_ctcae_6_is_stored_ungraded(db: Database) -> None:
+    with db.write() as s:
+        p = Patient(mrn="R2", name="No Range", sex="M")
+        s.add(p)
+        s.flush()
+        s.add(TreatmentLine(patient_id=p.id, category="ici", agent="nivolumab", start_date=START))
+        for day, value in ((-3, 100.0), (5, 90.0)):
+            s.add(
+                LabResult(
+                    patient_id=p.id,
+                    analyte="ALP",
+                    collected_at=_at(day),
+                    value=value,
+                    unit="U/L",
+                    original_text=str(value),
+                    original_unit="U/L",
+                )
+            )
+        pid = p.id
+    with db.write() as s:
+        # the later result is below its baseline; its grade would be worded against a ULN
+        assert regrade_patients(s, [pid], "ctcae-6.0") == 2
+    with db.read() as s:
+        reasons = s.scalars(select(LabResult.grade_reason).order_by(LabResult.collected_at)).all()
+        grades = s.scalars(select(LabResult.grade).order_by(LabResult.collected_at)).all()
+    assert grades == [None, None]
+    assert reasons[1] == "ALP 90 U/L: no ULN reported and no site default: not graded"
+
+
+def test_timeline_with_rows_lists_every_result_from_one_query(any_db: Database) -> None:
+    pid = _patient_with_labs(any_db)
+    with any_db.write() as s:
+        first = s.scalars(select(LabResult.id).order_by(LabResult.id)).first()
+        s.execute(update(LabResult).where(LabResult.id == first).values(status="entered-in-error"))
+    with any_db.read() as s:
+        timeline, rows = load_timeline_with_rows(s, pid, [LabResult.original_text])
+    assert [p.id for p in timeline.labs] == [r[1][0] for r in rows[1:]]  # withdrawn left out
+    assert rows[0][1][0] == first and rows[0][1][16] == "entered-in-error"
+    assert [at for at, _ in rows] == sorted(at for at, _ in rows)
+    assert all(at.utcoffset() == timedelta(0) for at, _ in rows)
+    assert rows[-1][1][17] == "260.0"
+    with any_db.read() as s, pytest.raises(PatientNotFoundError):
+        load_timeline_with_rows(s, pid + 999, [])
+
+
+def test_a_driver_with_another_parameter_style_gets_the_same_grades(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = _patient_with_labs(db)
+    with db.write() as s:
+        regrade_patients(s, [pid])
+        expected = s.execute(select(LabResult.id, LabResult.grade_reason)).all()
+        s.execute(update(LabResult).values(grade=None, grade_reason=None))
+    # a parameter style the direct statement is not written for: the SQL expression is used
+    monkeypatch.setattr(grading, "_MARKERS", {})
+    with db.write() as s:
+        assert regrade_patients(s, [pid]) == 4
+    with db.read() as s:
+        assert s.execute(select(LabResult.id, LabResult.grade_reason)).all() == expected

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
-from irae_desktop.store.lab_writer import LabRow
+from irae_desktop.store.lab_rows import LabRow
 
 
 def test_fields_mirror_lab_record() -> None:

@@ -165,9 +165,7 @@ def build_panel(
     if panel.reference_line is not None and not use_multiple:
         to_display, _unit = converter(present[0], system, unit)
         reference = float(to_display(panel.reference_line))
-    return PanelData(
-        panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference
-    )
+    return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference)
 
 
 def _bands(
