@@ -13,6 +13,7 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.concurrency import changed, check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import IrAEEpisode, Patient
+from irae_desktop.store.patients import require_patient
 
 EDITABLE_FIELDS = ("organ", "onset", "resolution", "grade", "status", "notes")
 STATUSES = ("active", "improving", "resolved")
@@ -87,8 +88,7 @@ def add_episode(
     resolution: date | None = None,
     notes: str | None = None,
 ) -> IrAEEpisode:
-    if session.get(Patient, patient_id) is None:
-        raise StoreError("This patient no longer exists; someone may have removed it.")
+    require_patient(session, patient_id)
     values: dict[str, Any] = {
         "organ": (organ or "").strip(),
         "onset": onset,

@@ -19,6 +19,7 @@ from irae_desktop.store.concurrency import check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import AlertAcknowledgement, BaselineOverride, LabResult, Patient
+from irae_desktop.store.patients import require_patient
 from irae_desktop.store.types import utcnow
 
 # a clock a few minutes fast on the lab system is not an error worth refusing a result for
@@ -37,13 +38,6 @@ def snapshot(lab: LabResult) -> dict[str, Any]:
         **{f: getattr(lab, f) for f in VALUE_FIELDS},
         "status": lab.status,
     }
-
-
-def _patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise StoreError("This patient no longer exists; someone may have removed it.")
-    return patient
 
 
 def _lab(session: Session, lab_id: int) -> LabResult:
@@ -156,7 +150,7 @@ def add_manual_lab(
     uln: float | None = None,
 ) -> LabResult:
     """A result typed in by a clinician: parsed, stored canonical + as typed, audited, graded."""
-    patient = _patient(session, patient_id)
+    patient = require_patient(session, patient_id)
     code = analyte_code(analyte)
     if collected_at.tzinfo is None:
         raise StoreError("The collection time carries no time zone.")
@@ -195,7 +189,7 @@ def correct_lab(
     if not (reason or "").strip():
         raise StoreError("A correction needs a reason (for example: transcription error).")
     lab = _lab(session, lab_id)
-    patient = _patient(session, lab.patient_id)
+    patient = require_patient(session, lab.patient_id)
     values = _parse(lab.analyte, new_value_text, unit, lln, uln)
     if lln is None and uln is None:  # keep the range the result came with
         values["lln"], values["uln"] = lab.lln, lab.uln
@@ -231,7 +225,7 @@ def mark_entered_in_error(
     if not (reason or "").strip():
         raise StoreError("Say why the result is withdrawn (for example: wrong patient).")
     lab = _lab(session, lab_id)
-    patient = _patient(session, lab.patient_id)
+    patient = require_patient(session, lab.patient_id)
     what = f"This {lab.analyte} result"
     check_version(lab, expected_version, snapshot(lab), {}, what)
     if lab.status == ResultStatus.ENTERED_IN_ERROR.value:
@@ -259,7 +253,7 @@ def acknowledge_alert(
     session: Session, user: str, patient_id: int, alert_key: str, note: str | None = None
 ) -> AlertAcknowledgement:
     """Records that `user` has seen this alert; acknowledging twice keeps the first record."""
-    patient = _patient(session, patient_id)
+    patient = require_patient(session, patient_id)
     key = (alert_key or "").strip()
     if not key:
         raise StoreError("No alert was chosen to acknowledge.")
@@ -314,7 +308,7 @@ def set_baseline_override(
     unit: str | None = None,
 ) -> BaselineOverride:
     """The clinician's baseline for one analyte (REFERENCE 5.3), replacing the automatic one."""
-    patient = _patient(session, patient_id)
+    patient = require_patient(session, patient_id)
     code = analyte_code(analyte)
     if not (reason or "").strip():
         raise StoreError("A baseline override needs a reason.")
@@ -354,7 +348,7 @@ def clear_baseline_override(
     session: Session, user: str, patient_id: int, analyte: str, reason: str | None = None
 ) -> bool:
     """Goes back to the automatic baseline; False when there was no override."""
-    patient = _patient(session, patient_id)
+    patient = require_patient(session, patient_id)
     code = analyte_code(analyte)
     existing = baseline_overrides(session, patient.id).get(code)
     if existing is None:

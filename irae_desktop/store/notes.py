@@ -13,6 +13,7 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.concurrency import changed, check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import ConsultNote, Patient
+from irae_desktop.store.patients import require_patient
 from irae_desktop.store.types import utcnow
 
 EDITABLE_FIELDS = ("text", "plan", "written_at")
@@ -82,8 +83,7 @@ def add_note(
     plan: str | None = None,
     written_at: datetime | None = None,
 ) -> ConsultNote:
-    if session.get(Patient, patient_id) is None:
-        raise StoreError("This patient no longer exists; someone may have removed it.")
+    require_patient(session, patient_id)
     values = {"text": text or "", "plan": plan, "written_at": written_at or utcnow()}
     _validate(values)
     note = ConsultNote(patient_id=patient_id, author=user, **values)

@@ -43,6 +43,14 @@ def get_by_mrn(session: Session, mrn: str) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
 
 
+def require_patient(session: Session, patient_id: int) -> Patient:
+    """The patient with this id, or PatientNotFoundError (someone may have removed it)."""
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise PatientNotFoundError("This patient no longer exists; someone may have removed it.")
+    return patient
+
+
 def require_by_mrn(session: Session, mrn: str) -> Patient:
     patient = get_by_mrn(session, mrn)
     if patient is None:

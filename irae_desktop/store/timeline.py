@@ -20,7 +20,6 @@ from irae_desktop.domain.timeline import (
     TreatmentSpan,
     first_ici_start,
 )
-from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import (
     IrAEEpisode,
     LabResult,
@@ -28,13 +27,10 @@ from irae_desktop.store.models import (
     SiteReferenceRange,
     TreatmentLine,
 )
+from irae_desktop.store.patients import PatientNotFoundError
 
 _LAB = cast(Table, LabResult.__table__)
 _WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
-
-
-class PatientNotFoundError(StoreError):
-    """No patient with that id."""
 
 
 def _source(entered_by: str | None, source_file: str | None, source_ref: str | None) -> str | None:

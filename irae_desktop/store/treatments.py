@@ -14,7 +14,8 @@ from irae_desktop.domain.records import TreatmentCategory
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.concurrency import bump_version, changed, check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import DoseStep, Patient, TreatmentHold, TreatmentLine
+from irae_desktop.store.models import DoseStep, TreatmentHold, TreatmentLine
+from irae_desktop.store.patients import require_patient
 
 EDITABLE_FIELDS = (
     "category",
@@ -38,13 +39,6 @@ class TreatmentNotFoundError(StoreError):
 
 def snapshot(line: TreatmentLine) -> dict[str, Any]:
     return {f: getattr(line, f) for f in EDITABLE_FIELDS}
-
-
-def _patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise StoreError("This patient no longer exists; someone may have removed it.")
-    return patient
 
 
 def _line(session: Session, line_id: int) -> TreatmentLine:
@@ -90,7 +84,7 @@ def _audit(
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
-    patient = _patient(session, line.patient_id)
+    patient = require_patient(session, line.patient_id)
     record_event(
         session,
         user=user,
@@ -137,7 +131,7 @@ def add_line(
     reason_stopped: str | None = None,
     notes: str | None = None,
 ) -> TreatmentLine:
-    _patient(session, patient_id)
+    require_patient(session, patient_id)
     values: dict[str, Any] = {
         "category": str(category),
         "agent": (agent or "").strip(),
