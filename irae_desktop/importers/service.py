@@ -31,8 +31,9 @@ from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.lab_writer import LabBatchWriter, hold_unmatched, regrade
+from irae_desktop.store.lab_writer import LabBatchWriter, regrade
 from irae_desktop.store.models import ImportBatch
+from irae_desktop.store.unmatched import hold_unmatched
 
 PROGRESS_EVERY = 2000
 # a bulk import allocates millions of short-lived, acyclic objects: Python's default of a

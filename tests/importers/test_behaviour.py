@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from irae_desktop.importers.service import ImportOptions, run_import
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.lab_writer import assign_unmatched, drop_unmatched, list_unmatched
 from irae_desktop.store.models import AuditEvent, ImportBatch, LabResult, Patient
+from irae_desktop.store.unmatched import assign_unmatched, drop_unmatched, list_unmatched
 from tests.importers.helpers import IMPORT_FIXTURES, add_patients, labs, run, table_counts
 
 

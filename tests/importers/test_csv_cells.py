@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from irae_desktop.importers.csv_reader import cell_reader
-from irae_desktop.store.lab_writer import list_unmatched
+from irae_desktop.store.unmatched import list_unmatched
 from tests.importers.helpers import labs, run
 
 
