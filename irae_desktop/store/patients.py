@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from irae_desktop.domain.records import PatientRecord
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
+from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import Patient
 
 EDITABLE_FIELDS = ("name", "birth_date", "sex", "weight_kg", "diagnosis", "status", "mrn")
@@ -168,6 +169,9 @@ def update_patient(
             after={k: after[k] for k in changed},
             reason=reason,
         )
+    if "sex" in changed:
+        # site default reference ranges can differ by sex
+        regrade_patients(session, [patient.id])
     return patient
 
 

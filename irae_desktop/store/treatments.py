@@ -14,6 +14,7 @@ from irae_desktop.domain.records import TreatmentCategory
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.concurrency import bump_version, changed, check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import DoseStep, TreatmentHold, TreatmentLine
 from irae_desktop.store.patients import require_patient
 
@@ -31,6 +32,9 @@ EDITABLE_FIELDS = (
     "notes",
 )
 CATEGORIES = tuple(c.value for c in TreatmentCategory)
+
+
+ICI = TreatmentCategory.ICI.value
 
 
 class TreatmentNotFoundError(StoreError):
@@ -150,6 +154,8 @@ def add_line(
     session.add(line)
     session.flush()
     _audit(session, user, "create", "treatment_line", line.id, line, after=snapshot(line))
+    if line.category == ICI:
+        regrade_patients(session, [patient_id])
     return line
 
 
@@ -176,6 +182,9 @@ def update_line(
         setattr(line, key, value)
     flush_or_conflict(session, _label(line))
     before, after = changed(current, snapshot(line))
+    if ICI in (current["category"], line.category) and {"category", "start_date"} & set(after):
+        # the first ICI start decides each analyte's baseline (REFERENCE 5.3)
+        regrade_patients(session, [line.patient_id])
     if after:
         _audit(
             session,
@@ -378,5 +387,8 @@ def delete_line(
         for h in line.holds
     ]
     _audit(session, user, "delete", "treatment_line", line.id, line, before=before, reason=reason)
+    patient_id, was_ici = line.patient_id, line.category == ICI
     session.delete(line)
     flush_or_conflict(session, _label(line))
+    if was_ici:
+        regrade_patients(session, [patient_id])
