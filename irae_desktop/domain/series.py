@@ -52,10 +52,12 @@ def grade_series(
     criteria_id: str = DEFAULT_CRITERIA,
     tz: tzinfo | None = None,
     baseline_units: Mapping[str, str] | None = None,
+    plans: dict[tuple[Any, ...], GradePlan | ValueError] | None = None,
 ) -> dict[int, SeriesGrade]:
     """Result id -> grade. Results on or before the first ICI start are graded against ULN only;
     later ones against their analyte's baseline. `baseline_units` gives the unit of each
-    override (default: the unit of the result being graded).
+    override (default: the unit of the result being graded). `plans` may be shared between
+    calls with the same `criteria_id`, so a plan is looked up once for many patients.
 
     An unknown analyte or unit gives grade None and the error as the reason; it never raises.
     """
@@ -68,7 +70,8 @@ def grade_series(
     out: dict[int, SeriesGrade] = {}
     # per (analyte, unit): the baseline in that unit, or the error converting it
     in_unit: dict[tuple[str, str], tuple[float | None, float | None] | ValueError] = {}
-    plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
+    if plans is None:
+        plans = {}
     for lab in items:
         lab_id, analyte, at, value, comparator, unit, uln, lln = lab
         base = baselines.get(analyte)
@@ -85,25 +88,50 @@ def grade_series(
                 continue
             base_value, base_uln = converted
         key = (analyte, comparator, unit, uln, lln, base_value, base_uln, is_baseline)
-        plan = plans.get(key)
-        if plan is None:
-            try:
-                plan = grader(*key[:7], None, is_baseline, criteria_id)
-            except ValueError as exc:
-                plan = exc
-            plans[key] = plan
-        if isinstance(plan, ValueError):
-            out[lab_id] = SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
-            continue
-        try:
-            result = plan.grade(value)
-        except ValueError as exc:
-            out[lab_id] = SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
-            continue
-        out[lab_id] = SeriesGrade(
-            result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline
-        )
+        out[lab_id] = _graded(plans, key, value, criteria_id)
     return out
+
+
+def grade_without_baseline(
+    analyte: str,
+    comparator: str,
+    unit: str,
+    uln: float | None,
+    lln: float | None,
+    value: float,
+    *,
+    criteria_id: str,
+    plans: dict[tuple[Any, ...], GradePlan | ValueError],
+) -> SeriesGrade:
+    """What grade_series gives a result when no baseline is in play (no ICI start and no
+    override for its analyte), without the series."""
+    key = (analyte, comparator, unit, uln, lln, None, None, False)
+    return _graded(plans, key, value, criteria_id)
+
+
+def _graded(
+    plans: dict[tuple[Any, ...], GradePlan | ValueError],
+    key: tuple[Any, ...],
+    value: float,
+    criteria_id: str,
+) -> SeriesGrade:
+    """Grades `value` with the plan for `key` (analyte, comparator, unit, ULN, LLN, baseline,
+    baseline ULN, is baseline), compiling the plan the first time it is needed."""
+    is_baseline = key[7]
+    plan = plans.get(key)
+    if plan is None:
+        try:
+            plan = grader(*key[:7], None, is_baseline, criteria_id)
+        except ValueError as exc:
+            plan = exc
+        plans[key] = plan
+    if isinstance(plan, ValueError):
+        return SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
+    try:
+        result = plan.grade(value)
+    except ValueError as exc:
+        return SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
+    return SeriesGrade(result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline)
 
 
 def _baseline_in(

@@ -31,6 +31,7 @@ from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.import_grading import ImportGrader
 from irae_desktop.store.lab_writer import LabBatchWriter, regrade
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.unmatched import hold_unmatched
@@ -183,6 +184,7 @@ class _FileImport:
             source_file=facts.path.name,
             user=user,
             before_flush=self.resolver.flush_pending,
+            grader=ImportGrader(session),
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
@@ -265,9 +267,18 @@ class _FileImport:
         s.imported = imported
         s.corrected = counts.corrected
         s.duplicates += counts.attempted - imported + counts.duplicates_seen
+        if counts.superseded:
+            s.warn(
+                "file",
+                f"{counts.superseded} result(s) not imported: a stored correction replaced "
+                "that value for the same specimen",
+            )
         s.patients_created = self.resolver.created
         s.patients_updated = self.resolver.updated
-        if self.resolver.touched and not regrade(self.session, sorted(self.resolver.touched)):
+        # rows were graded as they were written; only patients whose baseline the file may
+        # have moved, or whose stored rows it corrected, need their series graded again
+        pending = self.writer.needs_regrade(self.resolver.touched)
+        if pending and not regrade(self.session, sorted(pending)):
             s.warn("file", "grades were not computed: the grading module is not available")
         batch = self.batch
         batch.finished_at = datetime.now(UTC)

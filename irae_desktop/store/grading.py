@@ -30,9 +30,14 @@ CRITERIA_SETTING = "criteria_set"
 # glucose thresholds exist in both unit systems: grade in the one reported (REFERENCE 5.8)
 _GRADE_AS_REPORTED = {"GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"}
 _CHUNK = 400
-_SITE_NOTE = "; reference range: site default"
+SITE_NOTE = "; reference range: site default"
 _LAB = cast(Table, LabResult.__table__)
-_WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+
+# how one kind of result is graded: unit, LLN and ULN to grade in, the canonical unit to
+# convert the value from (None: graded as stored) and whether a site default filled a gap
+GradingContext = tuple[str, float | None, float | None, str | None, bool]
+Sites = dict[tuple[str, str], tuple[float | None, float | None]]
 
 
 def team_criteria(session: Session) -> str:
@@ -48,7 +53,7 @@ def team_criteria(session: Session) -> str:
     return str(value)
 
 
-def _site_ranges(session: Session) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+def site_ranges(session: Session) -> Sites:
     rows = session.execute(
         select(
             SiteReferenceRange.analyte,
@@ -75,7 +80,7 @@ def _to_unit(analyte: str, value: float | None, canonical: str, unit: str) -> fl
     return convert(analyte, value, canonical, unit)
 
 
-def _naive_utc(moment: Any) -> datetime:
+def naive_utc(moment: Any) -> datetime:
     """A stored time as a naive UTC datetime (only its UTC day and its order are used)."""
     if isinstance(moment, str):  # SQLite text
         moment = datetime.fromisoformat(moment)
@@ -84,13 +89,15 @@ def _naive_utc(moment: Any) -> datetime:
     return cast(datetime, moment)
 
 
-def _prepare(
-    row: Any,
+def grading_context(
+    code: str,
+    unit: str,
+    original_unit: str,
+    lln: float | None,
+    uln: float | None,
     sex: str,
-    sites: dict[tuple[str, str], tuple[float | None, float | None]],
-) -> tuple[LabToGrade, bool]:
-    """The result as the grader wants it, and whether a site default range filled a gap."""
-    lab_id, _, code, collected_at, value, comparator, unit, original_unit, lln, uln = row[:10]
+    sites: Sites,
+) -> GradingContext:
     used_site = False
     if uln is None or lln is None:
         site = sites.get((code, sex)) or sites.get((code, ""))
@@ -104,18 +111,38 @@ def _prepare(
             canonical = unit_for(code, unit)
             reported = _grading_unit(code, canonical, original_unit)
             if reported != canonical:
-                value = convert(code, value, canonical, reported)
                 lln = _to_unit(code, lln, canonical, reported)
                 uln = _to_unit(code, uln, canonical, reported)
-                unit = reported
+                return reported, lln, uln, canonical, used_site
         except UnitError:
             pass  # the grader reports the bad unit as the reason
-    at = _naive_utc(collected_at)
-    lab = LabToGrade(lab_id, code, at, value, comparator or "", unit, uln, lln)
+    return unit, lln, uln, None, used_site
+
+
+def prepare_lab(
+    row: Any,
+    sex: str,
+    sites: Sites,
+    contexts: dict[tuple[Any, ...], GradingContext] | None = None,
+) -> tuple[LabToGrade, bool]:
+    """The result as the grader wants it, and whether a site default range filled a gap.
+    `contexts` keeps the work shared by results of the same kind between calls."""
+    lab_id, _, code, collected_at, value, comparator, unit, original_unit, lln, uln = row[:10]
+    key = (code, unit, original_unit, lln, uln, sex)
+    context = contexts.get(key) if contexts is not None else None
+    if context is None:
+        context = grading_context(code, unit, original_unit, lln, uln, sex, sites)
+        if contexts is not None:
+            contexts[key] = context
+    grading_unit, lln, uln, convert_from, used_site = context
+    if convert_from is not None:
+        value = convert(code, value, convert_from, grading_unit)
+    at = naive_utc(collected_at)
+    lab = LabToGrade(lab_id, code, at, value, comparator or "", grading_unit, uln, lln)
     return lab, used_site
 
 
-def _patient_facts(
+def patient_facts(
     session: Session, ids: Sequence[int]
 ) -> tuple[dict[int, str | None], dict[int, date], dict[int, dict[str, DomainOverride]]]:
     """Sex, first ICI start and baseline overrides of these patients."""
@@ -136,9 +163,9 @@ def _patient_facts(
 def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list[tuple[Any, ...]]:
     """(grade, criteria, reason, is_baseline, id) for every result of these patients whose
     stored grade differs from the one it has now."""
-    sexes, starts, overrides = _patient_facts(session, ids)
-    sites = _site_ranges(session)
-    # the time as stored (no per-row time zone work in SQL Alchemy): see _naive_utc
+    sexes, starts, overrides = patient_facts(session, ids)
+    sites = site_ranges(session)
+    # the time as stored (no per-row time zone work in SQL Alchemy): see naive_utc
     raw_time = type_coerce(_LAB.c.collected_at, String if _is_sqlite(session) else DateTime)
     rows = session.execute(
         select(
@@ -164,14 +191,15 @@ def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list
     for fetched in rows:
         by_patient[fetched[1]].append(fetched)
     changes: list[tuple[Any, ...]] = []
+    contexts: dict[tuple[Any, ...], GradingContext] = {}
     withdrawn = (None, None, "entered in error: not graded", False)
     for pid, patient_rows in by_patient.items():
         sex = sexes.get(pid) or ""
         labs: list[LabToGrade] = []
         site_used: set[int] = set()
         for r in patient_rows:
-            if r[10] != _WITHDRAWN:
-                lab, used = _prepare(r, sex, sites)
+            if r[10] != WITHDRAWN:
+                lab, used = prepare_lab(r, sex, sites, contexts)
                 labs.append(lab)
                 if used:
                     site_used.add(lab.id)
@@ -180,13 +208,13 @@ def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list
         )
         for row in patient_rows:
             lab_id = row[0]
-            if row[10] == _WITHDRAWN:
+            if row[10] == WITHDRAWN:
                 new: tuple[Any, ...] = withdrawn
             else:
                 g = grades[lab_id]
                 reason = g.reason
                 if lab_id in site_used and g.grade is not None:
-                    reason = (reason + _SITE_NOTE)[:REASON_MAX]
+                    reason = (reason + SITE_NOTE)[:REASON_MAX]
                 new = (g.grade, g.criteria_id, reason, g.is_baseline)
             if new != (row[11], row[12], row[13], bool(row[14])):
                 changes.append((*new, lab_id))

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.import_grading import ImportGrader
 from irae_desktop.store.lab_rows import (
     ROW_KEYS,
     LabRow,
@@ -24,7 +25,9 @@ from irae_desktop.store.lab_rows import (
 )
 from irae_desktop.store.models import LabResult, Patient
 
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 20000
+_LAB = cast(Table, LabResult.__table__)
+_CORRECTED = ResultStatus.CORRECTED.value
 REGRADE_GROUP = 50
 _COMPARED = (
     "value",
@@ -46,6 +49,8 @@ class WriteCounts:
     # corrections of rows stored by earlier batches: they now carry this batch id too
     adopted: int = 0
     duplicates_seen: int = 0
+    # results the file gives in the version a stored correction replaced
+    superseded: int = 0
 
 
 class LabBatchWriter:
@@ -66,6 +71,7 @@ class LabBatchWriter:
         user: str,
         chunk_rows: int | None = None,
         before_flush: Callable[[], None] | None = None,
+        grader: ImportGrader | None = None,
     ):
         self.session = session
         self.batch_id = batch_id
@@ -73,6 +79,9 @@ class LabBatchWriter:
         self.user = user
         self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.before_flush = before_flush
+        self.grader = grader
+        # patients whose stored rows this batch changed outside the grader (corrections)
+        self._changed_patients: set[int] = set()
         self.counts = WriteCounts()
         self._buffer: list[list[Any]] = []
         self._statement = insert_ignoring_duplicates(session)
@@ -105,6 +114,8 @@ class LabBatchWriter:
                 values[0] = patient.id
                 if not values[0]:
                     raise StoreError("internal error: a result's new patient was not stored")
+        if self.grader is not None:
+            self.grader.grade_rows(rows)
         if self._fast is not None:
             self._fast.run(rows)
         else:
@@ -115,10 +126,41 @@ class LabBatchWriter:
     def inserted(self) -> int:
         """Rows this batch added (corrections of earlier rows are counted apart)."""
         self.flush()
+        self._drop_superseded()
         rows = self.session.scalar(
             select(func.count()).select_from(LabResult).where(LabResult.batch_id == self.batch_id)
         )
         return int(rows or 0) - self.counts.adopted
+
+    def _drop_superseded(self) -> None:
+        """Removes rows this batch inserted whose specimen already has a corrected result.
+
+        A final result at the very time of a corrected one is the value the correction
+        replaced (re-importing the file that carried both, or an older export): storing it
+        again would show the superseded number beside the correct one.
+        """
+        lab = _LAB
+        corrected = lab.alias("corrected")
+        statement = delete(lab).where(
+            lab.c.batch_id == self.batch_id,
+            lab.c.status != _CORRECTED,
+            exists().where(
+                corrected.c.patient_id == lab.c.patient_id,
+                corrected.c.analyte == lab.c.analyte,
+                corrected.c.collected_at == lab.c.collected_at,
+                corrected.c.status == _CORRECTED,
+                corrected.c.id != lab.c.id,
+            ),
+        )
+        result = self.session.connection().execute(statement)
+        self.counts.superseded += max(result.rowcount or 0, 0)
+
+    def needs_regrade(self, touched: set[int]) -> set[int]:
+        """Of the patients this batch `touched`, those whose grades are not final yet."""
+        self.flush()
+        if self.grader is None:
+            return set(touched)
+        return self.grader.needs_regrade | self._changed_patients
 
     def _correct(self, patient: int | PatientRef, record: LabRecord) -> None:
         """A corrected result replaces the earlier one for the same patient, analyte and time."""
@@ -165,6 +207,7 @@ class LabBatchWriter:
         existing.source_file = self.source_file
         existing.source_ref = record.source_ref
         existing.grade = None
+        self._changed_patients.add(patient_id)
         self.session.flush()
         self.counts.corrected += 1
         patient_mrn = self.session.scalar(select(Patient.mrn).where(Patient.id == patient_id))

@@ -284,6 +284,63 @@ def test_correction_in_a_later_file_replaces_the_stored_value(db, tmp_path) -> N
     assert (again.corrected, again.duplicates) == (0, 1)
 
 
+def test_reimporting_a_corrected_file_keeps_only_the_corrected_value(both_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = IMPORT_FIXTURES / "two_messages_mllp.hl7"
+    run(both_db, path)
+    before = table_counts(both_db)
+
+    (again,) = run(both_db, path)
+
+    # the original ALT 212 of the first message is the value the second one corrected
+    assert (again.imported, again.corrected) == (0, 0)
+    alt = [lab for lab in labs(both_db, "H700") if lab.analyte == "ALT"]
+    assert [(lab.value, lab.status) for lab in alt] == [(221.0, "corrected")]
+    after = table_counts(both_db)
+    assert {k: after[k] - before[k] for k in after} == {
+        "patients": 0,
+        "lab_results": 0,
+        "import_batches": 1,
+        "unmatched_lab_rows": 0,
+        "audit_events": 1,  # the import itself
+    }
+
+
+def test_an_older_export_does_not_bring_back_a_corrected_value(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = (IMPORT_FIXTURES / "two_messages_mllp.hl7").read_bytes()
+    first = text.split(b"\x1c\r\n")[0] + b"\x1c\r\n"
+    (tmp_path / "old.hl7").write_bytes(first)
+    run(db, IMPORT_FIXTURES / "two_messages_mllp.hl7")
+
+    (old,) = run(db, tmp_path / "old.hl7")
+
+    assert old.imported == 0
+    assert any("stored correction replaced" in w.reason for w in old.warnings)
+    alt = [lab for lab in labs(db, "H700") if lab.analyte == "ALT"]
+    assert [lab.value for lab in alt] == [221.0]
+    # the other results of the old message were already stored: still one of each
+    assert sorted(lab.analyte for lab in labs(db, "H700")) == ["ALT", "AST", "GLUCOSE", "TBILI"]
+
+
+def test_a_correction_by_hand_survives_reimporting_the_file(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.store.labs import correct_lab
+
+    path = tmp_path / "labs.csv"
+    path.write_text(
+        "mrn,patient_name,dob,collected_at,test,value,unit\n"
+        "C1,Cora Rect,1970-01-01,2024-03-01 08:00,ALT,85,U/L\n",
+        encoding="utf-8",
+    )
+    run(db, path)
+    (stored,) = labs(db, "C1")
+    with db.write() as session:
+        correct_lab(session, "dr.who", stored.id, stored.version, "58", "U/L", "typo")
+
+    (again,) = run(db, path)
+
+    assert again.imported == 0
+    assert [(lab.value, lab.status) for lab in labs(db, "C1")] == [(58.0, "corrected")]
+
+
 def test_result_entered_by_hand_is_a_duplicate_on_import(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     add_patients(db, ["M1"], name="Manu Al")
     with db.write() as session:

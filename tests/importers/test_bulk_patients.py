@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 import irae_desktop.importers.patient_match as patient_match
-import irae_desktop.importers.service as service
 from irae_desktop.store import lab_writer
+from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import AuditEvent, LabResult, Patient
 from tests.importers.helpers import add_patients, run, table_counts
 
@@ -49,17 +49,7 @@ def _creations(db) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-d
     return found
 
 
-def test_file_mixing_known_and_new_mrns_puts_each_lab_on_its_patient(
-    both_db, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    regraded: list[int] = []
-    real_regrade = service.regrade
-
-    def spy(session, patient_ids):  # type: ignore[no-untyped-def]
-        regraded.extend(patient_ids)
-        return real_regrade(session, patient_ids)
-
-    monkeypatch.setattr(service, "regrade", spy)
+def test_file_mixing_known_and_new_mrns_puts_each_lab_on_its_patient(both_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     add_patients(both_db, ["K1"], name="Known Person", birth=date(1950, 5, 5))
     path = _write(
         tmp_path,
@@ -97,8 +87,12 @@ def test_file_mixing_known_and_new_mrns_puts_each_lab_on_its_patient(
             70.0,
             1,
         )
-        ids = set(session.scalars(select(Patient.id)))
-    assert sorted(regraded) == sorted(ids), "every patient of the file is regraded, new ones too"
+        grades = dict(session.execute(select(LabResult.value, LabResult.grade)).tuples().all())
+        ids = list(session.scalars(select(Patient.id)))
+    # graded as written, new patients too: 41-45 U/L against no ULN in the file
+    assert set(grades) == {41.0, 42.0, 43.0, 44.0, 45.0}
+    with both_db.write() as session:
+        assert regrade_patients(session, ids) == 0, "grades written on import are final"
 
 
 def test_contradicting_rows_for_a_new_patient_are_refused(both_db, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -19,13 +19,14 @@ def test_threshold_is_raised_during_an_import_and_restored(db, tmp_path: Path, m
     path.write_text(LINES, encoding="utf-8")
     before = gc.get_threshold()
     seen: list[int] = []
-    real_regrade = service.regrade
+    real_record = service.record_event
 
-    def spy(session, patient_ids):  # type: ignore[no-untyped-def]
+    def spy(session, **event):  # type: ignore[no-untyped-def]
         seen.append(gc.get_threshold()[0])
-        return real_regrade(session, patient_ids)
+        return real_record(session, **event)
 
-    monkeypatch.setattr(service, "regrade", spy)
+    # the batch's audit event is written at the end of the file, inside the import
+    monkeypatch.setattr(service, "record_event", spy)
 
     (summary,) = run(db, path)
 
@@ -41,11 +42,11 @@ def test_threshold_is_restored_after_a_failure_and_after_closing(
     path.write_text(LINES, encoding="utf-8")
     before = gc.get_threshold()
 
-    def broken(session, patient_ids):  # type: ignore[no-untyped-def]
-        raise RuntimeError("grading failed")
+    def broken(session, **event):  # type: ignore[no-untyped-def]
+        raise RuntimeError("audit failed")
 
-    monkeypatch.setattr(service, "regrade", broken)
-    with pytest.raises(RuntimeError, match="grading failed"):
+    monkeypatch.setattr(service, "record_event", broken)
+    with pytest.raises(RuntimeError, match="audit failed"):
         run(db, path)
     assert gc.get_threshold() == before
     monkeypatch.undo()

@@ -1,0 +1,244 @@
+"""Grades imported rows before they are written, when nothing later in the file can change them;
+patients whose baseline the file itself may move are listed for a regrade after the batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from irae_desktop.domain.baseline import BaselineOverride
+from irae_desktop.domain.grading import GradePlan
+from irae_desktop.domain.series import (
+    REASON_MAX,
+    LabToGrade,
+    grade_series,
+    grade_without_baseline,
+)
+from irae_desktop.domain.units import convert
+from irae_desktop.store.grading import (
+    SITE_NOTE,
+    WITHDRAWN,
+    GradingContext,
+    grading_context,
+    naive_utc,
+    patient_facts,
+    prepare_lab,
+    site_ranges,
+    team_criteria,
+)
+from irae_desktop.store.lab_rows import ROW_KEYS
+from irae_desktop.store.models import LabResult
+
+_PATIENT = ROW_KEYS.index("patient_id")
+_ANALYTE = ROW_KEYS.index("analyte")
+_TIME = ROW_KEYS.index("collected_at")
+# the columns prepare_lab reads after (id, patient id, analyte, time), in its order
+_PREPARED = tuple(
+    ROW_KEYS.index(k)
+    for k in (
+        "value",
+        "comparator",
+        "unit",
+        "original_unit",
+        "lln",
+        "uln",
+    )
+)
+# what a result is graded on when no baseline is in play, in _grade_alone's order
+_kind_and_value = itemgetter(
+    *[
+        ROW_KEYS.index(k)
+        for k in ("analyte", "comparator", "unit", "original_unit", "lln", "uln", "value")
+    ]
+)
+_GRADE = ROW_KEYS.index("grade")
+_CACHE_MAX = 50_000
+_CRITERIA = ROW_KEYS.index("grade_criteria")
+_REASON = ROW_KEYS.index("grade_reason")
+
+
+@dataclass
+class _Facts:
+    """What a patient's grades depend on besides the results themselves."""
+
+    sex: str
+    first_ici_start: date | None
+    overrides: dict[str, BaselineOverride]
+    # per analyte, the stored result that is its baseline now (last on or before the start)
+    baselines: list[LabToGrade] = field(default_factory=list)
+
+
+class ImportGrader:
+    """Fills the grade columns of rows about to be inserted, exactly as store.grading would.
+
+    A row's grade depends on the row, the site ranges, the criteria set, the patient's sex,
+    overrides and first ICI start, and the baseline: the last result on or before that start.
+    All of these are fixed during an import except the baseline, which a row of the file
+    dated on or before the start can move. Such patients go to `needs_regrade`; their rows
+    are graded provisionally here and regraded when the batch is complete.
+    """
+
+    def __init__(self, session: Session, criteria_id: str | None = None):
+        self.session = session
+        self.criteria_id = criteria_id or team_criteria(session)
+        self.sites = site_ranges(session)
+        self.needs_regrade: set[int] = set()
+        self._facts: dict[int, _Facts] = {}
+        # shared between rows and patients: kinds of result, plans, collection times
+        self._contexts: dict[tuple[Any, ...], GradingContext] = {}
+        self._plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
+        self._times: dict[datetime, datetime] = {}
+        self._memo: dict[tuple[Any, ...], tuple[int | None, str, str]] = {}
+
+    def grade_rows(self, rows: Sequence[list[Any]]) -> None:
+        """Sets grade, criteria and reason in rows laid out as ROW_KEYS, patient ids resolved."""
+        if len(self._times) > _CACHE_MAX:
+            self._times.clear()
+        if len(self._plans) > _CACHE_MAX:
+            self._plans.clear()
+        if len(self._contexts) > _CACHE_MAX:
+            self._contexts.clear()
+        by_patient: dict[int, list[int]] = defaultdict(list)
+        for index, values in enumerate(rows):
+            by_patient[values[_PATIENT]].append(index)
+        self._load([pid for pid in by_patient if pid not in self._facts])
+        for pid, indexes in by_patient.items():
+            self._grade_patient(pid, [rows[i] for i in indexes])
+
+    def _grade_patient(self, pid: int, rows: list[list[Any]]) -> None:
+        facts = self._facts[pid]
+        start = facts.first_ici_start
+        if start is None and not facts.overrides:
+            self._grade_without_baseline(facts.sex, rows)
+            return
+        labs = list(facts.baselines)
+        site_used: set[int] = set()
+        times = self._times
+        for position, values in enumerate(rows):
+            moment = values[_TIME]
+            naive = times.get(moment)
+            if naive is None:
+                naive = times[moment] = naive_utc(moment)
+            # ids of rows not yet stored: negative, so they never meet a stored id
+            prepared, used = prepare_lab(
+                (-1 - position, pid, values[_ANALYTE], naive, *[values[i] for i in _PREPARED]),
+                facts.sex,
+                self.sites,
+                self._contexts,
+            )
+            labs.append(prepared)
+            if used:
+                site_used.add(prepared.id)
+            if (
+                start is not None
+                and prepared.analyte not in facts.overrides
+                and prepared.collected_at.date() <= start
+            ):
+                self.needs_regrade.add(pid)  # this row may become the baseline
+        grades = grade_series(
+            labs,
+            start,
+            overrides=facts.overrides or None,
+            criteria_id=self.criteria_id,
+            plans=self._plans,
+        )
+        for position, values in enumerate(rows):
+            lab_id = -1 - position
+            g = grades[lab_id]
+            if g.is_baseline:
+                self.needs_regrade.add(pid)
+            reason = g.reason
+            if lab_id in site_used and g.grade is not None:
+                reason = (reason + SITE_NOTE)[:REASON_MAX]
+            values[_GRADE] = g.grade
+            values[_CRITERIA] = g.criteria_id
+            values[_REASON] = reason
+
+    def _grade_without_baseline(self, sex: str, rows: list[list[Any]]) -> None:
+        """No ICI start and no override: each row is graded on its own (as in grade_series)."""
+        memo = self._memo
+        if len(memo) > _CACHE_MAX:
+            memo.clear()
+        for values in rows:
+            # results repeat (the same values of the same kind): each is graded once
+            key = (*_kind_and_value(values), sex)
+            graded = memo.get(key)
+            if graded is None:
+                graded = memo[key] = self._grade_alone(key)
+            values[_GRADE], values[_CRITERIA], values[_REASON] = graded
+
+    def _grade_alone(self, key: tuple[Any, ...]) -> tuple[int | None, str, str]:
+        code, comparator, unit, original_unit, lln, uln, value, sex = key
+        context = grading_context(code, unit, original_unit, lln, uln, sex, self.sites)
+        grading_unit, lln, uln, convert_from, used_site = context
+        if convert_from is not None:
+            value = convert(code, value, convert_from, grading_unit)
+        g = grade_without_baseline(
+            code,
+            comparator or "",
+            grading_unit,
+            uln,
+            lln,
+            value,
+            criteria_id=self.criteria_id,
+            plans=self._plans,
+        )
+        reason = g.reason
+        if used_site and g.grade is not None:
+            reason = (reason + SITE_NOTE)[:REASON_MAX]
+        return g.grade, g.criteria_id, reason
+
+    def _load(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        sexes, starts, overrides = patient_facts(self.session, ids)
+        for pid in ids:
+            self._facts[pid] = _Facts(sexes.get(pid) or "", starts.get(pid), overrides.get(pid, {}))
+        for pid, start in starts.items():
+            if start is not None:
+                self._facts[pid].baselines = self._stored_baselines(pid, start)
+
+    def _stored_baselines(self, pid: int, start: date) -> list[LabToGrade]:
+        """The latest stored result per analyte collected on or before the start day (UTC)."""
+        facts = self._facts[pid]
+        lab = LabResult.__table__.c
+        cutoff = datetime.combine(start + timedelta(days=1), time(), UTC)
+        raw_time = (
+            type_coerce(lab.collected_at, String)
+            if self.session.get_bind().dialect.name == "sqlite"
+            else lab.collected_at
+        )
+        rows = self.session.execute(
+            select(
+                lab.id,
+                lab.patient_id,
+                lab.analyte,
+                raw_time,
+                lab.value,
+                lab.comparator,
+                lab.unit,
+                lab.original_unit,
+                lab.lln,
+                lab.uln,
+            ).where(
+                lab.patient_id == pid,
+                lab.collected_at < cutoff,
+                lab.status != WITHDRAWN,
+            )
+        ).all()
+        latest: dict[str, LabToGrade] = {}
+        for row in rows:
+            prepared, _ = prepare_lab(tuple(row), facts.sex, self.sites, self._contexts)
+            if prepared.collected_at.date() > start:
+                continue
+            best = latest.get(prepared.analyte)
+            if best is None or (prepared.collected_at, prepared.id) > (best.collected_at, best.id):
+                latest[prepared.analyte] = prepared
+        return list(latest.values())
