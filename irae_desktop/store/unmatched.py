@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,38 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_rows import insert_ignoring_duplicates, lab_row
 from irae_desktop.store.lab_writer import regrade
-from irae_desktop.store.models import LabResult, Patient, UnmatchedLabRow
+from irae_desktop.store.models import ImportBatch, LabResult, Patient, UnmatchedLabRow
+
+
+@dataclass(frozen=True, slots=True)
+class HeldResult:
+    """One held result as the review screen shows it: what the file said and where it came from."""
+
+    id: int
+    mrn: str
+    analyte: str
+    collected_at: datetime
+    # exactly what the file said, e.g. "<0.1" and "mg/dL"; the stored value when the file gave none
+    original_text: str
+    original_unit: str
+    status: str
+    source_file: str | None
+    source_ref: str | None
+    batch_id: int | None
+    imported_at: datetime | None
+    imported_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientChoice:
+    """A patient the held results could be assigned to, with what identifies them."""
+
+    id: int
+    mrn: str
+    name: str
+    birth_date: date | None
+    sex: str | None
+    status: str
 
 
 def _record_json(record: LabRecord) -> str:
@@ -70,12 +101,53 @@ def hold_unmatched(
     return True
 
 
+def count_unmatched(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(UnmatchedLabRow)) or 0)
+
+
 def list_unmatched(session: Session) -> list[UnmatchedLabRow]:
     return list(
         session.scalars(
             select(UnmatchedLabRow).order_by(UnmatchedLabRow.mrn, UnmatchedLabRow.collected_at)
         )
     )
+
+
+def held_results(session: Session) -> list[HeldResult]:
+    """Every held result with its import batch, by MRN then collection time."""
+    query = (
+        select(UnmatchedLabRow, ImportBatch.started_at, ImportBatch.imported_by)
+        .outerjoin(ImportBatch, ImportBatch.id == UnmatchedLabRow.batch_id)
+        .order_by(UnmatchedLabRow.mrn, UnmatchedLabRow.collected_at, UnmatchedLabRow.id)
+    )
+    held = []
+    for row, started_at, imported_by in session.execute(query):
+        record = _record_from_json(row.record_json)
+        held.append(
+            HeldResult(
+                id=row.id,
+                mrn=row.mrn,
+                analyte=row.analyte,
+                collected_at=row.collected_at,
+                original_text=record.original_text or f"{row.comparator}{row.value:g}",
+                original_unit=record.original_unit or row.unit,
+                status=str(record.status),
+                source_file=row.source_file,
+                source_ref=row.source_ref,
+                batch_id=row.batch_id,
+                imported_at=started_at,
+                imported_by=imported_by,
+            )
+        )
+    return held
+
+
+def assignment_targets(session: Session) -> list[PatientChoice]:
+    """Every patient (signed-off ones too: a late result may belong to one), by MRN."""
+    query = select(
+        Patient.id, Patient.mrn, Patient.name, Patient.birth_date, Patient.sex, Patient.status
+    ).order_by(Patient.mrn)
+    return [PatientChoice(*row) for row in session.execute(query)]
 
 
 def _load_rows(session: Session, row_ids: Sequence[int]) -> list[UnmatchedLabRow]:
@@ -89,13 +161,37 @@ def _load_rows(session: Session, row_ids: Sequence[int]) -> list[UnmatchedLabRow
     return rows
 
 
-def assign_unmatched(session: Session, row_ids: Sequence[int], mrn: str, *, user: str) -> int:
+def assign_unmatched(
+    session: Session,
+    row_ids: Sequence[int],
+    mrn: str,
+    *,
+    user: str,
+    reason: str = "",
+    patient_id: int | None = None,
+) -> int:
     """Moves held results to the patient with `mrn` (which must exist), graded; returns how many
-    were added (the rest were already stored)."""
+    were added (the rest were already stored).
+
+    Putting a result on a patient whose MRN is not the one in the file is the wrong-patient risk,
+    so it needs a `reason`, which the audit trail keeps. `patient_id`, when given, is the patient
+    the user confirmed: if the MRN now belongs to someone else the assignment is refused.
+    """
     patient = session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
     if patient is None:
         raise StoreError(f"No patient with MRN {mrn.strip()!r}; create the patient first.")
+    if patient_id is not None and patient.id != patient_id:
+        raise StoreError(
+            f"MRN {patient.mrn} now belongs to a different patient than the one you confirmed; "
+            "nothing was assigned. Check the patient and try again."
+        )
     rows = _load_rows(session, row_ids)
+    differing = sorted({row.mrn for row in rows if row.mrn.strip() != patient.mrn})
+    if differing and not reason.strip():
+        raise StoreError(
+            f"The MRN in the file ({', '.join(differing)}) is not {patient.mrn}; give the reason "
+            "these results belong to this patient."
+        )
     statement = insert_ignoring_duplicates(session)
     added = 0
     for row in rows:
@@ -106,6 +202,12 @@ def assign_unmatched(session: Session, row_ids: Sequence[int], mrn: str, *, user
         result = session.execute(statement.returning(LabResult.id), [values])
         lab_id = result.scalar_one_or_none()
         added += lab_id is not None
+        mismatch = row.mrn.strip() != patient.mrn
+        why = f"held result from {row.source_file} ({row.source_ref}) assigned"
+        if mismatch:
+            why += f" to MRN {patient.mrn} although the file said {row.mrn}"
+        if reason.strip():
+            why += f": {reason.strip()}"
         record_event(
             session,
             user=user,
@@ -114,9 +216,20 @@ def assign_unmatched(session: Session, row_ids: Sequence[int], mrn: str, *, user
             entity_id=lab_id,
             patient_id=patient.id,
             patient_mrn=patient.mrn,
-            before={"held_mrn": row.mrn, "analyte": row.analyte, "value": row.value},
-            after={"mrn": patient.mrn, "stored": lab_id is not None},
-            reason=f"held result from {row.source_file} ({row.source_ref}) assigned",
+            before={
+                "held_mrn": row.mrn,
+                "analyte": row.analyte,
+                "value": row.value,
+                "comparator": row.comparator,
+                "unit": row.unit,
+                "collected_at": row.collected_at,
+                "original_text": record.original_text,
+                "source_file": row.source_file,
+                "source_ref": row.source_ref,
+                "batch_id": row.batch_id,
+            },
+            after={"mrn": patient.mrn, "stored": lab_id is not None, "mrn_differs": mismatch},
+            reason=why[:500],
         )
         session.delete(row)
     session.flush()
@@ -137,8 +250,12 @@ def drop_unmatched(session: Session, row_ids: Sequence[int], *, user: str, reaso
             entity="unmatched_lab_row",
             entity_id=row.id,
             patient_mrn=row.mrn,
-            before=json.loads(row.record_json),
-            reason=reason,
+            before={
+                **json.loads(row.record_json),
+                "source_file": row.source_file,
+                "batch_id": row.batch_id,
+            },
+            reason=reason.strip()[:500],
         )
     session.execute(delete(UnmatchedLabRow).where(UnmatchedLabRow.id.in_([r.id for r in rows])))
     return len(rows)

@@ -64,6 +64,7 @@ def summary_line(summaries: list[ImportSummary]) -> str:
     imported = sum(s.imported for s in summaries)
     rejected = sum(s.rejected_count for s in summaries)
     dupes = sum(s.duplicates for s in summaries)
+    held = sum(s.unmatched for s in summaries)
     failed = sum(1 for s in summaries if s.error)
     text = f"Imported {imported} results from {len(summaries)} file(s)"
     extras = [
@@ -71,6 +72,7 @@ def summary_line(summaries: list[ImportSummary]) -> str:
         for n, what in (
             (rejected, "rejected"),
             (dupes, "duplicates skipped"),
+            (held, "held for unknown MRNs"),
             (failed, "file(s) not read"),
         )
         if n
@@ -79,12 +81,14 @@ def summary_line(summaries: list[ImportSummary]) -> str:
 
 
 class ImportWizard(QDialog):
-    """Emits `preview_done` after the dry run, `import_done(summaries)` and `imported(message)`."""
+    """Emits `preview_done` after the dry run, `import_done(summaries)` and `imported(message)`;
+    `held_requested` when the user asks to review the results held for unknown MRNs."""
 
     step = Signal(object)
     preview_done = Signal()
     import_done = Signal(object)
     imported = Signal(str)
+    held_requested = Signal()
 
     def __init__(self, db: Database, files: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -305,8 +309,15 @@ class ImportWizard(QDialog):
             for c, value in enumerate(values):
                 self.problems.setItem(r, c, QTableWidgetItem(str(value)))
         would = sum(s.imported for s in summaries)
-        self.import_button.setText(f"&Import {would} result{'' if would == 1 else 's'}")
-        self.import_button.setEnabled(would > 0 or any(s.patients_created for s in summaries))
+        held = sum(s.unmatched for s in summaries)
+        self.import_button.setText(
+            f"&Import {would} result{'' if would == 1 else 's'}"
+            + (f" and hold {held}" if held else "")
+        )
+        # a file of results for unknown MRNs only is still worth importing: they are held
+        self.import_button.setEnabled(
+            would > 0 or held > 0 or any(s.patients_created for s in summaries)
+        )
         self.pages.setCurrentIndex(PAGE_PREVIEW)
 
     # page 3: running ------------------------------------------------------------------------
@@ -411,8 +422,14 @@ class ImportWizard(QDialog):
         close = QPushButton("&Close", page)
         close.setDefault(True)
         close.clicked.connect(self.accept)
+        # held results are on no patient until someone assigns them: offer that straight away
+        self.held_button = QPushButton(page)
+        self.held_button.setToolTip("Assign the results for unknown MRNs to patients, or drop them")
+        self.held_button.clicked.connect(self._review_held)
+        self.held_button.hide()
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.held_button)
         row.addWidget(close)
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary_label)
@@ -441,10 +458,17 @@ class ImportWizard(QDialog):
             head = summary_line(self.summaries)
         self.summary_label.setText(head)
         self.summary_text.setPlainText("\n\n".join(s.to_text() for s in summaries) or head)
+        held = sum(s.unmatched for s in kept)
+        self.held_button.setText(f"Review &held results ({held})\u2026")
+        self.held_button.setVisible(held > 0)
         self.pages.setCurrentIndex(PAGE_SUMMARY)
         self.import_done.emit(self.summaries)
         if kept:
             self.imported.emit(summary_line(kept))
+
+    def _review_held(self) -> None:
+        self.held_requested.emit()
+        self.accept()
 
     # drag and drop onto the wizard ----------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:

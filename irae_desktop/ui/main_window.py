@@ -28,12 +28,20 @@ from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
 from irae_desktop.ui.worklist_view import WorklistPanel
 
 if TYPE_CHECKING:
+    from irae_desktop.ui.held_results import HeldResultsDialog
     from irae_desktop.ui.patient.view import PatientView
 
 log = logging.getLogger(__name__)
 
 PAGE_WORKLIST = 0
 PAGE_PATIENT = 1
+
+
+def count_held(db: Database) -> int:
+    from irae_desktop.store.unmatched import count_unmatched
+
+    with db.read() as session:
+        return count_unmatched(session)
 
 
 def criteria_label(db: Database) -> str:
@@ -57,6 +65,7 @@ class MainWindow(QMainWindow):
     """Hosts the worklist and the patient view; every command is a menu action with a shortcut."""
 
     patient_opened = Signal(int)
+    held_count_changed = Signal(int)
 
     def __init__(
         self, db: Database, settings: QSettings | None = None, parent: QWidget | None = None
@@ -65,6 +74,8 @@ class MainWindow(QMainWindow):
         self.db = db
         self.settings = settings or QSettings()
         self.dialogs: list[QWidget] = []  # open non-modal dialogs, kept referenced
+        self.held_dialog: HeldResultsDialog | None = None
+        self.held_count = 0
         self.setWindowTitle("irae-desktop")
         self.setAcceptDrops(True)
         self.resize(1400, 850)
@@ -106,7 +117,14 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self)
         self.criteria_label = QLabel(self)
         self.count_label = QLabel(self)
+        # results on no patient are easy to forget, so their count stays in sight until resolved
+        self.held_label = QLabel(self)
+        self.held_label.setObjectName("heldNote")
+        self.held_label.setToolTip("Results for unknown MRNs, waiting to be assigned or dropped")
+        self.held_label.linkActivated.connect(lambda _link: self.open_held_results())
+        self.held_label.hide()
         bar = self.statusBar()
+        bar.addPermanentWidget(self.held_label)
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.criteria_label)
         bar.addPermanentWidget(self.db_label)
@@ -114,6 +132,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self.update_held_count()
         self.worklist.open_patient.connect(self.open_patient)
         self.worklist.counts_changed.connect(self.count_label.setText)
         self.worklist.loaded.connect(self._on_worklist_loaded)
@@ -160,6 +179,12 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(
             "&Import lab files…", self.import_files, key("Ctrl+I"), tip="CSV, HL7 v2 or FHIR files"
         )
+        self.act_held = self._action(
+            "&Held lab results…",
+            self.open_held_results,
+            key("Ctrl+Shift+H"),
+            tip="Results for unknown MRNs: assign them to a patient or drop them",
+        )
         self.act_print = self._action(
             "&Print summary…", self.print_summary, key(key.StandardKey.Print)
         )
@@ -190,6 +215,7 @@ class MainWindow(QMainWindow):
         for act in (
             self.act_new_patient,
             self.act_import,
+            self.act_held,
             None,
             self.act_print,
             self.act_save_pdf,
@@ -215,6 +241,7 @@ class MainWindow(QMainWindow):
         for act in (
             self.act_new_patient,
             self.act_import,
+            self.act_held,
             self.act_refresh,
             None,
             self.act_service_list,
@@ -286,6 +313,27 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == PAGE_PATIENT and pid is not None:
             self.patient_view.show_patient(pid)
         self._update_status()
+        self.update_held_count()
+
+    def update_held_count(self) -> None:
+        """Counts held results off the GUI thread; the menu and status bar show the number."""
+        workers.run_function(
+            count_held,
+            self.db,
+            title="Counting held results",
+            on_success=self._set_held_count,
+            on_failure=lambda exc: log.warning("held results not counted: %s", type(exc).__name__),
+            parent=self,
+        )
+
+    def _set_held_count(self, count: int) -> None:
+        self.held_count = count
+        self.act_held.setText(f"&Held lab results ({count})…" if count else "&Held lab results…")
+        self.held_label.setText(
+            f'<a href="held">{count} held lab result{"" if count == 1 else "s"} to assign</a>'
+        )
+        self.held_label.setVisible(count > 0)
+        self.held_count_changed.emit(count)
 
     def _on_worklist_loaded(self) -> None:
         if self._restore_selection is not None:
@@ -364,11 +412,32 @@ class MainWindow(QMainWindow):
 
         wizard = ImportWizard(self.db, files or [], parent=self)
         wizard.imported.connect(self._imported)
+        wizard.held_requested.connect(self.open_held_results)
         wizard.open()
         return self._keep(wizard)
 
     def _imported(self, summary_text: str) -> None:
         self._data_changed(summary_text)
+        if self.held_dialog is not None and self.held_dialog.isVisible():
+            self.held_dialog.reload()  # the import may have held more
+
+    def open_held_results(self) -> HeldResultsDialog:
+        """One held-results window, kept when closed: opening it again shows it reloaded."""
+        from irae_desktop.ui.held_results import HeldResultsDialog
+
+        dialog = self.held_dialog
+        if dialog is None:
+            dialog = HeldResultsDialog(self.db, parent=self)
+            dialog.changed.connect(self._data_changed)
+            self.held_dialog = dialog
+        else:
+            dialog.reload()  # an import or another workstation may have changed the list
+        if dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+        else:
+            dialog.show()
+        return dialog
 
     def open_settings(self) -> Any:
         from irae_desktop.ui.settings_dialog import SettingsDialog
