@@ -32,7 +32,7 @@ from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.import_grading import ImportGrader
-from irae_desktop.store.lab_writer import LabBatchWriter, regrade
+from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.unmatched import hold_unmatched
 
@@ -351,6 +351,7 @@ def _import_one(
             _fewer_collections(),
             db.session_factory(writer=True)() as session,
             session.begin(),
+            bulk_write_cache(session),
         ):
             work = _FileImport(session, source, facts, summary, options, zone, user)
             for n, item in enumerate(source.items(), start=1):

@@ -3,11 +3,13 @@ with audit, and the holding area for results whose MRN matched no patient."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
@@ -40,6 +42,29 @@ _COMPARED = (
     "abnormal_flag",
     "status",
 )
+
+
+# SQLite's page cache while a batch is written: the indexes of a large lab_results table do not
+# fit the default 2 MB, and every miss costs a page read and, in WAL mode, a spill
+IMPORT_CACHE_KIB = 65_536
+
+
+@contextmanager
+def bulk_write_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache for the length of a bulk write, then the usual one again."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # after a failed write the connection may be unusable; it is then discarded anyway,
+        # and the error that matters is the one already on its way up
+        with suppress(SQLAlchemyError):
+            connection.exec_driver_sql(f"PRAGMA cache_size={int(usual or -2000)}")
 
 
 @dataclass

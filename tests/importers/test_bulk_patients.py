@@ -87,7 +87,7 @@ def test_file_mixing_known_and_new_mrns_puts_each_lab_on_its_patient(both_db, tm
             70.0,
             1,
         )
-        grades = dict(session.execute(select(LabResult.value, LabResult.grade)).tuples().all())
+        grades = dict(session.execute(select(LabResult.value, LabResult.grade)).all())
         ids = list(session.scalars(select(Patient.id)))
     # graded as written, new patients too: 41-45 U/L against no ULN in the file
     assert set(grades) == {41.0, 42.0, 43.0, 44.0, 45.0}
