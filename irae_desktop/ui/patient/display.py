@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -32,13 +33,15 @@ def analyte_label(code: str) -> str:
     return ANALYTE_LABELS.get(code, code)
 
 
+@lru_cache(maxsize=512)
 def converter(
     analyte: str, system: str, fallback_unit: str
 ) -> tuple[Callable[[float], float], str]:
     """A function taking a canonical value to the display system, and the display unit.
 
     Every conversion the domain knows is affine, so two points fix it; that lets whole arrays
-    convert at numpy speed and keeps one source of truth for the factors.
+    convert at numpy speed and keeps one source of truth for the factors. Cached: the labs table
+    asks for every cell it sizes or paints, and the unit tables never change while running.
     """
     try:
         zero, unit = from_canonical(analyte, 0.0, system)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -50,6 +52,8 @@ ANALYTE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
+_BY_TIME = attrgetter("collected_at", "analyte")
+
 
 class LabTableModel(QAbstractTableModel):
     """Newest first; values shown in the chosen unit system ("US" or "SI")."""
@@ -60,13 +64,21 @@ class LabTableModel(QAbstractTableModel):
         self._system = "US"
         self._sort_column = COL_TIME
         self._order = Qt.SortOrder.DescendingOrder
+        # display texts per row (by id(row)) in the current unit system, made when first asked:
+        # sizing the columns and painting ask for the same few cells many times
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     def set_labs(self, labs: tuple[LabRow, ...]) -> None:
         self.beginResetModel()
+        self._texts.clear()
         self._rows = sorted(
-            labs, key=self._key, reverse=self._order == Qt.SortOrder.DescendingOrder
+            labs, key=self._sort_key(), reverse=self._order == Qt.SortOrder.DescendingOrder
         )
         self.endResetModel()
+
+    def _sort_key(self) -> Callable[[LabRow], Any]:
+        # times are all aware UTC, so they order as their timestamps would, without a call per row
+        return _BY_TIME if self._sort_column == COL_TIME else self._key
 
     def _key(self, lab: LabRow) -> tuple[Any, ...]:
         col = self._sort_column
@@ -88,7 +100,7 @@ class LabTableModel(QAbstractTableModel):
         self._sort_column, self._order = column, order
         self.layoutAboutToBeChanged.emit()
         previous = list(self._rows)
-        self._rows.sort(key=self._key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=self._sort_key(), reverse=order == Qt.SortOrder.DescendingOrder)
         new_row = {id(lab): row for row, lab in enumerate(self._rows)}
         moved_from = self.persistentIndexList()
         moved_to = [
@@ -104,6 +116,7 @@ class LabTableModel(QAbstractTableModel):
         if system == self._system:
             return
         self._system = system
+        self._texts.clear()
         if self._rows:
             top = self.index(0, COL_VALUE)
             bottom = self.index(len(self._rows) - 1, COL_RANGE)
@@ -162,7 +175,12 @@ class LabTableModel(QAbstractTableModel):
                 return -1 if lab.grade is None else lab.grade
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(lab, col)
+            texts = self._texts.get(id(lab))
+            if texts is None:
+                texts = self._texts[id(lab)] = tuple(
+                    self._display(lab, c) for c in range(len(HEADERS))
+                )
+            return texts[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(lab)
         if col == COL_GRADE and lab.grade is not None:
@@ -217,6 +235,9 @@ class LabFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._analyte: str | None = None
         self.setSortRole(SORT_ROLE)
+        # the source model sorts itself and its rows change only by reset, so the proxy has
+        # nothing to redo when values change (a unit switch filtered every row again)
+        self.setDynamicSortFilter(False)
 
     def set_analyte(self, analyte: str | None) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+ replaces invalidateFilter
@@ -228,11 +249,14 @@ class LabFilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if self._analyte is None:
+        # called for every row on each reset, sort and filter change: keep it to a lookup
+        # (Qt's own role filter was slower here: it builds a model index per row)
+        analyte = self._analyte
+        if analyte is None:
             return True
         model = self.sourceModel()
         assert isinstance(model, LabTableModel)
-        return model.lab_at(source_row).analyte == self._analyte
+        return model.lab_at(source_row).analyte == analyte
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source model sorts itself (fast); the proxy keeps that order and only filters."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -12,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -23,12 +27,36 @@ from irae_desktop.ui.patient.lab_model import (
     COL_RULE,
     COL_SOURCE,
     COL_TIME,
+    HEADERS,
     LabFilterProxy,
     LabTableModel,
 )
 from irae_desktop.ui.patient.snapshot import LabRow
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
+
+
+class TextSizeCache(QStyledItemDelegate):
+    """Measures each distinct text of a column once.
+
+    Qt lays out the text of every cell it sizes (a quarter of a millisecond each); a column of
+    results repeats a few texts (tests, units, grades, ranges), so most cells cost a lookup.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple[int, str, str], QSize] = {}
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        key = (index.column(), str(index.data()), option.font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 20_000:  # times and values are all different: stay small
+                self._sizes.clear()
+            size = self._sizes[key] = super().sizeHint(option, index)
+        return QSize(size)
 
 
 class LabsTab(QWidget):
@@ -57,12 +85,13 @@ class LabsTab(QWidget):
         # one line per result: long sources and rules are elided, and shown whole in the tooltip
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setItemDelegate(TextSizeCache(self.table))
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # size columns from a sample of rows: measuring thousands of results stalls the window
         header.setResizeContentsPrecision(100)
         header.setSectionResizeMode(COL_RULE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.Interactive)
+        self._size_columns_to_contents(False)  # until shown: see showEvent
         self.table.doubleClicked.connect(lambda _i: self.correct_selected())
         self.count_label = QLabel()
         bar = QHBoxLayout()
@@ -75,6 +104,23 @@ class LabsTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._size_columns_to_contents(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # a hidden table still measures its cells when the window is rendered; measure only
+        # what is seen (opening a patient on the Trends tab measured 900 cells for nothing)
+        self._size_columns_to_contents(False)
+
+    def _size_columns_to_contents(self, on: bool) -> None:
+        mode = QHeaderView.ResizeMode.ResizeToContents if on else QHeaderView.ResizeMode.Interactive
+        header = self.table.horizontalHeader()
+        for column in range(len(HEADERS)):
+            if column not in (COL_RULE, COL_SOURCE):
+                header.setSectionResizeMode(column, mode)
 
     def set_labs(self, labs: tuple[LabRow, ...]) -> None:
         current = self.analyte_filter.currentData()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QPen
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,27 +22,67 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.ui.grade_style import GRADE_COLORS, band_color, grade_label
+from irae_desktop.ui.errors import log_bug
+from irae_desktop.ui.grade_style import GRADE_COLORS, grade_label
 from irae_desktop.ui.patient.display import format_number, local_time_text
-from irae_desktop.ui.patient.lanes_data import Lane, build_lanes, steroid_curve
+from irae_desktop.ui.patient.lanes_data import Lane, SteroidCurve, build_lanes, steroid_curve
 from irae_desktop.ui.patient.snapshot import PatientSnapshot
-from irae_desktop.ui.patient.trends_data import PanelData, build_panels
+from irae_desktop.ui.patient.trends_data import (
+    PANELS,
+    AnalyteArrays,
+    PanelData,
+    analyte_arrays,
+    build_panels,
+)
+from irae_desktop.ui.patient.trends_stack import LANES, STEROID, PlotStack
 
-# series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
-SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
-LANE_COLORS = {"ici": "#0072B2", "immunosuppression": "#009E73", "insulin": "#CC79A7"}
+log = logging.getLogger(__name__)
+
 DAY = 86400.0
-MARKER_LIMIT = 600
+EMPTY_TEXT = "No lab results or treatments recorded for this patient yet."
+# the order spare plots are made in while the window is idle: the common ones first
+MAKE_ORDER = ("enzymes", "bilirubin", "alp", "glucose", LANES, STEROID, "cpeptide", "hba1c")
+
+
+@dataclass(frozen=True, slots=True)
+class _Incoming:
+    """A patient handed to the view and not drawn yet."""
+
+    snapshot: PatientSnapshot
+    criteria: str
+    arrays: dict[str, AnalyteArrays]
+    lanes: list[Lane]
+    curve: SteroidCurve | None
+    reset_range: bool  # another patient than the one on screen: show all of their record
+
+    def needed(self) -> list[str]:
+        keys = [p.key for p in PANELS if any(a in self.arrays for a in p.analytes)]
+        return keys + [STEROID] * (self.curve is not None) + [LANES] * bool(self.lanes)
 
 
 class TrendsView(QWidget):
-    """Plots for one patient; `set_snapshot` redraws, `set_units` switches US/SI."""
+    """Plots for one patient; `set_snapshot` shows a patient, `set_units` switches US/SI.
+
+    Each plot is made once and then refilled: making a pyqtgraph PlotItem costs more than
+    drawing thousands of points into it. A patient is drawn in steps, one per turn of the event
+    loop, so that no step freezes the window: make the plots still missing, fill them, arrange
+    and link them, then paint them off screen one by one so that pyqtgraph has its caches
+    ready. The canvas keeps its previous picture meanwhile; `drawn` says when the patient is
+    on it. Switching units, x ULN or log scale refills the plots at once.
+    """
+
+    drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._snapshot: PatientSnapshot | None = None
+        self._shown_id: int | None = None  # the patient last drawn in full
+        self._arrays: dict[str, AnalyteArrays] = {}
+        self._curve: SteroidCurve | None = None
         self._system = "US"
         self._criteria = "ctcae-5.0"
+        self._incoming: _Incoming | None = None
+        self._steps_left: Iterator[None] | None = None
         self.panels: list[PanelData] = []
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
@@ -80,7 +122,8 @@ class TrendsView(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground("w")
         self.canvas.ci.layout.setSpacing(2)
-        self.empty_label = QLabel("No lab results or treatments recorded for this patient yet.")
+        self.stack = PlotStack(self.canvas)
+        self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
         self.note_label = QLabel()
@@ -94,6 +137,11 @@ class TrendsView(QWidget):
         self._hover = pg.SignalProxy(
             self.canvas.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved
         )
+        # a child timer, so a deleted view takes no more steps
+        self._steps = QTimer(self)
+        self._steps.setSingleShot(True)
+        self._steps.setInterval(0)
+        self._steps.timeout.connect(self._step)
 
     @staticmethod
     def _legend_html() -> str:
@@ -111,18 +159,44 @@ class TrendsView(QWidget):
         )
 
     # public API -------------------------------------------------------------------------
-    def set_snapshot(self, snapshot: PatientSnapshot, *, criteria: str = "ctcae-5.0") -> None:
-        first = self._snapshot is None or self._snapshot.header.id != snapshot.header.id
-        self._snapshot = snapshot
-        self._criteria = criteria
-        self._redraw()
-        if first:
-            self.show_last_days(0)
+    def set_snapshot(
+        self,
+        snapshot: PatientSnapshot,
+        *,
+        criteria: str = "ctcae-5.0",
+        arrays: dict[str, AnalyteArrays] | None = None,
+    ) -> None:
+        """Starts drawing a patient; `drawn` follows once it is on screen.
+
+        `arrays` (from `analyte_arrays`, made off the GUI thread) saves the work per result.
+        """
+        today = datetime.now(UTC).astimezone().date()
+        self._incoming = _Incoming(
+            snapshot,
+            criteria,
+            analyte_arrays(snapshot.labs) if arrays is None else arrays,
+            build_lanes(snapshot.treatments, today, snapshot.response_labels),
+            steroid_curve(snapshot.treatments, today, snapshot.header.weight_kg),
+            reset_range=snapshot.header.id != self._shown_id,
+        )
+        self._steps_left = self._drawing(self._incoming)
+        self.canvas.setUpdatesEnabled(False)
+        self._steps.start()
 
     def set_units(self, system: str) -> None:
         if system != self._system:
             self._system = system
             self._redraw()
+
+    def make_plots_when_idle(self) -> None:
+        """Starts making every kind of plot, one per turn of the event loop, so that the first
+        patient need not wait for them; for a window that is idle (not while a patient loads:
+        both would then compete for the interpreter and each step would take longer)."""
+        self._steps.start()
+
+    def is_drawing(self) -> bool:
+        """True while a patient handed over is not on screen yet."""
+        return self._steps_left is not None
 
     def show_last_days(self, days: int) -> None:
         """Zooms every plot together: the last `days` days, or everything when days is 0."""
@@ -145,6 +219,62 @@ class TrendsView(QWidget):
         lo, hi = anchor.viewRange()[0]
         return float(lo), float(hi)
 
+    # steps ------------------------------------------------------------------------------
+    def _step(self) -> None:
+        """Takes the next step of the patient being drawn, else makes a spare plot."""
+        if self._steps_left is not None:
+            try:
+                next(self._steps_left)
+            except StopIteration:
+                self._finish_drawing()
+            except Exception as exc:  # a bug must not leave the view frozen on the last patient
+                log_bug(log, "drawing the trends failed", exc)
+                self._show_failure()
+                self._finish_drawing()
+        else:  # idle: make a spare plot, so that the next patient need not wait for it
+            spare = next((k for k in MAKE_ORDER if not self.stack.exists(k)), None)
+            if spare is None:
+                return
+            self.stack.make(spare)
+        self._steps.start()
+
+    def _finish_drawing(self) -> None:
+        self._steps_left = self._incoming = None
+        self._shown_id = self._snapshot.header.id if self._snapshot else None
+        # the canvas paints again, in full, from the caches just filled
+        self.canvas.setUpdatesEnabled(True)
+        self.drawn.emit()
+
+    def _show_failure(self) -> None:
+        """Shows no plot rather than a half-drawn one (or the previous patient's)."""
+        self.stack.place([], None)
+        self.panels, self.plots, self.curves = [], {}, {}
+        self.censored_items, self.band_items = {}, {}
+        self.lane_plot = self.steroid_plot = self.steroid_item = None
+        self.lane_labels = []
+        self._shown_id = None
+        self.note_label.clear()
+        self.canvas.hide()
+        self.empty_label.setText("The trends could not be drawn (unexpected error; see the log).")
+        self.empty_label.show()
+
+    def _drawing(self, incoming: _Incoming) -> Iterator[None]:
+        """The steps that draw a patient; the event loop runs after each `yield`."""
+        for key in incoming.needed():
+            while not self.stack.exists(key):
+                self.stack.make(key)
+                yield
+        self._snapshot = incoming.snapshot
+        self._criteria = incoming.criteria
+        self._arrays = incoming.arrays
+        self.lanes = incoming.lanes
+        self._curve = incoming.curve
+        keep = None if incoming.reset_range else self.x_range()
+        yield from self._refilling(keep, treatments=True)
+        for plot in list(self.stack.placed):
+            yield
+            self.stack.prerender(plot)
+
     # drawing ----------------------------------------------------------------------------
     def _anchor_plot(self) -> pg.PlotItem | None:
         return self.lane_plot or next(iter(self.plots.values()), None)
@@ -157,202 +287,78 @@ class TrendsView(QWidget):
         return lo, hi
 
     def _redraw(self) -> None:
+        """Refills the lab panels after a switch of units, x ULN or log scale."""
+        if self._incoming is not None:  # mid-way through drawing a patient: start again
+            self._steps_left = self._drawing(self._incoming)
+        elif self._snapshot is not None:
+            for _ in self._refilling(self.x_range(), treatments=False):
+                pass
+
+    def _refilling(self, keep: tuple[float, float] | None, *, treatments: bool) -> Iterator[None]:
+        """Puts the current patient's data in the plots, places and links them, and sets the
+        time range: all of the record, or `keep` (the range shown before). Yields between the
+        parts, for `_drawing`; a redraw runs them at once."""
         snapshot = self._snapshot
-        keep = self.x_range() if self.plots or self.lane_plot else None
-        self.canvas.clear()
-        self.plots.clear()
-        self.curves.clear()
-        self.censored_items.clear()
-        self.band_items.clear()
-        self.lane_labels.clear()
-        self.lane_plot = self.steroid_plot = self.steroid_item = None
-        if snapshot is None:
-            return
-        today = datetime.now(UTC).astimezone().date()
+        assert snapshot is not None
+        log_scale = self.log_y.isChecked()
         self.panels = build_panels(
             snapshot.labs,
             system=self._system,
             times_uln=self.times_uln.isChecked(),
             criteria=self._criteria,
+            arrays=self._arrays,
         )
-        self.lanes = build_lanes(snapshot.treatments, today, snapshot.response_labels)
-        curve = steroid_curve(snapshot.treatments, today, snapshot.header.weight_kg)
-        empty = not self.panels and not self.lanes
-        self.canvas.setVisible(not empty)
-        self.empty_label.setVisible(empty)
-        row = 0
+        self.plots, self.curves, self.censored_items, self.band_items = {}, {}, {}, {}
         for data in self.panels:
-            self._add_panel(row, data)
-            row += 1
-        if curve is not None:
-            self._add_steroid_plot(row, curve.edges, curve.values, curve.per_kg)
-            row += 1
-        if self.lanes:
-            self._add_lane_plot(row)
-        plots = [*self.plots.values(), *(p for p in (self.steroid_plot, self.lane_plot) if p)]
-        anchor = self._anchor_plot()
-        for plot in plots:
-            if plot is not anchor:
-                plot.setXLink(anchor)
-            plot.getAxis("left").setWidth(72)
-            plot.getAxis("bottom").setStyle(showValues=plot is plots[-1])
+            panel_plot = self.stack.panels[data.panel.key]
+            self.band_items[data.panel.key] = panel_plot.show_data(data, log_scale)
+            self.plots[data.panel.key] = panel_plot.plot
+            for slot, series in zip(panel_plot.slots, data.series, strict=False):
+                self.curves[series.analyte] = slot.line
+                if series.censored.any():
+                    self.censored_items[series.analyte] = slot.censored
+            yield
+        if treatments:
+            self._fill_treatments()
+            yield
         notes = [f"{d.panel.title}: {d.band_note}" for d in self.panels if d.band_note]
         self.note_label.setText("   \u2022   ".join(notes))
-        if keep is not None and keep[1] > keep[0] and anchor is not None:
+        empty = not self.panels and not self.lanes
+        self.canvas.setVisible(not empty)
+        self.empty_label.setText(EMPTY_TEXT)
+        self.empty_label.setVisible(empty)
+        placed = [
+            *self.plots.values(),
+            *(p for p in (self.steroid_plot, self.lane_plot) if p is not None),
+        ]
+        anchor = self._anchor_plot()
+        self.stack.place(placed, anchor)
+        yield
+        if keep is None:
+            self.show_last_days(0)
+        elif keep[1] > keep[0] and anchor is not None:
             anchor.setXRange(*keep, padding=0)
+        for plot in placed:  # follow the anchor even where its range did not change
+            if plot is not anchor:
+                plot.getViewBox().linkedXChanged()
 
-    def _new_plot(self, row: int, title: str) -> pg.PlotItem:
-        plot = self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        # never rescale tick values behind a "(x0.001)" suffix: a C-peptide of 0.06 ng/mL must
-        # read 0.06 on the axis, not 60
-        plot.getAxis("left").enableAutoSIPrefix(False)
-        plot.setLabel("left", title, **{"font-size": "8pt"})
-        plot.showGrid(x=True, y=True, alpha=0.15)
-        plot.setMenuEnabled(False)
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
-        return plot
-
-    def _add_panel(self, row: int, data: PanelData) -> None:
-        plot = self._new_plot(row, data.y_label)
-        log = self.log_y.isChecked() and data.panel.key in ("enzymes", "bilirubin", "alp")
-        plot.setLogMode(x=False, y=log)
-        self.plots[data.panel.key] = plot
-        bands = []
-        for band in data.bands:
-            low, high = band.low, band.high
-            if log:
-                low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
-            item = pg.LinearRegionItem(
-                (low, high),
-                orientation="horizontal",
-                movable=False,
-                brush=band_color(band.grade, 60),
-                pen=pg.mkPen(None),
-            )
-            item.setZValue(-10)
-            plot.addItem(item, ignoreBounds=True)
-            bands.append(item)
-        self.band_items[data.panel.key] = bands
-        if len(data.series) > 1:
-            plot.addLegend(offset=(8, 4), labelTextSize="8pt")
-        if data.reference_line is not None:
-            line = pg.InfiniteLine(
-                pos=data.reference_line,
-                angle=0,
-                pen=pg.mkPen("#666", style=Qt.PenStyle.DashLine),
-                label=data.panel.reference_text,
-                labelOpts={"position": 0.02, "color": "#555", "anchors": [(0, 0), (0, 0)]},
-            )
-            plot.addItem(line, ignoreBounds=True)
-            # keep the threshold in view when the axis fits the data: values far below it are
-            # the finding. An undrawn point at the threshold widens the automatic range.
-            first_x = min(float(s.x[0]) for s in data.series if len(s.x))
-            anchor = pg.PlotDataItem([first_x], [data.reference_line], pen=pg.mkPen(0, 0, 0, 0))
-            plot.addItem(anchor)
-        for n, series in enumerate(data.series):
-            colour, symbol = SERIES_STYLE[n % len(SERIES_STYLE)]
-            exact = ~series.censored
-            # the line runs through censored bounds too; only exact values get filled markers
-            censored = bool(series.censored.any())
-            if series.x.size > MARKER_LIMIT:  # dense: the line alone reads better, draws faster
-                symbol = None
-            curve = plot.plot(
-                series.x,
-                series.y,
-                pen=pg.mkPen(colour, width=2),
-                symbol=None if censored else symbol,
-                symbolSize=6,
-                symbolBrush=colour,
-                symbolPen=colour,
-                name=series.label,
-            )
-            if censored and symbol is not None:
-                exact = ~series.censored
-                plot.plot(
-                    series.x[exact],
-                    series.y[exact],
-                    pen=None,
-                    symbol=symbol,
-                    symbolSize=6,
-                    symbolBrush=colour,
-                    symbolPen=colour,
-                )
-            self.curves[series.analyte] = curve
-            if series.censored.any():
-                below = np.array([c.startswith("<") for c in series.comparators], dtype=bool)
-                xs, ys = series.x[series.censored], series.y[series.censored]
-                symbols = ["t" if b else "t1" for b in below[series.censored]]
-                scatter = pg.ScatterPlotItem(
-                    x=xs,
-                    y=ys,
-                    symbol=symbols,
-                    size=13,
-                    brush=pg.mkBrush(None),
-                    pen=pg.mkPen(colour, width=2),
-                )
-                plot.addItem(scatter)
-                self.censored_items[series.analyte] = scatter
-        plot.enableAutoRange(axis="y")
-        plot.setAutoVisible(y=True)
-
-    def _add_steroid_plot(
-        self, row: int, edges: np.ndarray, values: np.ndarray, per_kg: bool
-    ) -> None:
-        unit = "mg/kg/d" if per_kg else "mg/d"
-        plot = self._new_plot(row, f"Steroid ({unit})")
-        plot.setMaximumHeight(95)
-        item = plot.plot(
-            edges,
-            values,
-            stepMode="center",
-            fillLevel=0,
-            brush=pg.mkBrush(0, 158, 115, 70),
-            pen=pg.mkPen("#009E73", width=2),
-        )
-        plot.setYRange(0, max(float(values.max()) * 1.15, 0.5), padding=0)
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
-        self.steroid_plot, self.steroid_item = plot, item
-
-    def _add_lane_plot(self, row: int) -> None:
-        plot = self._new_plot(row, "Lines")
-        plot.getAxis("left").setStyle(showValues=False)
-        plot.getAxis("left").setTicks([[]])
-        plot.setMinimumHeight(22 * len(self.lanes) + 40)
-        plot.setMaximumHeight(26 * len(self.lanes) + 50)
-        plot.invertY(True)
-        plot.showGrid(x=True, y=False, alpha=0.15)
-        span = self._data_span()
-        for i, lane in enumerate(self.lanes):
-            colour = QColor(LANE_COLORS.get(lane.category, "#666666"))
-            bar = QGraphicsRectItem(QRectF(lane.start, i + 0.55, lane.end - lane.start, 0.3))
-            bar.setBrush(QBrush(colour))
-            bar.setPen(QPen(Qt.PenStyle.NoPen))
-            plot.addItem(bar)
-            for start, end in lane.holds:
-                hatch = QGraphicsRectItem(QRectF(start, i + 0.45, end - start, 0.5))
-                hatch.setBrush(QBrush(QColor("#B3261E"), Qt.BrushStyle.BDiagPattern))
-                hatch.setPen(QPen(QColor("#B3261E"), 0))
-                hatch.setToolTip("held")
-                plot.addItem(hatch)
-            if lane.ticks.size:
-                xs = np.repeat(lane.ticks, 2)
-                ys = np.tile([i + 0.35, i + 1.0], lane.ticks.size)
-                ticks = pg.PlotDataItem(xs, ys, connect="pairs", pen=pg.mkPen("#000", width=2))
-                plot.addItem(ticks)
-            # lines that start late are labelled right-aligned at their end so the text fits
-            late = lane.start > (span[0] + span[1]) / 2
-            label = pg.TextItem(lane.label, color="#111", anchor=(1, 1) if late else (0, 1))
-            label.setPos(QPointF(lane.end if late else lane.start, i + 0.55))
-            plot.addItem(label)
-            self.lane_labels.append(label)
-        plot.setYRange(-0.15, len(self.lanes) + 0.2, padding=0)
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
-        self.lane_plot = plot
+    def _fill_treatments(self) -> None:
+        curve, steroid, lanes = self._curve, self.stack.steroid, self.stack.lanes
+        if curve is not None and steroid is not None:
+            steroid.show_curve(curve)
+            self.steroid_plot, self.steroid_item = steroid.plot, steroid.item
+        else:
+            self.steroid_plot = self.steroid_item = None
+        if self.lanes and lanes is not None:
+            lanes.show_lanes(self.lanes, self._data_span())
+            self.lane_plot, self.lane_labels = lanes.plot, lanes.labels
+        else:
+            self.lane_plot, self.lane_labels = None, []
 
     # hover ------------------------------------------------------------------------------
     def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        if self._steps_left is not None:
+            return  # mid-way through a patient: the plots no longer match the picture
         pos = event[0]
         for key, plot in self.plots.items():
             if plot.sceneBoundingRect().contains(pos):
@@ -372,12 +378,12 @@ class TrendsView(QWidget):
         if snapshot is None or plot is None or data is None:
             return None
         xs, ys = plot.getViewBox().viewPixelSize()
-        log = plot.ctrl.logYCheck.isChecked()
+        in_log = plot.ctrl.logYCheck.isChecked()
         best: tuple[float, int, int] | None = None
         for n, series in enumerate(data.series):
             if not series.x.size:
                 continue
-            sy = np.log10(np.clip(series.y, 1e-9, None)) if log else series.y
+            sy = np.log10(np.clip(series.y, 1e-9, None)) if in_log else series.y
             d = np.hypot((series.x - x) / max(xs, 1e-12), (sy - y) / max(ys, 1e-12))
             d = np.where(np.isnan(d), np.inf, d)
             i = int(np.argmin(d))

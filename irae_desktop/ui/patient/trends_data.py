@@ -12,6 +12,8 @@ from irae_desktop.ui.patient.display import analyte_label, converter
 from irae_desktop.ui.patient.snapshot import LabRow
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +68,32 @@ ENZYMES = {"ALT", "AST"}
 
 
 @dataclass(frozen=True, slots=True)
+class AnalyteArrays:
+    """One analyte's results as arrays, made once per snapshot, off the GUI thread."""
+
+    analyte: str
+    x: FloatArray  # epoch seconds (UTC)
+    value: FloatArray  # canonical value
+    uln: FloatArray  # NaN where the result has no ULN
+    censored: BoolArray
+    below: BoolArray  # censored with "<"
+    comparators: tuple[str, ...]
+    lab_index: IntArray  # positions in snapshot.labs
+    unit: str  # of the first result: the fallback when the analyte has no conversion
+    latest_uln: float | None
+    baseline: LabRow | None  # the last result marked as baseline
+
+
+@dataclass(frozen=True, slots=True)
 class Series:
     analyte: str
     label: str
     x: FloatArray  # epoch seconds (UTC)
     y: FloatArray  # display value, or multiple of ULN
-    censored: npt.NDArray[np.bool_]
+    censored: BoolArray
+    below: BoolArray
     comparators: tuple[str, ...]
-    lab_index: tuple[int, ...]  # positions in snapshot.labs, for hover text
+    lab_index: IntArray  # positions in snapshot.labs, for hover text
     unit: str
 
 
@@ -103,91 +123,88 @@ def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
     return by_analyte
 
 
-def _baseline(labs: tuple[LabRow, ...], idx: list[int]) -> LabRow | None:
-    marked = [labs[i] for i in idx if labs[i].is_baseline]
-    return marked[-1] if marked else None
-
-
-def _latest_uln(labs: tuple[LabRow, ...], idx: list[int]) -> float | None:
-    for i in reversed(idx):
-        if labs[i].uln:
-            return labs[i].uln
-    return None
+def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
+    """Every analyte's results as arrays; the per-result Python work of the plots, done once."""
+    out: dict[str, AnalyteArrays] = {}
+    for analyte, idx in group_labs(labs).items():
+        rows = [labs[i] for i in idx]
+        n = len(rows)
+        comps = tuple(r.comparator for r in rows)
+        marked = [r for r in rows if r.is_baseline]
+        out[analyte] = AnalyteArrays(
+            analyte=analyte,
+            x=np.fromiter((r.collected_at.timestamp() for r in rows), dtype=np.float64, count=n),
+            value=np.fromiter((r.value for r in rows), dtype=np.float64, count=n),
+            uln=np.fromiter((r.uln or np.nan for r in rows), dtype=np.float64, count=n),
+            censored=np.fromiter((bool(c) for c in comps), dtype=np.bool_, count=n),
+            below=np.fromiter((c.startswith("<") for c in comps), dtype=np.bool_, count=n),
+            comparators=comps,
+            lab_index=np.array(idx, dtype=np.intp),
+            unit=rows[0].unit,
+            latest_uln=next((r.uln for r in reversed(rows) if r.uln), None),
+            baseline=marked[-1] if marked else None,
+        )
+    return out
 
 
 def build_panel(
     panel: Panel,
-    labs: tuple[LabRow, ...],
-    groups: dict[str, list[int]],
+    arrays: dict[str, AnalyteArrays],
     *,
     system: str,
     times_uln: bool,
     criteria: str = "ctcae-5.0",
 ) -> PanelData | None:
     """The series and bands for one panel, or None when the patient has no result for it."""
-    present = [a for a in panel.analytes if groups.get(a)]
+    present = [arrays[a] for a in panel.analytes if a in arrays]
     if not present:
         return None
     use_multiple = times_uln and panel.key == "enzymes"
     series: list[Series] = []
     unit = ""
-    for analyte in present:
-        idx = groups[analyte]
-        rows = [labs[i] for i in idx]
-        x = np.fromiter(
-            (r.collected_at.timestamp() for r in rows), dtype=np.float64, count=len(rows)
-        )
-        raw = np.fromiter((r.value for r in rows), dtype=np.float64, count=len(rows))
+    for a in present:
         if use_multiple:
-            uln = np.fromiter((r.uln or np.nan for r in rows), dtype=np.float64, count=len(rows))
-            y = raw / uln
+            y = a.value / a.uln
             unit = "\u00d7 ULN"
         else:
-            fn, unit = converter(analyte, system, rows[0].unit)
-            y = np.asarray(fn(raw), dtype=np.float64)  # type: ignore[arg-type]
-        comps = tuple(r.comparator for r in rows)
+            fn, unit = converter(a.analyte, system, a.unit)
+            y = np.asarray(fn(a.value), dtype=np.float64)  # type: ignore[arg-type]
         series.append(
             Series(
-                analyte=analyte,
-                label=analyte_label(analyte),
-                x=x,
+                analyte=a.analyte,
+                label=analyte_label(a.analyte),
+                x=a.x,
                 y=y,
-                censored=np.array([bool(c) for c in comps], dtype=bool),
-                comparators=comps,
-                lab_index=tuple(idx),
+                censored=a.censored,
+                below=a.below,
+                comparators=a.comparators,
+                lab_index=a.lab_index,
                 unit=unit,
             )
         )
-    bands, note = _bands(
-        panel, labs, groups[present[0]], present[0], system, use_multiple, criteria
-    )
+    bands, note = _bands(panel, present[0], system, use_multiple, criteria)
     reference = None
     if panel.reference_line is not None and not use_multiple:
-        to_display, _unit = converter(present[0], system, unit)
+        to_display, _unit = converter(present[0].analyte, system, unit)
         reference = float(to_display(panel.reference_line))
     return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference)
 
 
 def _bands(
-    panel: Panel,
-    labs: tuple[LabRow, ...],
-    idx: list[int],
-    analyte: str,
-    system: str,
-    use_multiple: bool,
-    criteria: str,
+    panel: Panel, first: AnalyteArrays, system: str, use_multiple: bool, criteria: str
 ) -> tuple[list[Band], str]:
-    fn, unit = converter(analyte, system, labs[idx[0]].unit)
+    analyte = first.analyte
+    fn, unit = converter(analyte, system, first.unit)
     if panel.absolute is not None:
-        uln = _latest_uln(labs, idx) or 0.0
+        uln = first.latest_uln or 0.0
         edges = [uln, *panel.absolute]
         note = "bands: fasting glucose grades (non-fasting: grades 3-4 only)"
         return _edges_to_bands([fn(e) for e in edges]), note
     if panel.uln_multiples is None:
         return [], ""
-    baseline = _baseline(labs, idx)
+    baseline = first.baseline
     multiples = panel.uln_multiples
-    scale_to_value = _latest_uln(labs, idx)
+    scale_to_value = first.latest_uln
     if scale_to_value is None:
         return [], "no reference range: bands not drawn"
     note = f"bands: \u00d7 ULN ({fn(scale_to_value):g} {unit})"
@@ -216,14 +233,18 @@ def _edges_to_bands(edges: list[float]) -> list[Band]:
 
 
 def build_panels(
-    labs: tuple[LabRow, ...], *, system: str, times_uln: bool, criteria: str = "ctcae-5.0"
+    labs: tuple[LabRow, ...],
+    *,
+    system: str,
+    times_uln: bool,
+    criteria: str = "ctcae-5.0",
+    arrays: dict[str, AnalyteArrays] | None = None,
 ) -> list[PanelData]:
-    groups = group_labs(labs)
+    """Every panel the patient has results for; pass `arrays` made earlier to skip the rows."""
+    arrays = analyte_arrays(labs) if arrays is None else arrays
     out = []
     for panel in PANELS:
-        data = build_panel(
-            panel, labs, groups, system=system, times_uln=times_uln, criteria=criteria
-        )
+        data = build_panel(panel, arrays, system=system, times_uln=times_uln, criteria=criteria)
         if data is not None:
             out.append(data)
     return out

@@ -24,8 +24,9 @@ from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.ui.patient.alerts_panel import AlertsPanel
 from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
+from irae_desktop.ui.patient.loading import LoadedPatient, load_patient
 from irae_desktop.ui.patient.notes_tab import NotesTab
-from irae_desktop.ui.patient.snapshot import PatientGoneError, PatientSnapshot, load_snapshot
+from irae_desktop.ui.patient.snapshot import PatientGoneError, PatientSnapshot
 from irae_desktop.ui.patient.treatments_tab import TreatmentsTab
 from irae_desktop.ui.patient.trends import TrendsView
 
@@ -53,6 +54,7 @@ class PatientView(QWidget):
         self.units_system: str | None = None  # None until the team default is known
         self._generation = 0
         self._job: Any = None
+        self._arriving: LoadedPatient | None = None  # loaded, waiting for its trends
 
         self.header = PatientHeader()
         self.busy_label = QLabel("Loading\u2026")
@@ -78,6 +80,7 @@ class PatientView(QWidget):
 
         self.alerts = AlertsPanel(self.run_save)
         self.trends = TrendsView()
+        self.trends.drawn.connect(self._trends_drawn)
         self.labs = LabsTab(self.run_save)
         self.treatments = TreatmentsTab(self.run_save)
         self.notes = NotesTab(self.run_save)
@@ -111,6 +114,11 @@ class PatientView(QWidget):
         self._set_enabled(False)
 
     # loading ------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Makes the plots ahead of the first patient while the window is idle (a few tenths
+        of a second of work in small steps); without it the first patient waits for them."""
+        self.trends.make_plots_when_idle()
+
     def show_patient(self, patient_id: int) -> None:
         """Loads the patient off the GUI thread; the view shows "Loading" until it arrives."""
         if patient_id != self.current_patient_id:
@@ -130,7 +138,7 @@ class PatientView(QWidget):
         generation, patient_id = self._generation, self.current_patient_id
         self.busy_label.show()
         self._job = run_function(
-            load_snapshot,
+            load_patient,
             self.db,
             patient_id,
             title="Opening patient",
@@ -139,20 +147,23 @@ class PatientView(QWidget):
             parent=self,
         )
 
-    def _loaded(self, generation: int, snapshot: PatientSnapshot) -> None:
+    def _loaded(self, generation: int, loaded: LoadedPatient) -> None:
         if generation != self._generation:
             return  # the user moved on to another patient meanwhile
-        self.busy_label.hide()
+        # the trends take a few turns of the event loop to draw: the view keeps its picture
+        # until they are done and then changes at once, so the screen never shows one
+        # patient's plots under another's name (and every widget settles its size first)
+        self.setUpdatesEnabled(False)
+        self._arriving = loaded
+        snapshot = loaded.snapshot
         self.snapshot = snapshot
         if self.units_system is None:
             self.units_system = snapshot.units_system
         (self.si_button if self.units_system == "SI" else self.us_button).setChecked(True)
         self.header.set_info(snapshot.header)
         self.alerts.set_alerts(snapshot.header.id, snapshot.alerts, snapshot.alerts_error)
-        self.labs.set_labs(snapshot.labs)
         self.labs.set_units(self.units_system)
-        self.trends.set_units(self.units_system)
-        self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set)
+        self.labs.set_labs(snapshot.labs)
         self.treatments.set_lines(
             snapshot.header.id,
             snapshot.header.weight_kg,
@@ -160,8 +171,19 @@ class PatientView(QWidget):
             snapshot.response_labels,
         )
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
+        self.trends.set_units(self.units_system)
+        self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set, arrays=loaded.arrays)
+
+    def _trends_drawn(self) -> None:
+        loaded, self._arriving = self._arriving, None
+        if loaded is None:
+            return
+        self.setUpdatesEnabled(True)
+        if loaded.snapshot.header.id != self.current_patient_id:
+            return  # another patient was asked for meanwhile: stay disabled until it is here
         self._set_enabled(True)
-        self.loaded.emit(snapshot.header.id)
+        self.busy_label.hide()
+        self.loaded.emit(loaded.snapshot.header.id)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:

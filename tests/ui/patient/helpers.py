@@ -138,3 +138,39 @@ def add_hepatitis_patient(db: Database, *, mrn: str = "T-0001", synthetic: bool 
         )
         s.flush()
         return p.id
+
+
+def add_dense_patient(db: Database, *, n: int = 2000, mrn: str = "T-0002") -> int:
+    """A patient with `n` ALT and `n` glucose results, one every six hours up to yesterday."""
+    from sqlalchemy import insert
+
+    start = datetime.combine(date.today(), time(0, 0), tzinfo=UTC) - timedelta(hours=6 * n)
+    with db.write() as s:
+        p = create_patient(
+            s,
+            PatientRecord(mrn=mrn, name="Dense Testcase", birth_date=date(1970, 1, 1)),
+            user="tester",
+            is_synthetic=True,
+        )
+        rows = [
+            {
+                "patient_id": p.id,
+                "analyte": analyte,
+                "collected_at": start + timedelta(hours=6 * i),
+                "value": base + (i % 17),
+                "unit": unit,
+                "original_text": str(base + (i % 17)),
+                "original_unit": unit,
+                "lln": lln,
+                "uln": uln,
+                "source_file": "dense.csv",
+                "source_ref": f"line {i}",
+            }
+            for i in range(n)
+            for analyte, base, unit, lln, uln in (
+                ("ALT", 20.0, "U/L", 7.0, 40.0),
+                ("GLUCOSE", 90.0, "mg/dL", 70.0, 140.0),
+            )
+        ]
+        s.execute(insert(LabResult), rows)
+        return p.id

@@ -10,6 +10,7 @@ from irae_desktop.ui.patient.lab_model import (
     COL_SOURCE,
     COL_UNIT,
     COL_VALUE,
+    LAB_ROLE,
     LabFilterProxy,
     LabTableModel,
 )
@@ -67,3 +68,63 @@ def test_filter_by_analyte(qtbot, patient_db) -> None:  # type: ignore[no-untype
     assert proxy.rowCount() == 13
     proxy.set_analyte(None)
     assert proxy.rowCount() == 27
+
+
+def test_filter_matches_the_whole_code(qtbot, patient_db) -> None:  # type: ignore[no-untyped-def]
+    model, snap = _model(patient_db)
+    proxy = LabFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_analyte("GLUC")  # a prefix of GLUCOSE is another analyte, not a match
+    assert proxy.rowCount() == 0
+    proxy.set_analyte("GLUCOSE")
+    assert proxy.rowCount() == sum(lab.analyte == "GLUCOSE" for lab in snap.labs) == 13
+    model.sort(COL_VALUE, Qt.SortOrder.AscendingOrder)  # the filter holds through a re-sort
+    assert proxy.rowCount() == 13
+    values = [proxy.data(proxy.index(r, COL_VALUE), LAB_ROLE).value for r in range(13)]
+    assert values == sorted(values)
+
+
+def test_display_text_follows_the_unit_switch(qtbot, patient_db) -> None:  # type: ignore[no-untyped-def]
+    model, _ = _model(patient_db)
+    row = next(r for r in range(model.rowCount()) if model.lab_at(r).analyte == "GLUCOSE")
+    index = model.index(row, COL_VALUE)
+    us = model.data(index)
+    model.set_units("SI")
+    assert model.data(index) != us  # the cached text of the other system is not served
+    model.set_units("US")
+    assert model.data(index) == us
+
+
+def test_cached_cell_sizes_equal_qt_own(qtbot, patient_db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from irae_desktop.ui.patient.labs_tab import LabsTab
+
+    db, pid = patient_db
+    tab = LabsTab(lambda _action: None)
+    qtbot.addWidget(tab)
+    tab.set_labs(load_snapshot(db, pid).labs)
+    plain, cached = QStyledItemDelegate(), tab.table.itemDelegate()
+    option = QStyleOptionViewItem()
+    option.initFrom(tab.table)
+    for row in range(tab.proxy.rowCount()):
+        for column in range(tab.proxy.columnCount()):
+            index = tab.proxy.index(row, column)
+            assert cached.sizeHint(option, index) == plain.sizeHint(option, index)
+            assert cached.sizeHint(option, index) == plain.sizeHint(option, index)  # from cache
+
+
+def test_hidden_labs_table_does_not_size_its_columns(qtbot, patient_db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QHeaderView
+
+    from irae_desktop.ui.patient.labs_tab import LabsTab
+
+    tab = LabsTab(lambda _action: None)
+    qtbot.addWidget(tab)
+    header = tab.table.horizontalHeader()
+    assert header.sectionResizeMode(COL_VALUE) == QHeaderView.ResizeMode.Interactive
+    tab.show()
+    assert header.sectionResizeMode(COL_VALUE) == QHeaderView.ResizeMode.ResizeToContents
+    assert header.sectionResizeMode(COL_SOURCE) == QHeaderView.ResizeMode.Interactive
+    tab.hide()
+    assert header.sectionResizeMode(COL_VALUE) == QHeaderView.ResizeMode.Interactive

@@ -1,0 +1,206 @@
+"""One lab panel's plot, made once and refilled per patient: curves, censored marks, grade bands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from irae_desktop.ui.grade_style import band_color
+from irae_desktop.ui.patient.trends_data import Panel, PanelData, Series
+
+# series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
+SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
+# above this many points a series is drawn as a line alone: it reads better and draws faster
+MARKER_LIMIT = 600
+LOG_PANELS = ("enzymes", "bilirubin", "alp")
+LEFT_AXIS_WIDTH = 72
+
+
+def set_left_label(plot: pg.PlotItem, text: str) -> None:
+    plot.setLabel("left", text, **{"font-size": "8pt"})
+    # pyqtgraph centres the label only when the axis resizes: a new text of another length
+    # would sit off centre on a plot that is refilled rather than made anew
+    plot.getAxis("left").resizeEvent(None)
+
+
+def new_plot(title: str) -> pg.PlotItem:
+    """A plot on the shared date axis, styled like every other row of the Trends tab."""
+    # no context menu: building its widgets was a third of the cost of a plot
+    plot = pg.PlotItem(axisItems={"bottom": pg.DateAxisItem()}, enableMenu=False)
+    # never rescale tick values behind a "(x0.001)" suffix: a C-peptide of 0.06 ng/mL must
+    # read 0.06 on the axis, not 60
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    set_left_label(plot, title)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setClipToView(True)
+    plot.setDownsampling(auto=True, mode="peak")
+    plot.getViewBox().setMouseEnabled(x=True, y=False)
+    return plot
+
+
+class SeriesItems:
+    """The items of one series slot: the line, exact-value markers, and censored markers."""
+
+    def __init__(self, plot: pg.PlotItem, n: int) -> None:
+        self.colour, self.symbol = SERIES_STYLE[n % len(SERIES_STYLE)]
+        pen = pg.mkPen(self.colour, width=2)
+        marker = {"symbolSize": 6, "symbolBrush": self.colour, "symbolPen": self.colour}
+        self.line = pg.PlotDataItem(pen=pen, **marker)
+        # when some values are censored the line carries no markers: exact values get filled
+        # ones here, the censored get open triangles below
+        self.exact = pg.PlotDataItem(pen=None, symbol=self.symbol, **marker)
+        self.censored = pg.ScatterPlotItem(
+            size=13, brush=pg.mkBrush(None), pen=pg.mkPen(self.colour, width=2)
+        )
+        for item in (self.line, self.exact, self.censored):
+            plot.addItem(item)
+            item.hide()
+
+    def show(self, series: Series, log: bool) -> None:
+        censored = bool(series.censored.any())
+        dense = series.x.size > MARKER_LIMIT
+        self.line.setSymbol(None if censored or dense else self.symbol)
+        self.line.setData(series.x, series.y)
+        self.line.show()
+        if censored and not dense:
+            exact = ~series.censored
+            self.exact.setData(series.x[exact], series.y[exact])
+            self.exact.show()
+        else:
+            self.exact.setData([], [])
+            self.exact.hide()
+        if censored:
+            ys = series.y[series.censored]
+            # a bare scatter item has no log mode of its own: place it in log coordinates
+            if log:
+                ys = np.log10(np.clip(ys, 1e-9, None))
+            symbols = np.where(series.below[series.censored], "t", "t1").tolist()
+            self.censored.setData(x=series.x[series.censored], y=ys, symbol=symbols)
+            self.censored.show()
+        else:
+            self.censored.clear()
+            self.censored.hide()
+
+    def hide(self) -> None:
+        for item in (self.line, self.exact):
+            item.setData([], [])
+            item.hide()
+        self.censored.clear()
+        self.censored.hide()
+
+
+class PanelPlot:
+    """A lab panel's PlotItem and everything on it, refilled by `show_data`.
+
+    Made in parts (the plot here, then what goes on it by `furnish`), none more than a few
+    tens of milliseconds, so that a caller can let the event loop run in between.
+    """
+
+    def __init__(self, panel: Panel) -> None:
+        self.panel = panel
+        self.plot = new_plot(panel.title)
+        self._label = panel.title
+        self._log = False
+        self.furnished = False
+        self.bands: list[pg.LinearRegionItem] = []
+        self.reference: pg.InfiniteLine | None = None
+        self.reference_anchor: pg.PlotDataItem | None = None
+        self.slots: list[SeriesItems] = []
+        self.legend: pg.LegendItem | None = None
+        self._legend_names: tuple[str, ...] = ()
+
+    def furnish(self) -> None:
+        """Adds what goes on the plot, a part per call: the grade bands and reference line,
+        then a slot for every series; `furnished` says when all is there."""
+        if self.bands:
+            if not self.furnished:
+                self.slots = [SeriesItems(self.plot, n) for n in range(len(self.panel.analytes))]
+                self.furnished = True
+            return
+        for grade in range(1, 5):
+            band = pg.LinearRegionItem(
+                (0.0, 1.0),
+                orientation="horizontal",
+                movable=False,
+                brush=band_color(grade, 60),
+                pen=pg.mkPen(None),
+            )
+            band.setZValue(-10)
+            band.hide()
+            self.plot.addItem(band, ignoreBounds=True)
+            self.bands.append(band)
+        panel = self.panel
+        if panel.reference_line is not None:
+            self.reference = pg.InfiniteLine(
+                pos=panel.reference_line,
+                angle=0,
+                pen=pg.mkPen("#666", style=Qt.PenStyle.DashLine),
+                label=panel.reference_text,
+                labelOpts={"position": 0.02, "color": "#555", "anchors": [(0, 0), (0, 0)]},
+            )
+            self.plot.addItem(self.reference, ignoreBounds=True)
+            # keep the threshold in view when the axis fits the data: values far below it are
+            # the finding. An undrawn point at the threshold widens the automatic range.
+            self.reference_anchor = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+            self.plot.addItem(self.reference_anchor)
+        self.plot.enableAutoRange(axis="y")
+        self.plot.setAutoVisible(y=True)
+
+    def show_data(self, data: PanelData, log: bool) -> list[pg.LinearRegionItem]:
+        """Draws one patient's panel; returns the band items in use."""
+        while not self.furnished:
+            self.furnish()
+        plot = self.plot
+        if data.y_label != self._label:
+            set_left_label(plot, data.y_label)
+            self._label = data.y_label
+        log = log and self.panel.key in LOG_PANELS
+        if log != self._log:
+            plot.setLogMode(x=False, y=log)
+            self._log = log
+        shown = []
+        for band_item, band in zip(self.bands, data.bands, strict=False):
+            low, high = band.low, band.high
+            if log:
+                low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
+            band_item.setRegion((low, high))
+            band_item.show()
+            shown.append(band_item)
+        for band_item in self.bands[len(data.bands) :]:
+            band_item.hide()
+        while len(self.slots) < len(data.series):
+            self.slots.append(SeriesItems(plot, len(self.slots)))
+        for slot, series in zip(self.slots, data.series, strict=False):
+            slot.show(series, log)
+        for slot in self.slots[len(data.series) :]:
+            slot.hide()
+        self._show_legend(data.series)
+        self._show_reference(data)
+        return shown
+
+    def _show_legend(self, series: tuple[Series, ...]) -> None:
+        names = tuple(s.label for s in series) if len(series) > 1 else ()
+        if names == self._legend_names:
+            return
+        self._legend_names = names
+        if self.legend is None and names:
+            self.legend = self.plot.addLegend(offset=(8, 4), labelTextSize="8pt")
+        if self.legend is not None:
+            self.legend.clear()
+            for slot, name in zip(self.slots, names, strict=False):
+                self.legend.addItem(slot.line, name)
+            self.legend.setVisible(bool(names))
+
+    def _show_reference(self, data: PanelData) -> None:
+        if self.reference is None or self.reference_anchor is None:
+            return
+        value = data.reference_line
+        self.reference.setVisible(value is not None)
+        if value is None:
+            self.reference_anchor.setData([], [])
+            return
+        self.reference.setValue(value)
+        first_x = min(float(s.x[0]) for s in data.series if len(s.x))
+        self.reference_anchor.setData([first_x], [value])
