@@ -32,15 +32,11 @@ from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.import_grading import ImportGrader
-from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.unmatched import hold_unmatched
 
 PROGRESS_EVERY = 2000
-# SQLite imports write each chunk on a second thread while the next one is read (see
-# store.background_insert); False writes on the importing thread
-BACKGROUND_WRITES = True
 # a bulk import allocates millions of short-lived, acyclic objects: Python's default of a
 # cycle collection every 700 allocations spends about a quarter of the reading time on them
 IMPORT_GC_THRESHOLD = 100_000
@@ -189,7 +185,6 @@ class _FileImport:
             user=user,
             before_flush=self.resolver.flush_pending,
             grader=ImportGrader(session),
-            background=BACKGROUND_WRITES,
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
@@ -285,7 +280,6 @@ class _FileImport:
         pending = self.writer.needs_regrade(self.resolver.touched)
         if pending and not regrade(self.session, sorted(pending)):
             s.warn("file", "grades were not computed: the grading module is not available")
-        refresh_latest(self.session, self.resolver.touched)
         batch = self.batch
         batch.finished_at = datetime.now(UTC)
         batch.rows_read = s.rows_read
@@ -360,23 +354,17 @@ def _import_one(
             bulk_write_cache(session),
         ):
             work = _FileImport(session, source, facts, summary, options, zone, user)
-            try:
-                for n, item in enumerate(source.items(), start=1):
-                    work.handle(item)
-                    if n % PROGRESS_EVERY == 0:
-                        if cancel is not None and cancel():
-                            raise ImportCancelled()
-                        yield source.fraction(), summary.rows_read
-                if cancel is not None and cancel():  # a cancel after the last step counts
-                    raise ImportCancelled()
-                if summary.rows_read == 0:
-                    summary.warn("file", "the file has no data rows")
-                work.finish()
-            except BaseException:
-                # rows may still be on their way to the database: the rollback waits for them
-                work.writer.close(raise_errors=False)
-                raise
-            work.writer.close()
+            for n, item in enumerate(source.items(), start=1):
+                work.handle(item)
+                if n % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                    yield source.fraction(), summary.rows_read
+            if cancel is not None and cancel():  # a cancel after the last step still counts
+                raise ImportCancelled()
+            if summary.rows_read == 0:
+                summary.warn("file", "the file has no data rows")
+            work.finish()
             if options.dry_run:
                 session.rollback()
     except ImportCancelled:

@@ -144,7 +144,6 @@ class SqliteExecutemany:
         if sorted(order) != sorted(ROW_KEYS):
             raise StoreError("internal error: unexpected insert parameters")
         self.positions = [ROW_KEYS.index(key) for key in order]
-        self.columns = [_LAB_TABLE.c[key].name for key in order]
         self.natural = self.positions == list(range(len(ROW_KEYS)))
         # the dialect-level processors, exactly those SQLAlchemy applies (e.g. the
         # SQLite text form of a timestamp), so rows match ones written by the ORM
@@ -169,8 +168,7 @@ class SqliteExecutemany:
         # a few distinct collection times serve many rows (one per panel)
         self._times: dict[Any, Any] = {}
 
-    def convert(self, rows: list[list[Any]]) -> list[tuple[Any, ...]]:
-        """The rows as the driver takes them, in the statement's column order (`columns`)."""
+    def run(self, rows: list[list[Any]]) -> None:
         converting = self.converting
         time_index = self.time_index
         time_processor = self.time_processor
@@ -190,9 +188,8 @@ class SqliteExecutemany:
                     text = times[when] = time_processor(when)
                 values[time_index] = text
         if self.natural:
-            return [tuple(values) for values in rows]
-        positions = self.positions
-        return [tuple([values[i] for i in positions]) for values in rows]
-
-    def run(self, rows: list[list[Any]]) -> None:
-        self.connection.exec_driver_sql(self.sql, self.convert(rows))
+            params = [tuple(values) for values in rows]
+        else:
+            positions = self.positions
+            params = [tuple([values[i] for i in positions]) for values in rows]
+        self.connection.exec_driver_sql(self.sql, params)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
-from irae_desktop.store.background_insert import BackgroundInsert
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.import_grading import ImportGrader
 from irae_desktop.store.lab_rows import (
@@ -98,7 +97,6 @@ class LabBatchWriter:
         chunk_rows: int | None = None,
         before_flush: Callable[[], None] | None = None,
         grader: ImportGrader | None = None,
-        background: bool = False,
     ):
         self.session = session
         self.batch_id = batch_id
@@ -115,11 +113,6 @@ class LabBatchWriter:
         self._fast = (
             SqliteExecutemany(session, self._statement)
             if (session.get_bind().dialect.name == "sqlite")
-            else None
-        )
-        self._background = (
-            BackgroundInsert(session.connection(), _LAB.name, self._fast.columns)
-            if self._fast is not None and background
             else None
         )
 
@@ -148,26 +141,12 @@ class LabBatchWriter:
                     raise StoreError("internal error: a result's new patient was not stored")
         if self.grader is not None:
             self.grader.grade_rows(rows)
-        if self._background is not None and self._fast is not None:
-            self._background.submit(self._fast.convert(rows))
-        elif self._fast is not None:
+        if self._fast is not None:
             self._fast.run(rows)
         else:
             self.session.connection().execute(
                 self._statement, [dict(zip(ROW_KEYS, values, strict=True)) for values in rows]
             )
-
-    def close(self, *, raise_errors: bool = True) -> None:
-        """Waits for rows still being written; call before the transaction ends, however it
-        ends. With `raise_errors` False a failed write is not raised again (another error is
-        already on its way)."""
-        if self._background is None:
-            return
-        try:
-            self._background.close()
-        except SQLAlchemyError:
-            if raise_errors:
-                raise
 
     def inserted(self) -> int:
         """Rows this batch added (corrections of earlier rows are counted apart)."""
