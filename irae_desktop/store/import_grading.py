@@ -59,9 +59,10 @@ _kind_and_value = itemgetter(
     ]
 )
 _GRADE = ROW_KEYS.index("grade")
-_CACHE_MAX = 50_000
 _CRITERIA = ROW_KEYS.index("grade_criteria")
 _REASON = ROW_KEYS.index("grade_reason")
+# entries each look-up cache may hold before it starts again
+_CACHE_MAX = 50_000
 
 
 @dataclass
