@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from irae_desktop.store.database import open_database
+from irae_desktop.store.lab_latest import rebuild_latest
 
 HEAVY_MRN = "BENCH-HEAVY"
 CRITERIA = "ctcae-5.0"
@@ -225,6 +226,17 @@ def build_big_db(
             for sql in index_sql:
                 conn.execute(sql)
         conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    # the rows above bypass the store, so its lab summaries are built here, as the app keeps them
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.write() as session:
+            rebuild_latest(session)
+    finally:
+        db.dispose()
+    conn = sqlite3.connect(path)
+    try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()

@@ -32,6 +32,7 @@ from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.import_grading import ImportGrader
+from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.unmatched import hold_unmatched
@@ -280,6 +281,7 @@ class _FileImport:
         pending = self.writer.needs_regrade(self.resolver.touched)
         if pending and not regrade(self.session, sorted(pending)):
             s.warn("file", "grades were not computed: the grading module is not available")
+        refresh_latest(self.session, self.resolver.touched)
         batch = self.batch
         batch.finished_at = datetime.now(UTC)
         batch.rows_read = s.rows_read

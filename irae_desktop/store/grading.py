@@ -17,6 +17,7 @@ from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.series import REASON_MAX, LabToGrade, grade_series
 from irae_desktop.domain.units import UnitError, convert, unit_for
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.models import (
     AppSetting,
     BaselineOverride,
@@ -278,6 +279,7 @@ def regrade_patients(
             _write(session, changes)
             changed += len(changes)
             _expire_loaded(session, {c[-1] for c in changes})
+    refresh_latest(session, ids)
     return changed
 
 

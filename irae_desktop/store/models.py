@@ -134,6 +134,41 @@ class LabResult(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class LabLatest(Base):
+    """Per patient and analyte, the latest result not entered in error (store.lab_latest keeps
+    it current), so the worklist reads a row per pair instead of searching every result."""
+
+    __tablename__ = "lab_latest"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    analyte: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # no foreign key: the refresh, not a per-row check on every lab delete, keeps it right
+    lab_result_id: Mapped[int] = mapped_column(Integer)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    grade: Mapped[int | None] = mapped_column(Integer)
+
+
+class LabSummary(Base):
+    """Per patient, from lab_latest: the last lab time and, per organ of store.organs, the worst
+    current grade with its analyte and time (NULL when none is graded). One row per patient
+    with a valid result, so the worklist reads a row per patient."""
+
+    __tablename__ = "lab_summary"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_lab_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    liver_analyte: Mapped[str | None] = mapped_column(String(32))
+    liver_grade: Mapped[int | None] = mapped_column(Integer)
+    liver_collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    glucose_analyte: Mapped[str | None] = mapped_column(String(32))
+    glucose_grade: Mapped[int | None] = mapped_column(Integer)
+    glucose_collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class TreatmentLine(Base):
     __tablename__ = "treatment_lines"
 

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.lab_rows import insert_ignoring_duplicates, lab_row
-from irae_desktop.store.lab_writer import regrade
 from irae_desktop.store.models import ImportBatch, LabResult, Patient, UnmatchedLabRow
 
 
@@ -192,6 +190,10 @@ def assign_unmatched(
             f"The MRN in the file ({', '.join(differing)}) is not {patient.mrn}; give the reason "
             "these results belong to this patient."
         )
+    # imported here: the window counts held rows at start-up, and these pull in the write path
+    from irae_desktop.store.grading import regrade_patients
+    from irae_desktop.store.lab_rows import insert_ignoring_duplicates, lab_row
+
     statement = insert_ignoring_duplicates(session)
     added = 0
     for row in rows:
@@ -233,7 +235,7 @@ def assign_unmatched(
         )
         session.delete(row)
     session.flush()
-    regrade(session, [patient.id])
+    regrade_patients(session, [patient.id])
     return added
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -15,14 +17,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from irae_desktop.store import paths
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.errors import NewerSchemaError, StoreError
-from irae_desktop.store.integrity import IntegrityReport
 from irae_desktop.ui.errors import install_excepthook, log_bug, plain_message, setup_logging
 from irae_desktop.ui.theme import follow_system_scheme
+
+if TYPE_CHECKING:
+    from irae_desktop.store.integrity import IntegrityReport
+    from irae_desktop.ui.workers import Job
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "irae-desktop"
 ORG_NAME = "irae-desktop"
+HEALTH_CHECK_DELAY_MS = 3000
 
 
 def app_icon() -> QIcon:
@@ -153,16 +159,30 @@ def quit_application() -> None:
         app.quit()
 
 
-def start_health_checks(window: QWidget, db: Database) -> None:
+def start_health_checks(window: QWidget, db: Database) -> Job:
     """After the worklist is up: the integrity check, then (if the file is sound) the daily backup.
 
-    Both read the whole file, so they run in the background rather than before the window.
+    Both read the whole file, so they run in the background rather than before the window; the
+    check stops when its job is cancelled (workers.shutdown on quit), so closing never waits for
+    it. If the check had to repair the worklist's lab summary, the worklist is loaded again.
     """
-    from irae_desktop.store.integrity import check_integrity
-    from irae_desktop.ui.workers import run_function
+    from irae_desktop.store.integrity import CheckCancelled, check_integrity
+    from irae_desktop.ui.workers import CancelledError, run_function
+
+    jobs: list[Job] = []
+
+    def cancelled() -> bool:
+        return any(job.is_cancelled() for job in jobs)
+
+    def check() -> IntegrityReport:
+        try:
+            return check_integrity(db, cancel=cancelled)
+        except CheckCancelled:
+            raise CancelledError() from None
 
     def checked(report: IntegrityReport) -> None:
         if report.ok:
+            _reload_if_summary_changed(window, report)
             if not db.read_only:
                 start_auto_backup(window, db)
             return
@@ -177,14 +197,25 @@ def start_health_checks(window: QWidget, db: Database) -> None:
     def failed(exc: BaseException) -> None:
         log_bug(log, "integrity check failed to run", exc)
 
-    run_function(
-        check_integrity,
-        db,
-        title="Integrity check",
-        parent=window,
-        on_success=checked,
-        on_failure=failed,
+    job = run_function(
+        check, title="Integrity check", parent=window, on_success=checked, on_failure=failed
     )
+    jobs.append(job)
+    return job
+
+
+def _reload_if_summary_changed(window: QWidget, report: IntegrityReport) -> None:
+    """A repaired (or, read-only, unrepairable) lab summary means the worklist shown may have
+    been wrong: load it again, from the results themselves when the summary stays wrong."""
+    worklist = getattr(window, "worklist", None)
+    if not (report.summary_repaired or report.summary_stale) or worklist is None:
+        return
+    if report.summary_stale:
+        worklist.use_summary = False
+    worklist.refresh()
+    show = getattr(window, "show_message", None)
+    if show is not None:
+        show("The worklist was reloaded after a check of its lab summary.", 15000)
 
 
 def start_auto_backup(window: QWidget, db: Database) -> None:
@@ -202,6 +233,8 @@ def run_gui(db_url: str | None = None) -> int:
     """Opens the main window; returns the process exit code."""
     log_path = setup_logging()
     log.info("starting irae-desktop GUI")
+    # no QApplication yet: this process is the app's, and ends with it (tests bring their own)
+    whole_process = QApplication.instance() is None
     app = make_application()
     install_excepthook()
     db_url = db_url or configured_db_url()
@@ -219,7 +252,11 @@ def run_gui(db_url: str | None = None) -> int:
         box.exec()
         return 1
     from irae_desktop.ui.main_window import MainWindow
+    from irae_desktop.ui.worklist_view import RowsLoader
 
+    # the worklist is read while the window is built; a new database gets its demonstration
+    # patients first, so there it is read after them
+    loader = None if first_run else RowsLoader(db)
     window = MainWindow(db)
     window.show()
     if db.migration_backup is not None:
@@ -246,10 +283,26 @@ def run_gui(db_url: str | None = None) -> int:
         nonlocal checks_started
         if not checks_started:
             checks_started = True
-            start_health_checks(window, db)
+            # a moment later: the alert column and the user's first clicks go first
+            QTimer.singleShot(
+                HEALTH_CHECK_DELAY_MS, window, lambda: start_health_checks(window, db)
+            )
 
     window.worklist.loaded.connect(after_first_load)
-    QTimer.singleShot(0, window.worklist.refresh)
+    if loader is None:
+        QTimer.singleShot(0, window.worklist.refresh)
+    else:
+        window.worklist.take(loader)
+    if whole_process:
+        # what exists now (modules, classes, the window) lives as long as the process: the
+        # cyclic collector need not walk it again, neither while the app runs nor at exit (a
+        # third of a second with SQLAlchemy and Qt loaded)
+        gc.freeze()
     code = app.exec()
+    # background reads (alert column, integrity check) stop now rather than keep the process
+    # alive; an import in progress rolls back, as when the window is closed
+    from irae_desktop.ui import workers
+
+    workers.shutdown()
     db.dispose()
     return int(code)

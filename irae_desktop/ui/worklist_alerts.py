@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,9 +45,14 @@ def summarise(alerts: Sequence[Any], acknowledged: set[str]) -> AlertSummary:
 
 
 def alert_summaries(
-    db: Database, patient_ids: Sequence[int], *, now: datetime | None = None
+    db: Database,
+    patient_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[dict[int, AlertSummary]]:
-    """Yields {patient_id: AlertSummary} in chunks; a patient whose check fails is logged."""
+    """Yields {patient_id: AlertSummary} in chunks; a patient whose check fails is logged.
+    Stops early, yielding what it has, once `cancelled()` is true."""
     from irae_desktop.domain.alerts import evaluate_alerts
     from irae_desktop.store.timeline import load_timeline
 
@@ -61,6 +66,8 @@ def alert_summaries(
             acks.setdefault(pid, set()).add(key)
         chunk: dict[int, AlertSummary] = {}
         for pid in patient_ids:
+            if cancelled is not None and cancelled():
+                break
             try:
                 timeline = load_timeline(session, pid)
                 alerts = evaluate_alerts(timeline, now, settings)

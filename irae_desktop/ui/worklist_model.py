@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -139,12 +140,14 @@ class WorklistModel(QAbstractTableModel):
 
     def _sorted(self, rows: list[WorklistRow]) -> list[WorklistRow]:
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        column = self._sort_column
+
         # name and MRN break ties so equal grades keep a stable, readable order
-        return sorted(
-            rows,
-            key=lambda r: (self._sort_key(r, self._sort_column), (r.name or "").casefold(), r.mrn),
-            reverse=descending,
-        )
+        def key(r: WorklistRow) -> tuple[Any, str, str]:
+            name = (r.name or "").casefold()
+            return (name if column == COL_NAME else self._sort_key(r, column), name, r.mrn)
+
+        return sorted(rows, key=key, reverse=descending)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorts in Python with one key per row: thousands of rows in milliseconds, where a
@@ -341,6 +344,7 @@ class WorklistFilter(QSortFilterProxyModel):
         self._status = self.STATUS_ACTIVE
         self._alerts_only = False
         self._overdue_only = False
+        self._model: WorklistModel | None = None
         self.setDynamicSortFilter(True)
 
     def set_search(self, text: str) -> None:
@@ -365,9 +369,14 @@ class WorklistFilter(QSortFilterProxyModel):
             setattr(self, attribute, value)
             self.invalidateRowsFilter()
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        # kept as a Python reference: Qt asks about every row, 5,000 calls on a full list
+        self._model = model if isinstance(model, WorklistModel) else None
+        super().setSourceModel(model)
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, WorklistModel)
+        model = self._model
+        assert model is not None
         row = model.row_at(source_row)
         if self._status != self.STATUS_ALL and row.status != self._status:
             return False

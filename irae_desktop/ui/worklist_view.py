@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,6 +63,44 @@ def _load_rows(db: Database) -> tuple[list[WorklistRow], AlertSettings]:
         return worklist_rows(session), team_alert_settings(session)
 
 
+def _load_rows_from_results(db: Database) -> tuple[list[WorklistRow], AlertSettings]:
+    """The same, bypassing the lab summary (after a check found it wrong and could not fix it)."""
+    with db.read() as session:
+        return worklist_rows(session, from_summary=False), team_alert_settings(session)
+
+
+class RowsLoader(QObject):
+    """Reads the worklist rows in the background and keeps them until a panel takes them, so
+    the first read can start as soon as the database is open, while the window is built."""
+
+    ready = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loaded: tuple[list[WorklistRow], AlertSettings] | None = None
+        self.error: BaseException | None = None
+        self.job = run_function(
+            _load_rows,
+            db,
+            title="Loading worklist",
+            on_success=self._succeeded,
+            on_failure=self._failed,
+            parent=self,
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.loaded is not None or self.error is not None
+
+    def _succeeded(self, loaded: tuple[list[WorklistRow], AlertSettings]) -> None:
+        self.loaded = loaded
+        self.ready.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = exc
+        self.ready.emit()
+
+
 class WorklistTable(QTableView):
     """Enter or double-click opens the current patient."""
 
@@ -112,6 +150,9 @@ class WorklistPanel(QWidget):
         self._rows_job: Job | None = None
         self._alerts_job: Job | None = None
         self._pending_select: int | None = None
+        # False after the start-up check found the lab summary wrong and could not repair it
+        self.use_summary = True
+        self._generation = 0
 
         self.search = SearchBox(self)
         self.search.setObjectName("worklistSearch")
@@ -196,23 +237,48 @@ class WorklistPanel(QWidget):
     # loading --------------------------------------------------------------------------------
     def refresh(self, select_patient: int | None = None) -> Job:
         """Reloads rows in the background; the current selection survives."""
+        generation = self._begin_load(select_patient)
+        self._rows_job = run_function(
+            _load_rows if self.use_summary else _load_rows_from_results,
+            self.db,
+            title="Loading worklist",
+            on_success=lambda loaded: self._on_rows(loaded, generation),
+            on_failure=lambda exc: self._on_failure(exc, generation),
+            parent=self,
+        )
+        return self._rows_job
+
+    def take(self, loader: RowsLoader) -> Job:
+        """Shows the rows a RowsLoader started reading before this panel existed."""
+        generation = self._begin_load(None)
+
+        def arrived() -> None:
+            if loader.error is not None:
+                self._on_failure(loader.error, generation)
+            elif loader.loaded is not None:
+                self._on_rows(loader.loaded, generation)
+
+        self._rows_job = loader.job
+        if loader.done:  # still from the event loop, as after refresh(): callers connect first
+            QTimer.singleShot(0, self, arrived)
+        else:
+            loader.ready.connect(arrived)
+        return loader.job
+
+    def _begin_load(self, select_patient: int | None) -> int:
         self._pending_select = select_patient or self.selected_patient_id()
         if self.model.rowCount() == 0:
             self.empty_label.setText("Loading the worklist\u2026")
             self.empty_label.show()
         if self._alerts_job is not None:
             self._alerts_job.cancel()
-        self._rows_job = run_function(
-            _load_rows,
-            self.db,
-            title="Loading worklist",
-            on_success=self._on_rows,
-            on_failure=self._on_failure,
-            parent=self,
-        )
-        return self._rows_job
+        # rows of an earlier load that arrive after a later one started are out of date
+        self._generation += 1
+        return self._generation
 
-    def _on_rows(self, loaded: tuple[list[WorklistRow], AlertSettings]) -> None:
+    def _on_rows(self, loaded: tuple[list[WorklistRow], AlertSettings], generation: int) -> None:
+        if generation != self._generation:
+            return
         rows, self.model.alert_settings = loaded
         self.model.set_rows(rows)
         if self._pending_select is not None:
@@ -220,19 +286,32 @@ class WorklistPanel(QWidget):
         elif self.proxy.rowCount() and self.table.currentIndex().row() < 0:
             self.table.selectRow(0)
         self.loaded.emit()
-        self._start_alerts()
+        # on the next turn of the event loop, once the rows are painted: the alert job is
+        # Python work per patient that would otherwise hold the table back
+        QTimer.singleShot(0, self, lambda: self._start_alerts_for(generation))
+
+    def _start_alerts_for(self, generation: int) -> None:
+        if generation == self._generation:  # not for rows a later load replaced
+            self._start_alerts()
 
     def _start_alerts(self) -> None:
         ids = self.model.patient_ids()
         db = self.db
+        jobs: list[Job] = []
+
+        def cancelled() -> bool:
+            # checked per patient: quitting need not wait for a chunk of them to finish
+            return any(job.is_cancelled() for job in jobs)
+
         self._alerts_job = run_generator(
-            lambda: alert_summaries(db, ids),
+            lambda: alert_summaries(db, ids, cancelled=cancelled),
             title="Checking alerts",
             on_progress=self.model.set_alerts,
             on_success=lambda _r: self._alerts_done(),
             on_failure=self._alerts_failed,
             parent=self,
         )
+        jobs.append(self._alerts_job)
 
     def _alerts_done(self) -> None:
         self._update_count()
@@ -244,7 +323,9 @@ class WorklistPanel(QWidget):
         self.model.mark_alerts_unavailable()
         self.alerts_loaded.emit()
 
-    def _on_failure(self, exc: BaseException) -> None:
+    def _on_failure(self, exc: BaseException, generation: int) -> None:
+        if generation != self._generation:
+            return
         if self.model.rowCount() == 0:
             self.empty_label.setText("The worklist could not be loaded. Press F5 to try again.")
         show_error(self, exc, action="load the worklist")

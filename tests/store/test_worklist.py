@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.models import LabResult, Patient, TreatmentHold, TreatmentLine
 from irae_desktop.store.worklist import worklist_rows
 
@@ -46,6 +47,7 @@ def test_current_grade_is_from_latest_result_not_the_worst_ever(db) -> None:  # 
         )
         held.holds.append(TreatmentHold(start_date=date(2026, 6, 1)))
         s.add(held)
+        refresh_latest(s, [p.id, q.id])  # written past the store's write paths
     with db.read() as s:
         rows = {r.mrn: r for r in worklist_rows(s, now=NOW)}
     one = rows["W-1"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from irae_desktop.store.database import Database
+from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.models import LabResult, Patient, TreatmentLine
 
 UI_TESTS = Path(__file__).resolve().parent
@@ -72,6 +73,8 @@ def add_patient(
                     start_date=date.today() - timedelta(days=60),
                 )
             )
+        # written past the store's write paths, so its lab summaries are refreshed by hand
+        refresh_latest(s, [p.id])
         return p.id
 
 
@@ -96,7 +99,7 @@ def no_alert_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     from irae_desktop.ui import worklist_view
     from irae_desktop.ui.worklist_model import AlertSummary
 
-    def fake(db: Database, ids: list[int]) -> Iterator[dict[int, AlertSummary]]:
+    def fake(db: Database, ids: list[int], **_kw: object) -> Iterator[dict[int, AlertSummary]]:
         yield {pid: AlertSummary(0, None) for pid in ids}
 
     monkeypatch.setattr(worklist_view, "alert_summaries", fake)

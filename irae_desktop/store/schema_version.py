@@ -1,0 +1,9 @@
+"""The schema revisions this version ships, so start-up can check a database without Alembic."""
+
+from __future__ import annotations
+
+# oldest first; tests/store/test_schema_version.py checks these against the migration scripts,
+# so a new migration without an entry here fails the tests rather than being skipped at start-up
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+VERSION_TABLE = "alembic_version"
