@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
-from irae_desktop import __version__
 from irae_desktop.cli import (
     backup_cmd,
     demo_cmd,
@@ -37,13 +37,26 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _VersionAction(argparse.Action):
+    """--version: looks the installed version up only when asked (start-up stays quick)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        import irae_desktop
+
+        print(f"irae-desktop {irae_desktop.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="irae-desktop",
         description="Immunotherapy toxicity consult workstation. "
         "With no command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"irae-desktop {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--db",
         metavar="URL",

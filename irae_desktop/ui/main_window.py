@@ -128,7 +128,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.criteria_label)
         bar.addPermanentWidget(self.db_label)
-        self._update_status()
+        # the criteria label reads the settings: filled in once the worklist is on screen
+        self._criteria_shown = False
+        self._update_status(with_criteria=False)
 
         self._build_actions()
         self._build_menus()
@@ -336,15 +338,19 @@ class MainWindow(QMainWindow):
         self.held_count_changed.emit(count)
 
     def _on_worklist_loaded(self) -> None:
+        if not self._criteria_shown:
+            self._criteria_shown = True
+            self._update_status()
         if self._restore_selection is not None:
             self.worklist.select_patient(self._restore_selection)
             self._restore_selection = None
 
-    def _update_status(self) -> None:
+    def _update_status(self, *, with_criteria: bool = True) -> None:
         where = self.db.sqlite_file or self.db.display_name()
         self.db_label.setText(f"Database: {where}")
         self.db_label.setToolTip(self.db.display_name())
-        self.criteria_label.setText(f"Criteria: {criteria_label(self.db)}")
+        text = criteria_label(self.db) if with_criteria else "\u2026"
+        self.criteria_label.setText(f"Criteria: {text}")
 
     def show_message(self, text: str, msecs: int = 8000) -> None:
         self.statusBar().showMessage(text, msecs)
