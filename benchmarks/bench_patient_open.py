@@ -49,6 +49,10 @@ if load_timeline is not None:
         times.append(time.perf_counter() - t)
     result["timeline"] = statistics.median(times)
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+# as run_gui does before its event loop: what exists at start-up is left out of collections
+# (the patient view's modules are imported later, on the first open, as in the app)
+import gc
+gc.freeze()
 from irae_desktop.ui.patient.view import PatientView
 
 # ticks every 5 ms on the GUI thread; the longest gap is how long the window froze

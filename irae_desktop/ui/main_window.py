@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +44,23 @@ def count_held(db: Database) -> int:
 
     with db.read() as session:
         return count_unmatched(session)
+
+
+def _import_patient_view() -> None:
+    try:
+        import irae_desktop.ui.patient.view  # noqa: F401
+    except Exception:  # the first open imports it again and reports the error there
+        log.exception("the patient view could not be loaded ahead of time")
+
+
+def preload_patient_view() -> None:
+    """Imports the patient view (pyqtgraph, numpy: most of a second) on a worker thread once the
+    worklist shows, so the first patient opened does not freeze the window for it. The GUI
+    thread keeps running meanwhile; a patient opened before it is done waits for the import,
+    as it would have anyway. Importing creates no widgets, which must stay on the GUI thread."""
+    if "irae_desktop.ui.patient.view" in sys.modules:
+        return
+    threading.Thread(target=_import_patient_view, name="irae-preload-patient-view").start()
 
 
 def criteria_label(db: Database) -> str:
@@ -341,6 +360,7 @@ class MainWindow(QMainWindow):
         if not self._criteria_shown:
             self._criteria_shown = True
             self._update_status()
+            preload_patient_view()
         if self._restore_selection is not None:
             self.worklist.select_patient(self._restore_selection)
             self._restore_selection = None
