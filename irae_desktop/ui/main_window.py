@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +23,12 @@ from PySide6.QtWidgets import (
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
+from irae_desktop.ui.window_helpers import (
+    about_text,
+    count_held,
+    criteria_label,
+    preload_patient_view,
+)
 from irae_desktop.ui.worklist_delegates import NameDelegate
 from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
 from irae_desktop.ui.worklist_view import WorklistPanel
@@ -37,47 +41,6 @@ log = logging.getLogger(__name__)
 
 PAGE_WORKLIST = 0
 PAGE_PATIENT = 1
-
-
-def count_held(db: Database) -> int:
-    from irae_desktop.store.unmatched import count_unmatched
-
-    with db.read() as session:
-        return count_unmatched(session)
-
-
-def _import_patient_view() -> None:
-    try:
-        import irae_desktop.ui.patient.view  # noqa: F401
-    except Exception:  # the first open imports it again and reports the error there
-        log.exception("the patient view could not be loaded ahead of time")
-
-
-def preload_patient_view() -> None:
-    """Imports the patient view (pyqtgraph, numpy: most of a second) on a worker thread once the
-    worklist shows, so the first patient opened does not freeze the window for it. The GUI
-    thread keeps running meanwhile; a patient opened before it is done waits for the import,
-    as it would have anyway. Importing creates no widgets, which must stay on the GUI thread."""
-    if "irae_desktop.ui.patient.view" in sys.modules:
-        return
-    threading.Thread(target=_import_patient_view, name="irae-preload-patient-view").start()
-
-
-def criteria_label(db: Database) -> str:
-    """The team's criteria set and units for the status bar."""
-    from irae_desktop.store.settings import get_settings
-    from irae_desktop.ui.settings_dialog import CRITERIA_LABELS
-
-    try:
-        with db.read() as session:
-            current = get_settings(session)
-    except Exception:
-        log.warning("settings not readable")
-        return "unknown"
-    return (
-        f"{CRITERIA_LABELS.get(current.criteria_set, current.criteria_set)}, "
-        f"{current.units_system} units"
-    )
 
 
 class MainWindow(QMainWindow):
@@ -507,14 +470,10 @@ class MainWindow(QMainWindow):
         return backup_database(self, self.db)
 
     def about(self) -> None:
-        from irae_desktop import __version__
-
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "About irae-desktop",
-            f"irae-desktop {__version__}\n\nWorkstation for immunotherapy toxicity "
-            "consult teams: CTCAE-graded liver and glucose labs, alerts, trends "
-            "and handoff PDFs.\n\nFree software under the GPL, version 3 or later.",
+            about_text(),
             QMessageBox.StandardButton.Ok,
             self,
         )
