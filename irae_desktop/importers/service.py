@@ -31,7 +31,6 @@ from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.import_grading import ImportGrader
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
@@ -185,7 +184,6 @@ class _FileImport:
             source_file=facts.path.name,
             user=user,
             before_flush=self.resolver.flush_pending,
-            grader=ImportGrader(session),
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
@@ -278,10 +276,9 @@ class _FileImport:
         s.patients_updated = self.resolver.updated
         # rows were graded as they were written; only patients whose baseline the file may
         # have moved, or whose stored rows it corrected, need their series graded again
-        pending = self.writer.needs_regrade(self.resolver.touched)
-        if pending and not regrade(self.session, sorted(pending)):
-            s.warn("file", "grades were not computed: the grading module is not available")
-        refresh_latest(self.session, self.resolver.touched)
+        pending = self.writer.needs_regrade()
+        regrade(self.session, sorted(pending))  # refreshes their lab summaries too
+        refresh_latest(self.session, self.resolver.touched - pending)
         batch = self.batch
         batch.finished_at = datetime.now(UTC)
         batch.rows_read = s.rows_read

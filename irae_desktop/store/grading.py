@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.baseline import BaselineOverride as DomainOverride
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError, load_criteria
 from irae_desktop.domain.records import ResultStatus
-from irae_desktop.domain.series import REASON_MAX, LabToGrade, grade_series
+from irae_desktop.domain.series import REASON_MAX, LabToGrade, SeriesGrade, grade_series
 from irae_desktop.domain.units import UnitError, convert, unit_for
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_latest import refresh_latest
@@ -120,6 +120,13 @@ def grading_context(
     return unit, lln, uln, None, used_site
 
 
+def stored_reason(graded: SeriesGrade, used_site: bool) -> str:
+    """The grade's reason as stored: saying so when a site default range was graded against."""
+    if used_site and graded.grade is not None:
+        return (graded.reason + SITE_NOTE)[:REASON_MAX]
+    return graded.reason
+
+
 def prepare_lab(
     row: Any,
     sex: str,
@@ -213,9 +220,7 @@ def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list
                 new: tuple[Any, ...] = withdrawn
             else:
                 g = grades[lab_id]
-                reason = g.reason
-                if lab_id in site_used and g.grade is not None:
-                    reason = (reason + SITE_NOTE)[:REASON_MAX]
+                reason = stored_reason(g, lab_id in site_used)
                 new = (g.grade, g.criteria_id, reason, g.is_baseline)
             if new != (row[11], row[12], row[13], bool(row[14])):
                 changes.append((*new, lab_id))

@@ -13,17 +13,15 @@ from typing import Any
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from irae_desktop.domain.baseline import BaselineOverride
+from irae_desktop.domain.baseline import BaselineOverride, select_baseline
 from irae_desktop.domain.grading import GradePlan
 from irae_desktop.domain.series import (
-    REASON_MAX,
     LabToGrade,
     grade_series,
     grade_without_baseline,
 )
 from irae_desktop.domain.units import convert
 from irae_desktop.store.grading import (
-    SITE_NOTE,
     WITHDRAWN,
     GradingContext,
     grading_context,
@@ -31,6 +29,7 @@ from irae_desktop.store.grading import (
     patient_facts,
     prepare_lab,
     site_ranges,
+    stored_reason,
     team_criteria,
 )
 from irae_desktop.store.lab_rows import ROW_KEYS
@@ -155,9 +154,7 @@ class ImportGrader:
             g = grades[lab_id]
             if g.is_baseline:
                 self.needs_regrade.add(pid)
-            reason = g.reason
-            if lab_id in site_used and g.grade is not None:
-                reason = (reason + SITE_NOTE)[:REASON_MAX]
+            reason = stored_reason(g, lab_id in site_used)
             values[_GRADE] = g.grade
             values[_CRITERIA] = g.criteria_id
             values[_REASON] = reason
@@ -191,10 +188,7 @@ class ImportGrader:
             criteria_id=self.criteria_id,
             plans=self._plans,
         )
-        reason = g.reason
-        if used_site and g.grade is not None:
-            reason = (reason + SITE_NOTE)[:REASON_MAX]
-        return g.grade, g.criteria_id, reason
+        return g.grade, g.criteria_id, stored_reason(g, used_site)
 
     def _load(self, ids: list[int]) -> None:
         if not ids:
@@ -234,12 +228,9 @@ class ImportGrader:
                 lab.status != WITHDRAWN,
             )
         ).all()
-        latest: dict[str, LabToGrade] = {}
-        for row in rows:
-            prepared, _ = prepare_lab(tuple(row), facts.sex, self.sites, self._contexts)
-            if prepared.collected_at.date() > start:
-                continue
-            best = latest.get(prepared.analyte)
-            if best is None or (prepared.collected_at, prepared.id) > (best.collected_at, best.id):
-                latest[prepared.analyte] = prepared
-        return list(latest.values())
+        prepared = [
+            prepare_lab(tuple(row), facts.sex, self.sites, self._contexts)[0] for row in rows
+        ]
+        # the domain's own rule picks them (the day is judged in UTC, as store.grading does)
+        chosen = {b.result_id for b in select_baseline(prepared, start).values()}
+        return [lab for lab in prepared if lab.id in chosen]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.import_grading import ImportGrader
 from irae_desktop.store.lab_rows import (
     ROW_KEYS,
@@ -96,7 +97,6 @@ class LabBatchWriter:
         user: str,
         chunk_rows: int | None = None,
         before_flush: Callable[[], None] | None = None,
-        grader: ImportGrader | None = None,
     ):
         self.session = session
         self.batch_id = batch_id
@@ -104,7 +104,8 @@ class LabBatchWriter:
         self.user = user
         self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.before_flush = before_flush
-        self.grader = grader
+        # grades each chunk as it is written (see store.import_grading)
+        self.grader = ImportGrader(session)
         # patients whose stored rows this batch changed outside the grader (corrections)
         self._changed_patients: set[int] = set()
         self.counts = WriteCounts()
@@ -139,8 +140,7 @@ class LabBatchWriter:
                 values[0] = patient.id
                 if not values[0]:
                     raise StoreError("internal error: a result's new patient was not stored")
-        if self.grader is not None:
-            self.grader.grade_rows(rows)
+        self.grader.grade_rows(rows)
         if self._fast is not None:
             self._fast.run(rows)
         else:
@@ -180,11 +180,10 @@ class LabBatchWriter:
         result = self.session.connection().execute(statement)
         self.counts.superseded += max(result.rowcount or 0, 0)
 
-    def needs_regrade(self, touched: set[int]) -> set[int]:
-        """Of the patients this batch `touched`, those whose grades are not final yet."""
+    def needs_regrade(self) -> set[int]:
+        """The patients of this batch whose grades are not final yet: those whose baseline the
+        file may have moved, and those with a stored result it corrected."""
         self.flush()
-        if self.grader is None:
-            return set(touched)
         return self.grader.needs_regrade | self._changed_patients
 
     def _correct(self, patient: int | PatientRef, record: LabRecord) -> None:
@@ -250,15 +249,10 @@ class LabBatchWriter:
         )
 
 
-def regrade(session: Session, patient_ids: Sequence[int]) -> bool:
-    """Recomputes grades with store.grading when it is available; False when it is not."""
-    try:
-        from irae_desktop.store.grading import regrade_patients
-    except ImportError:
-        return False
+def regrade(session: Session, patient_ids: Sequence[int]) -> None:
+    """Recomputes the grades of these patients' results (and their lab summaries)."""
     ids = list(patient_ids)
     # a few patients at a time: grading holds every result of the patients it is given,
     # and a bulk import can touch thousands of patients with years of results each
     for start in range(0, len(ids), REGRADE_GROUP):
         regrade_patients(session, ids[start : start + REGRADE_GROUP])
-    return True
