@@ -58,6 +58,11 @@ _LONG_ROLES = (
     "category",
 )
 _PATIENT_ROLES = ("name", "first_name", "last_name", "birth", "sex", "weight", "diagnosis")
+# the roles each part of a long-layout row is read from (see importers.long_lane)
+RESULT_KIND_ROLES = ("code", "test", "unit", "range", "low", "high", "flag", "status", "category")
+VALUE_ROLES = ("value",)
+TIME_ROLES = ("collected", "collected_time")
+PATIENT_ROLES = ("mrn", *_PATIENT_ROLES)
 
 
 def cell_reader(
@@ -124,6 +129,7 @@ class CsvSource:
                 else (True if self.delimiter == ";" else None)
             )
             self.date_order = str((mapping or {}).get("date_order", "auto"))
+            self._prepare_rows()
         except BaseException:
             self._text.close()
             raise
@@ -139,9 +145,29 @@ class CsvSource:
         self._text.close()
 
     def items(self) -> Iterator[ReadItem]:
-        cols = self.columns
-        for notice in cols.notices:
+        yield from self.notices()
+        make: Callable[[list[str], str], list[ReadItem]]
+        if self.columns.layout == "roster":
+            make = self._roster_row
+        elif self.columns.layout == "wide":
+            make = self._wide_row
+        else:
+            make = self._long_row
+        for row, line in self.rows():
+            items = make(row, line)
+            if len(items) == 1:
+                yield items[0]
+            else:
+                yield from items
+
+    def notices(self) -> Iterator[Notice]:
+        """The header's warnings."""
+        for notice in self.columns.notices:
             yield Notice("header", notice)
+
+    def _prepare_rows(self) -> None:
+        """The per-file state the row readers use, worked out once from the columns."""
+        cols = self.columns
         self._cols = {role: tuple(indexes) for role, indexes in cols.roles.items()}
         self._patients: dict[tuple[str, ...], RawPatient | None] = {}
         self._column_names = {
@@ -153,28 +179,43 @@ class CsvSource:
         self._long_cells = cell_reader(self._cols, _LONG_ROLES)
         self._patient_cells = cell_reader(self._cols, _PATIENT_ROLES)
         self._synthea = self.columns.name == "synthea-observations"
-        reader = csv.reader(self._text, delimiter=self.delimiter)
-        line_base = self._skipped
-        width = len(cols.header)
-        make: Callable[[list[str], str], list[ReadItem]]
-        if cols.layout == "roster":
-            make = self._roster_row
-        elif cols.layout == "wide":
-            make = self._wide_row
-        else:
-            make = self._long_row
+
+    def rows(self) -> Iterator[tuple[list[str], str]]:
+        """The data rows with their line numbers, padded to the header's width and ending in
+        the "" a role without a column reads; wholly blank short rows are left out."""
+        reader, line_base, width = self.row_reader()
         for row in reader:
-            line = str(line_base + reader.line_num)
             if len(row) < width:
-                if not any(cell.strip() for cell in row):
+                padded = self.pad(row)
+                if padded is None:
                     continue
-                row = row + [""] * (width - len(row))
-            row.append("")  # what a role without a column reads (see cell_reader)
-            items = make(row, line)
-            if len(items) == 1:
-                yield items[0]
-            else:
-                yield from items
+                row = padded
+            row.append("")
+            yield row, str(line_base + reader.line_num)
+
+    def row_reader(self) -> tuple[Any, int, int]:
+        """What `rows` reads from, for a caller that does its work inline: the csv reader
+        (its `line_num` plus the second number is a row's line), and the header's width;
+        a shorter row goes through `pad`, and every row then gets a trailing ""."""
+        return (
+            csv.reader(self._text, delimiter=self.delimiter),
+            self._skipped,
+            len(self.columns.header),
+        )
+
+    def pad(self, row: list[str]) -> list[str] | None:
+        """A short row padded to the header's width, or None when it is wholly blank."""
+        if not any(cell.strip() for cell in row):
+            return None
+        return row + [""] * (len(self.columns.header) - len(row))
+
+    def role_columns(self, roles: Sequence[str]) -> tuple[int, ...]:
+        """Every column index that holds one of `roles`, in role order."""
+        return tuple(index for role in roles for index in self.columns.roles.get(role, ()))
+
+    def long_items(self, row: list[str], line: str) -> list[ReadItem]:
+        """What one long-layout row (as `rows` gives it) reads as."""
+        return self._long_row(row, line)
 
     def _first(self, row: list[str], role: str) -> str:
         indexes = self._cols.get(role)

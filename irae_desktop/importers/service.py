@@ -22,6 +22,7 @@ from irae_desktop.importers.csv_reader import CsvSource
 from irae_desktop.importers.errors import ImportCancelled, ImportFileError
 from irae_desktop.importers.fhir_reader import FhirSource
 from irae_desktop.importers.hl7_reader import Hl7Source
+from irae_desktop.importers.long_lane import LongRowLane, Outcome, Written
 from irae_desktop.importers.patient_match import KnownPatient, PatientResolver
 from irae_desktop.importers.raw import Notice, Problem, RawPatient, RawResult, ReadItem
 from irae_desktop.importers.sniff import FileFacts, inspect_file
@@ -118,24 +119,28 @@ def _open_source(
     return CsvSource(facts, _is_analyte_header, options.mapping)
 
 
-def _order(paths: Sequence[Path], options: ImportOptions) -> list[Path]:
+def _order(paths: Sequence[Path], options: ImportOptions) -> list[tuple[Path, FileFacts | None]]:
     """Rosters first, so a lab file given with its roster finds the patients; FHIR Patient
-    files too, so observations that point at a Patient id resolve to its MRN."""
+    files too, so observations that point at a Patient id resolve to its MRN. Each path comes
+    with its facts when they were read here (so a file is scanned once)."""
+    if len(paths) < 2:
+        return [(path, None) for path in paths]
 
-    def is_roster(path: Path) -> bool:
+    def rank(path: Path) -> tuple[int, FileFacts | None]:
         try:
             facts = inspect_file(path, options.format)
             if facts.format == "fhir":
-                return "patient" in path.name.lower()
+                return (0 if "patient" in path.name.lower() else 1), facts
             if facts.format != "csv":
-                return False
+                return 1, facts
             source = CsvSource(facts, _is_analyte_header, options.mapping)
             source.close()
-            return source.columns.layout == "roster"
+            return (0 if source.columns.layout == "roster" else 1), facts
         except (ImportFileError, OSError, UnicodeDecodeError):
-            return False
+            return 1, None
 
-    return sorted(paths, key=lambda p: 0 if is_roster(p) else 1)
+    ranked = [(path, *rank(path)) for path in paths]
+    return [(path, facts) for path, _, facts in sorted(ranked, key=lambda item: item[1])]
 
 
 class _FileImport:
@@ -187,12 +192,26 @@ class _FileImport:
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
-    def handle(self, item: ReadItem) -> None:
+    def add_rows(self, rows: list[list[Any]]) -> None:
+        self.writer.add_values(rows)
+
+    def plain_sex(self, patient: KnownPatient) -> tuple[bool, str | None]:
+        """(known yet, sex) as ImportGrader.plain_sex says, once the patient's facts are in."""
+        grader = self.writer.grader
+        if not patient.id or not grader.knows(patient.id):
+            return False, None
+        return True, grader.plain_sex(patient.id)
+
+    def grade_alone(self, key: tuple[Any, ...], sex: str) -> tuple[int | None, str, str]:
+        return self.writer.grader.grade_alone(key, sex)
+
+    def handle(self, item: ReadItem) -> Outcome:
+        """Reads one item into the batch; says what became of a result (see long_lane)."""
         s = self.summary
         if isinstance(item, RawResult):
             s.rows_read += 1
-            self._result(item)
-        elif isinstance(item, RawPatient):
+            return self._result(item)
+        if isinstance(item, RawPatient):
             if self.is_roster:
                 s.rows_read += 1
             problem = self.resolver.apply_roster(item)
@@ -203,6 +222,7 @@ class _FileImport:
             s.reject(item.ref, item.column, item.reason)
         elif isinstance(item, Notice):
             s.warn(item.ref, item.message)
+        return None
 
     def _patient_for(self, raw: RawResult) -> KnownPatient | str | None:
         """The stored patient, a reason to reject, or None to hold the row as unmatched."""
@@ -226,22 +246,22 @@ class _FileImport:
         self._checked[key] = problem
         return problem or known
 
-    def _result(self, raw: RawResult) -> None:
+    def _result(self, raw: RawResult) -> Outcome:
         s = self.summary
         if not raw.is_lab:
             s.skip_untracked(raw.name or raw.code)
-            return
+            return raw.name or raw.code
         checked = self.validator.check_row(raw)
         if isinstance(checked, NotTracked):
             s.skip_untracked(checked.test)
-            return
+            return checked.test
         if isinstance(checked, Rejected):
             s.reject(checked.ref, checked.column, checked.reason)
-            return
+            return None
         patient = self._patient_for(raw)
         if isinstance(patient, str):
             s.reject(raw.ref, "patient", patient)
-            return
+            return None
         for warning in checked.warnings:
             s.warn(raw.ref, warning, raw.column.get("value", ""))
         if patient is None:
@@ -254,9 +274,10 @@ class _FileImport:
                 s.unmatched += 1
             else:
                 s.duplicates += 1
-            return
+            return None
         self.resolver.touch(patient)
         self.writer.add(patient, checked)
+        return Written(checked, patient)
 
     def finish(self) -> None:
         s = self.summary
@@ -316,10 +337,11 @@ def run_import(
     count = len(ordered)
     summaries: list[ImportSummary] = []
     fhir_patients: dict[str, RawPatient] = {}
-    for index, path in enumerate(ordered):
+    for index, (path, facts) in enumerate(ordered):
         summary = ImportSummary(file=str(path), timezone=zone_name, dry_run=options.dry_run)
         yield ImportProgress(str(path), index, count, index / count, 0)
-        for step in _import_one(db, path, options, zone, user, summary, fhir_patients, cancel):
+        steps = _import_one(db, path, facts, options, zone, user, summary, fhir_patients, cancel)
+        for step in steps:
             yield ImportProgress(str(path), index, count, (index + step[0]) / count, step[1])
         summaries.append(summary)
         yield ImportProgress(
@@ -330,9 +352,21 @@ def run_import(
     yield ImportProgress("", count, count, 1.0, 0, done=True, summaries=tuple(summaries))
 
 
+def _steps(work: _FileImport, source: _Source) -> Iterator[None]:
+    """Reads the whole source into `work`, pausing every PROGRESS_EVERY items."""
+    if isinstance(source, CsvSource) and source.columns.layout == "long":
+        yield from LongRowLane(source, work).run(PROGRESS_EVERY)
+        return
+    for n, item in enumerate(source.items(), start=1):
+        work.handle(item)
+        if n % PROGRESS_EVERY == 0:
+            yield
+
+
 def _import_one(
     db: Database,
     path: Path,
+    known_facts: FileFacts | None,
     options: ImportOptions,
     zone: Any,
     user: str,
@@ -342,7 +376,7 @@ def _import_one(
 ) -> Iterator[tuple[float, int]]:
     source: _Source | None = None
     try:
-        facts = inspect_file(path, options.format)
+        facts = known_facts or inspect_file(path, options.format)
         summary.format = facts.format
         source = _open_source(facts, options, zone, fhir_patients)
         summary.layout = source.layout
@@ -353,12 +387,10 @@ def _import_one(
             bulk_write_cache(session),
         ):
             work = _FileImport(session, source, facts, summary, options, zone, user)
-            for n, item in enumerate(source.items(), start=1):
-                work.handle(item)
-                if n % PROGRESS_EVERY == 0:
-                    if cancel is not None and cancel():
-                        raise ImportCancelled()
-                    yield source.fraction(), summary.rows_read
+            for _ in _steps(work, source):
+                if cancel is not None and cancel():
+                    raise ImportCancelled()
+                yield source.fraction(), summary.rows_read
             if cancel is not None and cancel():  # a cancel after the last step still counts
                 raise ImportCancelled()
             if summary.rows_read == 0:

@@ -36,6 +36,7 @@ from irae_desktop.store.lab_rows import ROW_KEYS
 from irae_desktop.store.models import LabResult
 
 _PATIENT = ROW_KEYS.index("patient_id")
+_patient_of = itemgetter(_PATIENT)
 _ANALYTE = ROW_KEYS.index("analyte")
 _TIME = ROW_KEYS.index("collected_at")
 # the columns prepare_lab reads after (id, patient id, analyte, time), in its order
@@ -73,6 +74,9 @@ class _Facts:
     overrides: dict[str, BaselineOverride]
     # per analyte, the stored result that is its baseline now (last on or before the start)
     baselines: list[LabToGrade] = field(default_factory=list)
+    # with no ICI start and no override each result is graded alone: the grades of the kinds
+    # and values seen so far for patients of this sex (shared between them), else None
+    plain_memo: dict[tuple[Any, ...], tuple[int | None, str, str]] | None = None
 
 
 class ImportGrader:
@@ -95,7 +99,8 @@ class ImportGrader:
         self._contexts: dict[tuple[Any, ...], GradingContext] = {}
         self._plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
         self._times: dict[datetime, datetime] = {}
-        self._memo: dict[tuple[Any, ...], tuple[int | None, str, str]] = {}
+        # per sex: (kind and value) -> (grade, criteria, reason)
+        self._memo: dict[str, dict[tuple[Any, ...], tuple[int | None, str, str]]] = {}
 
     def grade_rows(self, rows: Sequence[list[Any]]) -> None:
         """Sets grade, criteria and reason in rows laid out as ROW_KEYS, patient ids resolved."""
@@ -105,19 +110,35 @@ class ImportGrader:
             self._plans.clear()
         if len(self._contexts) > _CACHE_MAX:
             self._contexts.clear()
-        by_patient: dict[int, list[int]] = defaultdict(list)
-        for index, values in enumerate(rows):
-            by_patient[values[_PATIENT]].append(index)
-        self._load([pid for pid in by_patient if pid not in self._facts])
-        for pid, indexes in by_patient.items():
-            self._grade_patient(pid, [rows[i] for i in indexes])
+        for shared in self._memo.values():
+            if len(shared) > _CACHE_MAX:
+                shared.clear()
+        # rows given their grades already (see `grade_alone`) are left as they are
+        ungraded = [values for values in rows if values[_CRITERIA] is None]
+        if not ungraded:
+            return
+        facts_of = self._facts
+        self._load(sorted(set(map(_patient_of, ungraded)) - facts_of.keys()))
+        with_baseline: dict[int, list[list[Any]]] = defaultdict(list)
+        for values in ungraded:
+            facts = facts_of[values[_PATIENT]]
+            memo = facts.plain_memo
+            if memo is None:
+                with_baseline[values[_PATIENT]].append(values)
+                continue
+            # no ICI start and no override: each row is graded on its own (as in
+            # grade_series), and results repeat (the same values of the same kind)
+            key = _kind_and_value(values)
+            graded = memo.get(key)
+            if graded is None:
+                graded = memo[key] = self._grade_alone((*key, facts.sex))
+            values[_GRADE], values[_CRITERIA], values[_REASON] = graded
+        for pid, patient_rows in with_baseline.items():
+            self._grade_patient(pid, patient_rows)
 
     def _grade_patient(self, pid: int, rows: list[list[Any]]) -> None:
         facts = self._facts[pid]
         start = facts.first_ici_start
-        if start is None and not facts.overrides:
-            self._grade_without_baseline(facts.sex, rows)
-            return
         labs = list(facts.baselines)
         site_used: set[int] = set()
         times = self._times
@@ -159,18 +180,24 @@ class ImportGrader:
             values[_CRITERIA] = g.criteria_id
             values[_REASON] = reason
 
-    def _grade_without_baseline(self, sex: str, rows: list[list[Any]]) -> None:
-        """No ICI start and no override: each row is graded on its own (as in grade_series)."""
-        memo = self._memo
-        if len(memo) > _CACHE_MAX:
-            memo.clear()
-        for values in rows:
-            # results repeat (the same values of the same kind): each is graded once
-            key = (*_kind_and_value(values), sex)
-            graded = memo.get(key)
-            if graded is None:
-                graded = memo[key] = self._grade_alone(key)
-            values[_GRADE], values[_CRITERIA], values[_REASON] = graded
+    def plain_sex(self, patient_id: int) -> str | None:
+        """For a patient whose facts are loaded and whose results are each graded alone (no
+        ICI start, no override): the sex their grades are shared by; otherwise None."""
+        facts = self._facts.get(patient_id)
+        return facts.sex if facts is not None and facts.plain_memo is not None else None
+
+    def knows(self, patient_id: int) -> bool:
+        return patient_id in self._facts
+
+    def grade_alone(self, key: tuple[Any, ...], sex: str) -> tuple[int | None, str, str]:
+        """Grade, criteria and reason of a result of a patient `plain_sex` named: `key` is
+        (analyte, comparator, unit, original unit, lln, uln, value). A row given these
+        before `grade_rows` is left as it is."""
+        memo = self._memo.setdefault(sex, {})
+        graded = memo.get(key)
+        if graded is None:
+            graded = memo[key] = self._grade_alone((*key, sex))
+        return graded
 
     def _grade_alone(self, key: tuple[Any, ...]) -> tuple[int | None, str, str]:
         code, comparator, unit, original_unit, lln, uln, value, sex = key
@@ -195,7 +222,10 @@ class ImportGrader:
             return
         sexes, starts, overrides = patient_facts(self.session, ids)
         for pid in ids:
-            self._facts[pid] = _Facts(sexes.get(pid) or "", starts.get(pid), overrides.get(pid, {}))
+            facts = _Facts(sexes.get(pid) or "", starts.get(pid), overrides.get(pid, {}))
+            if facts.first_ici_start is None and not facts.overrides:
+                facts.plain_memo = self._memo.setdefault(facts.sex, {})
+            self._facts[pid] = facts
         for pid, start in starts.items():
             if start is not None:
                 self._facts[pid].baselines = self._stored_baselines(pid, start)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sqlite3
+from datetime import datetime
 from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam, func, literal_column, null
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
@@ -26,11 +28,6 @@ def insert_ignoring_duplicates(session: Session) -> Any:
     if dialect == "postgresql":
         return pg_insert(_LAB_TABLE).on_conflict_do_nothing()
     raise StoreError(f"Bulk lab import is not supported on {dialect}.")
-
-
-_PROBE = LabRecord(
-    mrn="", analyte="", collected_at=datetime(2000, 1, 1, tzinfo=UTC), value=0.0, unit=""
-)
 
 
 def lab_row(
@@ -97,15 +94,47 @@ class PatientRef(Protocol):
     id: int
 
 
-# what every imported row stores in these columns (a result typed in by hand differs)
-_CONSTANT_VALUES: dict[str, Any] = {"is_baseline": False, "entered_by": None, "version": 1}
-# the columns of an imported row, in the order `row_values` builds them
-ROW_KEYS = tuple(lab_row(0, _PROBE, batch_id=None, source_file=None))
+# the columns of an imported row that vary from row to row, in the order `row_values` builds
+# them; the others are the same for a whole batch (see `batch_columns`)
+ROW_KEYS = (
+    "patient_id",
+    "analyte",
+    "collected_at",
+    "value",
+    "comparator",
+    "unit",
+    "original_text",
+    "original_unit",
+    "lln",
+    "uln",
+    "abnormal_flag",
+    "status",
+    "grade",
+    "grade_criteria",
+    "grade_reason",
+    "source_ref",
+)
 
 
-def row_values(
-    patient: int | PatientRef, record: LabRecord | LabRow, batch_id: int, source_file: str
-) -> list[Any]:
+# nullable columns of an imported row that never hold "" (numbers, a flag read as "or None",
+# the criteria set's id): SqliteExecutemany sends their None as ""
+_EMPTY_IS_NULL = ("lln", "uln", "abnormal_flag", "grade", "grade_criteria")
+_EMPTY: Any = literal_column("''")
+
+
+def batch_columns(batch_id: int, source_file: str) -> dict[str, Any]:
+    """What every row of an import batch stores in the columns ROW_KEYS leaves out (a result
+    typed in by hand differs)."""
+    return {
+        "is_baseline": False,
+        "batch_id": batch_id,
+        "source_file": source_file,
+        "entered_by": None,
+        "version": 1,
+    }
+
+
+def row_values(patient: int | PatientRef, record: LabRecord | LabRow) -> list[Any]:
     return [
         patient,
         record.analyte,
@@ -122,74 +151,99 @@ def row_values(
         None,
         None,
         None,
-        _CONSTANT_VALUES["is_baseline"],
-        batch_id,
-        source_file,
         record.source_ref,
-        _CONSTANT_VALUES["entered_by"],
-        _CONSTANT_VALUES["version"],
     ]
 
 
-class SqliteExecutemany:
-    """The same INSERT, compiled once and fed to the driver's executemany with the columns' own
-    bind processors, skipping per-row statement bookkeeping (the bulk of the cost on SQLite)."""
+def _sql_literal(key: str, value: Any, dialect: Any) -> Any:
+    """`value` written into the SQL text as the column's type renders a literal (quotes doubled
+    in text), or NULL."""
+    if value is None:
+        return null()
+    render = _LAB_TABLE.c[key].type.literal_processor(dialect)
+    if render is None:
+        raise StoreError(f"internal error: no literal form for {key}")
+    return literal_column(render(value))
 
-    def __init__(self, session: Session, statement: Any):
+
+class SqliteExecutemany:
+    """The same INSERT, compiled once for a batch and fed to the driver's executemany.
+
+    The columns every row of the batch shares (batch, file, and the constants of an imported
+    row) are written into the statement as literals instead of being bound again for each row,
+    and the only per-row conversion SQLAlchemy would apply on SQLite, a timestamp's text form,
+    is applied with the dialect's own processor, once per distinct time. Floats go to the driver
+    as they are: the columns have REAL affinity, which stores an integer as the float that
+    SQLAlchemy's float() would have made of it.
+
+    The driver binds None through its adapter look-up, several times slower than any other
+    value. In a chunk where a column that can never hold "" has missing values, they are sent
+    as "" and the statement used for that chunk stores them as NULL (NULLIF).
+    """
+
+    def __init__(self, session: Session, *, batch_id: int, source_file: str):
         self.connection = session.connection()
-        dialect = self.connection.dialect
-        compiled = statement.compile(dialect=dialect, column_keys=list(ROW_KEYS))
-        self.sql = str(compiled)
-        order = list(compiled.positiontup or ())
-        if sorted(order) != sorted(ROW_KEYS):
-            raise StoreError("internal error: unexpected insert parameters")
-        self.positions = [ROW_KEYS.index(key) for key in order]
-        self.natural = self.positions == list(range(len(ROW_KEYS)))
-        # the dialect-level processors, exactly those SQLAlchemy applies (e.g. the
-        # SQLite text form of a timestamp), so rows match ones written by the ORM
-        processors = [
-            (index, _LAB_TABLE.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-            for index, key in enumerate(ROW_KEYS)
-        ]
-        self.time_index = ROW_KEYS.index("collected_at")
-        self.time_processor = processors[self.time_index][1]
-        # columns every row of an import shares are converted once, here
-        constants = {ROW_KEYS.index(key) for key in ("is_baseline", "entered_by", "version")}
-        self.converting = [
-            (i, p)
-            for i, p in processors
-            if p is not None and i != self.time_index and i not in constants
-        ]
-        self.constants = [
-            (i, p(_CONSTANT_VALUES[ROW_KEYS[i]]))
-            for i, p in processors
-            if i in constants and p is not None
-        ]
+        self._dialect = self.connection.dialect
+        self._shared = batch_columns(batch_id, source_file)
+        self._statements: dict[tuple[str, ...], str] = {}
+        self._empty_is_null = tuple(ROW_KEYS.index(key) for key in _EMPTY_IS_NULL)
+        self._time_index = ROW_KEYS.index("collected_at")
+        self._time_text = (
+            _LAB_TABLE.c["collected_at"]
+            .type.dialect_impl(self._dialect)
+            .bind_processor(self._dialect)
+        )
         # a few distinct collection times serve many rows (one per panel)
         self._times: dict[Any, Any] = {}
 
+    def _statement(self, nullif: tuple[str, ...]) -> str:
+        """The INSERT whose placeholders for the `nullif` columns store "" as NULL."""
+        sql = self._statements.get(nullif)
+        if sql is None:
+            dialect = self._dialect
+            statement = sqlite_insert(_LAB_TABLE).values(
+                {
+                    **{k: _sql_literal(k, v, dialect) for k, v in self._shared.items()},
+                    **{
+                        key: func.nullif(bindparam(key, type_=_LAB_TABLE.c[key].type), _EMPTY)
+                        for key in nullif
+                    },
+                }
+            )
+            compiled = statement.on_conflict_do_nothing().compile(
+                dialect=dialect, column_keys=list(ROW_KEYS)
+            )
+            if list(compiled.positiontup or ()) != list(ROW_KEYS):
+                raise StoreError("internal error: unexpected insert parameters")
+            sql = self._statements[nullif] = str(compiled)
+        return sql
+
     def run(self, rows: list[list[Any]]) -> None:
-        converting = self.converting
-        time_index = self.time_index
-        time_processor = self.time_processor
         times = self._times
         if len(times) > 100_000:
             times.clear()
-        constants = self.constants
+        index = self._time_index
+        text_of = self._time_text or str
         for values in rows:
-            for index, proc in converting:
-                values[index] = proc(values[index])
-            for index, value in constants:
-                values[index] = value
-            if time_processor is not None:
-                when = values[time_index]
-                text = times.get(when)
-                if text is None:
-                    text = times[when] = time_processor(when)
-                values[time_index] = text
-        if self.natural:
-            params = [tuple(values) for values in rows]
-        else:
-            positions = self.positions
-            params = [tuple([values[i] for i in positions]) for values in rows]
-        self.connection.exec_driver_sql(self.sql, params)
+            when = values[index]
+            text = times.get(when)
+            if text is None:
+                text = times[when] = text_of(when)
+            values[index] = text
+        missing = []
+        for column in self._empty_is_null:
+            empty = [values for values in rows if values[column] is None]
+            if empty:
+                missing.append(ROW_KEYS[column])
+                for values in empty:
+                    values[column] = ""
+        sql = self._statement(tuple(missing))
+        # the driver's own executemany takes the rows as they are; its errors are raised as
+        # SQLAlchemy's, as every other statement's are
+        cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
+        finally:
+            cursor.close()

@@ -8,7 +8,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy import Table, and_, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from irae_desktop.store.lab_rows import (
     LabRow,
     PatientRef,
     SqliteExecutemany,
+    batch_columns,
     insert_ignoring_duplicates,
     lab_row,
     row_values,
@@ -47,7 +48,7 @@ _COMPARED = (
 
 # SQLite's page cache while a batch is written: the indexes of a large lab_results table do not
 # fit the default 2 MB, and every miss costs a page read and, in WAL mode, a spill
-IMPORT_CACHE_KIB = 65_536
+IMPORT_CACHE_KIB = 131_072
 
 
 @contextmanager
@@ -110,9 +111,10 @@ class LabBatchWriter:
         self._changed_patients: set[int] = set()
         self.counts = WriteCounts()
         self._buffer: list[list[Any]] = []
+        self._shared = batch_columns(batch_id, source_file)
         self._statement = insert_ignoring_duplicates(session)
         self._fast = (
-            SqliteExecutemany(session, self._statement)
+            SqliteExecutemany(session, batch_id=batch_id, source_file=source_file)
             if (session.get_bind().dialect.name == "sqlite")
             else None
         )
@@ -124,7 +126,14 @@ class LabBatchWriter:
             self._correct(patient, record if isinstance(record, LabRecord) else record.record())
             return
         self.counts.attempted += 1
-        self._buffer.append(row_values(patient, record, self.batch_id, self.source_file))
+        self._buffer.append(row_values(patient, record))
+        if len(self._buffer) >= self.chunk_rows:
+            self.flush()
+
+    def add_values(self, rows: list[list[Any]]) -> None:
+        """Buffers new results already laid out as `row_values` lays them out."""
+        self.counts.attempted += len(rows)
+        self._buffer.extend(rows)
         if len(self._buffer) >= self.chunk_rows:
             self.flush()
 
@@ -136,7 +145,7 @@ class LabBatchWriter:
         rows, self._buffer = self._buffer, []
         for values in rows:
             patient = values[0]
-            if not isinstance(patient, int):
+            if patient.__class__ is not int:
                 values[0] = patient.id
                 if not values[0]:
                     raise StoreError("internal error: a result's new patient was not stored")
@@ -145,7 +154,8 @@ class LabBatchWriter:
             self._fast.run(rows)
         else:
             self.session.connection().execute(
-                self._statement, [dict(zip(ROW_KEYS, values, strict=True)) for values in rows]
+                self._statement,
+                [{**dict(zip(ROW_KEYS, values, strict=True)), **self._shared} for values in rows],
             )
 
     def inserted(self) -> int:
@@ -166,17 +176,27 @@ class LabBatchWriter:
         """
         lab = _LAB
         corrected = lab.alias("corrected")
-        statement = delete(lab).where(
-            lab.c.batch_id == self.batch_id,
-            lab.c.status != _CORRECTED,
-            exists().where(
-                corrected.c.patient_id == lab.c.patient_id,
-                corrected.c.analyte == lab.c.analyte,
-                corrected.c.collected_at == lab.c.collected_at,
+        # driven from the corrected results (a small partial index), not from this batch's
+        # rows, which may be millions: "+ 0" keeps the planner off the batch index
+        superseded = (
+            select(lab.c.id)
+            .select_from(corrected)
+            .join(
+                lab,
+                and_(
+                    lab.c.patient_id == corrected.c.patient_id,
+                    lab.c.analyte == corrected.c.analyte,
+                    lab.c.collected_at == corrected.c.collected_at,
+                ),
+            )
+            .where(
                 corrected.c.status == _CORRECTED,
-                corrected.c.id != lab.c.id,
-            ),
+                (lab.c.batch_id + 0) == self.batch_id,
+                lab.c.status != _CORRECTED,
+                lab.c.id != corrected.c.id,
+            )
         )
+        statement = delete(lab).where(lab.c.id.in_(superseded))
         result = self.session.connection().execute(statement)
         self.counts.superseded += max(result.rowcount or 0, 0)
 
@@ -201,7 +221,7 @@ class LabBatchWriter:
         ).first()
         if existing is None:
             self.counts.attempted += 1
-            self._buffer.append(row_values(patient_id, record, self.batch_id, self.source_file))
+            self._buffer.append(row_values(patient_id, record))
             return
         new = lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
         before = {k: getattr(existing, k) for k in _COMPARED}

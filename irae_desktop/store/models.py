@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -98,8 +99,17 @@ class LabResult(Base):
             "comparator",
             name="uq_lab_results_identity",
         ),
-        Index("ix_lab_results_patient_analyte_time", "patient_id", "analyte", "collected_at"),
-        Index("ix_lab_results_collected_at", "collected_at"),
+        # the identity index above also serves look-ups by patient, analyte and time; corrected
+        # results are few, and an import looks them up (see store.lab_writer). Migration 0004
+        # makes this index partial on PostgreSQL too; naming postgresql_where here would import
+        # that dialect on every start
+        Index(
+            "ix_lab_results_corrected",
+            "patient_id",
+            "analyte",
+            "collected_at",
+            sqlite_where=text("status = 'corrected'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

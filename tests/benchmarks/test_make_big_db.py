@@ -29,8 +29,8 @@ def test_counts_and_heavy_patient(tiny_db: dict[str, Any]) -> None:
     assert sorted(per_patient.values()) == [50] * 6
     assert tiny_db["results"] == 420
     # the indexes dropped for the bulk insert are back
-    assert "ix_lab_results_patient_analyte_time" in indexes
-    assert "ix_lab_results_collected_at" in indexes
+    assert "ix_lab_results_batch_id" in indexes
+    assert "ix_lab_results_corrected" in indexes
 
 
 def test_app_reads_it_as_a_current_database(tiny_db: dict[str, Any]) -> None:
