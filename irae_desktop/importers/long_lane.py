@@ -31,12 +31,14 @@ from irae_desktop.importers.csv_reader import (
 from irae_desktop.importers.patient_match import KnownPatient
 from irae_desktop.importers.raw import ReadItem
 from irae_desktop.importers.summary import ImportSummary
-from irae_desktop.store.lab_rows import LabRow
+from irae_desktop.store.lab_rows import ROW_KEYS, LabRow
 
 # entries a part's memory may hold before it starts again (a miss only costs a full-path row)
 MEMORY_LIMIT = 50_000
-# the grade columns of a row the writer grades (see store.import_grading)
-NOT_GRADED: tuple[None, None, None] = (None, None, None)
+# where a row (laid out as ROW_KEYS) holds its grade
+_GRADE = ROW_KEYS.index("grade")
+_CRITERIA = ROW_KEYS.index("grade_criteria")
+_REASON = ROW_KEYS.index("grade_reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class RowHandler(Protocol):
 
     def plain_sex(self, patient: KnownPatient) -> tuple[bool, str | None]: ...
 
-    def grade_alone(self, key: tuple[Any, ...], sex: str) -> tuple[int | None, str, str]: ...
+    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]: ...
 
 
 @dataclass(slots=True)
@@ -115,6 +117,7 @@ class LongRowLane:
         self._value_of = _picker(source.role_columns(VALUE_ROLES))
         self._time_of = _picker(source.role_columns(TIME_ROLES))
         self._patient_of = _picker(source.role_columns(PATIENT_ROLES))
+        self._mrn_columns = source.role_columns(("mrn",))
         self._kinds: dict[Any, _Kind] = {}
         # result-kind cells of tests that are not tracked -> the name the summary counts
         self._untracked: dict[Any, str] = {}
@@ -168,30 +171,29 @@ class LongRowLane:
                     sex = patient.sex
                     if sex is None and not patient.settled:
                         sex = self._settle(patient)
-                    graded: tuple[int | None, str | None, str | None] = NOT_GRADED
+                    values = [
+                        # the id once the patient is stored (a new one is not yet)
+                        patient.known.id or patient.known,
+                        kind.analyte,
+                        when,
+                        value.value,
+                        value.comparator,
+                        kind.unit,
+                        value.original_text,
+                        kind.original_unit,
+                        kind.lln,
+                        kind.uln,
+                        kind.flag,
+                        kind.status,
+                        None,  # grade, criteria and reason: graded here or by the writer
+                        None,
+                        None,
+                        f"line {line}",
+                    ]
                     if sex is not None:
-                        graded = value.grades.get(sex) or self._grade(kind, value, sex)
-                    add(
-                        [
-                            # the id once the patient is stored (a new one is not yet)
-                            patient.known.id or patient.known,
-                            kind.analyte,
-                            when,
-                            value.value,
-                            value.comparator,
-                            kind.unit,
-                            value.original_text,
-                            kind.original_unit,
-                            kind.lln,
-                            kind.uln,
-                            kind.flag,
-                            kind.status,
-                            graded[0],
-                            graded[1],
-                            graded[2],
-                            f"line {line}",
-                        ]
-                    )
+                        graded = value.grades.get(sex) or self._grade(values, value, sex)
+                        values[_GRADE], values[_CRITERIA], values[_REASON] = graded
+                    add(values)
                     fast += 1
                     continue
             else:
@@ -213,21 +215,12 @@ class LongRowLane:
         patient.settled, patient.sex = self.handler.plain_sex(patient.known)
         return patient.sex
 
-    def _grade(self, kind: _Kind, value: _Value, sex: str) -> tuple[int | None, str, str]:
-        key = (
-            kind.analyte,
-            value.comparator,
-            kind.unit,
-            kind.original_unit,
-            kind.lln,
-            kind.uln,
-            value.value,
-        )
-        graded = value.grades[sex] = self.handler.grade_alone(key, sex)
+    def _grade(self, values: list[Any], value: _Value, sex: str) -> tuple[int | None, str, str]:
+        graded = value.grades[sex] = self.handler.grade_alone(values, sex)
         return graded
 
     def _has_mrn(self, row: list[str]) -> bool:
-        return any(row[i].strip() for i in self.source.role_columns(("mrn",)))
+        return any(row[i].strip() for i in self._mrn_columns)
 
     def _full_path(self, row: list[str], line: str) -> None:
         for item in self.source.long_items(row, line):

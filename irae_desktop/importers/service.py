@@ -196,14 +196,13 @@ class _FileImport:
         self.writer.add_values(rows)
 
     def plain_sex(self, patient: KnownPatient) -> tuple[bool, str | None]:
-        """(known yet, sex) as ImportGrader.plain_sex says, once the patient's facts are in."""
-        grader = self.writer.grader
-        if not patient.id or not grader.knows(patient.id):
+        """As ImportGrader.plain_sex; a patient not stored yet is not known yet."""
+        if not patient.id:
             return False, None
-        return True, grader.plain_sex(patient.id)
+        return self.writer.grader.plain_sex(patient.id)
 
-    def grade_alone(self, key: tuple[Any, ...], sex: str) -> tuple[int | None, str, str]:
-        return self.writer.grader.grade_alone(key, sex)
+    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]:
+        return self.writer.grader.grade_alone(values, sex)
 
     def handle(self, item: ReadItem) -> Outcome:
         """Reads one item into the batch; says what became of a result (see long_lane)."""

@@ -128,11 +128,9 @@ class ImportGrader:
                 continue
             # no ICI start and no override: each row is graded on its own (as in
             # grade_series), and results repeat (the same values of the same kind)
-            key = _kind_and_value(values)
-            graded = memo.get(key)
-            if graded is None:
-                graded = memo[key] = self._grade_alone((*key, facts.sex))
-            values[_GRADE], values[_CRITERIA], values[_REASON] = graded
+            values[_GRADE], values[_CRITERIA], values[_REASON] = self._remembered(
+                memo, values, facts.sex
+            )
         for pid, patient_rows in with_baseline.items():
             self._grade_patient(pid, patient_rows)
 
@@ -180,20 +178,24 @@ class ImportGrader:
             values[_CRITERIA] = g.criteria_id
             values[_REASON] = reason
 
-    def plain_sex(self, patient_id: int) -> str | None:
-        """For a patient whose facts are loaded and whose results are each graded alone (no
-        ICI start, no override): the sex their grades are shared by; otherwise None."""
+    def plain_sex(self, patient_id: int) -> tuple[bool, str | None]:
+        """(whether the patient's facts are loaded yet, and if so: the sex a patient whose
+        results are each graded alone, with no ICI start and no override, shares grades with;
+        None for a patient graded against a baseline)."""
         facts = self._facts.get(patient_id)
-        return facts.sex if facts is not None and facts.plain_memo is not None else None
+        if facts is None:
+            return False, None
+        return True, facts.sex if facts.plain_memo is not None else None
 
-    def knows(self, patient_id: int) -> bool:
-        return patient_id in self._facts
+    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]:
+        """Grade, criteria and reason of a row laid out as ROW_KEYS, for a patient of the sex
+        `plain_sex` named. A row given these before `grade_rows` is left as it is."""
+        return self._remembered(self._memo.setdefault(sex, {}), values, sex)
 
-    def grade_alone(self, key: tuple[Any, ...], sex: str) -> tuple[int | None, str, str]:
-        """Grade, criteria and reason of a result of a patient `plain_sex` named: `key` is
-        (analyte, comparator, unit, original unit, lln, uln, value). A row given these
-        before `grade_rows` is left as it is."""
-        memo = self._memo.setdefault(sex, {})
+    def _remembered(
+        self, memo: dict[tuple[Any, ...], tuple[int | None, str, str]], values: list[Any], sex: str
+    ) -> tuple[int | None, str, str]:
+        key = _kind_and_value(values)
         graded = memo.get(key)
         if graded is None:
             graded = memo[key] = self._grade_alone((*key, sex))

@@ -23,6 +23,21 @@ _SUMMARY = cast(Table, LabSummary.__table__)
 _PATIENTS = cast(Table, Patient.__table__)
 _LINES = cast(Table, TreatmentLine.__table__)
 _HOLDS = cast(Table, TreatmentHold.__table__)
+# what a worklist row shows of the patient, in the order `_row` unpacks it
+_PATIENT_FIELDS = tuple(
+    _PATIENTS.c[name]
+    for name in (
+        "id",
+        "mrn",
+        "name",
+        "birth_date",
+        "sex",
+        "diagnosis",
+        "status",
+        "is_synthetic",
+        "version",
+    )
+)
 _TIME = UTCDateTime()
 # (patient id, analyte, grade, collected at) of one patient's latest result of one analyte
 LatestResult = tuple[int, str, int | None, datetime]
@@ -112,15 +127,7 @@ def worklist_rows(
     rows: list[WorklistRow] = []
     for found in session.execute(
         select(
-            p.id,
-            p.mrn,
-            p.name,
-            p.birth_date,
-            p.sex,
-            p.diagnosis,
-            p.status,
-            p.is_synthetic,
-            p.version,
+            *_PATIENT_FIELDS,
             _raw_time(summary.last_lab_at, dialect),
             summary.liver_grade,
             summary.liver_analyte,
@@ -212,15 +219,7 @@ def rows_from_latest(
     rows: list[WorklistRow] = []
     for patient in session.execute(
         select(
-            p.id,
-            p.mrn,
-            p.name,
-            p.birth_date,
-            p.sex,
-            p.diagnosis,
-            p.status,
-            p.is_synthetic,
-            p.version,
+            *_PATIENT_FIELDS,
         ).order_by(p.name, p.mrn)
     ).all():
         results = by_patient.get(patient[0], [])
