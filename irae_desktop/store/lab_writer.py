@@ -21,13 +21,13 @@ from irae_desktop.store.lab_rows import (
     ROW_KEYS,
     LabRow,
     PatientRef,
-    SqliteExecutemany,
     batch_columns,
     insert_ignoring_duplicates,
     lab_row,
     row_values,
 )
 from irae_desktop.store.models import LabResult, Patient
+from irae_desktop.store.sqlite_lab_insert import SqliteLabInsert, quick_thread_handover
 
 CHUNK_ROWS = 20000
 _LAB = cast(Table, LabResult.__table__)
@@ -53,7 +53,8 @@ IMPORT_CACHE_KIB = 131_072
 
 @contextmanager
 def bulk_write_cache(session: Session) -> Iterator[None]:
-    """A larger SQLite page cache for the length of a bulk write, then the usual one again."""
+    """A larger SQLite page cache for the length of a bulk write, then the usual one again; and
+    meanwhile the quicker thread handover the SQLite write thread needs."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
@@ -61,7 +62,8 @@ def bulk_write_cache(session: Session) -> Iterator[None]:
     usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     try:
-        yield
+        with quick_thread_handover():
+            yield
     finally:
         # after a failed write the connection may be unusable; it is then discarded anyway,
         # and the error that matters is the one already on its way up
@@ -113,8 +115,8 @@ class LabBatchWriter:
         self._buffer: list[list[Any]] = []
         self._shared = batch_columns(batch_id, source_file)
         self._statement = insert_ignoring_duplicates(session)
-        self._fast = (
-            SqliteExecutemany(session, batch_id=batch_id, source_file=source_file)
+        self._sqlite = (
+            SqliteLabInsert(session, batch_id=batch_id, source_file=source_file)
             if (session.get_bind().dialect.name == "sqlite")
             else None
         )
@@ -150,8 +152,8 @@ class LabBatchWriter:
                 if not values[0]:
                     raise StoreError("internal error: a result's new patient was not stored")
         self.grader.grade_rows(rows)
-        if self._fast is not None:
-            self._fast.run(rows)
+        if self._sqlite is not None:
+            self._sqlite.run(rows)
         else:
             self.session.connection().execute(
                 self._statement,
@@ -161,6 +163,8 @@ class LabBatchWriter:
     def inserted(self) -> int:
         """Rows this batch added (corrections of earlier rows are counted apart)."""
         self.flush()
+        if self._sqlite is not None:
+            self._sqlite.wait()
         self._drop_superseded()
         rows = self.session.scalar(
             select(func.count()).select_from(LabResult).where(LabResult.batch_id == self.batch_id)

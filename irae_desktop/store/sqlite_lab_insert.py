@@ -1,0 +1,184 @@
+"""The SQLite write of imported lab rows: multi-row INSERTs on a second thread, off the reader."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from irae_desktop.store.lab_rows import LAB_TABLE, ROW_KEYS, batch_columns
+from irae_desktop.store.sqlite_lab_statements import LabInsertStatements
+
+# rows per INSERT statement. The driver lets other threads run while SQLite executes a
+# statement, but takes the interpreter back between two rows of an executemany; a statement
+# of many rows keeps SQLite's work (indexes, pages) off the interpreter for longer
+ROWS_PER_STATEMENT = 256
+
+# how often (seconds) the interpreter hands over between threads while a bulk write runs
+# (Python's default is 0.005): the writing thread waits this long for the interpreter after
+# each statement, and at the default it would stand idle for much of the write
+WRITE_SWITCH_INTERVAL = 0.0005
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def quick_thread_handover() -> Iterator[None]:
+    """Shortens the interpreter's switch interval while any bulk write runs, then restores it."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(WRITE_SWITCH_INTERVAL, _switch_saved))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
+
+
+class SqliteLabInsert:
+    """Writes the rows of one import batch to SQLite, each chunk on a thread of its own.
+
+    `run` prepares a chunk and starts its write, then returns, so the import reads the next
+    chunk while SQLite stores this one; the next `run` waits for it before starting. Nothing
+    else touches the connection meanwhile: any statement, commit or rollback on the session's
+    connection first waits for the write in progress (connection events), so every statement
+    sees the rows written before it, in file order. A write that fails makes every later
+    statement raise its error, and a commit raise it after rolling the batch back.
+
+    The columns every row of the batch shares are literals in the statement (see
+    LabInsertStatements), and a timestamp's stored text is made once per distinct time with
+    the dialect's own processor. Floats go to the driver as they are: the columns have REAL
+    affinity, which stores an integer as the float SQLAlchemy's float() would have made of it.
+    """
+
+    def __init__(self, session: Session, *, batch_id: int, source_file: str):
+        self.connection = session.connection()
+        dialect = self.connection.dialect
+        self._driver: sqlite3.Connection = (
+            self.connection.connection.dbapi_connection  # type: ignore[assignment]
+        )
+        bindable = self._driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self.rows_per_statement = max(1, min(ROWS_PER_STATEMENT, bindable // len(ROW_KEYS)))
+        self.statements = LabInsertStatements(dialect, batch_columns(batch_id, source_file))
+        self._time_index = ROW_KEYS.index("collected_at")
+        self._time_text = (
+            LAB_TABLE.c["collected_at"].type.dialect_impl(dialect).bind_processor(dialect)
+        )
+        # a few distinct collection times serve many rows (one per panel)
+        self._times: dict[Any, Any] = {}
+        self._writing: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        event.listen(self.connection, "before_cursor_execute", self._before_statement)
+        event.listen(self.connection, "commit", self._before_commit)
+        event.listen(self.connection, "rollback", self._before_rollback)
+
+    def run(self, rows: list[list[Any]]) -> None:
+        """Starts writing `rows` (laid out as ROW_KEYS; the lists are changed in place and must
+        not be touched again) once the chunk before is written."""
+        if not rows:
+            return
+        statement = self._prepare(rows)
+        step = self.rows_per_statement
+        whole = len(rows) - len(rows) % step if step > 1 else 0
+        many = statement(step) if whole else ""
+        one = statement(1) if whole < len(rows) else ""
+        self.wait()
+        writing = threading.Thread(
+            target=self._write,
+            args=(many, one, step, whole, rows),
+            name="irae-lab-insert",
+            daemon=True,
+        )
+        self._writing = writing
+        writing.start()
+
+    def wait(self) -> None:
+        """Returns once every chunk handed to `run` is written; raises what writing one raised."""
+        writing = self._writing
+        if writing is not None:
+            writing.join()
+            self._writing = None
+        if self._failure is not None:
+            raise self._failure
+
+    def _prepare(self, rows: list[list[Any]]) -> Callable[[int], str]:
+        """Puts the stored text of each time into `rows` and sends the missing values of the
+        columns that never hold "" as ""; gives the statements that store those as NULL."""
+        times = self._times
+        if len(times) > 100_000:
+            times.clear()
+        index = self._time_index
+        text_of = self._time_text or str
+        for values in rows:
+            when = values[index]
+            text = times.get(when)
+            if text is None:
+                text = times[when] = text_of(when)
+            values[index] = text
+        missing = []
+        for column in self.statements.empty_is_null:
+            empty = [values for values in rows if values[column] is None]
+            if empty:
+                missing.append(ROW_KEYS[column])
+                for values in empty:
+                    values[column] = ""
+        return self.statements.storing_empty_as_null(tuple(missing))
+
+    def _write(
+        self, many: str, one: str, step: int, whole: int, params: Sequence[Sequence[Any]]
+    ) -> None:
+        """The writing thread's work: the rows in statements of `step` rows up to `whole`,
+        the rest one by one, all in file order."""
+        cursor = self._driver.cursor()
+        sql = many or one
+        try:
+            flat = chain.from_iterable
+            for start in range(0, whole, step):
+                cursor.execute(many, list(flat(params[start : start + step])))
+            if whole < len(params):
+                sql = one
+                cursor.executemany(one, params[whole:])
+        except sqlite3.Error as exc:
+            # raised as SQLAlchemy's, as every other statement's errors are
+            self._failure = DBAPIError.instance(sql[:2000], None, exc, sqlite3.Error)
+        except BaseException as exc:  # handed to the importing thread, which raises it
+            self._failure = exc
+        finally:
+            cursor.close()
+
+    def _before_statement(self, *_args: Any) -> None:
+        self.wait()
+
+    def _before_commit(self, *_args: Any) -> None:
+        try:
+            self.wait()
+        except BaseException:
+            # SQLAlchemy ends its transaction even when this hook raises, and would hand the
+            # connection back to the pool as clean: the driver's transaction must end here,
+            # without the batch
+            self._failure = None
+            self._driver.rollback()
+            raise
+
+    def _before_rollback(self, *_args: Any) -> None:
+        # the rollback undoes a failed write with the rest of the batch
+        writing = self._writing
+        if writing is not None:
+            writing.join()
+            self._writing = None
+        self._failure = None
