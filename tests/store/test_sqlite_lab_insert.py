@@ -62,8 +62,7 @@ def _stored(db: Database) -> list[tuple[Any, ...]]:
                     LabResult.value,
                     LabResult.original_text,
                     LabResult.lln,
-                )
-                .order_by(LabResult.id)
+                ).order_by(LabResult.id)
             )
         ]
 
