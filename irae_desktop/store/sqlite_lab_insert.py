@@ -6,7 +6,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from itertools import chain
 from typing import Any
 
@@ -144,22 +144,22 @@ class SqliteLabInsert:
     ) -> None:
         """The writing thread's work: the rows in statements of `step` rows up to `whole`,
         the rest one by one, all in file order."""
-        cursor = self._driver.cursor()
         sql = many or one
         try:
-            flat = chain.from_iterable
-            for start in range(0, whole, step):
-                cursor.execute(many, list(flat(params[start : start + step])))
-            if whole < len(params):
-                sql = one
-                cursor.executemany(one, params[whole:])
+            # inside the try: whatever fails here must reach the importing thread, or the
+            # batch would be committed without these rows
+            with closing(self._driver.cursor()) as cursor:
+                flat = chain.from_iterable
+                for start in range(0, whole, step):
+                    cursor.execute(many, list(flat(params[start : start + step])))
+                if whole < len(params):
+                    sql = one
+                    cursor.executemany(one, params[whole:])
         except sqlite3.Error as exc:
             # raised as SQLAlchemy's, as every other statement's errors are
             self._failure = DBAPIError.instance(sql[:2000], None, exc, sqlite3.Error)
         except BaseException as exc:  # handed to the importing thread, which raises it
             self._failure = exc
-        finally:
-            cursor.close()
 
     def _before_statement(self, *_args: Any) -> None:
         self.wait()

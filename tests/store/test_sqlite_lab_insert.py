@@ -3,6 +3,7 @@ in file order, a failed write must stop the batch, and nothing may be left runni
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
@@ -151,3 +152,24 @@ def test_switch_interval_is_shortened_while_writes_run_and_restored_after() -> N
     with pytest.raises(RuntimeError), quick_thread_handover():
         raise RuntimeError("import failed")
     assert sys.getswitchinterval() == pytest.approx(usual)
+
+
+class _CursorRefused:
+    """A driver connection that may not be used from another thread."""
+
+    def __init__(self, real: Any):
+        self._real = real
+
+    def cursor(self) -> Any:
+        raise sqlite3.ProgrammingError("SQLite objects created in a thread can only be used there")
+
+
+def test_a_write_that_cannot_start_fails_the_batch(db: Database, patient_id: int) -> None:
+    with pytest.raises(DBAPIError, match="only be used there"), db.write() as session:
+        insert = SqliteLabInsert(session, batch_id=_batch(session), source_file="labs.csv")
+        insert._driver = _CursorRefused(insert._driver)  # type: ignore[assignment]
+        insert.run([_row(patient_id, n) for n in range(5)])
+        insert.wait()
+
+    assert _stored(db) == []
+    assert _no_writer_left()
