@@ -6,9 +6,8 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
+from irae_desktop.store.shared_setting import SharedSetting
 from irae_desktop.store.unmatched import hold_unmatched
 
 PROGRESS_EVERY = 2000
@@ -42,27 +42,16 @@ PROGRESS_EVERY = 2000
 # cycle collection every 700 allocations spends about a quarter of the reading time on them
 IMPORT_GC_THRESHOLD = 100_000
 log = logging.getLogger(__name__)
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_saved: tuple[int, int, int] = (700, 10, 10)
+_COLLECTIONS = SharedSetting(
+    gc.get_threshold,
+    lambda threshold: gc.set_threshold(*threshold),
+    lambda usual: (max(IMPORT_GC_THRESHOLD, usual[0]), *usual[1:]),
+)
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
+def _fewer_collections() -> AbstractContextManager[None]:
     """Raises the collector's first threshold while any import runs, then puts it back."""
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_saved = gc.get_threshold()
-            gc.set_threshold(max(IMPORT_GC_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0:
-                gc.set_threshold(*_gc_saved)
+    return _COLLECTIONS.held()
 
 
 class _Source(Protocol):

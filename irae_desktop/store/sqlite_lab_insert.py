@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, closing
 from itertools import chain
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from irae_desktop.store.lab_rows import LAB_TABLE, ROW_KEYS, batch_columns
+from irae_desktop.store.shared_setting import SharedSetting
 from irae_desktop.store.sqlite_lab_statements import LabInsertStatements
 
 # rows per INSERT statement. The driver lets other threads run while SQLite executes a
@@ -27,27 +28,16 @@ ROWS_PER_STATEMENT = 256
 # each statement, and at the default it would stand idle for much of the write
 WRITE_SWITCH_INTERVAL = 0.0005
 
-_switch_lock = threading.Lock()
-_switch_users = 0
-_switch_saved = 0.005
+_HANDOVER = SharedSetting(
+    sys.getswitchinterval,
+    sys.setswitchinterval,
+    lambda usual: min(WRITE_SWITCH_INTERVAL, usual),
+)
 
 
-@contextmanager
-def quick_thread_handover() -> Iterator[None]:
+def quick_thread_handover() -> AbstractContextManager[None]:
     """Shortens the interpreter's switch interval while any bulk write runs, then restores it."""
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if _switch_users == 0:
-            _switch_saved = sys.getswitchinterval()
-            sys.setswitchinterval(min(WRITE_SWITCH_INTERVAL, _switch_saved))
-        _switch_users += 1
-    try:
-        yield
-    finally:
-        with _switch_lock:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
+    return _HANDOVER.held()
 
 
 class SqliteLabInsert:
