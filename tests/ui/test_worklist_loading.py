@@ -51,17 +51,16 @@ def test_an_older_load_that_ends_last_is_ignored(
 ) -> None:  # type: ignore[no-untyped-def]
     real = worklist_view._load_rows
     release = threading.Event()
-    calls: list[int] = []
 
-    def load(db: Database) -> tuple[list[WorklistRow], AlertSettings]:
-        calls.append(1)
-        if len(calls) == 1:  # the first load is slow and brings a stale, empty list
-            release.wait(10)
-            return [], AlertSettings()
-        return real(db)
+    def slow_load(db: Database) -> tuple[list[WorklistRow], AlertSettings]:
+        release.wait(10)  # the first load is slow and brings a stale, empty list
+        return [], AlertSettings()
 
-    monkeypatch.setattr(worklist_view, "_load_rows", load)
+    # each refresh takes the loader it finds when it starts; which of the two background
+    # jobs runs first is up to the thread pool, so the slow one is chosen here, not by order
+    monkeypatch.setattr(worklist_view, "_load_rows", slow_load)
     slow = panel.refresh()
+    monkeypatch.setattr(worklist_view, "_load_rows", real)
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         panel.refresh()
     assert panel.model.rowCount() == 3
