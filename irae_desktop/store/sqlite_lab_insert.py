@@ -99,12 +99,15 @@ class SqliteLabInsert:
 
     def wait(self) -> None:
         """Returns once every chunk handed to `run` is written; raises what writing one raised."""
+        self._join()
+        if self._failure is not None:
+            raise self._failure
+
+    def _join(self) -> None:
         writing = self._writing
         if writing is not None:
             writing.join()
             self._writing = None
-        if self._failure is not None:
-            raise self._failure
 
     def _prepare(self, rows: list[list[Any]]) -> Callable[[int], str]:
         """Puts the stored text of each time into `rows` and sends the missing values of the
@@ -167,8 +170,5 @@ class SqliteLabInsert:
 
     def _before_rollback(self, *_args: Any) -> None:
         # the rollback undoes a failed write with the rest of the batch
-        writing = self._writing
-        if writing is not None:
-            writing.join()
-            self._writing = None
+        self._join()
         self._failure = None

@@ -48,7 +48,7 @@ class LabInsertStatements:
         self._dialect = dialect
         self._shared = shared
         self._one: dict[tuple[str, ...], str] = {}
-        self._many: dict[tuple[str, int], str] = {}
+        self._many: dict[tuple[tuple[str, ...], int], str] = {}
         self.empty_is_null = tuple(ROW_KEYS.index(key) for key in _EMPTY_IS_NULL)
 
     def storing_empty_as_null(self, nullif: tuple[str, ...]) -> Callable[[int], str]:
@@ -61,9 +61,9 @@ class LabInsertStatements:
         def statement(rows: int) -> str:
             if rows == 1:
                 return one
-            many = self._many.get((one, rows))
+            many = self._many.get((nullif, rows))
             if many is None:
-                many = self._many[(one, rows)] = many_rows(one, rows)
+                many = self._many[(nullif, rows)] = many_rows(one, rows)
             return many
 
         return statement
