@@ -4,7 +4,7 @@
 #   packaging/build.sh [--dist DIR] [--work DIR] [--no-archive]
 #
 # Needs the project installed (pip install -e '.[test]') and PyInstaller (pip install
-# 'pyinstaller>=6.5'). The icons are rendered from resources/icons/irae-desktop.svg when absent.
+# 'pyinstaller>=6.5'). The icons are rendered from irae_desktop/resources/icons/irae-desktop.svg when absent.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +29,7 @@ if ! "$python" -c "import PyInstaller" 2>/dev/null; then
     exit 2
 fi
 
-if [ ! -f "$repo/resources/icons/irae-desktop-512.png" ] || [ ! -f "$repo/resources/icons/irae-desktop.ico" ]; then
+if [ ! -f "$repo/irae_desktop/resources/icons/irae-desktop-512.png" ] || [ ! -f "$repo/irae_desktop/resources/icons/irae-desktop.ico" ]; then
     QT_QPA_PLATFORM=offscreen "$python" "$here/make_icons.py"
 fi
 
@@ -46,11 +46,11 @@ if [ "$(uname -s)" = "Linux" ]; then
     cp "$here/org.irae_desktop.IraeDesktop.metainfo.xml" "$app/share/metainfo/"
     for size in 16 24 32 48 64 128 256 512; do
         mkdir -p "$app/share/icons/hicolor/${size}x${size}/apps"
-        cp "$repo/resources/icons/irae-desktop-$size.png" \
+        cp "$repo/irae_desktop/resources/icons/irae-desktop-$size.png" \
             "$app/share/icons/hicolor/${size}x${size}/apps/irae-desktop.png"
     done
     mkdir -p "$app/share/icons/hicolor/scalable/apps"
-    cp "$repo/resources/icons/irae-desktop.svg" "$app/share/icons/hicolor/scalable/apps/"
+    cp "$repo/irae_desktop/resources/icons/irae-desktop.svg" "$app/share/icons/hicolor/scalable/apps/"
     "$app/irae-desktop-cli" --version
     if [ "$archive" = 1 ]; then
         tarball="$dist/irae-desktop-$version-linux-$(uname -m).tar.gz"

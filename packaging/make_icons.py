@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICON_DIR = Path(__file__).resolve().parent.parent / "irae_desktop" / "resources" / "icons"
 SVG_NAME = "irae-desktop.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # Windows shows 16..256; macOS wants 16..512 (Pillow builds the retina variants from the 512)

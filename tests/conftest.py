@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 PG_URL_ENV = "IRAE_TEST_PG_URL"

@@ -41,9 +41,6 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
     shutil.copytree(
         REPO / "irae_desktop", copy / "irae_desktop", ignore=shutil.ignore_patterns("__pycache__")
     )
-    shutil.copytree(
-        REPO / "resources", copy / "resources", ignore=shutil.ignore_patterns("__pycache__")
-    )
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
     (copy / "irae_desktop" / module).write_text(textwrap.dedent(f'"""Bad."""\n{line}\n'))
     exe = shutil.which("lint-imports")

@@ -36,7 +36,7 @@ def test_desktop_entry_launches_the_app_with_its_icon() -> None:
     assert entry["Terminal"] == "false"
     # the icon theme name is the file name of the icons shipped in resources/icons
     assert entry["Icon"] == "irae-desktop"
-    assert (REPO / "resources" / "icons" / "irae-desktop.svg").is_file()
+    assert (REPO / "irae_desktop" / "resources" / "icons" / "irae-desktop.svg").is_file()
 
 
 def test_desktop_file_name_matches_what_the_app_announces() -> None:

@@ -70,7 +70,7 @@ def test_resources_and_migrations_land_where_the_code_looks(
 ) -> None:
     (analysis,) = spec_calls["Analysis"]
     targets = {Path(src).resolve(): dst for src, dst in analysis["datas"]}
-    assert targets[(REPO / "resources").resolve()] == "irae_desktop/resources"
+    assert targets[(REPO / "irae_desktop" / "resources").resolve()] == "irae_desktop/resources"
     migrations = (REPO / "irae_desktop" / "store" / "migrations").resolve()
     assert targets[migrations] == "irae_desktop/store/migrations"
     # Alembic needs these as files next to the version scripts
