@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,11 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
     )
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
     (copy / "irae_desktop" / module).write_text(textwrap.dedent(f'"""Bad."""\n{line}\n'))
-    exe = shutil.which("lint-imports")
+    # the lint-imports of this interpreter's environment: a tool manager's shim found first on
+    # PATH may be a shell script that needs more of PATH than the run below is given
+    name = "lint-imports.exe" if os.name == "nt" else "lint-imports"
+    beside = Path(sys.executable).parent / name
+    exe = str(beside) if beside.is_file() else shutil.which("lint-imports")
     assert exe
     result = subprocess.run(
         [exe, "--no-cache"],
@@ -52,7 +57,10 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
         text=True,
         timeout=300,
         check=False,
-        env={"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)},
+        env={
+            "PYTHONPATH": str(copy),
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+        },
     )
     assert result.returncode != 0
     assert f"{contract}" in result.stdout and "BROKEN" in result.stdout
