@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.held_count = 0
         self.setWindowTitle("irae-desktop")
         self.setAcceptDrops(True)
-        self.resize(1400, 850)
+        window_state.fit_first_size(self)
 
         self.worklist = WorklistPanel(db, self)
         self.patient_list = QListView(self)

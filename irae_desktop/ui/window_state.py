@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from irae_desktop.ui.worklist_view import WorklistPanel
@@ -18,6 +19,23 @@ def last_patient(settings: QSettings) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+# the size a first start opens at, where the screen has room for it
+FIRST_SIZE = (1400, 850)
+
+
+def fit_first_size(window: QMainWindow) -> None:
+    """The built-in size, shrunk to the screen's free area: a 1366x768 laptop, common on wards,
+    must see the whole window, its right-hand buttons and status bar included."""
+    width, height = FIRST_SIZE
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        # a frame and title bar the window manager adds are not in the size given here
+        width = min(width, free.width() - 16)
+        height = min(height, free.height() - 48)
+    window.resize(max(width, 640), max(height, 480))
 
 
 def restore(

@@ -180,3 +180,16 @@ def test_worklist_that_cannot_load_says_so(
         win.worklist.refresh()
     assert shown and "database is busy" in shown[0]
     assert "could not be loaded" in win.worklist.empty_label.text()
+
+
+def test_a_first_start_fits_the_screen(qtbot, ui_db, qsettings, no_alert_engine) -> None:  # type: ignore[no-untyped-def]
+    # the offscreen screen (800x800) is smaller than the built-in 1400x850: the whole window,
+    # right-hand buttons and status bar included, must still be on it
+    from irae_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(ui_db, qsettings)
+    qtbot.addWidget(win)
+    free = win.screen().availableGeometry()
+    assert free.width() < 1400 and free.height() < 850
+    assert win.width() <= free.width() - 16 and win.height() <= free.height() - 48
+    win.close()
