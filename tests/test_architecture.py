@@ -1,4 +1,4 @@
-"""The layer rules of DESIGN.md, checked by import-linter, plus a proof the contracts can fail."""
+"""The layer rules of docs/architecture.md, checked by import-linter, and a proof they can fail."""
 
 from __future__ import annotations
 

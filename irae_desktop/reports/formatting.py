@@ -108,8 +108,8 @@ def lab_value(value: float, comparator: str = "") -> str:
     return f"{_COMPARATOR_GLYPH.get(comparator, comparator)}{number(value)}"
 
 
-# analytes graded as multiples of the ULN (REFERENCE section 2); glucose is graded on absolute
-# values and C-peptide not at all, so a multiple of their ULN would only mislead
+# analytes graded as multiples of the ULN (clinical reference, section 2); glucose is graded on
+# absolute values and C-peptide not at all, so a multiple of their ULN would only mislead
 MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
 
 

@@ -1,4 +1,4 @@
-"""`irae-desktop grade`: grades a CSV without a database; exit codes 0, 1 and 2 (DESIGN)."""
+"""`irae-desktop grade` without a database; exit codes 0, 1 and 2 (docs/architecture.md)."""
 
 from __future__ import annotations
 

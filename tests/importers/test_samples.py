@@ -22,7 +22,8 @@ HL7_GLUCOSE = SAMPLES / "hl7" / "oru_r01_v24_glucose.hl7"
 HL7_CMP = SAMPLES / "hl7" / "oru_r01_v23_cmp_local_codes.hl7"
 FHIR_BUNDLE = SAMPLES / "fhir" / "synthea_r4_cmp_liver_bundle.json"
 
-# LOINC codes of the tracked analytes (REFERENCE.md section 6) -> the product's analyte code
+# LOINC codes of the tracked analytes (clinical reference, section 6) -> the product's analyte
+# code
 TRACKED_LOINC = {
     "1742-6": "ALT",
     "1920-8": "AST",
