@@ -42,7 +42,9 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
         REPO / "irae_desktop", copy / "irae_desktop", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
-    (copy / "irae_desktop" / module).write_text(textwrap.dedent(f'"""Bad."""\n{line}\n'))
+    (copy / "irae_desktop" / module).write_text(
+        textwrap.dedent(f'"""Bad."""\n{line}\n'), encoding="utf-8"
+    )
     exe = shutil.which("lint-imports")
     assert exe
     result = subprocess.run(

@@ -118,7 +118,7 @@ def test_synthea_roster_then_labs_in_one_import(db) -> None:  # type: ignore[no-
 
 
 def _hl7_segments(path):  # type: ignore[no-untyped-def]
-    return [s for s in path.read_text().replace("\n", "\r").split("\r") if s]
+    return [s for s in path.read_text(encoding="utf-8").replace("\n", "\r").split("\r") if s]
 
 
 def test_hl7_v24_glucose_sample(both_db) -> None:  # type: ignore[no-untyped-def]
@@ -172,7 +172,7 @@ def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-unt
 
 
 def test_fhir_bundle_sample(both_db) -> None:  # type: ignore[no-untyped-def]
-    bundle = json.loads(FHIR_BUNDLE.read_text())
+    bundle = json.loads(FHIR_BUNDLE.read_text(encoding="utf-8"))
     observations = [
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
     ]

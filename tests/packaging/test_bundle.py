@@ -55,7 +55,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_bundle_reports_the_project_version(bundle: Path, tmp_path: Path) -> None:
-    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
     for launcher in ("irae-desktop", "irae-desktop-cli"):
         run = subprocess.run(
             [str(bundle / launcher), "--version"],
@@ -114,7 +116,11 @@ def _log_problems(tmp: Path) -> list[str]:
     """ERROR lines and tracebacks the app wrote to its log under the test's state folder."""
     lines = []
     for log in (tmp / "state").rglob("*.log"):
-        lines += [ln for ln in log.read_text().splitlines() if " ERROR " in ln or "Error:" in ln]
+        lines += [
+            ln
+            for ln in log.read_text(encoding="utf-8").splitlines()
+            if " ERROR " in ln or "Error:" in ln
+        ]
     return lines
 
 
@@ -130,7 +136,7 @@ def test_bundle_opens_its_first_window(bundle: Path, tmp_path: Path) -> None:
     )
     command = [str(bundle / "irae-desktop"), "--db", f"sqlite:///{db_file}"]
     ui_sources = (REPO / "irae_desktop" / "ui").rglob("*.py")
-    if any(EXIT_ENV in p.read_text(errors="replace") for p in ui_sources):
+    if any(EXIT_ENV in p.read_text(errors="replace", encoding="utf-8") for p in ui_sources):
         run = subprocess.run(
             command,
             env=_env(tmp_path, **{EXIT_ENV: "1"}),

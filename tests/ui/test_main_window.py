@@ -113,7 +113,7 @@ def test_dropping_files_opens_the_import_wizard(
     seen: list[list] = []
     monkeypatch.setattr(window, "import_files", lambda files=None: seen.append(files))
     file = tmp_path / "labs.csv"
-    file.write_text("x\n")
+    file.write_text("x\n", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(file))])
     event = QDropEvent(
