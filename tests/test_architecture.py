@@ -13,9 +13,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("lint-imports")
+def _lint_imports_exe() -> str:
+    """The lint-imports installed with this Python (a launcher earlier on PATH may be another's)."""
+    name = "lint-imports.exe" if sys.platform == "win32" else "lint-imports"
+    beside = Path(sys.executable).with_name(name)
+    exe = str(beside) if beside.is_file() else shutil.which("lint-imports")
     assert exe, "import-linter is part of the test extra"
+    return exe
+
+
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = _lint_imports_exe()
     return subprocess.run(
         [exe, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
     )
@@ -45,8 +53,7 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
     (copy / "irae_desktop" / module).write_text(
         textwrap.dedent(f'"""Bad."""\n{line}\n'), encoding="utf-8"
     )
-    exe = shutil.which("lint-imports")
-    assert exe
+    exe = _lint_imports_exe()
     result = subprocess.run(
         [exe, "--no-cache"],
         cwd=copy,

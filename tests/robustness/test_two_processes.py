@@ -114,7 +114,8 @@ def test_import_and_two_editors_at_once(any_db_url: str, tmp_path: Path) -> None
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
     )
     editors = [
         ctx.Process(target=_editor, args=(any_db_url, pid, n, done, out)) for n in ("alice", "bob")
