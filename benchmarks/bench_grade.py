@@ -64,7 +64,7 @@ def write_input(path: Path, rows: int, seed: int = 11) -> None:
     """Liver results with realistic spread: mostly normal, a tail up to grade 4, some censored."""
     rng = random.Random(seed)
     names = list(ROWS_SPEC)
-    with path.open("w", newline="") as f:
+    with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         for i in range(rows):
@@ -78,7 +78,7 @@ def write_input(path: Path, rows: int, seed: int = 11) -> None:
 
 
 def _count_rows(path: Path) -> int:
-    with path.open(newline="") as f:
+    with path.open(newline="", encoding="utf-8") as f:
         return sum(1 for _ in csv.reader(f)) - 1
 
 

@@ -140,7 +140,9 @@ print("RESULT " + json.dumps(result))
 
 def view_available() -> bool:
     view = REPO / "irae_desktop" / "ui" / "patient" / "view.py"
-    return view.exists() and "class PatientView" in view.read_text(errors="replace")
+    return view.exists() and "class PatientView" in view.read_text(
+        errors="replace", encoding="utf-8"
+    )
 
 
 def heavy_patient(db_path: Path) -> tuple[int, int]:

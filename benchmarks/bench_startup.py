@@ -84,7 +84,9 @@ def app_honours_exit_flag() -> bool:
     window, panel = ui / "main_window.py", ui / "worklist_view.py"
     if not (window.exists() and panel.exists() and (ui / "app.py").exists()):
         return False
-    return "self.worklist =" in window.read_text() and "loaded = Signal" in panel.read_text()
+    return "self.worklist =" in window.read_text(
+        encoding="utf-8"
+    ) and "loaded = Signal" in panel.read_text(encoding="utf-8")
 
 
 def time_bare_window() -> tuple[float, float]:

@@ -50,7 +50,7 @@ def machine() -> dict[str, str]:
     """What the figures were measured on."""
     cpu = platform.processor() or platform.machine()
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -58,7 +58,7 @@ def machine() -> dict[str, str]:
         pass
     ram = ""
     try:
-        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        total_kb = int(Path("/proc/meminfo").read_text(encoding="utf-8").split()[1])
         ram = f"{total_kb / 1024 / 1024:.1f} GiB"
     except (OSError, ValueError, IndexError):
         pass

@@ -1,8 +1,7 @@
-"""The layer rules of DESIGN.md, checked by import-linter, plus a proof the contracts can fail."""
+"""The layer rules of docs/architecture.md, checked by import-linter, and a proof they can fail."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,9 +13,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("lint-imports")
+def _lint_imports_exe() -> str:
+    """The lint-imports installed with this Python (a launcher earlier on PATH may be another's)."""
+    name = "lint-imports.exe" if sys.platform == "win32" else "lint-imports"
+    beside = Path(sys.executable).with_name(name)
+    exe = str(beside) if beside.is_file() else shutil.which("lint-imports")
     assert exe, "import-linter is part of the test extra"
+    return exe
+
+
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = _lint_imports_exe()
     return subprocess.run(
         [exe, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
     )
@@ -43,13 +50,10 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
         REPO / "irae_desktop", copy / "irae_desktop", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
-    (copy / "irae_desktop" / module).write_text(textwrap.dedent(f'"""Bad."""\n{line}\n'))
-    # the lint-imports of this interpreter's environment: a tool manager's shim found first on
-    # PATH may be a shell script that needs more of PATH than the run below is given
-    name = "lint-imports.exe" if os.name == "nt" else "lint-imports"
-    beside = Path(sys.executable).parent / name
-    exe = str(beside) if beside.is_file() else shutil.which("lint-imports")
-    assert exe
+    (copy / "irae_desktop" / module).write_text(
+        textwrap.dedent(f'"""Bad."""\n{line}\n'), encoding="utf-8"
+    )
+    exe = _lint_imports_exe()
     result = subprocess.run(
         [exe, "--no-cache"],
         cwd=copy,
@@ -57,10 +61,7 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, con
         text=True,
         timeout=300,
         check=False,
-        env={
-            "PYTHONPATH": str(copy),
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        },
+        env={"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)},
     )
     assert result.returncode != 0
     assert f"{contract}" in result.stdout and "BROKEN" in result.stdout

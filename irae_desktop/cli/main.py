@@ -69,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_output() -> None:
+    """CSV, JSON and messages are UTF-8 wherever they go.
+
+    Redirected to a file or a pipe, Python writes in the locale's code page (cp1252 on many
+    Windows machines), which cannot carry every name or unit (µ, ≥, ×) and would fail mid-export.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -79,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from irae_desktop.app_logging import setup_logging
 
     setup_logging()
+    _utf8_output()
     try:
         return int(args.run(args))
     except UsageError as exc:

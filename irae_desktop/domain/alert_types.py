@@ -28,7 +28,10 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class AlertSettings:
-    """Alert thresholds; defaults follow REFERENCE 4 and ASCO 2021. Stored as a team setting."""
+    """Alert thresholds, stored as a team setting.
+
+    Defaults follow ASCO 2021 (docs/clinical-reference.md section 4).
+    """
 
     hys_law_aminotransferase_x_uln: float = 3.0
     hys_law_bilirubin_x_uln: float = 2.0

@@ -45,7 +45,7 @@ class Baseline:
 
     @property
     def abnormal(self) -> bool:
-        """Above the ULN reported with the baseline result (REFERENCE 5.3)."""
+        """Above the ULN reported with the baseline result (clinical reference, decision 3)."""
         return self.uln is not None and self.value > self.uln
 
 

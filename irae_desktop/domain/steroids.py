@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from irae_desktop.domain.timeline import TreatmentSpan
 
-# mg of prednisone equal to 1 mg of the agent (REFERENCE 7)
+# mg of prednisone equal to 1 mg of the agent (docs/clinical-reference.md section 7)
 PREDNISONE_EQUIVALENT: dict[str, float] = {
     "prednisone": 1.0,
     "prednisolone": 1.0,

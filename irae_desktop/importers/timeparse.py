@@ -27,16 +27,18 @@ def resolve_zone(name: str | None) -> tuple[tzinfo, str]:
             raise ValueError(
                 f"Unknown time zone {name!r} (use an IANA name such as Europe/Paris)."
             ) from exc
-    local = datetime.now().astimezone().tzinfo
-    key = getattr(local, "key", None)
-    if key:
-        return ZoneInfo(key), key
+    # the time module knows only today's offset; a fixed offset would read a winter time in a
+    # summer file an hour off, so the zone's IANA name is looked up the way each system keeps it
+    # (TZ, /etc/timezone or /etc/localtime on Linux and macOS, the registry on Windows)
     try:
-        with open("/etc/timezone", encoding="ascii") as fh:
-            guessed = fh.read().strip()
-        return ZoneInfo(guessed), guessed
-    except (OSError, ZoneInfoNotFoundError, ValueError):
+        from tzlocal import get_localzone_name
+
+        guessed = get_localzone_name()
+        if guessed:
+            return ZoneInfo(guessed), guessed
+    except (ImportError, OSError, LookupError, ValueError):
         pass
+    local = datetime.now().astimezone().tzinfo
     offset = local.utcoffset(None) if local else None
     if offset is None or offset == timedelta(0):
         return UTC, "UTC"

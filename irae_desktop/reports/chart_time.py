@@ -9,6 +9,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from irae_desktop.reports.fonts import CONDENSED
+from irae_desktop.reports.formatting import month_name, short_date
 from irae_desktop.reports.layout import INK, MUTED
 from irae_desktop.reports.summary_data import PatientSummaryData
 
@@ -82,9 +83,7 @@ def draw_time_axis(
 ) -> None:
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=INK, strokeWidth=0.6))
     fmt: Callable[[date], str] = (
-        (lambda d: d.strftime("%b %Y"))
-        if (end - start).days > 150
-        else (lambda d: d.strftime("%d %b"))
+        (lambda d: f"{month_name(d)} {d.year}") if (end - start).days > 150 else short_date
     )
     for tick in ticks(start, end):
         tx = axis.xd(tick)

@@ -108,8 +108,8 @@ def lab_value(value: float, comparator: str = "") -> str:
     return f"{_COMPARATOR_GLYPH.get(comparator, comparator)}{number(value)}"
 
 
-# analytes graded as multiples of the ULN (REFERENCE section 2); glucose is graded on absolute
-# values and C-peptide not at all, so a multiple of their ULN would only mislead
+# analytes graded as multiples of the ULN (clinical reference, section 2); glucose is graded on
+# absolute values and C-peptide not at all, so a multiple of their ULN would only mislead
 MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
 
 
@@ -204,12 +204,21 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(_DISPLAY_TZ.get())
 
 
+# strftime's %b follows the process locale (Qt sets it from the desktop on Linux), so a page
+# would mix English labels with another language's months; these names are the same everywhere
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_name(day: date) -> str:
+    return MONTHS[day.month - 1]
+
+
 def date_text(day: date | datetime | None) -> str:
     if day is None:
         return DASH
     if isinstance(day, datetime):
         day = local_time(day).date()
-    return day.strftime("%d %b %Y")
+    return f"{day.day:02d} {month_name(day)} {day.year}"
 
 
 def short_date(day: date | datetime | None) -> str:
@@ -217,14 +226,14 @@ def short_date(day: date | datetime | None) -> str:
         return DASH
     if isinstance(day, datetime):
         day = local_time(day).date()
-    return day.strftime("%d %b")
+    return f"{day.day:02d} {month_name(day)}"
 
 
 def datetime_text(moment: datetime | None) -> str:
     if moment is None:
         return DASH
     local = local_time(moment)
-    return local.strftime("%d %b %Y %H:%M ") + (local.tzname() or "")
+    return f"{date_text(local.date())} {local:%H:%M} " + (local.tzname() or "")
 
 
 def criteria_label(criteria_id: str | None) -> str:

@@ -1,15 +1,17 @@
 """Where a PostgreSQL password comes from: libpq's password file or PGPASSWORD, never our files.
 
 The app saves a database address (for example in its settings) only without the password.
-The password lives in libpq's password file (~/.pgpass, or the file named by PGPASSFILE,
-readable by its owner only), which the PostgreSQL driver reads by itself when the address
-carries no password; PGPASSWORD works too for scripts. A password written inside an address
-given on the command line still works for that run but is never stored or shown.
+The password lives in libpq's password file (~/.pgpass; on Windows
+%APPDATA%\\postgresql\\pgpass.conf; or the file named by PGPASSFILE; readable by its owner only),
+which the PostgreSQL driver reads by itself when the address carries no password; PGPASSWORD
+works too for scripts. A password written inside an address given on the command line still works
+for that run but is never stored or shown.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -38,8 +40,15 @@ def has_password(url: str) -> bool:
 
 
 def password_file() -> Path:
+    """The file libpq reads: PGPASSFILE, else its per-system default."""
     explicit = os.environ.get("PGPASSFILE", "").strip()
-    return Path(explicit).expanduser() if explicit else Path.home() / ".pgpass"
+    if explicit:
+        return Path(explicit).expanduser()
+    if sys.platform == "win32":
+        appdata = os.environ.get("APPDATA", "").strip()
+        base = Path(appdata) if appdata else Path.home() / "AppData" / "Roaming"
+        return base / "postgresql" / "pgpass.conf"
+    return Path.home() / ".pgpass"
 
 
 def password_source(url: str) -> str:
@@ -53,7 +62,7 @@ def password_source(url: str) -> str:
         return "the PGPASSWORD environment variable"
     if password_file().exists():
         return f"the password file {password_file()}"
-    return "none found (add a line to ~/.pgpass: host:port:database:user:password)"
+    return f"none found (add a line to {password_file()}: host:port:database:user:password)"
 
 
 def refuse_saved_password(url: str) -> str:

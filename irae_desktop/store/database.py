@@ -18,6 +18,7 @@ from irae_desktop.store.access import (
     is_permission_error,
     probe_write_access,
 )
+from irae_desktop.store.credentials import password_file
 from irae_desktop.store.engine import make_engine, make_session_factory, sqlite_path
 from irae_desktop.store.errors import DatabaseUnavailableError
 from irae_desktop.store.migrate import upgrade_to_head
@@ -85,7 +86,7 @@ def _describe_connect_failure(url: str, exc: Exception) -> str:
     if "password authentication failed" in lowered or "authentication" in lowered:
         return (
             f"The database server at {where} refused the user name or password. "
-            "Check the entry in your PostgreSQL password file (~/.pgpass) or PGPASSWORD."
+            f"Check the entry in your PostgreSQL password file ({password_file()}) or PGPASSWORD."
         )
     if "could not connect" in lowered or "connection refused" in lowered or "timeout" in lowered:
         return f"The database server at {where} cannot be reached ({detail})."

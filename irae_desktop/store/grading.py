@@ -28,7 +28,8 @@ from irae_desktop.store.models import (
 )
 
 CRITERIA_SETTING = "criteria_set"
-# glucose thresholds exist in both unit systems: grade in the one reported (REFERENCE 5.8)
+# glucose thresholds exist in both unit systems: grade in the one reported
+# (clinical reference, decision 8)
 _GRADE_AS_REPORTED = {"GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"}
 _CHUNK = 400
 SITE_NOTE = "; reference range: site default"

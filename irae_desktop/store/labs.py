@@ -307,7 +307,10 @@ def set_baseline_override(
     reason: str,
     unit: str | None = None,
 ) -> BaselineOverride:
-    """The clinician's baseline for one analyte (REFERENCE 5.3), replacing the automatic one."""
+    """The clinician's baseline for one analyte, replacing the automatic one.
+
+    Clinical reference, decision 3.
+    """
     patient = require_patient(session, patient_id)
     code = analyte_code(analyte)
     if not (reason or "").strip():

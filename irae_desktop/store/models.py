@@ -73,7 +73,7 @@ class ImportBatch(Base):
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(32))
     layout: Mapped[str | None] = mapped_column(String(64))
-    # the zone used to read naive times in the file (DESIGN: recorded on the batch)
+    # the zone used to read naive times in the file (docs/architecture.md: recorded on the batch)
     timezone: Mapped[str] = mapped_column(String(64))
     imported_by: Mapped[str] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -284,7 +284,10 @@ class ConsultNote(Base):
 
 
 class BaselineOverride(Base):
-    """A clinician's chosen baseline for one analyte (REFERENCE 5.3), replacing the automatic."""
+    """A clinician's chosen baseline for one analyte, replacing the automatic one.
+
+    Clinical reference, decision 3.
+    """
 
     __tablename__ = "baseline_overrides"
     __table_args__ = (UniqueConstraint("patient_id", "analyte", name="uq_baseline_override"),)

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-# REFERENCE section 2 and 3. Listed order breaks ties between analytes (see organ_grades).
+# clinical reference, sections 2 and 3. Listed order breaks ties between analytes (see
+# organ_grades).
 # The lab_summary table stores the result of this rule: changing it needs a migration that
 # rebuilds the table (tests/store/test_lab_summary_migration.py checks the two agree).
 ORGAN_ANALYTES: dict[str, tuple[str, ...]] = {

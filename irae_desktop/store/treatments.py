@@ -183,7 +183,7 @@ def update_line(
     flush_or_conflict(session, _label(line))
     before, after = changed(current, snapshot(line))
     if ICI in (current["category"], line.category) and {"category", "start_date"} & set(after):
-        # the first ICI start decides each analyte's baseline (REFERENCE 5.3)
+        # the first ICI start decides each analyte's baseline (clinical reference, decision 3)
         regrade_patients(session, [line.patient_id])
     if after:
         _audit(

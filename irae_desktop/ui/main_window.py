@@ -28,6 +28,7 @@ from irae_desktop.ui.window_helpers import (
     count_held,
     criteria_label,
     preload_patient_view,
+    settings_keys,
 )
 from irae_desktop.ui.worklist_delegates import NameDelegate
 from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
@@ -179,9 +180,7 @@ class MainWindow(QMainWindow):
             "Ser&vice list PDF…", self.service_list_pdf, key("Ctrl+Shift+P")
         )
         self.act_backup = self._action("&Backup database…", self.backup_database)
-        self.act_settings = self._action(
-            "Se&ttings…", self.open_settings, key(key.StandardKey.Preferences)
-        )
+        self.act_settings = self._action("Se&ttings…", self.open_settings, settings_keys())
         self.act_quit = self._action("&Quit", self.close, key(key.StandardKey.Quit))
         self.act_find = self._action("&Find patient", self.find_patient, key(key.StandardKey.Find))
         self.act_refresh = self._action("&Refresh", self.refresh, key(key.StandardKey.Refresh))

@@ -1,5 +1,6 @@
 """What the main window reads or loads beside its widgets: the held-results count, the criteria
-label of the status bar, the About text, and the patient view's modules ahead of the first open."""
+label of the status bar, the About text, the Settings keys, and the patient view's modules ahead
+of the first open."""
 
 from __future__ import annotations
 
@@ -7,9 +8,24 @@ import logging
 import sys
 import threading
 
+from PySide6.QtGui import QKeySequence
+
 from irae_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
+
+
+def settings_keys() -> list[QKeySequence]:
+    """Ctrl+, everywhere, plus the platform's own Preferences key where it has one.
+
+    The standard key is empty on Windows and most Linux desktops, and is Ctrl+, (Cmd+,) on macOS,
+    so the usual key is added only when the platform has not already bound it.
+    """
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
+    usual = QKeySequence("Ctrl+,")
+    if usual not in keys:
+        keys.append(usual)
+    return keys
 
 
 def count_held(db: Database) -> int:

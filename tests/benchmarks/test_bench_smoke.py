@@ -52,7 +52,7 @@ def test_patient_open_bench_picks_the_biggest_patient(tiny_db: dict[str, Any]) -
 def test_grade_input_has_the_contract_columns(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     bench_grade.write_input(src, 40)
-    with src.open(newline="") as f:
+    with src.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 40
     assert set(bench_grade.COLUMNS) <= set(rows[0])
@@ -62,7 +62,7 @@ def test_grade_input_has_the_contract_columns(tmp_path: Path) -> None:
 def test_grade_bench_runs_both_sides(tmp_path: Path) -> None:
     case = bench_grade.measure(30, tmp_path)
     assert case.baseline_seconds is not None and case.baseline_seconds > 0
-    with (tmp_path / "plain-out-30.csv").open(newline="") as f:
+    with (tmp_path / "plain-out-30.csv").open(newline="", encoding="utf-8") as f:
         graded = list(csv.DictReader(f))
     assert len(graded) == 30 and all(r["grade"] in "01234" for r in graded)
     if case.seconds is not None:

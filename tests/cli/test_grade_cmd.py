@@ -1,4 +1,4 @@
-"""`irae-desktop grade`: grades a CSV without a database; exit codes 0, 1 and 2 (DESIGN)."""
+"""`irae-desktop grade` without a database; exit codes 0, 1 and 2 (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -147,3 +147,25 @@ def test_many_rows_stream_through(tmp_path: Path) -> None:
     assert len(rows) == 3000
     assert rows[80]["grade"] == "1"  # 120 U/L = 3.0 x ULN: grade 1
     assert rows[81]["grade"] == "2"
+
+
+def test_output_is_utf8_when_the_locale_code_page_is_not(tmp_path: Path) -> None:
+    """A Windows console redirected to a file writes cp1252 unless told: ≥ would stop the export."""
+    import os
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.csv"
+    source.write_text("analyte,value,unit,uln,note\nALT,130,U/L,40,≥ 3 × ULN: Zoë\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    run = subprocess.run(
+        [sys.executable, "-m", "irae_desktop", "grade", str(source)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
+    rows = list(csv.DictReader(io.StringIO(run.stdout.decode("utf-8"))))
+    assert rows[0]["note"] == "≥ 3 × ULN: Zoë"
+    assert rows[0]["grade"] == "2"

@@ -67,7 +67,9 @@ def test_dry_run_writes_nothing(capsys, sqlite_url) -> None:  # type: ignore[no-
 
 def test_mapping_file_and_bad_mapping_file(capsys, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "odd.csv"
-    source.write_text("Pt,When,What,How much,U\nQ1,2024-01-01T08:00:00Z,ALT,40,U/L\n")
+    source.write_text(
+        "Pt,When,What,How much,U\nQ1,2024-01-01T08:00:00Z,ALT,40,U/L\n", encoding="utf-8"
+    )
     mapping = tmp_path / "map.json"
     mapping.write_text(
         json.dumps(
@@ -81,14 +83,15 @@ def test_mapping_file_and_bad_mapping_file(capsys, sqlite_url, tmp_path) -> None
                     "unit": "U",
                 },
             }
-        )
+        ),
+        encoding="utf-8",
     )
 
     code, out, _ = _import(capsys, sqlite_url, str(source), "--mapping", str(mapping))
     assert code == 0
     assert "unmatched (held for assignment): 1" in out
 
-    mapping.write_text("{not json")
+    mapping.write_text("{not json", encoding="utf-8")
     code, _, err = _import(capsys, sqlite_url, str(source), "--mapping", str(mapping))
     assert code == 2
     assert "not valid JSON" in err

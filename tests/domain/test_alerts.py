@@ -1,4 +1,4 @@
-"""Alert rules on timelines built as in real consults (REFERENCE 3 and 4)."""
+"""Alert rules on timelines built as in real consults (clinical reference, sections 3-4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Baseline selection, clinician overrides and grading a whole series (REFERENCE 5.3-5.4)."""
+"""Baseline selection, clinician overrides and grading a whole series.
+
+Clinical reference, decisions 3 and 4.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Glucose under both criteria sets, in the unit system reported (REFERENCE 3 and 5.8, 5.9)."""
+"""Glucose under both criteria sets, in the unit system reported.
+
+docs/clinical-reference.md section 3; clinical reference, decisions 8 and 9.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ import pytest
 from irae_desktop.domain.grading import grade_value
 
 NUDGE = 1e-6
-# (US bound, SI bound, grade just below, at, just above) from the REFERENCE glucose table
+# (US bound, SI bound, grade just below, at, just above) from the glucose table of
+# docs/clinical-reference.md
 FASTING_HIGH = [(160, 8.9, 1, 1, 2), (250, 13.9, 2, 2, 3), (500, 27.8, 3, 3, 4)]
 RANDOM_HIGH = [(250, 13.9, 0, 0, 3), (500, 27.8, 3, 3, 4)]
 HYPO = [(55, 3.0, 2, 1, 1), (40, 2.2, 3, 2, 2), (30, 1.7, 4, 3, 3)]
@@ -65,7 +69,8 @@ def test_hypoglycemia_grade_1_starts_below_lln(criteria: str, system: str) -> No
 
 
 def test_si_value_is_graded_on_the_si_column() -> None:
-    # 8.9 mmol/L converts to 160.3 mg/dL, yet the SI column says grade 1 (decision 8)
+    # 8.9 mmol/L converts to 160.3 mg/dL, yet the SI column says grade 1
+    # (clinical reference, decision 8)
     si = grade_value("GLUCOSE_FASTING", 8.9, "", "mmol/L", 5.5, 3.9)
     assert si.grade == 1
     us = grade_value("GLUCOSE_FASTING", 8.9 * 18.016, "", "mg/dL", 99, 70)

@@ -1,4 +1,7 @@
-"""Liver terms of both criteria sets at, just below and just above every boundary (REFERENCE 2)."""
+"""Liver terms of both criteria sets at, just below and just above every boundary.
+
+docs/clinical-reference.md section 2.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ import pytest
 from irae_desktop.domain.grading import grade_value
 from irae_desktop.domain.units import convert
 
-# (multiple, grade just below, grade at, grade just above): written from the REFERENCE tables,
-# where "A - B" includes B and ">A" excludes A.
+# (multiple, grade just below, grade at, grade just above): written from the tables of
+# docs/clinical-reference.md, where "A - B" includes B and ">A" excludes A.
 ALT_NORMAL = [(1.0, 0, 0, 1), (3.0, 1, 1, 2), (5.0, 2, 2, 3), (20.0, 3, 3, 4)]
 BILI_NORMAL = [(1.0, 0, 0, 1), (1.5, 1, 1, 2), (3.0, 2, 2, 3), (10.0, 3, 3, 4)]
 ALP_GGT_NORMAL = [(1.0, 0, 0, 1), (2.5, 1, 1, 2), (5.0, 2, 2, 3), (20.0, 3, 3, 4)]

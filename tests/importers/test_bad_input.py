@@ -39,7 +39,9 @@ def test_unknown_layout_names_found_and_needed_columns(db) -> None:  # type: ign
 
 def test_file_without_header_row_is_refused(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "no_header.csv"
-    path.write_text("MRN1,2024-01-01 08:00,ALT,40,U/L\nMRN1,2024-01-02 08:00,ALT,44,U/L\n")
+    path.write_text(
+        "MRN1,2024-01-01 08:00,ALT,40,U/L\nMRN1,2024-01-02 08:00,ALT,44,U/L\n", encoding="utf-8"
+    )
     before = table_counts(db)
 
     (summary,) = run(db, path)
@@ -72,7 +74,9 @@ def test_header_only_file_warns_it_has_no_rows(db) -> None:  # type: ignore[no-u
 
 def test_text_hl7_outside_a_message_is_reported(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "junk.hl7"
-    path.write_text("hello\rMSH|^~\\&|A|B|C|D|202401010000||ORU^R01|J1|P|2.4\rPID|1||Q1\r")
+    path.write_text(
+        "hello\rMSH|^~\\&|A|B|C|D|202401010000||ORU^R01|J1|P|2.4\rPID|1||Q1\r", encoding="utf-8"
+    )
 
     (summary,) = run(db, path)
 

@@ -91,7 +91,8 @@ def test_names_match_by_words_not_by_order(db, tmp_path) -> None:  # type: ignor
     path.write_text(
         "mrn,name,dob,collected,test,value,unit\n"
         "N1,EVERYWOMAN^EVE^E,1962-03-05,2024-01-01 08:00,ALT,40,U/L\n"
-        "N1,Eve Everywoman,1962-03-06,2024-01-01 08:00,AST,40,U/L\n"
+        "N1,Eve Everywoman,1962-03-06,2024-01-01 08:00,AST,40,U/L\n",
+        encoding="utf-8",
     )
 
     (summary,) = run(db, path)
@@ -222,7 +223,8 @@ def test_naive_times_use_the_given_zone(db, tmp_path) -> None:  # type: ignore[n
     path = tmp_path / "tz.csv"
     path.write_text(
         "mrn,name,collected,test,value,unit\nZ1,Zed,2024-01-15 09:00,ALT,40,U/L\n"
-        "Z1,Zed,2024-01-15T09:00:00-05:00,AST,41,U/L\n"
+        "Z1,Zed,2024-01-15T09:00:00-05:00,AST,41,U/L\n",
+        encoding="utf-8",
     )
 
     run(db, path, timezone="Asia/Tokyo")
@@ -234,7 +236,9 @@ def test_naive_times_use_the_given_zone(db, tmp_path) -> None:  # type: ignore[n
 
 def test_future_collection_time_is_rejected(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "future.csv"
-    path.write_text("mrn,name,collected,test,value,unit\nF1,Fay,2999-01-01 09:00,ALT,40,U/L\n")
+    path.write_text(
+        "mrn,name,collected,test,value,unit\nF1,Fay,2999-01-01 09:00,ALT,40,U/L\n", encoding="utf-8"
+    )
 
     (summary,) = run(db, path)
 
@@ -264,7 +268,7 @@ def _big_file(tmp_path, rows: int, name: str = "labs.csv"):  # type: ignore[no-u
             f"2024-02-{i // 3 + 1:02d} 08:00,ALT,{40 + i},U/L"
         )
     path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -357,7 +361,9 @@ def test_result_entered_by_hand_is_a_duplicate_on_import(db, tmp_path) -> None: 
             )
         )
     path = tmp_path / "m.csv"
-    path.write_text("mrn,collected,test,value,unit\nM1,2024-03-01T08:00:00Z,ALT,55,U/L\n")
+    path.write_text(
+        "mrn,collected,test,value,unit\nM1,2024-03-01T08:00:00Z,ALT,55,U/L\n", encoding="utf-8"
+    )
 
     (summary,) = run(db, path)
 
@@ -372,7 +378,8 @@ def test_roster_fills_gaps_and_refuses_contradictions(db, tmp_path) -> None:  # 
         "MRN,Name,Date of birth,Sex,Weight (kg)\n"
         "MRN4004,Ines Duarte,1966-01-20,F,58\n"
         "MRN4005,Omar Haddad,1950-09-09,M,80\n"
-        "MRN4006,New Person,not a date,F,\n"
+        "MRN4006,New Person,not a date,F,\n",
+        encoding="utf-8",
     )
     before = table_counts(db)
 
@@ -390,9 +397,9 @@ def test_roster_fills_gaps_and_refuses_contradictions(db, tmp_path) -> None:  # 
 
 
 def test_fhir_patient_file_is_read_before_observations_that_point_at_it(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    lines = (IMPORT_FIXTURES / "bulk.ndjson").read_text().splitlines()
-    (tmp_path / "Patient.ndjson").write_text(lines[0] + "\n")
-    (tmp_path / "Observation.ndjson").write_text("\n".join(lines[1:4]) + "\n")
+    lines = (IMPORT_FIXTURES / "bulk.ndjson").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "Patient.ndjson").write_text(lines[0] + "\n", encoding="utf-8")
+    (tmp_path / "Observation.ndjson").write_text("\n".join(lines[1:4]) + "\n", encoding="utf-8")
 
     summaries = run(db, tmp_path / "Observation.ndjson", tmp_path / "Patient.ndjson")
 
@@ -406,7 +413,8 @@ def test_unknown_loinc_code_is_not_matched_by_its_display_name(db, tmp_path) -> 
     path = tmp_path / "urine.csv"
     path.write_text(
         "mrn,name,collected,loinc,test,value,unit\n"
-        "U1,Una,2024-01-01 08:00,2350-7,Glucose,100,mg/dL\n"
+        "U1,Una,2024-01-01 08:00,2350-7,Glucose,100,mg/dL\n",
+        encoding="utf-8",
     )
 
     (summary,) = run(db, path)
@@ -440,7 +448,7 @@ def test_fhir_searchset_and_collection_bundles(db, tmp_path, kind) -> None:  # t
         ],
     }
     path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(bundle))
+    path.write_text(json.dumps(bundle), encoding="utf-8")
 
     (summary,) = run(db, path)
 

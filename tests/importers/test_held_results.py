@@ -33,7 +33,7 @@ HELD_CSV = (
 @pytest.fixture
 def held_db(both_db: Database, tmp_path: Path) -> Database:
     path = tmp_path / "night.csv"
-    path.write_text(HELD_CSV)
+    path.write_text(HELD_CSV, encoding="utf-8")
     (summary,) = run(both_db, path)
     assert summary.unmatched == 3
     add_patients(both_db, ["P-1"], name="Ada Lovelace", birth=date(1960, 1, 1))

@@ -22,7 +22,9 @@ MAPPING = {
 
 def test_saved_profile_is_reused_for_an_import(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "odd.csv"
-    path.write_text("Pt,When,What,How much,U\nQ1,2024-01-01T08:00:00Z,ALT,40,U/L\n")
+    path.write_text(
+        "Pt,When,What,How much,U\nQ1,2024-01-01T08:00:00Z,ALT,40,U/L\n", encoding="utf-8"
+    )
     add_patients(db, ["Q1"])
     with db.write() as session:
         save_profile(session, "Ward export", MAPPING, user="tester")

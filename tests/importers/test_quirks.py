@@ -63,7 +63,8 @@ def test_bom_utf8_export_with_separate_range_columns(db) -> None:  # type: ignor
 def test_thousands_separator_with_decimal_point(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "thousands.csv"
     path.write_text(
-        'mrn,name,collected_at,test,value,unit\nT1,Tom Tee,2024-01-01 10:00,ALT,"1,250.5",U/L\n'
+        'mrn,name,collected_at,test,value,unit\nT1,Tom Tee,2024-01-01 10:00,ALT,"1,250.5",U/L\n',
+        encoding="utf-8",
     )
 
     (summary,) = run(db, path)
@@ -118,7 +119,8 @@ def test_ambiguous_slash_dates_are_refused_not_guessed(db, tmp_path) -> None:  #
         "mrn,name,collected,test,value,unit\n"
         "S1,Sam Ess,03/04/2024 08:00,ALT,40,U/L\n"
         "S1,Sam Ess,25/04/2024 08:00,ALT,41,U/L\n"
-        "S1,Sam Ess,04/25/2024 8:00 PM,ALT,42,U/L\n"
+        "S1,Sam Ess,04/25/2024 8:00 PM,ALT,42,U/L\n",
+        encoding="utf-8",
     )
 
     (summary,) = run(db, path)

@@ -130,7 +130,7 @@ def test_csv_source_streams_rows_with_line_numbers() -> None:
 
 def test_row_without_mrn_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
-    path.write_text("mrn,collected,test,value,unit\n,2024-01-01,ALT,4,U/L\n")
+    path.write_text("mrn,collected,test,value,unit\n,2024-01-01,ALT,4,U/L\n", encoding="utf-8")
     source = CsvSource(inspect_file(path), _known)
     (item,) = list(source.items())
     source.close()
@@ -190,7 +190,8 @@ def test_fhir_single_observation_with_unresolved_subject(tmp_path: Path) -> None
         '"code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]}, '
         '"subject": {"reference": "Patient/abc"}, '
         '"effectiveDateTime": "2024-01-01T10:00:00Z", '
-        '"valueQuantity": {"value": 50, "unit": "U/L"}}'
+        '"valueQuantity": {"value": 50, "unit": "U/L"}}',
+        encoding="utf-8",
     )
     source = FhirSource(inspect_file(path), UTC, {})
     (item,) = list(source.items())
@@ -204,7 +205,8 @@ def test_fhir_invalid_resource_is_reported_by_the_model_check(tmp_path: Path) ->
     path.write_text(
         '{"resourceType": "Observation", "id": "x2", "status": "final", '
         '"effectiveDateTime": "yesterday", "code": {"text": "ALT"}, '
-        '"subject": {"reference": "Patient/abc"}}'
+        '"subject": {"reference": "Patient/abc"}}',
+        encoding="utf-8",
     )
     source = FhirSource(inspect_file(path), UTC, {})
     (item,) = list(source.items())

@@ -22,7 +22,8 @@ HL7_GLUCOSE = SAMPLES / "hl7" / "oru_r01_v24_glucose.hl7"
 HL7_CMP = SAMPLES / "hl7" / "oru_r01_v23_cmp_local_codes.hl7"
 FHIR_BUNDLE = SAMPLES / "fhir" / "synthea_r4_cmp_liver_bundle.json"
 
-# LOINC codes of the tracked analytes (REFERENCE.md section 6) -> the product's analyte code
+# LOINC codes of the tracked analytes (clinical reference, section 6) -> the product's analyte
+# code
 TRACKED_LOINC = {
     "1742-6": "ALT",
     "1920-8": "AST",
@@ -117,7 +118,7 @@ def test_synthea_roster_then_labs_in_one_import(db) -> None:  # type: ignore[no-
 
 
 def _hl7_segments(path):  # type: ignore[no-untyped-def]
-    return [s for s in path.read_text().replace("\n", "\r").split("\r") if s]
+    return [s for s in path.read_text(encoding="utf-8").replace("\n", "\r").split("\r") if s]
 
 
 def test_hl7_v24_glucose_sample(both_db) -> None:  # type: ignore[no-untyped-def]
@@ -171,7 +172,7 @@ def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-unt
 
 
 def test_fhir_bundle_sample(both_db) -> None:  # type: ignore[no-untyped-def]
-    bundle = json.loads(FHIR_BUNDLE.read_text())
+    bundle = json.loads(FHIR_BUNDLE.read_text(encoding="utf-8"))
     observations = [
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
     ]

@@ -25,7 +25,9 @@ def desktop_entry() -> configparser.SectionProxy:
 
 
 def project_version() -> str:
-    return str(tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"])
+    return str(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    )
 
 
 def test_desktop_entry_launches_the_app_with_its_icon() -> None:
@@ -81,10 +83,11 @@ def test_appstream_validation_catches_a_broken_file(tmp_path: Path) -> None:
     # the check above is worth something only if the validator rejects a bad file
     broken = tmp_path / METAINFO.name
     broken.write_text(
-        METAINFO.read_text()
+        METAINFO.read_text(encoding="utf-8")
         .replace("<summary>", "<summary>.")
         .replace("</name>", "</name><name>second name</name>")
-        .replace("<metadata_license>CC0-1.0</metadata_license>", "")
+        .replace("<metadata_license>CC0-1.0</metadata_license>", ""),
+        encoding="utf-8",
     )
     run = subprocess.run(
         ["appstreamcli", "validate", "--no-net", str(broken)],

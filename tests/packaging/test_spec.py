@@ -43,7 +43,7 @@ def spec_calls() -> dict[str, list[dict[str, Any]]]:
     namespace: dict[str, Any] = {"SPECPATH": str(SPEC.parent), "__name__": "spec"}
     for kind in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE"):
         namespace[kind] = _Recorder(kind, calls)
-    exec(compile(SPEC.read_text(), str(SPEC), "exec"), namespace)
+    exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
     out: dict[str, list[dict[str, Any]]] = {}
     for kind, args, kwargs in calls:
         out.setdefault(kind, []).append({"args": args, **kwargs})
@@ -52,7 +52,7 @@ def spec_calls() -> dict[str, list[dict[str, Any]]]:
 
 
 def test_version_comes_from_pyproject(spec_calls: dict[str, list[dict[str, Any]]]) -> None:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert spec_calls["_namespace"][0]["VERSION"] == project["version"]
 
 
@@ -62,7 +62,7 @@ def test_every_data_source_exists(spec_calls: dict[str, list[dict[str, Any]]]) -
         assert Path(source).exists(), source
     entry = Path(analysis["args"][0][0])
     assert entry.is_file()
-    assert "irae_desktop.cli.main" in entry.read_text()
+    assert "irae_desktop.cli.main" in entry.read_text(encoding="utf-8")
 
 
 def test_resources_and_migrations_land_where_the_code_looks(

@@ -55,6 +55,7 @@ def _check(url: str, db_file: Path | None, prefixes: list[str]) -> dict[str, tup
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked (POSIX)")
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_killed_imports_leave_whole_batches(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path

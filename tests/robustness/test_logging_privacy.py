@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import stat
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from irae_desktop.store.database import open_database
 from irae_desktop.store.models import Patient
 from irae_desktop.store.paths import log_dir
 from irae_desktop.store.patients import create_patient, update_patient
+from tests.file_modes import mode_is
 
 SECRET_MRN = "ZQ-774411"
 SECRET_NAME = "Philippa Quennell-Wragge"
@@ -109,8 +109,8 @@ def test_log_file_in_user_log_dir_owner_only() -> None:
     try:
         assert path == log_dir() / LOG_FILE_NAME == log_file()
         logging.getLogger("irae_desktop").warning("started")
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert mode_is(path, 0o600)
+        assert mode_is(path.parent, 0o700)
         # a second call replaces the handler instead of writing every line twice
         setup_logging()
         logging.getLogger("irae_desktop").warning("once")

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from irae_desktop.domain.records import PatientRecord
@@ -78,6 +79,7 @@ def _editor(url: str, patient_id: int, name: str, done: Any, out: Any) -> None:
         out.put({"name": name, "edits": edits, "conflicts": conflicts, "errors": errors})
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked (POSIX)")
 def test_import_and_two_editors_at_once(any_db_url: str, tmp_path: Path) -> None:
     db = open_database(any_db_url)
     with db.write() as s:
@@ -97,7 +99,10 @@ def test_import_and_two_editors_at_once(any_db_url: str, tmp_path: Path) -> None
     # results for the patient being edited, in the same run
     shared.write_text(
         "mrn,collected_at,test,value,unit,uln\n"
-        + "".join(f"SHARED-1,2026-02-{d:02d}T08:00:00Z,ALT,{40 + d},U/L,40\n" for d in range(1, 21))
+        + "".join(
+            f"SHARED-1,2026-02-{d:02d}T08:00:00Z,ALT,{40 + d},U/L,40\n" for d in range(1, 21)
+        ),
+        encoding="utf-8",
     )
     files.append(str(shared))
 
@@ -109,7 +114,8 @@ def test_import_and_two_editors_at_once(any_db_url: str, tmp_path: Path) -> None
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
     )
     editors = [
         ctx.Process(target=_editor, args=(any_db_url, pid, n, done, out)) for n in ("alice", "bob")

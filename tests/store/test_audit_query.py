@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.notes import add_note
 from irae_desktop.store.patients import create_patient, update_patient
+from tests.file_modes import mode_is
 
 
 def _history(db: Database) -> tuple[int, int]:
@@ -61,7 +61,7 @@ def test_export_csv_owner_only_and_audited(db: Database, tmp_path: Path) -> None
     a, _ = _history(db)
     out = tmp_path / "trail.csv"
     assert export_audit_csv(db, out, AuditFilter(patient_id=a), user="carol") == 2
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert mode_is(out, 0o600)
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["action"] for r in rows] == ["create", "update"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.labs import add_manual_lab
 from irae_desktop.store.models import AuditEvent, LabResult, Patient
 from irae_desktop.store.patients import create_patient
+from tests.file_modes import mode_is
 
 T = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
@@ -50,7 +50,7 @@ def test_backup_copies_everything_owner_only(any_db_url: str, tmp_path: Path) ->
     finally:
         db.dispose()
     assert result.path == target and result.size_bytes > 0
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert mode_is(target, 0o600)
     assert not target.with_name("copy.sqlite3.partial").exists()
     # the copy opens in the app and holds every row; the backup itself is audited in the source
     assert _counts(f"sqlite:///{target}") == (3, 3, 6)
@@ -66,10 +66,10 @@ def test_backup_copies_everything_owner_only(any_db_url: str, tmp_path: Path) ->
 
 def test_existing_file_is_not_overwritten(db: Database, tmp_path: Path) -> None:
     target = tmp_path / "keep.sqlite3"
-    target.write_text("yesterday's backup")
+    target.write_text("yesterday's backup", encoding="utf-8")
     with pytest.raises(BackupError, match="already exists"):
         backup_database(db, target)
-    assert target.read_text() == "yesterday's backup"
+    assert target.read_text(encoding="utf-8") == "yesterday's backup"
     backup_database(db, target, overwrite=True)
     assert sqlite3.connect(target).execute("PRAGMA quick_check").fetchone() == ("ok",)
 
@@ -88,8 +88,8 @@ def test_auto_backup_daily_and_pruned(db: Database, tmp_path: Path) -> None:
     day0 = datetime(2026, 3, 1, 7, tzinfo=UTC)
     first = auto_backup_if_due(db, keep_days=14, now=day0, directory=folder)
     assert first is not None and first.exists()
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    assert mode_is(folder, 0o700)
+    assert mode_is(first, 0o600)
     # not due again the same day
     assert auto_backup_if_due(db, now=day0 + timedelta(hours=5), directory=folder) is None
     for day in range(1, 20):

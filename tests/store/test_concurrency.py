@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import stat
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from irae_desktop.store.concurrency import (
 )
 from irae_desktop.store.database import Database
 from irae_desktop.store.patients import create_patient, get_by_mrn
+from tests.file_modes import mode_is
 
 
 def _locked() -> OperationalError:
@@ -94,4 +94,4 @@ def test_database_and_its_wal_are_owner_only(db: Database) -> None:
     # the write-ahead log holds recent changes (patient data) until the next checkpoint
     assert Path(f"{path}-wal").exists()
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        assert stat.S_IMODE(candidate.stat().st_mode) == 0o600, candidate
+        assert mode_is(candidate, 0o600), candidate

@@ -33,7 +33,7 @@ def test_password_source(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     bare = strip_password(URL)
     assert "none found" in password_source(bare)
     assert "not saved" in password_source(URL)
-    (tmp_path / "pgpass").write_text("*:*:*:irae_app:x\n")
+    (tmp_path / "pgpass").write_text("*:*:*:irae_app:x\n", encoding="utf-8")
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
     assert "password file" in password_source(bare)
     monkeypatch.setenv("PGPASSWORD", "x")
@@ -53,7 +53,9 @@ def test_connects_with_password_file(
     bare, password = _split(pg_url)
     parsed = make_url(pg_url)
     pgpass = tmp_path / "pgpass"
-    pgpass.write_text(f"{parsed.host}:{parsed.port or 5432}:*:{parsed.username}:{password}\n")
+    pgpass.write_text(
+        f"{parsed.host}:{parsed.port or 5432}:*:{parsed.username}:{password}\n", encoding="utf-8"
+    )
     pgpass.chmod(0o600)  # libpq ignores a password file others can read
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
@@ -69,3 +71,21 @@ def test_connects_with_pgpassword(pg_url: str, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("PGPASSFILE", "/nonexistent")
     monkeypatch.setenv("PGPASSWORD", password)
     open_database(bare).dispose()
+
+
+def test_password_file_is_where_libpq_looks_on_each_system(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from irae_desktop.store.credentials import password_file
+
+    monkeypatch.delenv("PGPASSFILE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert password_file() == tmp_path / "home" / ".pgpass"
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert password_file() == tmp_path / "Roaming" / "postgresql" / "pgpass.conf"
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "chosen"))
+    assert password_file() == tmp_path / "chosen"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import stat
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,13 +20,14 @@ from irae_desktop.store.models import (
     Patient,
     TreatmentLine,
 )
+from tests.file_modes import mode_is
 
 
 def test_new_sqlite_file_is_created_owner_only_with_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "irae.sqlite3"
     db = open_database(f"sqlite:///{path}")
     try:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert mode_is(path, 0o600)
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from irae_desktop.store.integrity import (
 )
 from irae_desktop.store.models import Patient
 from irae_desktop.store.patients import create_patient
+from tests.file_modes import mode_is
 
 
 def _patients(db: Database, n: int, start: int = 0) -> None:
@@ -67,7 +67,7 @@ def test_damaged_file_found_and_backup_restored(db: Database, tmp_path: Path) ->
 
     moved = restore_backup(report.backup, path)
     assert moved is not None and moved.exists()  # the damaged file is kept, never deleted
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert mode_is(path, 0o600)
     assert check_file(path, folder).ok
     restored = open_database(f"sqlite:///{path}")
     try:

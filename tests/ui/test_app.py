@@ -40,7 +40,7 @@ def test_unreachable_server_is_a_plain_message(qapp) -> None:  # type: ignore[no
 
 def test_file_in_a_missing_place_is_a_plain_message(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
+    blocker.write_text("not a folder", encoding="utf-8")
     db, problem = open_database_for_gui(f"sqlite:///{blocker / 'irae.sqlite3'}")
     assert db is None
     assert problem and "Traceback" not in problem

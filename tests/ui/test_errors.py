@@ -57,7 +57,7 @@ def test_unexpected_error_dialog_names_the_log_file(qtbot, tmp_path: Path) -> No
     assert str(log_file) in box.text()
     for handler in logging.getLogger().handlers:
         handler.flush()
-    logged = log_file.read_text()
+    logged = log_file.read_text(encoding="utf-8")
     assert "KeyError" in logged and "test_errors.py" in logged
     assert "MRN-123" not in logged  # no patient data in the log
     box.close()

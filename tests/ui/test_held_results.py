@@ -52,7 +52,7 @@ def _user(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def held_file(tmp_path: Path) -> Path:
     path = tmp_path / "overnight_labs.csv"
-    path.write_text(HELD_CSV)
+    path.write_text(HELD_CSV, encoding="utf-8")
     return path
 
 

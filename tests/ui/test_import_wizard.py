@@ -59,7 +59,7 @@ def test_files_show_their_detected_format_and_columns(wizard: ImportWizard) -> N
 
 def test_unreadable_file_says_why(wizard: ImportWizard, tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
-    empty.write_text("")
+    empty.write_text("", encoding="utf-8")
     wizard.add_files([empty, tmp_path / "missing.csv"])
     assert "empty" in wizard.file_list.item(0).text()
     assert "no such file" in wizard.file_list.item(1).text()
@@ -113,7 +113,10 @@ def test_cancel_in_the_middle_of_a_file_writes_nothing(
         f"MRN-100,{(start + timedelta(hours=i)):%Y-%m-%d %H:%M},ALT,{30 + i % 50},U/L,7,40"
         for i in range(service.PROGRESS_EVERY + 500)
     ]
-    big.write_text("MRN,Collected At,Test Name,Result,Unit,Ref Low,Ref High\n" + "\n".join(rows))
+    big.write_text(
+        "MRN,Collected At,Test Name,Result,Unit,Ref Low,Ref High\n" + "\n".join(rows),
+        encoding="utf-8",
+    )
     gate = threading.Event()
     real = service.run_import
 

@@ -113,7 +113,7 @@ def test_dropping_files_opens_the_import_wizard(
     seen: list[list] = []
     monkeypatch.setattr(window, "import_files", lambda files=None: seen.append(files))
     file = tmp_path / "labs.csv"
-    file.write_text("x\n")
+    file.write_text("x\n", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(file))])
     event = QDropEvent(
@@ -144,7 +144,12 @@ def test_title_names_the_open_patient(window: MainWindow) -> None:
 
 @pytest.mark.parametrize(
     ("key", "dialog_class"),
-    [(Qt.Key.Key_N, "PatientDialog"), (Qt.Key.Key_I, "ImportWizard"), (Qt.Key.Key_L, "LabDialog")],
+    [
+        (Qt.Key.Key_N, "PatientDialog"),
+        (Qt.Key.Key_I, "ImportWizard"),
+        (Qt.Key.Key_L, "LabDialog"),
+        (Qt.Key.Key_Comma, "SettingsDialog"),
+    ],
 )
 def test_shortcuts_open_their_dialogs(qtbot, window: MainWindow, key, dialog_class: str) -> None:  # type: ignore[no-untyped-def]
     window.worklist.table.setFocus()
@@ -153,6 +158,12 @@ def test_shortcuts_open_their_dialogs(qtbot, window: MainWindow, key, dialog_cla
     opened = [d for d in window.dialogs if type(d).__name__ == dialog_class]
     assert opened and opened[0].isVisible()
     opened[0].close()
+
+
+def test_settings_is_in_the_file_menu_with_its_shortcut(window: MainWindow) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.act_settings in file_menu.actions()
+    assert "Ctrl+," in [k.toString() for k in window.act_settings.shortcuts()]
 
 
 def test_worklist_that_cannot_load_says_so(

@@ -37,7 +37,7 @@ def test_small_values_are_not_rescaled_on_the_axis(qtbot, db) -> None:  # type: 
 
 
 def test_c_peptide_threshold_is_in_view_in_either_unit(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    """0.6 ng/mL = 0.2 nmol/L (REFERENCE section 3): the values far below it are the finding."""
+    """0.6 ng/mL = 0.2 nmol/L (clinical reference, section 3): values far below it matter."""
     import pyqtgraph as pg
 
     from irae_desktop.ui.patient.view import PatientView
