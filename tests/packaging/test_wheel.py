@@ -134,7 +134,7 @@ def _package_files(package: Path = PACKAGE) -> list[str]:
 
 def test_the_sdist_carries_the_source_tree(dist: Path) -> None:
     (sdist,) = dist.glob("*.tar.gz")
-    with tarfile.open(sdist) as archive:
+    with tarfile.open(sdist, encoding="utf-8") as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert [f for f in _package_files() if f not in names] == []
     assert {"README.md", "pyproject.toml"} <= names
