@@ -10,7 +10,7 @@ from irae_desktop.store.models import AlertAcknowledgement, AuditEvent
 from irae_desktop.ui.patient.snapshot import AlertInfo
 
 ALERT = AlertInfo(
-    key="hys-law:ALT:1",
+    key="hys_law:1:2",
     kind="hys_law",
     severity="critical",
     title="Hy's law pattern",
