@@ -5,7 +5,7 @@ patient view, the printed lists and the command line all read alerts through her
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,7 +16,8 @@ from irae_desktop.domain.alert_kinds import Lifecycle, Standing, lifecycle_of, s
 from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings
 from irae_desktop.domain.alerts import evaluate_alerts
 from irae_desktop.domain.timeline import PatientTimeline
-from irae_desktop.store.models import AlertAcknowledgement
+from irae_desktop.store.models import AlertAcknowledgement, Patient
+from irae_desktop.store.patients import require_by_mrn
 from irae_desktop.store.settings import get_settings
 from irae_desktop.store.timeline import load_timeline, load_timelines
 
@@ -168,3 +169,19 @@ def alerts_by_patient(
         for pid in ids
         if pid in timelines
     }
+
+
+def open_alerts(
+    session: Session, now: datetime, *, mrn: str | None = None, chunk: int = 500
+) -> Iterator[PatientAlert]:
+    """The open alerts (conditions, and events not acknowledged, however old) of one patient
+    (by MRN) or of everyone, by MRN; PatientNotFoundError for an unknown MRN."""
+    if mrn is not None:
+        ids = [require_by_mrn(session, mrn).id]
+    else:
+        ids = list(session.scalars(select(Patient.id).order_by(Patient.mrn, Patient.id)))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found = alerts_by_patient(session, part, now)
+        for pid in part:
+            yield from (a for a in found.get(pid, []) if a.is_open)
