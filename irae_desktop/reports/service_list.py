@@ -219,7 +219,7 @@ def write_service_list(
 ) -> int:
     """Writes the handoff list of all active patients (landscape) to `path`; returns the pages.
 
-    Sorted by acuity: highest current grade, then number of unacknowledged alerts, then name.
+    Sorted by acuity: highest current grade, then number of current alerts, then name.
     The export is written to the audit trail. No file is left behind on error.
     """
     moment = aware_now(now)
