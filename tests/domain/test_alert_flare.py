@@ -108,12 +108,19 @@ def test_ungraded_results_are_ignored() -> None:
 
 
 def test_the_organ_grade_combines_its_analytes() -> None:
-    # ALT grade 3 with bilirubin grade 1 drawn together is a grade 3 liver, not a fall to 1
+    # a bilirubin of grade 1 drawn alone while ALT is still at grade 3 is a grade 3 liver, not
+    # a fall to 1; nor is a grade 1 bilirubin drawn with the grade 3 ALT
     tl = timeline(
-        [("ALT", 10, 300.0), ("TBILI", 10, 1.5), ("TBILI", 13, 1.5), ("ALT", 16, 300.0)],
+        [
+            ("ALT", 10, 300.0),
+            ("TBILI", 12, 1.5),
+            ("ALT", 14, 300.0),
+            ("TBILI", 14, 1.5),
+            ("ALT", 16, 300.0),
+        ],
         [PEMBRO],
     )
-    assert [p.grade for p in tl.labs] == [3, 1, 1, 3]
+    assert [p.grade for p in tl.labs] == [3, 1, 3, 1, 3]
     assert flares(tl) == []
 
 
