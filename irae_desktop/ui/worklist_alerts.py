@@ -1,4 +1,4 @@
-"""Background computation of each patient's unacknowledged alerts for the worklist column."""
+"""Background computation of each patient's current and older open alerts for the worklist."""
 
 from __future__ import annotations
 
