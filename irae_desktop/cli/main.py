@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from irae_desktop.cli import (
+    alerts_cmd,
     backup_cmd,
     demo_cmd,
     grade_cmd,
@@ -23,6 +24,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     demo_cmd,
     import_cmd,
     labs_cmd,
+    alerts_cmd,
     grade_cmd,
     report_cmd,
     handoff_cmd,

@@ -13,8 +13,12 @@ SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """One alert occurrence. `key` names the rule and the evidence, so an acknowledgement
-    sticks to this occurrence and a new one (new evidence) alerts again."""
+    """One alert occurrence. `key` starts with the kind and names the evidence, so an
+    acknowledgement sticks to this occurrence and a new one (new evidence) alerts again.
+
+    `kind` is a stable identifier (see alert_kinds); whether the alert is a condition or an
+    event follows from it. `began_at` is when a condition started to hold, where that differs
+    from the time of its evidence (labs overdue: the moment the next result fell due)."""
 
     key: str
     kind: str
@@ -24,6 +28,12 @@ class Alert:
     source: str
     evidence_at: datetime
     organ: str
+    began_at: datetime | None = None
+
+    @property
+    def raised_at(self) -> datetime:
+        """The instant the alert was raised: when its condition began, else its evidence."""
+        return self.began_at if self.began_at is not None else self.evidence_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,13 @@
-"""Evaluates every alert rule on a patient timeline: grade escalation, overdue labs and the rest."""
+"""Evaluates every alert rule on a patient timeline: grade escalation, flares, overdue labs and
+the rest. Which of them are conditions and which events: see alert_kinds."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings, Severity
+from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
 from irae_desktop.domain.alerts_liver import (
     hys_law,
@@ -46,16 +48,28 @@ def _source_for(lab: LabPoint) -> str:
     return term.label if term is not None else criteria.label
 
 
+def _on_treatment_labs(timeline: PatientTimeline, organ: str) -> list[LabPoint]:
+    """The organ's graded results after the first ICI start, baselines left out: the history
+    in which a new maximum or a flare is looked for."""
+    start = timeline.first_ici_start
+    return [
+        lab
+        for lab in _organ_labs(timeline, organ)
+        if not (lab.is_baseline or (start is not None and lab.collected_at.date() <= start))
+    ]
+
+
+def _severity_for(grade: int) -> Severity:
+    return "critical" if grade >= 3 else "warning" if grade == 2 else "info"
+
+
 def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
     """Per organ, the latest result that set a new maximum grade since the first ICI start."""
     alerts = []
-    start = timeline.first_ici_start
     for organ in ORGANS:
         highest = 0
         last: tuple[LabPoint, int] | None = None
-        for lab in _organ_labs(timeline, organ):
-            if lab.is_baseline or (start is not None and lab.collected_at.date() <= start):
-                continue
+        for lab in _on_treatment_labs(timeline, organ):
             grade = lab.grade or 0
             if grade > highest:
                 last = (lab, highest)
@@ -64,12 +78,11 @@ def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
             continue
         lab, previous = last
         grade = lab.grade or 0
-        severity: Severity = "critical" if grade >= 3 else "warning" if grade == 2 else "info"
         alerts.append(
             Alert(
                 key=f"grade_escalation:{organ}:{grade}:{lab.id}",
                 kind="grade_escalation",
-                severity=severity,
+                severity=_severity_for(grade),
                 title=f"{_ORGAN_TITLE[organ]}: new maximum grade {grade}",
                 rule=f"{lab.grade_reason or lab.analyte}; previous maximum grade {previous}",
                 source=_source_for(lab),
@@ -77,6 +90,42 @@ def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
                 organ=organ,
             )
         )
+    return alerts
+
+
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def flare(timeline: PatientTimeline) -> list[Alert]:
+    """Per organ, every flare since the first ICI start (clinical reference, decision 14): each
+    is an event of its own, open until acknowledged."""
+    alerts = []
+    for organ in ORGANS:
+        for found in find_flares(_on_treatment_labs(timeline, organ), _CURRENT_WINDOW_DAYS):
+            lab, peak, lowest = found.lab, found.peak, found.lowest
+            rule = (
+                f"{lab.grade_reason or lab.analyte} on {_day(lab.collected_at)}: grade "
+                f"{found.grade} after the grade had come down from {peak.grade} "
+                f"({peak.lab.analyte}, {_day(peak.at)}) to {lowest.grade} "
+                f"({lowest.lab.analyte}, {_day(lowest.at)}); worsening during or after a "
+                "taper: re-escalate immunosuppression"
+            )
+            alerts.append(
+                Alert(
+                    key=f"flare:{organ}:{found.grade}:{lab.id}",
+                    kind="flare",
+                    severity=_severity_for(found.grade),
+                    title=(
+                        f"{_ORGAN_TITLE[organ]}: flare to grade {found.grade} "
+                        f"(down to {lowest.grade} after grade {peak.grade})"
+                    ),
+                    rule=rule,
+                    source=f"ASCO 2021; {_source_for(lab)}",
+                    evidence_at=lab.collected_at,
+                    organ=organ,
+                )
+            )
     return alerts
 
 
@@ -126,6 +175,7 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
                 source="ASCO 2021",
                 evidence_at=last.collected_at,
                 organ=organ,
+                began_at=last.collected_at + timedelta(days=allowed),
             )
         )
     return alerts
@@ -144,10 +194,11 @@ def evaluate_alerts(
     view = replace(timeline, labs=[lab for lab in timeline.labs if lab.collected_at <= now])
     alerts = [
         *grade_escalation(view),
+        *flare(view),
         *hys_law(view, settings),
         *steroid_refractory(view, now, settings),
         *steroid_dose_unjudged(view, now),
-        *infliximab_in_hepatitis(view, settings),
+        *infliximab_in_hepatitis(view, now, settings),
         *ici_diabetes(view, settings),
         *labs_overdue(view, now, settings),
     ]

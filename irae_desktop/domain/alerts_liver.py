@@ -226,13 +226,17 @@ def steroid_refractory(
     ]
 
 
-def _hepatitis_active_on(timeline: PatientTimeline, day: date, settings: AlertSettings) -> str:
-    """Why hepatitis counts as active on `day` ("" when it does not)."""
+def _hepatitis_active_on(
+    timeline: PatientTimeline, day: date, settings: AlertSettings
+) -> tuple[str, datetime | None]:
+    """Why hepatitis counts as active on `day` ("" when it does not), and since when the
+    evidence stands (an open episode's onset, or the liver result that shows it)."""
     for ep in timeline.episodes:
         organ = ep.organ.lower()
         liver = ("hepat" in organ or "liver" in organ) and ep.status != "resolved"
         if liver and ep.onset <= day and (ep.resolution is None or day <= ep.resolution):
-            return f"hepatitis episode since {ep.onset.isoformat()}"
+            since = datetime.combine(ep.onset, time(0), tzinfo=UTC)
+            return f"hepatitis episode since {ep.onset.isoformat()}", since
     for code in ("ALT", "AST"):
         before = [
             lab
@@ -240,19 +244,38 @@ def _hepatitis_active_on(timeline: PatientTimeline, day: date, settings: AlertSe
             if lab.grade is not None and day - timedelta(days=14) <= lab.collected_at.date() <= day
         ]
         if before and (before[-1].grade or 0) >= settings.hepatitis_active_min_grade:
-            return f"{code} grade {before[-1].grade} on {before[-1].collected_at.date()}"
-    return ""
+            lab = before[-1]
+            return f"{code} grade {lab.grade} on {lab.collected_at.date()}", lab.collected_at
+    return "", None
 
 
-def infliximab_in_hepatitis(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
-    """Infliximab logged while immune-related hepatitis is active: contraindicated."""
+def infliximab_in_hepatitis(
+    timeline: PatientTimeline, now: datetime, settings: AlertSettings
+) -> list[Alert]:
+    """Infliximab on board while immune-related hepatitis is active today: contraindicated.
+
+    A condition (clinical reference, decision 13): it holds while hepatitis is active now and
+    the infliximab line either runs today or was started while hepatitis was active; it is gone
+    once hepatitis is no longer active."""
+    today = now.date()
+    lines = [
+        t
+        for t in timeline.treatments
+        if t.start <= today and any(name in t.agent.lower() for name in INFLIXIMAB_NAMES)
+    ]
+    if not lines:
+        return []
+    why_now, active_since = _hepatitis_active_on(timeline, today, settings)
+    if not why_now:
+        return []
     alerts = []
-    for line in timeline.treatments:
-        if not any(name in line.agent.lower() for name in INFLIXIMAB_NAMES):
+    for line in lines:
+        why_then, _ = _hepatitis_active_on(timeline, line.start, settings)
+        if not why_then and not line.active_on(today):
             continue
-        why = _hepatitis_active_on(timeline, line.start, settings)
-        if not why:
-            continue
+        started = datetime.combine(line.start, time(0), tzinfo=UTC)
+        began = started if why_then or active_since is None else max(started, active_since)
+        when = f"started {line.start.isoformat()} while" if why_then else "on board and"
         alerts.append(
             Alert(
                 key=f"infliximab_hepatitis:{line.id}",
@@ -260,12 +283,14 @@ def infliximab_in_hepatitis(timeline: PatientTimeline, settings: AlertSettings) 
                 severity="critical",
                 title="Infliximab with active hepatitis",
                 rule=(
-                    f"{line.agent} started {line.start.isoformat()} while hepatitis is active "
-                    f"({why}); infliximab is contraindicated in immune-related hepatitis"
+                    f"{line.agent} {when} hepatitis is active ({why_then or why_now}); "
+                    f"still active now ({why_now}); infliximab is contraindicated in "
+                    "immune-related hepatitis"
                 ),
                 source="ASCO 2021; SITC; ESMO; NCCN",
-                evidence_at=datetime.combine(line.start, time(0), tzinfo=UTC),
+                evidence_at=started,
                 organ="liver",
+                began_at=began,
             )
         )
     return alerts

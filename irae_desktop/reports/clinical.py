@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from irae_desktop.domain.alert_types import AlertSettings
-from irae_desktop.domain.alerts import ORGANS, current_grade, evaluate_alerts
+from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.response import (
     LineResponse,
@@ -15,6 +15,7 @@ from irae_desktop.domain.response import (
 )
 from irae_desktop.domain.timeline import PatientTimeline
 from irae_desktop.reports.formatting import local_time, number
+from irae_desktop.store.alerts import Acknowledgement, timeline_alerts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,11 @@ class AlertLine:
     evidence_at: datetime | None
     key: str
     acknowledged_by: str | None = None
+    # clinical reference, decision 13: "current" counts; "unacknowledged" is an event older
+    # than 7 clinical days nobody has acknowledged (printed muted); "acknowledged" is closed
+    standing: str = "current"
+    lifecycle: str = "event"
+    raised_at: datetime | None = None
 
 
 def alert_settings(thresholds: dict[str, float]) -> AlertSettings:
@@ -37,9 +43,13 @@ def alert_settings(thresholds: dict[str, float]) -> AlertSettings:
 
 
 def active_alerts(
-    timeline: PatientTimeline, now: datetime, settings: AlertSettings, acknowledged: dict[str, str]
+    timeline: PatientTimeline,
+    now: datetime,
+    settings: AlertSettings,
+    acknowledged: dict[str, Acknowledgement],
 ) -> list[AlertLine]:
-    """The patient's alerts as of `now`, most severe first, with who acknowledged each."""
+    """The patient's alerts as of `now`: current ones first (most severe first), then older
+    unacknowledged events, then acknowledged ones, each with who acknowledged it."""
     return [
         AlertLine(
             severity=a.severity,
@@ -48,9 +58,12 @@ def active_alerts(
             source=a.source,
             evidence_at=a.evidence_at,
             key=a.key,
-            acknowledged_by=acknowledged.get(a.key),
+            acknowledged_by=a.acknowledgement.by if a.acknowledgement else None,
+            standing=a.standing,
+            lifecycle=a.lifecycle,
+            raised_at=a.raised_at,
         )
-        for a in evaluate_alerts(timeline, now, settings)
+        for a in timeline_alerts(timeline, now, settings, acknowledged)
     ]
 
 

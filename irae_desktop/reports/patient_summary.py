@@ -95,14 +95,19 @@ def _glance(
         out.append(Paragraph("<b>Active irAEs:</b> " + "; ".join(words), body))
     else:
         out.append(Paragraph("<b>Active irAEs:</b> none recorded", body))
-    acknowledged = sum(a.acknowledged_by is not None for a in data.alerts)
-    title = f"Active alerts ({len(data.alerts)}"
+    # clinical reference, decision 13: current alerts count; older unacknowledged events and
+    # acknowledged ones are listed after them, muted
+    now_count = sum(a.standing == "current" for a in data.alerts)
+    older = sum(a.standing == "unacknowledged" for a in data.alerts)
+    acknowledged = sum(a.standing == "acknowledged" for a in data.alerts)
+    title = f"Alerts ({now_count} current"
+    title += f", {older} unacknowledged over 7 days" if older else ""
     title += f", {acknowledged} acknowledged)" if acknowledged else ")"
     out += heading(title, h3)
     if data.alerts:
         out.append(tables.alerts_table(data.alerts, width, st))
     else:
-        out.append(Paragraph("No active alerts.", muted))
+        out.append(Paragraph("No alerts.", muted))
     ongoing = data.current_treatments
     out += heading("Current immunosuppression and insulin", h3)
     if ongoing:

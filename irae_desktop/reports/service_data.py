@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -13,7 +12,8 @@ from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
 from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
-from irae_desktop.store.models import AlertAcknowledgement, ConsultNote, Patient
+from irae_desktop.store.alerts import acknowledgements
+from irae_desktop.store.models import ConsultNote, Patient
 from irae_desktop.store.settings import get_settings
 from irae_desktop.store.timeline import load_timelines
 
@@ -44,9 +44,11 @@ class ServiceRow:
     ici_agent: str | None
     ici_status: str | None
     treatments: list[TreatmentInfo]
-    alerts: list[clinical.AlertLine]
+    alerts: list[clinical.AlertLine]  # current: conditions and events of the last 7 days
     plan: PlanInfo | None
     labs_due: date | None
+    # events older than 7 clinical days nobody has acknowledged: listed, not counted
+    unacknowledged: list[clinical.AlertLine] = field(default_factory=list)
 
     @property
     def worst_grade(self) -> int:
@@ -88,18 +90,14 @@ def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
     plans = _latest_plans(session, ids)
     timelines = load_timelines(session, ids)
     settings = clinical.alert_settings(get_settings(session).alert_thresholds)
-    acks: dict[int, dict[str, str]] = defaultdict(dict)
-    for a in session.scalars(
-        select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id.in_(ids))
-    ):
-        acks[a.patient_id][a.alert_key] = a.acknowledged_by
+    acks = acknowledgements(session, ids)
     rows: list[ServiceRow] = []
     for p in patients:
         timeline = timelines[p.id]
         organs = clinical.organ_status(timeline, now)
         treatments = [treatment_info(span, today, p.weight_kg) for span in timeline.treatments]
         ici = current_ici(treatments, today)
-        alerts = clinical.active_alerts(timeline, now, settings, acks[p.id])
+        alerts = clinical.active_alerts(timeline, now, settings, acks.get(p.id, {}))
         episodes = []
         for e in timeline.episodes:
             if e.status == "resolved":
@@ -133,7 +131,8 @@ def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
                 ici_agent=ici.agent if ici else None,
                 ici_status=ici.status if ici else None,
                 treatments=[t for t in treatments if t.is_current and t.category != "ici"],
-                alerts=[a for a in alerts if a.acknowledged_by is None],
+                alerts=[a for a in alerts if a.standing == "current"],
+                unacknowledged=[a for a in alerts if a.standing == "unacknowledged"],
                 plan=plans.get(p.id),
                 labs_due=clinical.labs_due(organs, settings),
             )

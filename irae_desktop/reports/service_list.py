@@ -30,6 +30,7 @@ from irae_desktop.reports.formatting import (
 from irae_desktop.reports.layout import (
     GRADE_FILL,
     MARGIN,
+    MUTED,
     RULE,
     Identity,
     ReportDocument,
@@ -122,18 +123,27 @@ SEVERITY_MARK = {
     "info": ("#1f5fa8", "i"),
 }
 ALERTS_SHOWN = 3
+MUTED_HEX = MUTED.hexval().replace("0x", "#")
 
 
 def _alerts_cell(row: ServiceRow) -> str:
-    if not row.alerts:
-        return "none"
+    """Current alerts in full; older unacknowledged events muted, counted apart (clinical
+    reference, decision 13)."""
     shown = []
     for a in row.alerts[:ALERTS_SHOWN]:
         colour, mark = SEVERITY_MARK.get(a.severity, ("#1b1f24", "·"))
         shown.append(f"<font color='{colour}'><b>{mark}</b></font> {markup(a.title)}")
     if len(row.alerts) > ALERTS_SHOWN:
         shown.append(f"<i>+ {len(row.alerts) - ALERTS_SHOWN} more</i>")
-    return "<br/>".join(shown)
+    if row.unacknowledged:
+        titles = "; ".join(markup(a.title) for a in row.unacknowledged[:ALERTS_SHOWN])
+        more = len(row.unacknowledged) - ALERTS_SHOWN
+        titles += f"; + {more} more" if more > 0 else ""
+        shown.append(
+            f"<font color='{MUTED_HEX}'><i>{len(row.unacknowledged)} unacknowledged "
+            f"(over 7 days): {titles}</i></font>"
+        )
+    return "<br/>".join(shown) or "none"
 
 
 def _due_cell(row: ServiceRow, now: datetime) -> str:
@@ -209,7 +219,7 @@ def write_service_list(
 ) -> int:
     """Writes the handoff list of all active patients (landscape) to `path`; returns the pages.
 
-    Sorted by acuity: highest current grade, then number of unacknowledged alerts, then name.
+    Sorted by acuity: highest current grade, then number of current alerts, then name.
     The export is written to the audit trail. No file is left behind on error.
     """
     moment = aware_now(now)
@@ -250,7 +260,9 @@ def write_service_list(
                 "Grade now: worst grade among the latest result of each liver or glucose analyte "
                 "(results within 30 days of the organ's newest). Labs due: the organ's last "
                 "result plus the interval its current grade calls for (ASCO 2021; the team's "
-                "overdue-labs alert settings). Acknowledged alerts are not listed.",
+                "overdue-labs alert settings). Alerts: conditions that hold now and events of "
+                "the last 7 days not yet acknowledged; older unacknowledged events are listed "
+                "in grey and not counted; acknowledged ones are not listed.",
                 st["muted"],
             )
         )

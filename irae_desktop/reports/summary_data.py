@@ -20,7 +20,8 @@ from irae_desktop.reports.formatting import (
     trend_arrow,
 )
 from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
-from irae_desktop.store.models import AlertAcknowledgement, ConsultNote, IrAEEpisode, Patient
+from irae_desktop.store.alerts import acknowledgements
+from irae_desktop.store.models import ConsultNote, IrAEEpisode, Patient
 from irae_desktop.store.patients import PatientNotFoundError
 from irae_desktop.store.settings import get_settings
 from irae_desktop.store.timeline import load_timeline
@@ -156,12 +157,7 @@ def load_patient_summary(
         treatment_info(span, today, patient.weight_kg, responses.get(span.id, ""))
         for span in timeline.treatments
     ]
-    acks = {
-        a.alert_key: a.acknowledged_by
-        for a in session.scalars(
-            select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id == patient.id)
-        )
-    }
+    acks = acknowledgements(session, [patient.id]).get(patient.id, {})
     alerts = clinical.active_alerts(
         timeline, now, clinical.alert_settings(team.alert_thresholds), acks
     )

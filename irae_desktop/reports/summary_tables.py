@@ -29,7 +29,7 @@ from irae_desktop.reports.formatting import (
     shown_bound,
     times_uln,
 )
-from irae_desktop.reports.layout import GRADE_FILL, INK, RULE, SHADE
+from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE, SHADE
 from irae_desktop.reports.summary_data import EpisodeInfo, LabPoint, LatestValue
 from irae_desktop.reports.treatment_view import TreatmentInfo
 
@@ -171,21 +171,26 @@ def current_treatment_table(
 def alerts_table(alerts: Sequence[AlertLine], width: float, st: dict[str, ParagraphStyle]) -> Table:
     rows: list[list[object]] = [["Severity", "Alert", "Rule", "Source"]]
     extra: list[tuple[object, ...]] = []
+    muted = ParagraphStyle("cell_muted", parent=st["cell"], textColor=MUTED)
     for i, a in enumerate(alerts, start=1):
-        ack = ""
-        if a.acknowledged_by:
-            ack = f"<br/><i>acknowledged by {markup(a.acknowledged_by)}</i>"
-        evidence = f"<br/>{datetime_text(a.evidence_at)}" if a.evidence_at else ""
+        status = "holds now" if a.lifecycle == "condition" else "new"
+        if a.standing == "unacknowledged":
+            status = "unacknowledged (over 7 days)"
+        elif a.acknowledged_by:
+            status = f"acknowledged by {markup(a.acknowledged_by)}"
+        raised = a.raised_at or a.evidence_at
+        when = f"<br/>{datetime_text(raised)}" if raised else ""
+        cell = st["cell"] if a.standing == "current" else muted
         rows.append(
             [
-                p(f"<b>{a.severity.upper()}</b>", st["cell"]),
-                p(f"<b>{markup(a.title)}</b>{evidence}{ack}", st["cell"]),
-                p(markup(a.rule), st["cell"]),
-                p(markup(a.source), st["cell"]),
+                p(f"<b>{a.severity.upper()}</b>", cell),
+                p(f"<b>{markup(a.title)}</b>{when}<br/><i>{status}</i>", cell),
+                p(markup(a.rule), cell),
+                p(markup(a.source), cell),
             ]
         )
         fill = SEVERITY_FILL.get(a.severity)
-        if fill is not None:
+        if fill is not None and a.standing == "current":
             extra.append(("BACKGROUND", (0, i), (0, i), fill))
     return make_table(rows, [width * f for f in (0.10, 0.30, 0.38, 0.22)], extra)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from irae_desktop.domain.alert_kinds import ALERT_KINDS, can_acknowledge, kind_of_key
 from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.units import UnitError, to_canonical, unit_for
@@ -252,11 +253,21 @@ def mark_entered_in_error(
 def acknowledge_alert(
     session: Session, user: str, patient_id: int, alert_key: str, note: str | None = None
 ) -> AlertAcknowledgement:
-    """Records that `user` has seen this alert; acknowledging twice keeps the first record."""
+    """Records that `user` has seen this alert; acknowledging twice keeps the first record.
+
+    Only events (a new maximum grade, a flare, ...) are acknowledged; a condition holds for as
+    long as the data show it and clears by itself (clinical reference, decision 13)."""
     patient = require_patient(session, patient_id)
     key = (alert_key or "").strip()
     if not key:
         raise StoreError("No alert was chosen to acknowledge.")
+    if kind_of_key(key) not in ALERT_KINDS:
+        raise StoreError(f"No alert of the kind named in {key!r} exists; nothing acknowledged.")
+    if not can_acknowledge(kind_of_key(key)):
+        raise StoreError(
+            "This alert describes a condition that holds now; it cannot be acknowledged and "
+            "clears by itself once the data no longer show it."
+        )
     existing = session.scalars(
         select(AlertAcknowledgement).where(
             AlertAcknowledgement.patient_id == patient.id, AlertAcknowledgement.alert_key == key

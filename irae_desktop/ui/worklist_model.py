@@ -24,7 +24,7 @@ from irae_desktop.ui.grade_style import (
     grade_label,
     grade_text_color,
 )
-from irae_desktop.ui.theme import severity_text_color
+from irae_desktop.ui.theme import colors, severity_text_color
 
 COL_NAME = 0
 COL_MRN = 1
@@ -61,17 +61,42 @@ _EMPTY = QModelIndex()
 
 @dataclass(frozen=True, slots=True)
 class AlertSummary:
-    """Unacknowledged alerts of one patient: how many and the worst severity."""
+    """One patient's alerts that describe the present (conditions, and unacknowledged events of
+    the last 7 clinical days): how many, the worst severity and how many have it; and apart,
+    the older events nobody has acknowledged (clinical reference, decision 13)."""
 
     count: int
     worst: str | None
     titles: tuple[str, ...] = ()
+    worst_count: int | None = None  # None: all `count` alerts have the worst severity
+    unacknowledged: int = 0
+    unacknowledged_titles: tuple[str, ...] = ()
+
+    @property
+    def at_worst(self) -> int:
+        return self.count if self.worst_count is None else self.worst_count
+
+    @property
+    def muted(self) -> bool:
+        """Only older unacknowledged events: shown, but not as anything current."""
+        return self.count == 0 and self.unacknowledged > 0
 
     def label(self) -> str:
+        older = f"{self.unacknowledged} unacknowledged" if self.unacknowledged else ""
         if self.count == 0:
-            return "none"
+            return older or "none"
         mark = {"critical": "\u203c ", "warning": "! "}.get(self.worst or "", "")
-        return f"{mark}{self.count} {self.worst}"
+        text = f"{mark}{self.at_worst} {self.worst}"
+        if self.count > self.at_worst:
+            text += f" +{self.count - self.at_worst}"
+        return f"{text} \u00b7 {older}" if older else text
+
+    def tooltip(self) -> str:
+        lines = list(self.titles) or ["No current alerts"]
+        if self.unacknowledged_titles:
+            lines += ["", "Older than 7 days, not acknowledged (not counted):"]
+            lines += list(self.unacknowledged_titles)
+        return "\n".join(lines)
 
 
 def ici_text(row: WorklistRow) -> str:
@@ -231,7 +256,9 @@ class WorklistModel(QAbstractTableModel):
             return self._foreground(row, col)
         if role == Qt.ItemDataRole.FontRole and col in (COL_LIVER, COL_GLUCOSE, COL_ALERTS):
             font = QFont()
-            font.setBold(True)
+            summary = self._alerts.get(row.patient_id) if col == COL_ALERTS else None
+            font.setBold(summary is None or not summary.muted)
+            font.setItalic(summary is not None and summary.muted)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
@@ -284,7 +311,12 @@ class WorklistModel(QAbstractTableModel):
             return -1 if organ is None else organ.grade
         if col == COL_ALERTS:
             s = self._alerts.get(row.patient_id)
-            return -1 if s is None else SEVERITY_RANK.get(s.worst, 0) * 10_000 + s.count
+            if s is None:
+                return -1
+            # current alerts by severity first; older unacknowledged events only break ties
+            rank = SEVERITY_RANK.get(s.worst, 0)
+            older = min(s.unacknowledged, 99)
+            return rank * 1_000_000 + s.at_worst * 10_000 + s.count * 100 + older
         if col == COL_LAST_LAB:
             return row.last_lab_at.timestamp() if row.last_lab_at else float("-inf")
         if col == COL_DAYS:
@@ -299,6 +331,8 @@ class WorklistModel(QAbstractTableModel):
             return grade_text_color(organ.grade) if organ is not None else None
         if col == COL_ALERTS:
             s = self._alerts.get(row.patient_id)
+            if s is not None and s.muted:
+                return QColor(colors()["muted"])
             if s is not None and s.worst is not None:
                 return severity_text_color(s.worst)
         if col == COL_DAYS and is_overdue(row, self.alert_settings):
@@ -322,7 +356,7 @@ class WorklistModel(QAbstractTableModel):
                 return "Alerts could not be checked; see the log file."
             if s is None:
                 return "Alerts are being checked…"
-            return "\n".join(s.titles) or "No unacknowledged alerts"
+            return s.tooltip()
         if col == COL_DAYS and is_overdue(row, self.alert_settings):
             limit = overdue_limit(row, self.alert_settings)
             if limit is None:
@@ -384,7 +418,7 @@ class WorklistFilter(QSortFilterProxyModel):
             return False
         if self._alerts_only:
             summary = model.alerts_for(row.patient_id)
-            if summary is None or summary.count == 0:
+            if summary is None or (summary.count == 0 and summary.unacknowledged == 0):
                 return False
         if self._terms:
             haystack = model.search_text(source_row)

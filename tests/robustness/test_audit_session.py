@@ -82,7 +82,7 @@ def test_every_change_is_in_the_trail(any_db_url: str, tmp_path: Path) -> None:
             labs.correct_lab(s, "bob", lab.id, lab.version, "450", "U/L", "extra zero")
             other = labs.add_manual_lab(s, "alice", pid, "AST", at, "90", "U/L", None, 40)
             labs.mark_entered_in_error(s, "bob", other.id, other.version, "wrong patient")
-            labs.acknowledge_alert(s, "alice", pid, "hepatitis-g3:AUD-1", "seen")
+            labs.acknowledge_alert(s, "alice", pid, "grade_escalation:liver:3:1", "seen")
             labs.set_baseline_override(s, "alice", pid, "ALT", 60, 40, "fatty liver")
             settings.update_settings(s, "carol", {"units_system": "SI"})
             settings.set_site_range(s, "carol", "ALT", lln=7, uln=55)

@@ -137,7 +137,7 @@ def test_entered_in_error(db: Database, patient_id: int) -> None:
 
 
 def test_acknowledge_once(db: Database, patient_id: int) -> None:
-    key = "grade-rise:ALT:2026-03-02T08:30"
+    key = "grade_escalation:liver:3:17"
     with db.write() as s:
         acknowledge_alert(s, "alice", patient_id, key, "steroids started")
         acknowledge_alert(s, "bob", patient_id, key)

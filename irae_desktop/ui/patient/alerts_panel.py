@@ -1,4 +1,7 @@
-"""The alerts panel: severity in colour and text, rule and source on hover, acknowledgement."""
+"""The alerts panel: severity in colour and text, rule and source on hover, acknowledgement.
+
+Conditions hold now and clear by themselves; events stay open until acknowledged, and one older
+than 7 clinical days is shown muted as "unacknowledged" (clinical reference, decision 13)."""
 
 from __future__ import annotations
 
@@ -25,6 +28,28 @@ from irae_desktop.ui.patient.snapshot import AlertInfo
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = 4
+ACK_HELP = "Record that you have seen the selected alert, with an optional note"
+CONDITION_HELP = (
+    "Holds now: it is worked out again from the current results and clears by itself once "
+    "they no longer show it, so it is not acknowledged."
+)
+STATUS_HELP = {
+    "current": "Open until acknowledged.",
+    "unacknowledged": (
+        "Raised more than 7 days ago and never acknowledged: still open, no longer counted "
+        "among the current alerts."
+    ),
+    "acknowledged": "Acknowledged: closed.",
+}
+
+
+def status_text(alert: AlertInfo) -> str:
+    if alert.lifecycle != "event":
+        return "holds now"
+    return {"current": "new", "unacknowledged": "unacknowledged"}.get(
+        alert.standing, "acknowledged"
+    )
 
 
 class AlertsPanel(QWidget):
@@ -38,15 +63,14 @@ class AlertsPanel(QWidget):
         self.show_acknowledged = QCheckBox("Show acknowledged")
         self.show_acknowledged.toggled.connect(self._fill)
         self.ack_button = QPushButton("Acknowledge\u2026")
-        self.ack_button.setToolTip(
-            "Record that you have seen the selected alert, with an optional note"
-        )
+        self.ack_button.setToolTip(ACK_HELP)
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Severity", "Alert", "When"])
+        self.tree.setHeaderLabels(["Severity", "Alert", "Status", "Raised"])
         self.tree.setRootIsDecorated(True)
         self.tree.setColumnWidth(0, 110)
-        self.tree.setColumnWidth(1, 430)
+        self.tree.setColumnWidth(1, 400)
+        self.tree.setColumnWidth(2, 130)
         self.tree.setWordWrap(True)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.message = QLabel()
@@ -67,17 +91,21 @@ class AlertsPanel(QWidget):
         self._patient_id = patient_id
         self._alerts = alerts
         self._fill()
+        current = sum(a.standing == "current" for a in alerts)
+        older = sum(a.standing == "unacknowledged" for a in alerts)
+        hidden = sum(a.acknowledged for a in alerts)
         if error:
             self.message.setText(error)
         else:
-            hidden = sum(a.acknowledged for a in alerts)
-            open_count = len(alerts) - hidden
             self.message.setText(
-                ("No open alerts." if not open_count else f"{open_count} open alert(s).")
+                ("No current alerts." if not current else f"{current} current alert(s).")
+                + (f" {older} older event(s) not acknowledged." if older else "")
                 + (f" {hidden} acknowledged." if hidden else "")
             )
         self.title.setText(
-            f"<b>Alerts</b> ({len(alerts) - sum(a.acknowledged for a in alerts)} open)"
+            f"<b>Alerts</b> ({current} current"
+            + (f", {older} unacknowledged" if older else "")
+            + ")"
         )
 
     def visible_alerts(self) -> list[AlertInfo]:
@@ -86,38 +114,44 @@ class AlertsPanel(QWidget):
     def _fill(self) -> None:
         self.tree.clear()
         for alert in self.visible_alerts():
+            raised = alert.raised_at or alert.evidence_at
             item = QTreeWidgetItem(
                 [
                     SEVERITY_MARKS.get(alert.severity, alert.severity),
                     alert.title,
-                    local_time_text(alert.evidence_at) if alert.evidence_at else "",
+                    status_text(alert),
+                    local_time_text(raised) if raised else "",
                 ]
             )
             item.setData(0, KEY_ROLE, alert.key)
             colour = severity_color(alert.severity)
-            if alert.acknowledged:
+            muted = alert.standing != "current"
+            if muted:
                 colour.setAlpha(110)
-                for col in range(3):
+                for col in range(COLUMNS):
                     item.setForeground(col, self.palette().placeholderText())
             item.setForeground(0, colour)
             font = item.font(0)
-            font.setBold(not alert.acknowledged)
-            item.setFont(0, font)
-            item.setFont(1, font)
+            font.setBold(not muted)
+            font.setItalic(alert.standing == "unacknowledged")
+            for col in range(COLUMNS):
+                item.setFont(col, font)
             tip = (
-                f"<b>{html.escape(alert.title)}</b><br>Rule: {html.escape(alert.rule)}"
-                f"<br>Source: {html.escape(alert.source)}"
+                f"<b>{html.escape(alert.title)}</b><br>{html.escape(STATUS_HELP[alert.standing])}"
+                if alert.lifecycle == "event"
+                else f"<b>{html.escape(alert.title)}</b><br>{html.escape(CONDITION_HELP)}"
             )
+            tip += f"<br>Rule: {html.escape(alert.rule)}<br>Source: {html.escape(alert.source)}"
             if alert.acknowledged:
                 tip += f"<br>Acknowledged by {html.escape(alert.acknowledged_by or '')}" + (
                     f": {html.escape(alert.acknowledgement_note)}"
                     if alert.acknowledgement_note
                     else ""
                 )
-            for col in range(3):
+            for col in range(COLUMNS):
                 item.setToolTip(col, tip)
             for text in (f"Rule: {alert.rule}", f"Source: {alert.source}"):
-                child = QTreeWidgetItem(["", text, ""])
+                child = QTreeWidgetItem(["", text, "", ""])
                 child.setFirstColumnSpanned(False)
                 item.addChild(child)
             if alert.acknowledged:
@@ -131,6 +165,7 @@ class AlertsPanel(QWidget):
                                 if alert.acknowledgement_note
                                 else ""
                             ),
+                            "",
                             "",
                         ]
                     )
@@ -156,12 +191,16 @@ class AlertsPanel(QWidget):
 
     def _selection_changed(self) -> None:
         alert = self.selected_alert()
-        self.ack_button.setEnabled(alert is not None and not alert.acknowledged)
+        self.ack_button.setEnabled(alert is not None and alert.can_acknowledge)
+        if alert is not None and alert.lifecycle != "event":
+            self.ack_button.setToolTip(CONDITION_HELP)
+        else:
+            self.ack_button.setToolTip(ACK_HELP)
 
     def acknowledge_selected(self) -> ReasonDialog | None:
         alert = self.selected_alert()
         patient_id = self._patient_id
-        if alert is None or patient_id is None or alert.acknowledged:
+        if alert is None or patient_id is None or not alert.can_acknowledge:
             return None
 
         def submit(values: dict[str, Any]) -> str | None:

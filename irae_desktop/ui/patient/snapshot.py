@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import (
-    AlertAcknowledgement,
     ConsultNote,
     IrAEEpisode,
     LabResult,
@@ -143,10 +142,20 @@ class AlertInfo:
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
     acknowledgement_note: str | None = None
+    # clinical reference, decision 13: "condition" (holds now) or "event" (open until
+    # acknowledged); standing "current", "unacknowledged" (an event older than 7 days) or
+    # "acknowledged"
+    lifecycle: str = "event"
+    standing: str = "current"
+    raised_at: datetime | None = None
 
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_by is not None
+
+    @property
+    def can_acknowledge(self) -> bool:
+        return self.lifecycle == "event" and not self.acknowledged
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,52 +261,33 @@ def _alerts(
 ) -> tuple[tuple[AlertInfo, ...], str | None]:
     if timeline is None:
         return (), "Alert rules are not available in this installation."
-    from irae_desktop.domain.alerts import evaluate_alerts
+    from irae_desktop.store.alerts import acknowledgements, team_alert_settings, timeline_alerts
 
     try:
-        found: list[Any] = list(evaluate_alerts(timeline, now, _alert_settings(session)))
+        acks = acknowledgements(session, [patient_id]).get(patient_id, {})
+        found = timeline_alerts(timeline, now, team_alert_settings(session), acks)
     except Exception:  # a rule bug must not hide the patient; it is logged and said
         log.exception("alert evaluation failed")
         return (), "Alerts could not be computed (unexpected error; see the log)."
-    acks = {
-        a.alert_key: a
-        for a in session.scalars(
-            select(AlertAcknowledgement).where(AlertAcknowledgement.patient_id == patient_id)
+    return tuple(
+        AlertInfo(
+            key=a.key,
+            kind=a.kind,
+            severity=a.severity,
+            title=a.title,
+            rule=a.rule,
+            source=a.source,
+            evidence_at=a.evidence_at,
+            organ=a.organ,
+            acknowledged_by=a.acknowledgement.by if a.acknowledgement else None,
+            acknowledged_at=a.acknowledgement.at if a.acknowledgement else None,
+            acknowledgement_note=a.acknowledgement.note if a.acknowledgement else None,
+            lifecycle=a.lifecycle,
+            standing=a.standing,
+            raised_at=a.raised_at,
         )
-    }
-    out: list[AlertInfo] = []
-    for alert in found:
-        ack = acks.get(alert.key)
-        out.append(
-            AlertInfo(
-                key=alert.key,
-                kind=alert.kind,
-                severity=alert.severity,
-                title=alert.title,
-                rule=alert.rule,
-                source=alert.source,
-                evidence_at=alert.evidence_at,
-                organ=getattr(alert, "organ", None),
-                acknowledged_by=ack.acknowledged_by if ack else None,
-                acknowledged_at=ack.acknowledged_at if ack else None,
-                acknowledgement_note=ack.note if ack else None,
-            )
-        )
-    rank = {"critical": 0, "warning": 1, "info": 2}
-    out.sort(key=lambda a: (a.acknowledged, rank.get(a.severity, 3)))
-    return tuple(out), None
-
-
-def _alert_settings(session: Session) -> Any:
-    """The team's alert thresholds when the settings store offers them, else the rule defaults."""
-    from irae_desktop.domain.alerts import AlertSettings
-    from irae_desktop.store.settings import get_settings
-
-    thresholds = get_settings(session).alert_thresholds
-    from_dict = getattr(AlertSettings, "from_dict", None)
-    if thresholds and from_dict is not None:
-        return from_dict(thresholds)
-    return AlertSettings()
+        for a in found
+    ), None
 
 
 def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None) -> PatientSnapshot:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from irae_desktop.store.models import AlertAcknowledgement, AuditEvent
+from irae_desktop.ui.patient.alerts_panel import KEY_ROLE
 from irae_desktop.ui.patient.snapshot import AlertInfo
 
 ALERT = AlertInfo(
-    key="hys-law:ALT:1",
+    key="hys_law:1:2",
     kind="hys_law",
     severity="critical",
     title="Hy's law pattern",
@@ -58,3 +59,55 @@ def test_acknowledged_alerts_hidden_until_toggled(qtbot, view, patient_db) -> No
     assert panel.tree.topLevelItemCount() == 2
     panel.select_alert("other")
     assert not panel.ack_button.isEnabled()
+
+
+def test_a_month_old_escalation_is_shown_muted_as_unacknowledged(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+    """The test patient reached grade 4 (ALT 892 U/L, ULN 40) 30 days ago and is at grade 1
+    now: the new-maximum event is still open but no longer current."""
+    panel = view.alerts
+    rows = {
+        panel.tree.topLevelItem(i).text(1): panel.tree.topLevelItem(i)
+        for i in range(panel.tree.topLevelItemCount())
+    }
+    item = rows["Liver: new maximum grade 4"]
+    assert item.text(2) == "unacknowledged"
+    assert item.font(1).italic() and not item.font(1).bold()
+    assert "no longer counted" in item.toolTip(1)
+    assert panel.title.text().startswith("<b>Alerts</b> (0 current, 1 unacknowledged")
+    # still an event nobody has seen: it can be acknowledged
+    panel.select_alert(item.data(0, KEY_ROLE))
+    assert panel.ack_button.isEnabled()
+
+
+def test_a_condition_is_current_and_cannot_be_acknowledged(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+    _, pid = patient_db
+    panel = view.alerts
+    overdue = AlertInfo(
+        key="labs_overdue:liver:9",
+        kind="labs_overdue",
+        severity="warning",
+        title="Liver labs overdue",
+        rule="current grade 1 (ALT) calls for labs every 7 days",
+        source="ASCO 2021",
+        evidence_at=datetime(2026, 1, 2, tzinfo=UTC),
+        organ="liver",
+        lifecycle="condition",
+        standing="current",
+        raised_at=datetime(2026, 1, 9, tzinfo=UTC),
+    )
+    old_event = AlertInfo(
+        **{
+            **{f: getattr(ALERT, f) for f in ALERT.__dataclass_fields__},
+            "standing": "unacknowledged",
+        }
+    )
+    panel.set_alerts(pid, (overdue, old_event), None)
+    first = panel.tree.topLevelItem(0)
+    assert (first.text(1), first.text(2)) == ("Liver labs overdue", "holds now")
+    assert first.font(1).bold() and "clears by itself" in first.toolTip(1)
+    panel.select_alert(overdue.key)
+    assert not panel.ack_button.isEnabled()
+    assert "clears by itself" in panel.ack_button.toolTip()
+    assert panel.acknowledge_selected() is None
+    assert panel.title.text() == "<b>Alerts</b> (1 current, 1 unacknowledged)"
+    assert panel.message.text() == "1 current alert(s). 1 older event(s) not acknowledged."
