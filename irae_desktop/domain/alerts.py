@@ -54,7 +54,9 @@ def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
         highest = 0
         last: tuple[LabPoint, int] | None = None
         for lab in _organ_labs(timeline, organ):
-            if lab.is_baseline or (start is not None and lab.collected_at.date() <= start):
+            if lab.is_baseline or (
+                start is not None and timeline.day_of(lab.collected_at) <= start
+            ):
                 continue
             grade = lab.grade or 0
             if grade > highest:
@@ -82,23 +84,25 @@ def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
 
 def current_grade(timeline: PatientTimeline, organ: str) -> tuple[int, LabPoint] | None:
     """The organ's current grade: the worst of the latest result of each analyte, counting
-    only results within 30 days of the organ's most recent one."""
+    only results within 30 clinical days of the organ's most recent one."""
     labs = _organ_labs(timeline, organ)
     if not labs:
         return None
-    newest = labs[-1].collected_at
+    newest = timeline.day_of(labs[-1].collected_at)
     latest: dict[str, LabPoint] = {}
     for lab in labs:
-        if (newest - lab.collected_at).days <= _CURRENT_WINDOW_DAYS:
+        if (newest - timeline.day_of(lab.collected_at)).days <= _CURRENT_WINDOW_DAYS:
             latest[lab.analyte] = lab
     worst = max(latest.values(), key=lambda lab: (lab.grade or 0, lab.collected_at))
     return worst.grade or 0, worst
 
 
 def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettings) -> list[Alert]:
-    """The next liver or glucose result is later than the current grade calls for."""
+    """The next liver or glucose result is later than the current grade calls for, counted in
+    clinical days: labs every 3 days are overdue on the 4th day after the last one."""
     if timeline.status != "active":
         return []
+    today = timeline.day_of(now)
     alerts = []
     for organ in ORGANS:
         found = current_grade(timeline, organ)
@@ -109,8 +113,9 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
         if allowed is None:
             continue
         last = _organ_labs(timeline, organ)[-1]
-        waited = now - last.collected_at
-        if waited.total_seconds() <= allowed * 86400:
+        last_day = timeline.day_of(last.collected_at)
+        waited = (today - last_day).days
+        if waited <= allowed:
             continue
         alerts.append(
             Alert(
@@ -120,8 +125,7 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
                 title=f"{_ORGAN_TITLE[organ]} labs overdue",
                 rule=(
                     f"current grade {grade} ({worst.analyte}) calls for labs every {allowed} "
-                    f"days; last on {last.collected_at.date().isoformat()}, "
-                    f"{waited.days} days ago"
+                    f"days; last on {last_day.isoformat()}, {waited} days ago"
                 ),
                 source="ASCO 2021",
                 evidence_at=last.collected_at,
