@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -202,6 +202,12 @@ def display_unit_for(analyte: str, fallback: str) -> str:
 
 def local_time(moment: datetime) -> datetime:
     return moment.astimezone(_DISPLAY_TZ.get())
+
+
+def local_midnight(day: date) -> datetime:
+    """The instant day `day` begins in the report's zone (the team's clinical time zone)."""
+    zone = _DISPLAY_TZ.get() or datetime.now().astimezone().tzinfo
+    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def date_text(day: date | datetime | None) -> str:
