@@ -21,6 +21,7 @@ from irae_desktop.store.clinical_zone import local_zone_name
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.engine import make_engine
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.grading import regrade_all
 from irae_desktop.store.labs import add_manual_lab
 from irae_desktop.store.migrate import alembic_config
 from irae_desktop.store.models import LabResult
@@ -241,3 +242,35 @@ def test_migration_keeps_utc_where_stored_grades_counted_utc_days(sqlite_url: st
         engine.dispose()
     open_database(sqlite_url).dispose()
     assert _settings_rows(sqlite_url) == {"clinical_timezone": '"UTC"'}
+
+
+def test_a_later_file_is_graded_against_the_baseline_of_the_clinical_start_day(
+    db: Database, tmp_path: Path
+) -> None:
+    """Honolulu (UTC-10): a draw at 20:00 on the start day is 06:00 UTC the next day, yet it is
+    the baseline; a later file's results are graded against it as they are written."""
+    honolulu = "Pacific/Honolulu"
+    _set_zone(db, honolulu)
+    _patient_on_pembrolizumab(db)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(
+        "mrn,collected_at,test,value,unit,ref_range\n"
+        "P1,2026-02-28 09:00,ALT,30,U/L,7-40\n"
+        "P1,2026-03-02 20:00,ALT,80,U/L,7-40\n",
+        encoding="utf-8",
+    )
+    second.write_text(
+        "mrn,collected_at,test,value,unit,ref_range\nP1,2026-03-10 09:00,ALT,200,U/L,7-40\n",
+        encoding="utf-8",
+    )
+    for path in (first, second):
+        (summary,) = import_files(db, [path], ImportOptions(user="t", timezone=honolulu))
+        assert summary.imported == 1 + (path is first)
+    # 200 against the abnormal baseline 80: 2.5 x BL, grade 1 (5.0 x ULN would be grade 2)
+    assert [(g[1], g[2], g[3]) for g in _grades(db)] == [
+        (30.0, 0, False),
+        (80.0, 1, True),
+        (200.0, 1, False),
+    ]
+    with db.write() as session:
+        assert regrade_all(session) == 0
