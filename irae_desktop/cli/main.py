@@ -17,6 +17,7 @@ from irae_desktop.cli import (
     import_cmd,
     labs_cmd,
     report_cmd,
+    settings_cmd,
 )
 from irae_desktop.cli.common import EXIT_USAGE, UsageError, fail_with
 
@@ -29,6 +30,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     report_cmd,
     handoff_cmd,
     backup_cmd,
+    settings_cmd,
 )
 
 

@@ -55,7 +55,9 @@ def _on_treatment_labs(timeline: PatientTimeline, organ: str) -> list[LabPoint]:
     return [
         lab
         for lab in _organ_labs(timeline, organ)
-        if not (lab.is_baseline or (start is not None and lab.collected_at.date() <= start))
+        if not (
+            lab.is_baseline or (start is not None and timeline.day_of(lab.collected_at) <= start)
+        )
     ]
 
 
@@ -93,8 +95,8 @@ def grade_escalation(timeline: PatientTimeline) -> list[Alert]:
     return alerts
 
 
-def _day(moment: datetime) -> str:
-    return moment.date().isoformat()
+def _day(timeline: PatientTimeline, moment: datetime) -> str:
+    return timeline.day_of(moment).isoformat()
 
 
 def flare(timeline: PatientTimeline) -> list[Alert]:
@@ -102,13 +104,15 @@ def flare(timeline: PatientTimeline) -> list[Alert]:
     is an event of its own, open until acknowledged."""
     alerts = []
     for organ in ORGANS:
-        for found in find_flares(_on_treatment_labs(timeline, organ), _CURRENT_WINDOW_DAYS):
+        for found in find_flares(
+            _on_treatment_labs(timeline, organ), _CURRENT_WINDOW_DAYS, timeline.day_of
+        ):
             lab, peak, lowest = found.lab, found.peak, found.lowest
             rule = (
-                f"{lab.grade_reason or lab.analyte} on {_day(lab.collected_at)}: grade "
+                f"{lab.grade_reason or lab.analyte} on {_day(timeline, lab.collected_at)}: grade "
                 f"{found.grade} after the grade had come down from {peak.grade} "
-                f"({peak.lab.analyte}, {_day(peak.at)}) to {lowest.grade} "
-                f"({lowest.lab.analyte}, {_day(lowest.at)}); worsening during or after a "
+                f"({peak.lab.analyte}, {_day(timeline, peak.at)}) to {lowest.grade} "
+                f"({lowest.lab.analyte}, {_day(timeline, lowest.at)}); worsening during or after a "
                 "taper: re-escalate immunosuppression"
             )
             alerts.append(
@@ -131,23 +135,25 @@ def flare(timeline: PatientTimeline) -> list[Alert]:
 
 def current_grade(timeline: PatientTimeline, organ: str) -> tuple[int, LabPoint] | None:
     """The organ's current grade: the worst of the latest result of each analyte, counting
-    only results within 30 days of the organ's most recent one."""
+    only results within 30 clinical days of the organ's most recent one."""
     labs = _organ_labs(timeline, organ)
     if not labs:
         return None
-    newest = labs[-1].collected_at
+    newest = timeline.day_of(labs[-1].collected_at)
     latest: dict[str, LabPoint] = {}
     for lab in labs:
-        if (newest - lab.collected_at).days <= _CURRENT_WINDOW_DAYS:
+        if (newest - timeline.day_of(lab.collected_at)).days <= _CURRENT_WINDOW_DAYS:
             latest[lab.analyte] = lab
     worst = max(latest.values(), key=lambda lab: (lab.grade or 0, lab.collected_at))
     return worst.grade or 0, worst
 
 
 def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettings) -> list[Alert]:
-    """The next liver or glucose result is later than the current grade calls for."""
+    """The next liver or glucose result is later than the current grade calls for, counted in
+    clinical days: labs every 3 days are overdue on the 4th day after the last one."""
     if timeline.status != "active":
         return []
+    today = timeline.day_of(now)
     alerts = []
     for organ in ORGANS:
         found = current_grade(timeline, organ)
@@ -158,8 +164,9 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
         if allowed is None:
             continue
         last = _organ_labs(timeline, organ)[-1]
-        waited = now - last.collected_at
-        if waited.total_seconds() <= allowed * 86400:
+        last_day = timeline.day_of(last.collected_at)
+        waited = (today - last_day).days
+        if waited <= allowed:
             continue
         alerts.append(
             Alert(
@@ -169,8 +176,7 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
                 title=f"{_ORGAN_TITLE[organ]} labs overdue",
                 rule=(
                     f"current grade {grade} ({worst.analyte}) calls for labs every {allowed} "
-                    f"days; last on {last.collected_at.date().isoformat()}, "
-                    f"{waited.days} days ago"
+                    f"days; last on {last_day.isoformat()}, {waited} days ago"
                 ),
                 source="ASCO 2021",
                 evidence_at=last.collected_at,

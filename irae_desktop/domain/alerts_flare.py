@@ -9,9 +9,9 @@ down from it (or from a higher peak it rises to) and rise again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 
 from irae_desktop.domain.timeline import LabPoint
@@ -38,24 +38,32 @@ class Flare:
     lowest: OrganGrade  # the lowest grade since that peak
 
 
-def organ_grades(labs: list[LabPoint], window_days: int) -> Iterator[OrganGrade]:
+def organ_grades(
+    labs: list[LabPoint], window_days: int, day_of: Callable[[datetime], date]
+) -> Iterator[OrganGrade]:
     """The organ's grade after each collection time. `labs` are one organ's graded results in
-    time order; a result older than `window_days` before a time no longer counts at it."""
+    time order; a result more than `window_days` clinical days (`day_of`) before a time no longer
+    counts at it."""
     latest: dict[str, LabPoint] = {}
     for at, drawn in groupby(labs, key=lambda lab: lab.collected_at):
         for lab in drawn:
             latest[lab.analyte] = lab
-        counted = [lab for lab in latest.values() if (at - lab.collected_at).days <= window_days]
+        today = day_of(at)
+        counted = [
+            lab for lab in latest.values() if (today - day_of(lab.collected_at)).days <= window_days
+        ]
         worst = max(counted, key=lambda lab: (lab.grade or 0, lab.collected_at, lab.id))
         yield OrganGrade(at, worst.grade or 0, worst)
 
 
-def find_flares(labs: list[LabPoint], window_days: int) -> list[Flare]:
+def find_flares(
+    labs: list[LabPoint], window_days: int, day_of: Callable[[datetime], date]
+) -> list[Flare]:
     """Every flare in one organ's graded results (time order), oldest first."""
     flares: list[Flare] = []
     peak: OrganGrade | None = None
     lowest: OrganGrade | None = None
-    for point in organ_grades(labs, window_days):
+    for point in organ_grades(labs, window_days, day_of):
         if peak is None or lowest is None:
             peak = lowest = point
             continue

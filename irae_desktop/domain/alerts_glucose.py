@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, tzinfo
 
 from irae_desktop.domain.alert_types import Alert, AlertSettings
+from irae_desktop.domain.clinical_day import day_window
 from irae_desktop.domain.grading import fmt_number
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline, labs_within, sorted_times
 from irae_desktop.domain.units import CPEPTIDE_NMOL_PER_NG
@@ -34,11 +35,13 @@ def _supporting(
     times: list[datetime] | None,
     glucose: LabPoint,
     settings: AlertSettings,
+    zone: tzinfo,
 ) -> tuple[list[LabPoint], list[tuple[LabPoint, str]]]:
-    """(C-peptide and ketone results in the window, those among them that support diabetes)."""
-    window = timedelta(days=settings.diabetes_window_days)
+    """(C-peptide and ketone results in the window, those among them that support diabetes);
+    the window is counted in clinical days (clinical reference, decision 10)."""
+    start, end = day_window(glucose.collected_at, settings.diabetes_window_days, zone)
     cpep_limit = settings.diabetes_cpeptide_below_nmol_l / CPEPTIDE_NMOL_PER_NG
-    nearby = labs_within(others, times, glucose.collected_at, window)
+    nearby = labs_within(others, times, start, end)
     support: list[tuple[LabPoint, str]] = []
     for lab in nearby:
         shown = f"{lab.comparator}{fmt_number(lab.value)} {lab.unit}"
@@ -69,23 +72,23 @@ def ici_diabetes(timeline: PatientTimeline, settings: AlertSettings) -> list[Ale
     start = timeline.first_ici_start
     glucose = timeline.labs_for(*GLUCOSE_CODES)
     hyper_before = start is not None and any(
-        _is_hyper(lab) for lab in glucose if lab.collected_at.date() <= start
+        _is_hyper(lab) for lab in glucose if timeline.day_of(lab.collected_at) <= start
     )
     triggers = []
     for lab in glucose:
-        after_ici = start is not None and lab.collected_at.date() > start
+        after_ici = start is not None and timeline.day_of(lab.collected_at) > start
         why = _trigger_reason(lab, settings, after_ici and not hyper_before)
         if why:
             triggers.append((lab, why))
     others = timeline.labs_for("CPEPTIDE", "BHB")
     times = sorted_times(others)
     for lab, why in reversed(triggers):
-        nearby, support = _supporting(others, times, lab, settings)
+        nearby, support = _supporting(others, times, lab, settings, timeline.zone)
         if support:
             evidence, words = max(support, key=lambda s: s[0].collected_at)
             rule = (
                 f"glucose {lab.comparator}{fmt_number(lab.value)} {lab.unit} on "
-                f"{lab.collected_at.date().isoformat()} ({why}) with {words} within "
+                f"{timeline.day_of(lab.collected_at).isoformat()} ({why}) with {words} within "
                 f"{settings.diabetes_window_days} days: urgent endocrine review, insulin; "
                 "steroids do not treat it"
             )
@@ -103,12 +106,13 @@ def ici_diabetes(timeline: PatientTimeline, settings: AlertSettings) -> list[Ale
             ]
         if nearby:
             continue  # measured and not supportive: no reminder for this one
-        if start is None or lab.collected_at.date() <= start:
+        if start is None or timeline.day_of(lab.collected_at) <= start:
             continue
         rule = (
             f"glucose {lab.comparator}{fmt_number(lab.value)} {lab.unit} on "
-            f"{lab.collected_at.date().isoformat()} ({why}) on immunotherapy, no C-peptide or "
-            f"beta-hydroxybutyrate within {settings.diabetes_window_days} days: measure both"
+            f"{timeline.day_of(lab.collected_at).isoformat()} ({why}) on immunotherapy, no "
+            "C-peptide or beta-hydroxybutyrate within "
+            f"{settings.diabetes_window_days} days: measure both"
         )
         return [
             Alert(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from irae_desktop.domain.alert_types import Alert, AlertSettings
+from irae_desktop.domain.clinical_day import day_start, day_window
 from irae_desktop.domain.grading import fmt_number
 from irae_desktop.domain.steroids import is_systemic_steroid, total_prednisone_mg_per_kg
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline, sorted_times
@@ -43,13 +44,16 @@ def _describe(lab: LabPoint, multiple: float) -> str:
 
 
 def _nearest(
-    pairs: list[tuple[LabPoint, float]], times: list[datetime], moment: datetime, window: timedelta
+    pairs: list[tuple[LabPoint, float]],
+    times: list[datetime],
+    moment: datetime,
+    window: tuple[datetime, datetime],
 ) -> list[tuple[float, LabPoint, float]]:
-    """(seconds away, result, multiple) for the results within `window` of `moment` that are
-    closest to it from before and from after (all those at the closest times), in list order;
-    `times` are the sorted collection times of `pairs`."""
-    lo = bisect.bisect_left(times, moment - window)
-    hi = bisect.bisect_right(times, moment + window)
+    """(seconds away, result, multiple) for the results within `window` (start included, end
+    excluded) that are closest to `moment` from before and from after (all those at the
+    closest times), in list order; `times` are the sorted collection times of `pairs`."""
+    lo = bisect.bisect_left(times, window[0])
+    hi = bisect.bisect_left(times, window[1])
     at = bisect.bisect_left(times, moment, lo, hi)
     first = at
     if at > lo:  # the closest time before, with every result sharing it
@@ -68,7 +72,7 @@ def _pairs_near(
     pairs: list[tuple[LabPoint, float]],
     times: list[datetime] | None,
     moment: datetime,
-    window: timedelta,
+    window: tuple[datetime, datetime],
 ) -> list[tuple[float, LabPoint, float]]:
     """Candidates for the result nearest to `moment` within `window`: all of them when the
     results are not in time order, else only those at the closest times (see _nearest)."""
@@ -76,13 +80,15 @@ def _pairs_near(
         return [
             (abs((p.collected_at - moment).total_seconds()), p, m)
             for p, m in pairs
-            if abs(p.collected_at - moment) <= window
+            if window[0] <= p.collected_at < window[1]
         ]
     return _nearest(pairs, times, moment, window)
 
 
 def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
-    """ALT or AST >= 3 x ULN with total bilirubin > 2 x ULN within 14 days, ALP < 2 x ULN."""
+    """ALT or AST >= 3 x ULN with total bilirubin > 2 x ULN within 14 days, ALP < 2 x ULN.
+    The days are clinical days: day 14 before or after the bilirubin's day is in, day 15 out
+    (clinical reference, decision 10)."""
     amino = []
     for lab in timeline.labs_for("ALT", "AST"):
         m = _x_uln(lab)
@@ -94,7 +100,6 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
     amino_times = sorted_times([lab for lab, _ in amino])
     alps = [(lab, m) for lab in timeline.labs_for("ALP") if (m := _x_uln(lab)) is not None]
     alp_times = sorted_times([lab for lab, _ in alps])
-    window = timedelta(days=settings.hys_law_window_days)
     best: tuple[datetime, str, str] | None = None
     for bili in timeline.labs_for("TBILI"):
         bm = _x_uln(bili)
@@ -102,6 +107,7 @@ def hys_law(timeline: PatientTimeline, settings: AlertSettings) -> list[Alert]:
             continue
         if not _above(bm, settings.hys_law_bilirubin_x_uln):
             continue
+        window = day_window(bili.collected_at, settings.hys_law_window_days, timeline.zone)
         near = _pairs_near(amino, amino_times, bili.collected_at, window)
         if not near:
             continue
@@ -165,8 +171,9 @@ def steroid_refractory(
     timeline: PatientTimeline, now: datetime, settings: AlertSettings
 ) -> list[Alert]:
     """Adequate steroids (>= 0.5 mg/kg/day prednisone-equivalent) for 3 days or more, and
-    neither ALT nor AST down by a grade or by 25% from its peak since steroid start."""
-    today = now.date()
+    neither ALT nor AST down by a grade or by 25% from its peak since steroid start. Days are
+    clinical days (clinical reference, decision 10)."""
+    today = timeline.day_of(now)
     run = _adequate_run(timeline, today, settings)
     if run is None or run[1] < today - timedelta(days=1):
         return []
@@ -182,9 +189,10 @@ def steroid_refractory(
         labs = [
             lab
             for lab in timeline.labs_for(code)
-            if lab.grade is not None and lab.collected_at.date() >= start - timedelta(days=3)
+            if lab.grade is not None
+            and timeline.day_of(lab.collected_at) >= start - timedelta(days=3)
         ]
-        later = [lab for lab in labs if lab.collected_at.date() >= eval_from]
+        later = [lab for lab in labs if timeline.day_of(lab.collected_at) >= eval_from]
         if not labs or not later:
             continue
         peak = max(labs, key=lambda lab: (lab.value, lab.collected_at))
@@ -201,7 +209,7 @@ def steroid_refractory(
     parts = [
         f"{code} peak {fmt_number(peak.value)} {peak.unit} (grade {peak.grade}), latest "
         f"{fmt_number(latest.value)} {latest.unit} (grade {latest.grade}) on "
-        f"{latest.collected_at.date().isoformat()}"
+        f"{timeline.day_of(latest.collected_at).isoformat()}"
         for code, peak, latest, _ in findings
     ]
     days = (min(run[1], today) - start).days + 1
@@ -235,17 +243,20 @@ def _hepatitis_active_on(
         organ = ep.organ.lower()
         liver = ("hepat" in organ or "liver" in organ) and ep.status != "resolved"
         if liver and ep.onset <= day and (ep.resolution is None or day <= ep.resolution):
-            since = datetime.combine(ep.onset, time(0), tzinfo=UTC)
+            since = day_start(ep.onset, timeline.zone)
             return f"hepatitis episode since {ep.onset.isoformat()}", since
     for code in ("ALT", "AST"):
         before = [
             lab
             for lab in timeline.labs_for(code)
-            if lab.grade is not None and day - timedelta(days=14) <= lab.collected_at.date() <= day
+            if lab.grade is not None
+            and day - timedelta(days=14) <= timeline.day_of(lab.collected_at) <= day
         ]
         if before and (before[-1].grade or 0) >= settings.hepatitis_active_min_grade:
             lab = before[-1]
-            return f"{code} grade {lab.grade} on {lab.collected_at.date()}", lab.collected_at
+            return f"{code} grade {lab.grade} on {timeline.day_of(lab.collected_at)}", (
+                lab.collected_at
+            )
     return "", None
 
 
@@ -257,7 +268,7 @@ def infliximab_in_hepatitis(
     A condition (clinical reference, decision 13): it holds while hepatitis is active now and
     the infliximab line either runs today or was started while hepatitis was active; it is gone
     once hepatitis is no longer active."""
-    today = now.date()
+    today = timeline.day_of(now)
     lines = [
         t
         for t in timeline.treatments
@@ -273,7 +284,7 @@ def infliximab_in_hepatitis(
         why_then, _ = _hepatitis_active_on(timeline, line.start, settings)
         if not why_then and not line.active_on(today):
             continue
-        started = datetime.combine(line.start, time(0), tzinfo=UTC)
+        started = day_start(line.start, timeline.zone)
         began = started if why_then or active_since is None else max(started, active_since)
         when = f"started {line.start.isoformat()} while" if why_then else "on board and"
         alerts.append(
@@ -299,7 +310,7 @@ def infliximab_in_hepatitis(
 def steroid_dose_unjudged(timeline: PatientTimeline, now: datetime) -> list[Alert]:
     """A systemic steroid is running but its mg/kg dose cannot be worked out (no weight, or a
     dose or frequency that cannot be read), so the steroid-refractory rule cannot run."""
-    today = now.date()
+    today = timeline.day_of(now)
     alerts = []
     for span in timeline.treatments:
         if not is_systemic_steroid(span) or not span.active_on(today):
@@ -322,7 +333,7 @@ def steroid_dose_unjudged(timeline: PatientTimeline, now: datetime) -> list[Aler
                     "mg/kg/day and the steroid-refractory check cannot be worked out"
                 ),
                 source="SITC; ASCO 2021",
-                evidence_at=datetime.combine(span.start, time(0), tzinfo=UTC),
+                evidence_at=day_start(span.start, timeline.zone),
                 organ="liver",
             )
         )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Literal, Protocol
 
+from irae_desktop.domain.clinical_day import on_or_before
+
 
 class BaselineSource(Protocol):
     """Anything with the fields of a lab result that baseline selection reads."""
@@ -49,25 +51,23 @@ class Baseline:
         return self.uln is not None and self.value > self.uln
 
 
-def _local_day(moment: datetime, tz: tzinfo | None) -> date:
-    return moment.astimezone(tz).date() if tz is not None else moment.date()
-
-
 def select_baseline(
     results: Iterable[BaselineSource],
     first_ici_start: date | None,
     *,
+    zone: tzinfo,
     overrides: Mapping[str, BaselineOverride] | None = None,
-    tz: tzinfo | None = None,
 ) -> dict[str, Baseline]:
     """Analyte -> baseline. Automatic: the last result collected on or before the start date
-    of the first ICI line (day judged in `tz`, else in the datetime's own zone). A clinician's
-    override wins. No ICI start and no override: no baseline (graded as a normal baseline).
+    of the first ICI line, that day being the clinical day in `zone` (clinical reference,
+    decision 10; a naive time is UTC). A clinician's override wins. No ICI start and no
+    override: no baseline (graded as a normal baseline).
     """
     chosen: dict[str, BaselineSource] = {}
     if first_ici_start is not None:
+        by_start = on_or_before(first_ici_start, zone)
         for result in results:
-            if _local_day(result.collected_at, tz) > first_ici_start:
+            if not by_start(result.collected_at):
                 continue
             best = chosen.get(result.analyte)
             if best is None or (result.collected_at, result.id) > (best.collected_at, best.id):

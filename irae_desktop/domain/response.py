@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
+from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.steroids import SteroidExposure, is_systemic_steroid, steroid_exposure
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline, TreatmentSpan
 
@@ -36,13 +37,14 @@ class LineResponse:
     steroid_exposure: SteroidExposure | None  # for a systemic steroid line, up to `until`
 
 
-def _days(start: date, moment: datetime) -> int:
-    return (moment.date() - start).days
+def _days(start: date, moment: datetime, zone: tzinfo) -> int:
+    """Clinical days from the line's start (day 0) to `moment` (clinical reference, decision 10)."""
+    return (clinical_day(moment, zone) - start).days
 
 
-def _analyte_response(labs: list[LabPoint], start: date) -> AnalyteResponse | None:
+def _analyte_response(labs: list[LabPoint], start: date, zone: tzinfo) -> AnalyteResponse | None:
     since = start - timedelta(days=PEAK_LOOKBACK_DAYS)
-    window = [lab for lab in labs if lab.collected_at.date() >= since]
+    window = [lab for lab in labs if clinical_day(lab.collected_at, zone) >= since]
     if not window:
         return None
     peak = max(window, key=lambda lab: (lab.value, -lab.collected_at.timestamp()))
@@ -62,7 +64,7 @@ def _analyte_response(labs: list[LabPoint], start: date) -> AnalyteResponse | No
         peak_unit=peak.unit,
         peak_at=peak.collected_at,
         peak_grade=peak.grade,
-        days_to_half_peak=max(0, _days(start, halved.collected_at)) if halved else None,
+        days_to_half_peak=max(0, _days(start, halved.collected_at, zone)) if halved else None,
     )
 
 
@@ -72,8 +74,8 @@ def _days_to_grade_1(timeline: PatientTimeline, start: date) -> int | None:
         if lab.grade is None:
             continue
         latest[lab.analyte] = lab.grade
-        if lab.collected_at.date() >= start and all(g <= 1 for g in latest.values()):
-            return _days(start, lab.collected_at)
+        if timeline.day_of(lab.collected_at) >= start and all(g <= 1 for g in latest.values()):
+            return _days(start, lab.collected_at, timeline.zone)
     return None
 
 
@@ -84,12 +86,14 @@ def line_response(
     (counted only after the line started) and until each is half its peak."""
     per_analyte = []
     for code in AMINOTRANSFERASES:
-        found = _analyte_response(timeline.labs_for(code), line.start)
+        found = _analyte_response(timeline.labs_for(code), line.start, timeline.zone)
         if found is not None:
             per_analyte.append(found)
     exposure = None
     if is_systemic_steroid(line):
-        last = until or (timeline.labs[-1].collected_at.date() if timeline.labs else line.start)
+        last = until or (
+            timeline.day_of(timeline.labs[-1].collected_at) if timeline.labs else line.start
+        )
         exposure = steroid_exposure([line], max(last, line.start), timeline.weight_kg)
     return LineResponse(
         line_id=line.id,

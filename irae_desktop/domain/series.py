@@ -7,6 +7,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
 from irae_desktop.domain.baseline import Baseline, BaselineOverride, select_baseline
+from irae_desktop.domain.clinical_day import on_or_before
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
 from irae_desktop.domain.grading import GradePlan, grader
 from irae_desktop.domain.units import convert
@@ -48,21 +49,22 @@ def grade_series(
     labs: Iterable[LabToGrade],
     first_ici_start: date | None,
     *,
+    zone: tzinfo,
     overrides: Mapping[str, BaselineOverride] | None = None,
     criteria_id: str = DEFAULT_CRITERIA,
-    tz: tzinfo | None = None,
     baseline_units: Mapping[str, str] | None = None,
     plans: dict[tuple[Any, ...], GradePlan | ValueError] | None = None,
 ) -> dict[int, SeriesGrade]:
     """Result id -> grade. Results on or before the first ICI start are graded against ULN only;
-    later ones against their analyte's baseline. `baseline_units` gives the unit of each
+    later ones against their analyte's baseline. "On or before" is judged on the clinical day
+    in `zone` (clinical reference, decision 10). `baseline_units` gives the unit of each
     override (default: the unit of the result being graded). `plans` may be shared between
     calls with the same `criteria_id`, so a plan is looked up once for many patients.
 
     An unknown analyte or unit gives grade None and the error as the reason; it never raises.
     """
     items = labs if isinstance(labs, list) else list(labs)
-    baselines = select_baseline(items, first_ici_start, overrides=overrides, tz=tz)
+    baselines = select_baseline(items, first_ici_start, zone=zone, overrides=overrides)
     unit_of = {b.result_id: "" for b in baselines.values() if b.result_id is not None}
     for lab in items:
         if lab.id in unit_of:
@@ -72,13 +74,14 @@ def grade_series(
     in_unit: dict[tuple[str, str], tuple[float | None, float | None] | ValueError] = {}
     if plans is None:
         plans = {}
+    by_start = on_or_before(first_ici_start, zone) if first_ici_start is not None else None
     for lab in items:
         lab_id, analyte, at, value, comparator, unit, uln, lln = lab
         base = baselines.get(analyte)
         is_baseline = base is not None and base.origin == "result" and base.result_id == lab_id
         base_value: float | None = None
         base_uln: float | None = None
-        if base is not None and not is_baseline and _after(at, first_ici_start, tz):
+        if base is not None and not is_baseline and (by_start is None or not by_start(at)):
             converted = in_unit.get((analyte, unit))
             if converted is None:
                 converted = _baseline_in(base, lab, unit_of, baseline_units)
@@ -148,10 +151,3 @@ def _baseline_in(
         return _in_unit(base, lab.analyte, base_unit, lab.unit)
     except ValueError as exc:
         return exc
-
-
-def _after(moment: datetime, start: date | None, tz: tzinfo | None) -> bool:
-    if start is None:
-        return True
-    day = moment.astimezone(tz).date() if tz is not None else moment.date()
-    return day > start

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, tzinfo
 from itertools import pairwise
+
+from irae_desktop.domain.clinical_day import clinical_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,9 @@ class EpisodeSpan:
 
 @dataclass(frozen=True, slots=True)
 class PatientTimeline:
-    """Everything the clinical rules need for one patient; labs are sorted by collection time."""
+    """Everything the clinical rules need for one patient; labs are sorted by collection time.
+    `zone` is the team's clinical time zone: every rule counts days in it (clinical reference,
+    decision 10), through `day_of`."""
 
     patient_id: int
     mrn: str
@@ -114,6 +118,11 @@ class PatientTimeline:
     episodes: list[EpisodeSpan] = field(default_factory=list)
     status: str = "active"
     diagnosis: str | None = None
+    zone: tzinfo = field(kw_only=True)
+
+    def day_of(self, moment: datetime) -> date:
+        """The clinical day of an instant."""
+        return clinical_day(moment, self.zone)
 
     def labs_for(self, *analytes: str) -> list[LabPoint]:
         wanted = set(analytes)
@@ -136,10 +145,10 @@ def sorted_times(labs: list[LabPoint]) -> list[datetime] | None:
 
 
 def labs_within(
-    labs: list[LabPoint], times: list[datetime] | None, moment: datetime, window: timedelta
+    labs: list[LabPoint], times: list[datetime] | None, start: datetime, end: datetime
 ) -> list[LabPoint]:
-    """The results collected at most `window` before or after `moment`, in their order;
+    """The results collected from `start` (included) to `end` (excluded), in their order;
     `times` from sorted_times lets the window be found by bisection instead of a scan."""
     if times is None:
-        return [lab for lab in labs if abs(lab.collected_at - moment) <= window]
-    return labs[bisect_left(times, moment - window) : bisect_right(times, moment + window)]
+        return [lab for lab in labs if start <= lab.collected_at < end]
+    return labs[bisect_left(times, start) : bisect_left(times, end)]

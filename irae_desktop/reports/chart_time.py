@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from irae_desktop.reports.fonts import CONDENSED
-from irae_desktop.reports.formatting import month_name, short_date
+from irae_desktop.reports.formatting import local_midnight, local_time, month_name, short_date
 from irae_desktop.reports.layout import INK, MUTED
 from irae_desktop.reports.summary_data import PatientSummaryData
 
@@ -21,9 +21,7 @@ def chart_window(data: PatientSummaryData, max_days: int) -> tuple[datetime, dat
     end = data.now
     candidates = [p.collected_at for p in data.labs]
     candidates += [
-        datetime.combine(t.start, time(0), tzinfo=UTC) - timedelta(days=14)
-        for t in data.treatments
-        if t.category == "ici"
+        local_midnight(t.start) - timedelta(days=14) for t in data.treatments if t.category == "ici"
     ]
     start = min(candidates, default=end - timedelta(days=30))
     start = max(start, end - timedelta(days=max_days))
@@ -49,7 +47,8 @@ class TimeAxis:
         return self.x0 + (moment - self.start).total_seconds() / self.span * self.width
 
     def xd(self, day: date) -> float:
-        return self.x(datetime.combine(day, time(12), tzinfo=UTC))
+        """Midday of the clinical day (the report's zone), where that day's marks sit."""
+        return self.x(local_midnight(day) + timedelta(hours=12))
 
     def clamp(self, x: float) -> float:
         return min(max(x, self.x0), self.x0 + self.width)
@@ -58,13 +57,13 @@ class TimeAxis:
 def ticks(start: datetime, end: datetime) -> list[date]:
     days = (end - start).days
     step = next((s for limit, s in ((21, 2), (60, 7), (150, 14), (400, 30)) if days <= limit), 91)
-    first = start.date() + timedelta(days=1)
+    first = local_time(start).date() + timedelta(days=1)
     if step >= 30:
         first = date(first.year, first.month, 1) + timedelta(days=32)
         first = date(first.year, first.month, 1)
         out = []
         months = step // 30
-        while first <= end.date():
+        while first <= local_time(end).date():
             out.append(first)
             month = first.month - 1 + months
             first = date(first.year + month // 12, month % 12 + 1, 1)

@@ -17,6 +17,7 @@ from irae_desktop.reports.formatting import (
     analyte_label,
     display_unit_for,
     lab_value,
+    local_time,
     number,
     shown,
     shown_bound,
@@ -292,10 +293,11 @@ def trend_drawing(
         for spec in PANELS
     ]
     panels = [(spec, pts) for spec, pts in panels if pts]
+    first_day, last_day = local_time(start).date(), local_time(end).date()
     lanes = [
         lane
         for lane in lane_rows(data)
-        if any(t.start <= end.date() and (t.stop or data.today) >= start.date() for t in lane[2])
+        if any(t.start <= last_day and (t.stop or data.today) >= first_day for t in lane[2])
     ]
     height = len(panels) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
     drawing = Drawing(width, height)

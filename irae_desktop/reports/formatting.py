@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -211,6 +211,12 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 def month_name(day: date) -> str:
     return MONTHS[day.month - 1]
+
+
+def local_midnight(day: date) -> datetime:
+    """The instant day `day` begins in the report's zone (the team's clinical time zone)."""
+    zone = _DISPLAY_TZ.get() or datetime.now().astimezone().tzinfo
+    return datetime.combine(day, time(0), tzinfo=zone)
 
 
 def date_text(day: date | datetime | None) -> str:

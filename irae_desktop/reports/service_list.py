@@ -227,12 +227,12 @@ def write_service_list(
     with reading(source) as session:
         settings = get_settings(session)
         paper_name = resolve_paper(session, paper)
-        with display_timezone(settings.display_timezone):
+        with display_timezone(settings.clinical_timezone):
             rows = load_service_rows(session, now=moment)
     units_note = " · lab values in SI units" if settings.units_system == "SI" else ""
     size = page_size(paper_name, landscape_mode=True)
     synthetic = sum(r.is_synthetic for r in rows)
-    with display_timezone(settings.display_timezone), display_units(settings.units_system):
+    with display_timezone(settings.clinical_timezone), display_units(settings.units_system):
         identity = Identity(
             title="Immunotherapy toxicity consult: service handoff list",
             line1="Service handoff list",

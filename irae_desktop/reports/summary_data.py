@@ -146,7 +146,7 @@ def load_patient_summary(
     """Reads one patient's record as it stands at `now` (aware), ready to print."""
     patient = find_patient(session, mrn_or_id)
     team = get_settings(session)
-    with display_timezone(team.display_timezone):
+    with display_timezone(team.clinical_timezone):
         today = local_time(now).date()
     timeline = load_timeline(session, patient.id)
     # a result stamped after `now` (a clock ahead on the lab system) is not shown as current
@@ -191,7 +191,7 @@ def load_patient_summary(
         ici_status=ici.status if ici else None,
         plan=PlanInfo(note.written_at, note.author, note.plan or "") if note else None,
         organs=organs,
-        timezone=team.display_timezone,
+        timezone=team.clinical_timezone,
         units=team.units_system,
         steroid_exposure=clinical.steroid_summary(timeline, today),
     )

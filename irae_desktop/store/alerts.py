@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,12 +63,6 @@ class PatientAlert:
         return self.standing != "acknowledged"
 
 
-def clinical_day(moment: datetime) -> date:
-    """The calendar day of an instant in this computer's zone, the clinical day's default
-    (clinical reference, decision 10), as the worklist counts days since the last lab."""
-    return moment.astimezone().date()
-
-
 def team_alert_settings(session: Session) -> AlertSettings:
     """The domain's AlertSettings with the team's saved thresholds (bad ones: the built-in)."""
     saved = get_settings(session).alert_thresholds
@@ -111,7 +105,7 @@ def with_standing(
     """The rules' alerts with their lifecycle and standing on the clinical day of `now`:
     current first, then older unacknowledged events, then acknowledged ones; most severe and
     newest first within each."""
-    today = clinical_day(now)
+    today = timeline.day_of(now)
     out = []
     for a in alerts:
         # an acknowledgement only ever closes an event; one stored against a condition's key
@@ -131,7 +125,7 @@ def with_standing(
                 raised_at=a.raised_at,
                 evidence_at=a.evidence_at,
                 organ=a.organ,
-                standing=standing(a, ack is not None, clinical_day(a.raised_at), today),
+                standing=standing(a, ack is not None, timeline.day_of(a.raised_at), today),
                 acknowledgement=ack,
             )
         )

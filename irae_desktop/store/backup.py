@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from irae_desktop.store.audit import current_user, record_event
@@ -102,6 +102,9 @@ def _copy_tables(source: Connection, target: Connection) -> Iterator[BackupProgr
     tables = [t for t in Base.metadata.sorted_tables]
     for index, table in enumerate(tables):
         yield BackupProgress(index, len(tables), f"copying {table.name}")
+        if table.name == "app_settings":
+            # the migrations seed a default (the clinical time zone): the copy holds the source's
+            target.execute(delete(table))
         result = source.execution_options(stream_results=True, yield_per=_CHUNK).execute(
             select(table).order_by(*table.primary_key.columns)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import DateTime, String, Table, bindparam, func, select, type_coerce, update
@@ -16,6 +16,7 @@ from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError, load_c
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.series import REASON_MAX, LabToGrade, SeriesGrade, grade_series
 from irae_desktop.domain.units import UnitError, convert, unit_for
+from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.models import (
@@ -83,7 +84,8 @@ def _to_unit(analyte: str, value: float | None, canonical: str, unit: str) -> fl
 
 
 def naive_utc(moment: Any) -> datetime:
-    """A stored time as a naive UTC datetime (only its UTC day and its order are used)."""
+    """A stored time as a naive UTC datetime (cheap to compare; the domain reads a naive time
+    as UTC when it works out its clinical day)."""
     if isinstance(moment, str):  # SQLite text
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is not None:
@@ -169,7 +171,9 @@ def patient_facts(
     return sexes, starts, overrides
 
 
-def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list[tuple[Any, ...]]:
+def _grade_chunk(
+    session: Session, ids: Sequence[int], criteria_id: str, zone: tzinfo
+) -> list[tuple[Any, ...]]:
     """(grade, criteria, reason, is_baseline, id) for every result of these patients whose
     stored grade differs from the one it has now."""
     sexes, starts, overrides = patient_facts(session, ids)
@@ -213,7 +217,11 @@ def _grade_chunk(session: Session, ids: Sequence[int], criteria_id: str) -> list
                 if used:
                     site_used.add(lab.id)
         grades = grade_series(
-            labs, starts.get(pid), overrides=overrides.get(pid), criteria_id=criteria_id
+            labs,
+            starts.get(pid),
+            zone=zone,
+            overrides=overrides.get(pid),
+            criteria_id=criteria_id,
         )
         for row in patient_rows:
             lab_id = row[0]
@@ -266,7 +274,8 @@ def regrade_patients(
     session: Session, patient_ids: Iterable[int], criteria_id: str | None = None
 ) -> int:
     """Recomputes grade, criteria, reason and baseline flag of every result of these patients;
-    writes only the rows that changed and returns how many did. Runs in the caller's
+    writes only the rows that changed and returns how many did. Days (the baseline on or
+    before the first ICI start) are clinical days in the team's zone. Runs in the caller's
     transaction; the caller commits.
     """
     ids = list(dict.fromkeys(int(i) for i in patient_ids))
@@ -277,10 +286,11 @@ def regrade_patients(
         load_criteria(chosen)
     except CriteriaError as exc:
         raise StoreError(str(exc)) from exc
+    zone = team_zone(session)
     session.flush()
     changed = 0
     for start in range(0, len(ids), _CHUNK):
-        changes = _grade_chunk(session, ids[start : start + _CHUNK], chosen)
+        changes = _grade_chunk(session, ids[start : start + _CHUNK], chosen, zone)
         if changes:
             _write(session, changes)
             changed += len(changes)

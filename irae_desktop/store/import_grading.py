@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride, select_baseline
+from irae_desktop.domain.clinical_day import day_start, on_or_before
 from irae_desktop.domain.grading import GradePlan
 from irae_desktop.domain.series import (
     LabToGrade,
@@ -21,6 +22,7 @@ from irae_desktop.domain.series import (
     grade_without_baseline,
 )
 from irae_desktop.domain.units import convert
+from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.grading import (
     WITHDRAWN,
     GradingContext,
@@ -92,6 +94,7 @@ class ImportGrader:
     def __init__(self, session: Session, criteria_id: str | None = None):
         self.session = session
         self.criteria_id = criteria_id or team_criteria(session)
+        self.zone = team_zone(session)
         self.sites = site_ranges(session)
         self.needs_regrade: set[int] = set()
         self._facts: dict[int, _Facts] = {}
@@ -137,6 +140,7 @@ class ImportGrader:
     def _grade_patient(self, pid: int, rows: list[list[Any]]) -> None:
         facts = self._facts[pid]
         start = facts.first_ici_start
+        by_start = on_or_before(start, self.zone) if start is not None else None
         labs = list(facts.baselines)
         site_used: set[int] = set()
         times = self._times
@@ -156,14 +160,15 @@ class ImportGrader:
             if used:
                 site_used.add(prepared.id)
             if (
-                start is not None
+                by_start is not None
                 and prepared.analyte not in facts.overrides
-                and prepared.collected_at.date() <= start
+                and by_start(prepared.collected_at)
             ):
                 self.needs_regrade.add(pid)  # this row may become the baseline
         grades = grade_series(
             labs,
             start,
+            zone=self.zone,
             overrides=facts.overrides or None,
             criteria_id=self.criteria_id,
             plans=self._plans,
@@ -233,10 +238,11 @@ class ImportGrader:
                 self._facts[pid].baselines = self._stored_baselines(pid, start)
 
     def _stored_baselines(self, pid: int, start: date) -> list[LabToGrade]:
-        """The latest stored result per analyte collected on or before the start day (UTC)."""
+        """The latest stored result per analyte collected on or before the start day (the
+        clinical day in the team's zone: clinical reference, decision 10)."""
         facts = self._facts[pid]
         lab = LabResult.__table__.c
-        cutoff = datetime.combine(start + timedelta(days=1), time(), UTC)
+        cutoff = day_start(start + timedelta(days=1), self.zone)
         raw_time = (
             type_coerce(lab.collected_at, String)
             if self.session.get_bind().dialect.name == "sqlite"
@@ -263,6 +269,6 @@ class ImportGrader:
         prepared = [
             prepare_lab(tuple(row), facts.sex, self.sites, self._contexts)[0] for row in rows
         ]
-        # the domain's own rule picks them (the day is judged in UTC, as store.grading does)
-        chosen = {b.result_id for b in select_baseline(prepared, start).values()}
+        # the domain's own rule picks them, in the same zone as store.grading
+        chosen = {b.result_id for b in select_baseline(prepared, start, zone=self.zone).values()}
         return [lab for lab in prepared if lab.id in chosen]

@@ -1,4 +1,5 @@
-"""Team settings kept with the data (criteria set, units, alert thresholds) and site ranges."""
+"""Team settings kept with the data (criteria set, units, clinical time zone, alert thresholds)
+and site ranges."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.units import UnitError, to_canonical, unit_for
 from irae_desktop.store.audit import record_event
+from irae_desktop.store.clinical_zone import SETTING_KEY as ZONE_KEY
+from irae_desktop.store.clinical_zone import local_zone_name, valid_zone
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.grading import regrade_all
 from irae_desktop.store.models import AppSetting, SiteReferenceRange
 
 CRITERIA_SETS = ("ctcae-5.0", "ctcae-6.0")
@@ -32,11 +35,16 @@ class TeamSettings:
     units_system: str = "US"
     alert_thresholds: dict[str, float] = field(default_factory=dict)
     paper_size: str = "letter"
-    display_timezone: str = "UTC"
+    # the zone whose calendar days the day-based rules count (clinical reference, decision 10);
+    # also the zone times are shown in and files' times without an offset are read in.
+    # Unstored, it is this computer's zone (get_settings fills it in).
+    clinical_timezone: str = "UTC"
 
 
 DEFAULTS = TeamSettings()
 KEYS = tuple(asdict(DEFAULTS))
+# changing one of these changes stored grades: the change regrades every result
+REGRADING_KEYS = ("criteria_set", ZONE_KEY)
 
 # Typical adult ranges in canonical units, offered as a starting point the site checks against
 # its own laboratory's ranges; written only when a user asks for them.
@@ -63,12 +71,12 @@ def _validate(key: str, value: Any) -> Any:
         if value not in choices[key]:
             raise StoreError(f"{value!r} is not a valid {key}; choose {', '.join(choices[key])}.")
         return value
-    if key == "display_timezone":
-        try:
-            ZoneInfo(str(value))
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise StoreError(f"Unknown time zone {value!r} (e.g. Europe/Paris).") from exc
-        return str(value)
+    if key == ZONE_KEY:
+        if not isinstance(value, str) or valid_zone(value) is None:
+            raise StoreError(
+                f"Unknown time zone {value!r}; use an IANA name such as Australia/Sydney."
+            )
+        return value
     if key == "alert_thresholds":
         if not isinstance(value, Mapping):
             raise StoreError("Alert thresholds must be a table of names and numbers.")
@@ -95,7 +103,10 @@ def _stored(session: Session) -> dict[str, Any]:
 
 
 def get_settings(session: Session) -> TeamSettings:
-    return TeamSettings(**{**asdict(DEFAULTS), **_stored(session)})
+    stored = _stored(session)
+    if ZONE_KEY not in stored:
+        stored[ZONE_KEY] = local_zone_name()
+    return TeamSettings(**{**asdict(DEFAULTS), **stored})
 
 
 def get_setting(session: Session, key: str) -> Any:
@@ -105,9 +116,17 @@ def get_setting(session: Session, key: str) -> Any:
 
 
 def update_settings(
-    session: Session, user: str, changes: Mapping[str, Any], *, reason: str | None = None
+    session: Session,
+    user: str,
+    changes: Mapping[str, Any],
+    *,
+    reason: str | None = None,
+    regrade: bool = True,
 ) -> TeamSettings:
-    """Validates every change first, then saves them and audits the ones that differ."""
+    """Validates every change first, then saves them and audits the ones that differ. A new
+    criteria set or clinical time zone regrades every stored result in the same transaction,
+    audited (`regrade=False`: the caller regrades with regrade_everything, e.g. after also
+    changing site ranges)."""
     cleaned = {key: _validate(key, value) for key, value in changes.items()}
     current = asdict(get_settings(session))
     before, after = {}, {}
@@ -132,7 +151,38 @@ def update_settings(
             after=after,
             reason=reason,
         )
+    if regrade and any(key in after for key in REGRADING_KEYS):
+        regrade_everything(session, user, _why(before, after))
     return get_settings(session)
+
+
+def _why(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    names = {"criteria_set": "criteria set", ZONE_KEY: "clinical time zone"}
+    return "; ".join(
+        f"{names[key]} changed from {before[key]} to {after[key]}"
+        for key in REGRADING_KEYS
+        if key in after
+    )
+
+
+def regrade_everything(session: Session, user: str, why: str) -> int:
+    """Regrades every stored result with the settings now saved, in the caller's transaction,
+    and audits how many grades changed and why. Returns that number."""
+    changed = regrade_all(session)
+    current = get_settings(session)
+    record_event(
+        session,
+        user=user,
+        action="regrade",
+        entity="lab_result",
+        after={
+            "results_changed": changed,
+            "criteria_set": current.criteria_set,
+            ZONE_KEY: current.clinical_timezone,
+        },
+        reason=why,
+    )
+    return changed
 
 
 def set_setting(session: Session, user: str, key: str, value: Any) -> TeamSettings:

@@ -20,6 +20,7 @@ from irae_desktop.domain.timeline import (
     TreatmentSpan,
     first_ici_start,
 )
+from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.models import (
     IrAEEpisode,
     LabResult,
@@ -200,6 +201,7 @@ def _load(
         episodes[ep.patient_id].append(
             EpisodeSpan(ep.id, ep.organ, ep.onset, ep.resolution, ep.grade, ep.status)
         )
+    zone = team_zone(session)
     out: dict[int, PatientTimeline] = {}
     for pid in ids:
         patient = patients.get(pid)
@@ -219,6 +221,7 @@ def _load(
             episodes=episodes.get(pid, []),
             status=patient.status,
             diagnosis=patient.diagnosis,
+            zone=zone,
         )
     return out, every
 

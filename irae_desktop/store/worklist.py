@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import String, Table, select, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from irae_desktop.domain.clinical_day import clinical_day
+from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.lab_latest import computed_rows
 from irae_desktop.store.models import LabSummary, Patient, TreatmentHold, TreatmentLine
 from irae_desktop.store.organs import ORGAN_ANALYTES, OrganGrade, organ_grades
@@ -62,6 +64,7 @@ class WorklistRow(NamedTuple):
     liver: OrganGrade | None
     glucose: OrganGrade | None
     last_lab_at: datetime | None
+    # clinical days from the last result's day to today (clinical reference, decision 10)
     days_since_lab: int | None
 
     @property
@@ -114,12 +117,14 @@ def worklist_rows(
 
     Grades and recency come from lab_summary, one row per patient; `from_summary=False`
     computes them from lab_results instead (slower: one index search per patient and analyte).
+    "Today" and the days since the last result are clinical days in the team's zone.
     """
     if not from_summary:
         latest = [(pid, a, grade, at) for pid, a, _id, at, grade in computed_rows(session)]
         return rows_from_latest(session, latest, today=today, now=now)
     now = now or datetime.now(UTC)
-    today = today or now.astimezone().date()
+    zone = team_zone(session)
+    today = today or clinical_day(now, zone)
     ici = _current_ici(session, today)
     dialect = session.get_bind().dialect
     summary = _SUMMARY.c
@@ -153,7 +158,7 @@ def worklist_rows(
             if glucose_grade is not None
             else None
         )
-        rows.append(_row(patient, ici, liver, glucose, last, now))
+        rows.append(_row(patient, ici, liver, glucose, last, today, zone))
     return rows
 
 
@@ -177,7 +182,8 @@ def _row(
     liver: OrganGrade | None,
     glucose: OrganGrade | None,
     last: datetime | None,
-    now: datetime,
+    today: date,
+    zone: tzinfo,
 ) -> WorklistRow:
     pid, mrn, name, birth, sex, diagnosis, status, synthetic, version = patient
     agent, ici_status = ici.get(pid, (None, None))
@@ -196,7 +202,7 @@ def _row(
         liver=liver,
         glucose=glucose,
         last_lab_at=last,
-        days_since_lab=(now - last).days if last is not None else None,
+        days_since_lab=(today - clinical_day(last, zone)).days if last is not None else None,
     )
 
 
@@ -210,7 +216,8 @@ def rows_from_latest(
     """The worklist built from given latest results (patient id, analyte, grade, collected at)
     by organ_grades in Python: the reference the summary-based worklist must equal."""
     now = now or datetime.now(UTC)
-    today = today or now.astimezone().date()
+    zone = team_zone(session)
+    today = today or clinical_day(now, zone)
     by_patient: dict[int, list[tuple[str, int | None, datetime]]] = defaultdict(list)
     for pid, analyte, grade, collected_at in latest:
         by_patient[pid].append((analyte, grade, collected_at))
@@ -225,5 +232,6 @@ def rows_from_latest(
         results = by_patient.get(patient[0], [])
         organs = organ_grades(results)
         last = max((at for _a, _g, at in results), default=None)
-        rows.append(_row(patient, ici, organs.get("liver"), organs.get("glucose"), last, now))
+        liver, glucose = organs.get("liver"), organs.get("glucose")
+        rows.append(_row(patient, ici, liver, glucose, last, today, zone))
     return rows

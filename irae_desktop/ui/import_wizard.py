@@ -42,7 +42,7 @@ from irae_desktop.store.errors import StoreError
 from irae_desktop.store.settings import get_settings
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.import_mapping import FileInfo, MappingEditor, inspect
-from irae_desktop.ui.settings_dialog import COMMON_ZONES
+from irae_desktop.ui.settings_dialog import zone_box
 from irae_desktop.ui.workers import Job, run_generator
 
 log = logging.getLogger(__name__)
@@ -123,12 +123,10 @@ class ImportWizard(QDialog):
         add.clicked.connect(lambda: self.add_files(ask_open_paths(self)))
         remove = QPushButton("&Remove", page)
         remove.clicked.connect(self._remove_current)
-        self.timezone = QComboBox(page)
-        self.timezone.setEditable(True)
-        self.timezone.addItems(list(COMMON_ZONES))
+        self.timezone = zone_box(page, "")
         try:
             with self.db.read() as session:
-                self.timezone.setCurrentText(get_settings(session).display_timezone)
+                self.timezone.setCurrentText(get_settings(session).clinical_timezone)
         except Exception:
             log.warning("team time zone not readable")
 

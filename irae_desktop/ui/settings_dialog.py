@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from typing import Any
+from zoneinfo import available_timezones
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -44,17 +46,11 @@ CRITERIA_LABELS = {"ctcae-5.0": "CTCAE v5.0", "ctcae-6.0": "CTCAE v6.0"}
 UNIT_LABELS = {"US": "US conventional (mg/dL, U/L)", "SI": "SI (mmol/L, µmol/L, µkat/L)"}
 PAPER_LABELS = {"letter": "US Letter", "a4": "A4"}
 SEX_LABELS = {"": "any", "F": "female", "M": "male"}
-COMMON_ZONES = (
-    "UTC",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Asia/Tokyo",
-    "Australia/Sydney",
+ZONE_NOTE = (
+    "Every rule that counts days counts them in this zone: the baseline on or before the first "
+    "ICI start, Hy's law within 14 days, steroid days, labs overdue, days to response. Changing "
+    "it regrades every stored result (audited). Times are shown in it, and times in files "
+    "that carry no time zone are read in it; the choice is recorded with each import."
 )
 RANGE_COLS = ("Analyte", "Sex", "Lower limit", "Upper limit", "Unit")
 
@@ -161,19 +157,12 @@ class SettingsDialog(QDialog):
         self.criteria = _combo(CRITERIA_LABELS, self.current.criteria_set)
         self.units = _combo(UNIT_LABELS, self.current.units_system)
         self.paper = _combo(PAPER_LABELS, self.current.paper_size)
-        self.timezone = QComboBox(page)
-        self.timezone.setEditable(True)
-        self.timezone.addItems(list(COMMON_ZONES))
-        self.timezone.setCurrentText(self.current.display_timezone)
+        self.timezone = zone_box(page, self.current.clinical_timezone)
         form = QFormLayout(page)
         form.addRow("&Criteria set:", self.criteria)
         form.addRow("&Units shown:", self.units)
-        form.addRow("&Time zone:", self.timezone)
-        note = QLabel(
-            "Times in files that carry no time zone are read in this zone; the choice "
-            "is recorded with each import.",
-            page,
-        )
+        form.addRow("Clinical &time zone:", self.timezone)
+        note = QLabel(ZONE_NOTE, page)
         note.setObjectName("muted")
         note.setWordWrap(True)
         form.addRow("", note)
@@ -293,7 +282,7 @@ class SettingsDialog(QDialog):
         return {
             "criteria_set": self.criteria.currentData(),
             "units_system": self.units.currentData(),
-            "display_timezone": self.timezone.currentText().strip(),
+            "clinical_timezone": self.timezone.currentText().strip(),
             "paper_size": self.paper.currentData(),
             "alert_thresholds": thresholds,
         }
@@ -344,14 +333,24 @@ class SettingsDialog(QDialog):
         kept = {(row["analyte"], row["sex"]) for row in self.range_rows()}
         removed = [(a, sex) for a, sex, *_rest in self._ranges if (a, sex) not in kept]
         changes = self.team_changes()
-        regrade = (
-            bool(ranges) or bool(removed) or changes["criteria_set"] != self.current.criteria_set
-        )
+        regrading = [
+            what
+            for what, changed in (
+                ("criteria set", changes["criteria_set"] != self.current.criteria_set),
+                (
+                    "clinical time zone",
+                    changes["clinical_timezone"] != self.current.clinical_timezone,
+                ),
+                ("site reference ranges", bool(ranges) or bool(removed)),
+            )
+            if changed
+        ]
+        regrade = bool(regrading)
         db, user = self.db, current_user()
 
         def work() -> int:
             with db.write() as session:
-                team.update_settings(session, user, changes)
+                team.update_settings(session, user, changes, regrade=False)
                 for row in ranges:
                     team.set_site_range(
                         session,
@@ -365,9 +364,8 @@ class SettingsDialog(QDialog):
                 for analyte, sex in removed:
                     team.delete_site_range(session, user, analyte, sex)
                 if regrade:
-                    from irae_desktop.store.grading import regrade_all
-
-                    return regrade_all(session)
+                    why = ", ".join(regrading) + " changed in Settings"
+                    return team.regrade_everything(session, user, why)
             return 0
 
         self.buttons.setEnabled(False)
@@ -401,3 +399,19 @@ class SettingsDialog(QDialog):
         self.qsettings.sync()
         self.applied.emit()
         self.accept()
+
+
+def zone_box(parent: QWidget, current: str) -> QComboBox:
+    """An editable list of every IANA zone, searched by any part of the name as one types
+    ("sydney", "kolkata")."""
+    box = QComboBox(parent)
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(sorted(available_timezones() | {"UTC"}))
+    completer = QCompleter(box.model(), box)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    box.setCompleter(completer)
+    box.setCurrentText(current)
+    return box

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.series import LabToGrade, grade_series
@@ -81,6 +81,7 @@ def timeline(
     episodes: list[EpisodeSpan] = (),  # type: ignore[assignment]
     criteria_id: str = "ctcae-5.0",
     hour: int = 8,
+    zone: tzinfo = UTC,
 ) -> PatientTimeline:
     """labs: (analyte, day, value[, comparator]) in canonical units with typical ranges."""
     raw = []
@@ -100,7 +101,7 @@ def timeline(
             )
         )
     treatments = list(treatments)
-    grades = grade_series(raw, first_ici_start(treatments), criteria_id=criteria_id)
+    grades = grade_series(raw, first_ici_start(treatments), zone=zone, criteria_id=criteria_id)
     points = sorted(
         (
             LabPoint(
@@ -133,6 +134,7 @@ def timeline(
         treatments=treatments,
         first_ici_start=first_ici_start(treatments),
         episodes=list(episodes),
+        zone=zone,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -343,7 +343,7 @@ def reference_series(
     from irae_desktop.domain.baseline import select_baseline
     from irae_desktop.domain.units import convert as convert_unit
 
-    baselines = select_baseline(labs, first_ici_start, overrides=overrides)
+    baselines = select_baseline(labs, first_ici_start, zone=UTC, overrides=overrides)
     unit_of = {lab.id: lab.unit for lab in labs}
     out: dict[int, tuple[int | None, str, str, bool]] = {}
     for lab in labs:

@@ -64,7 +64,7 @@ def test_series_grades_as_each_result_alone(
     overrides = (
         {"ALT": BaselineOverride("ALT", 95.0, 40.0, "chronic hepatitis")} if override else None
     )
-    got = grade_series(labs, start, overrides=overrides, criteria_id=criteria)
+    got = grade_series(labs, start, zone=UTC, overrides=overrides, criteria_id=criteria)
     want = reference_series(labs, start, overrides, criteria)
     assert got.keys() == want.keys()
     for lab_id, expected in want.items():

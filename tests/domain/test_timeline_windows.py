@@ -46,14 +46,15 @@ def test_window_by_bisection_equals_a_scan(
     times = sorted_times(labs)
     if in_order:
         assert times is not None
-    scanned = [lab for lab in labs if abs(lab.collected_at - moment) <= window]
-    assert labs_within(labs, times, moment, window) == scanned
+    start, end = moment - window, moment + window
+    scanned = [lab for lab in labs if start <= lab.collected_at < end]
+    assert labs_within(labs, times, start, end) == scanned
 
 
 def test_results_out_of_order_are_scanned() -> None:
     labs = [_point(1, 100), _point(2, 10)]
     assert sorted_times(labs) is None
-    found = labs_within(labs, None, T0 + timedelta(minutes=95), timedelta(minutes=10))
+    found = labs_within(labs, None, T0 + timedelta(minutes=85), T0 + timedelta(minutes=105))
     assert [lab.id for lab in found] == [1]
 
 
@@ -69,13 +70,14 @@ def test_nearest_result_from_the_closest_times_equals_a_scan(
     # few distinct hours: many results share a time, and ties on both sides are common
     pairs = [(_point(n, 60 * h), float(n)) for n, h in enumerate(sorted(hours))]
     moment, window = T0 + timedelta(hours=centre), timedelta(hours=width)
+    bounds = (moment - window, moment + window)
     every = [
         (abs((p.collected_at - moment).total_seconds()), p, m)
         for p, m in pairs
-        if abs(p.collected_at - moment) <= window
+        if bounds[0] <= p.collected_at < bounds[1]
     ]
     times = sorted_times([p for p, _ in pairs])
-    near = _pairs_near(pairs, times, moment, window)
+    near = _pairs_near(pairs, times, moment, bounds)
     assert bool(near) == bool(every)
     if every:
         # the aminotransferase pick (latest id wins a tie) and the ALP pick (first in order)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from irae_desktop.store.clinical_zone import local_zone_name
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import AppSetting
@@ -24,10 +26,16 @@ from irae_desktop.store.settings import (
 from tests.store.conftest import audit_rows
 
 
+def _defaults() -> object:
+    """The built-in settings, with the clinical time zone a new database gets: the zone of the
+    computer that created it."""
+    return replace(DEFAULTS, clinical_timezone=local_zone_name())
+
+
 def test_defaults_without_any_row(db: Database) -> None:
     with db.read() as s:
         settings = get_settings(s)
-    assert settings == DEFAULTS
+    assert settings == _defaults()
     assert (settings.criteria_set, settings.units_system, settings.paper_size) == (
         "ctcae-5.0",
         "US",
@@ -64,7 +72,7 @@ def test_change_is_saved_and_audited(db: Database) -> None:
         ("criteria_set", "ctcae-4.0", "not a valid criteria_set"),
         ("units_system", "metric", "not a valid units_system"),
         ("paper_size", "A5", "not a valid paper_size"),
-        ("display_timezone", "Mars/Olympus", "Unknown time zone"),
+        ("clinical_timezone", "Mars/Olympus", "Unknown time zone"),
         ("alert_thresholds", {"x": "high"}, "must be a number"),
         ("alert_thresholds", {"x": -1}, "zero or more"),
         ("colour", "blue", "Unknown setting"),
@@ -76,7 +84,7 @@ def test_bad_values_refused_nothing_saved(
     with pytest.raises(StoreError, match=message), db.write() as s:
         update_settings(s, "alice", {"paper_size": "a4", key: value})
     with db.read() as s:
-        assert get_settings(s) == DEFAULTS
+        assert get_settings(s) == _defaults()
     assert audit_rows(db, "setting") == []
 
 

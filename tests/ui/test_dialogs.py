@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from sqlalchemy import func, select
 
 from irae_desktop.store.database import Database
@@ -146,6 +146,31 @@ def test_changing_the_criteria_set_regrades_stored_results(
     with ui_db.read() as s:
         criteria = set(s.scalars(select(LabResult.grade_criteria)))
     assert criteria == {"ctcae-6.0"}
+
+
+def test_settings_time_zone_is_searchable_and_a_change_regrades_audited(
+    qtbot, ui_db: Database, qsettings
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(ui_db, qsettings)
+    qtbot.addWidget(dialog)
+    notes = [label.text() for label in dialog.findChildren(QLabel, "muted")]
+    assert any("Changing it regrades every stored result" in text for text in notes)
+    assert dialog.timezone.findText("Pacific/Honolulu") >= 0  # every IANA zone is listed
+    completer = dialog.timezone.completer()
+    completer.setCompletionPrefix("sydney")  # any part of the name, any case
+    found = [
+        completer.completionModel().index(i, 0).data()
+        for i in range(completer.completionModel().rowCount())
+    ]
+    assert "Australia/Sydney" in found
+    dialog.timezone.setCurrentText("Australia/Sydney")
+    with qtbot.waitSignal(dialog.applied, timeout=20_000):
+        assert dialog.save()
+    with ui_db.read() as s:
+        assert get_settings(s).clinical_timezone == "Australia/Sydney"
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "regrade")).all()
+    assert event.reason is not None
+    assert event.reason.startswith("clinical time zone changed in Settings")
 
 
 def test_settings_refuse_bad_values_and_save_nothing(qtbot, ui_db: Database, qsettings) -> None:  # type: ignore[no-untyped-def]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
+from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.units import UnitError, from_canonical
 
 FloatArray = npt.NDArray[np.float64]
@@ -85,3 +87,9 @@ def value_text(
 
 def local_time_text(when: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def clinical_today(zone_name: str) -> date:
+    """Today as the team counts days: in its clinical time zone (clinical reference,
+    decision 10), not in UTC nor necessarily in this computer's zone."""
+    return clinical_day(datetime.now(UTC), ZoneInfo(zone_name))

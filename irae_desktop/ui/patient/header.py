@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
@@ -50,8 +50,8 @@ class PatientHeader(QFrame):
         grid.addWidget(self.plan_label, 2, 0, 1, 3)
         grid.setColumnStretch(1, 1)
 
-    def set_info(self, info: HeaderInfo) -> None:
-        today = datetime.now(UTC).astimezone().date()
+    def set_info(self, info: HeaderInfo, today: date) -> None:
+        """`today`: the clinical day (the team's zone) the age is worked out on."""
         self.name_label.setText(
             '<span style="font-size:15pt; font-weight:bold;">'
             f"{html.escape(info.name or '(no name)')}</span>"

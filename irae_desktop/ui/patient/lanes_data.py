@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta, tzinfo
 
 import numpy as np
 import numpy.typing as npt
 
+from irae_desktop.domain import clinical_day
 from irae_desktop.domain.steroids import PREDNISONE_EQUIVALENT, steroid_generic
 from irae_desktop.domain.steroids import doses_per_day as domain_doses_per_day
 from irae_desktop.ui.patient.snapshot import TreatmentInfo
@@ -26,8 +27,10 @@ def doses_per_day(frequency: str | None) -> float:
     return domain_doses_per_day(frequency) or 1.0
 
 
-def day_start(day: date) -> float:
-    return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
+def day_start(day: date, zone: tzinfo) -> float:
+    """Epoch seconds at which clinical day `day` begins in the team's zone: a line started on
+    the 3rd is drawn from the 3rd's midnight there (clinical reference, decision 10)."""
+    return clinical_day.day_start(day, zone).timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,11 @@ def _end_day(line: TreatmentInfo, today: date) -> tuple[date, bool]:
 
 
 def build_lanes(
-    treatments: tuple[TreatmentInfo, ...], today: date, labels: dict[int, str] | None = None
+    treatments: tuple[TreatmentInfo, ...],
+    today: date,
+    labels: dict[int, str] | None = None,
+    *,
+    zone: tzinfo,
 ) -> list[Lane]:
     labels = labels or {}
     order = {"ici": 0, "immunosuppression": 1, "insulin": 2}
@@ -64,11 +71,12 @@ def build_lanes(
     for line in sorted(treatments, key=lambda t: (order.get(t.category, 3), t.start, t.id)):
         end, open_ended = _end_day(line, today)
         hold_spans = tuple(
-            (day_start(h.start), day_start(h.end) if h.end else day_start(end)) for h in line.holds
+            (day_start(h.start, zone), day_start(h.end, zone) if h.end else day_start(end, zone))
+            for h in line.holds
         )
-        ticks = np.array([day_start(s.start) for s in line.steps], dtype=np.float64)
+        ticks = np.array([day_start(s.start, zone) for s in line.steps], dtype=np.float64)
         if line.category == "ici" and ticks.size == 0:
-            ticks = np.array([day_start(line.start)], dtype=np.float64)
+            ticks = np.array([day_start(line.start, zone)], dtype=np.float64)
         text = f"{line.agent} {line.dose_text()}".strip() if line.category != "ici" else line.agent
         if line.id in labels:
             text = f"{text} \u2014 {labels[line.id]}"
@@ -77,8 +85,8 @@ def build_lanes(
                 line_id=line.id,
                 category=line.category,
                 label=text,
-                start=day_start(line.start),
-                end=day_start(end),
+                start=day_start(line.start, zone),
+                end=day_start(end, zone),
                 open_ended=open_ended,
                 ticks=ticks if line.category == "ici" else np.empty(0, dtype=np.float64),
                 holds=hold_spans,
@@ -95,7 +103,7 @@ def _schedule(line: TreatmentInfo) -> list[tuple[date, float]]:
 
 
 def steroid_curve(
-    treatments: tuple[TreatmentInfo, ...], today: date, weight_kg: float | None
+    treatments: tuple[TreatmentInfo, ...], today: date, weight_kg: float | None, *, zone: tzinfo
 ) -> SteroidCurve | None:
     """The daily prednisone-equivalent dose of all systemic steroid lines together."""
     lines = [
@@ -127,7 +135,7 @@ def steroid_curve(
                 totals[a:b] -= _held_amount(schedule, hold.start, factor * per_day, first, a, b)
     per_kg = bool(weight_kg)
     values = totals / weight_kg if weight_kg else totals
-    edges = np.array([day_start(first + timedelta(days=i)) for i in range(len(totals) + 1)])
+    edges = np.array([day_start(first + timedelta(days=i), zone) for i in range(len(totals) + 1)])
     return SteroidCurve(edges=edges, values=np.clip(values, 0.0, None), per_kg=per_kg)
 
 

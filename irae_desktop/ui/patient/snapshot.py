@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
+from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import (
     ConsultNote,
@@ -195,6 +197,8 @@ class PatientSnapshot:
     criteria_set: str = "ctcae-5.0"
     units_system: str = "US"
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # the team's clinical time zone, whose calendar days the views count (today, status)
+    clinical_timezone: str = "UTC"
 
 
 class PatientGoneError(LookupError):
@@ -293,8 +297,9 @@ def _alerts(
 def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None) -> PatientSnapshot:
     """Reads one patient and all they carry in a single read session."""
     now = now or datetime.now(UTC)
-    today = now.astimezone().date()
     with db.read() as session:
+        team = get_settings(session)
+        today = clinical_day(now, ZoneInfo(team.clinical_timezone))
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise PatientGoneError(f"Patient {patient_id} no longer exists in this database.")
@@ -344,7 +349,6 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
             latest_plan=planned[-1].plan if planned else None,
             latest_plan_at=planned[-1].written_at if planned else None,
         )
-        team = get_settings(session)
         labs, timeline = _labs_and_timeline(session, patient_id)
         alerts, alerts_error = _alerts(session, patient_id, now, timeline)
         try:
@@ -366,4 +370,5 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         loaded_at=now,
         criteria_set=team.criteria_set,
         units_system=team.units_system,
+        clinical_timezone=team.clinical_timezone,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.ui.patient.display import clinical_today
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
 from irae_desktop.ui.patient.snapshot import TreatmentInfo
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
@@ -30,6 +30,7 @@ class TreatmentsTab(QWidget):
         self._patient_id: int | None = None
         self._weight: float | None = None
         self._lines: tuple[TreatmentInfo, ...] = ()
+        self._zone_name = "UTC"  # replaced by the team's clinical zone with the first patient
         self.active_dialog: FormDialog | None = None
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
@@ -75,10 +76,13 @@ class TreatmentsTab(QWidget):
         weight: float | None,
         lines: tuple[TreatmentInfo, ...],
         labels: dict[int, str],
+        zone_name: str,
     ) -> None:
+        """`zone_name`: the team's clinical time zone, whose today a line's status is on."""
         selected = self.selected_line()
         self._patient_id, self._weight, self._lines = patient_id, weight, lines
-        today = datetime.now(UTC).astimezone().date()
+        self._zone_name = zone_name
+        today = clinical_today(zone_name)
         self.tree.clear()
         for line in lines:
             stopped = line.reason_stopped or ""
@@ -150,8 +154,7 @@ class TreatmentsTab(QWidget):
 
     def _selection_changed(self) -> None:
         line = self.selected_line()
-        today = datetime.now(UTC).astimezone().date()
-        status = line.status_on(today) if line else None
+        status = line.status_on(clinical_today(self._zone_name)) if line else None
         self.buttons["add"].setEnabled(self._patient_id is not None)
         self.buttons["edit"].setEnabled(line is not None)
         self.buttons["taper"].setEnabled(status in ("on", "held", "planned"))

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.ui.errors import log_bug
 from irae_desktop.ui.grade_style import GRADE_COLORS, grade_label
-from irae_desktop.ui.patient.display import format_number, local_time_text
+from irae_desktop.ui.patient.display import clinical_today, format_number, local_time_text
 from irae_desktop.ui.patient.lanes_data import Lane, SteroidCurve, build_lanes, steroid_curve
 from irae_desktop.ui.patient.snapshot import PatientSnapshot
 from irae_desktop.ui.patient.trends_data import (
@@ -170,13 +171,14 @@ class TrendsView(QWidget):
 
         `arrays` (from `analyte_arrays`, made off the GUI thread) saves the work per result.
         """
-        today = datetime.now(UTC).astimezone().date()
+        zone = ZoneInfo(snapshot.clinical_timezone)
+        today = clinical_today(snapshot.clinical_timezone)
         self._incoming = _Incoming(
             snapshot,
             criteria,
             analyte_arrays(snapshot.labs) if arrays is None else arrays,
-            build_lanes(snapshot.treatments, today, snapshot.response_labels),
-            steroid_curve(snapshot.treatments, today, snapshot.header.weight_kg),
+            build_lanes(snapshot.treatments, today, snapshot.response_labels, zone=zone),
+            steroid_curve(snapshot.treatments, today, snapshot.header.weight_kg, zone=zone),
             reset_range=snapshot.header.id != self._shown_id,
         )
         self._steps_left = self._drawing(self._incoming)

@@ -22,6 +22,7 @@ from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.ui.patient.alerts_panel import AlertsPanel
+from irae_desktop.ui.patient.display import clinical_today
 from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
 from irae_desktop.ui.patient.loading import LoadedPatient, load_patient
@@ -160,7 +161,7 @@ class PatientView(QWidget):
         if self.units_system is None:
             self.units_system = snapshot.units_system
         (self.si_button if self.units_system == "SI" else self.us_button).setChecked(True)
-        self.header.set_info(snapshot.header)
+        self.header.set_info(snapshot.header, clinical_today(snapshot.clinical_timezone))
         self.alerts.set_alerts(snapshot.header.id, snapshot.alerts, snapshot.alerts_error)
         self.labs.set_units(self.units_system)
         self.labs.set_labs(snapshot.labs)
@@ -169,6 +170,7 @@ class PatientView(QWidget):
             snapshot.header.weight_kg,
             snapshot.treatments,
             snapshot.response_labels,
+            snapshot.clinical_timezone,
         )
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
         self.trends.set_units(self.units_system)
