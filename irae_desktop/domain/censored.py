@@ -15,6 +15,11 @@ from irae_desktop.domain.units import convert
 # a value that has no grade by rule (a non-fasting glucose between ULN and the grade 3 bound)
 NO_GRADE = "no grade"
 
+# how the words mark a range and a value without a grade; grade_display reads them back
+RANGE_WORDS = (": grade ", ": censored ")
+UP_TO_WORDS = (": no grade, up to grade ", ": censored ")
+NO_GRADE_WORDS = ": no grade, "
+
 SIDES = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above"}
 
 
@@ -100,8 +105,10 @@ def censored_words(
     if low is not None:
         certain = f"at least grade {low}, possibly up to grade {high}"
         more = "; ".join([certain, *notes])
-        return f"{shown}{detail}{named}: grade {low} to {high}: {where}, {label} ({more})"
+        grades = f"{RANGE_WORDS[0]}{low} to {high}{RANGE_WORDS[1]}{where[len('censored ') :]}"
+        return f"{shown}{detail}{named}{grades}, {label} ({more})"
     if high is not None:
         more = "; ".join([*notes, "higher values of the interval are graded"])
-        return f"{shown}{named}: no grade, up to grade {high}: {where}, {label} ({more})"
+        grades = f"{UP_TO_WORDS[0]}{high}{UP_TO_WORDS[1]}{where[len('censored ') :]}"
+        return f"{shown}{named}{grades}, {label} ({more})"
     return f"{shown}{named}: no grade: {where}, {label} ({'; '.join(notes)})"

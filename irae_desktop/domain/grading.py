@@ -11,6 +11,7 @@ from typing import Any
 
 from irae_desktop.domain.censored import (
     NO_GRADE,
+    NO_GRADE_WORDS,
     breakpoints,
     censored_words,
     grade_span,
@@ -324,7 +325,7 @@ class GradePlan:
         grades has no grade (grades 1-2 need a fasting value), never grade 0."""
         name = f", {self._names[0]}" if self._names[0] else ""
         notes = f" ({'; '.join(self._notes)})" if self._notes else ""
-        text = f"{shown}{name}: {self._no_grade}: no grade, {self.label}{notes}"
+        text = f"{shown}{name}: {self._no_grade}{NO_GRADE_WORDS}{self.label}{notes}"
         return GradeResult(None, text, self.criteria_id, self.label, None, None)
 
     def _point(self, value: float) -> tuple[int | str, int]:

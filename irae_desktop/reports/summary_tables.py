@@ -11,6 +11,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.reports.clinical import AlertLine
 from irae_desktop.reports.formatting import (
     DASH,
@@ -109,7 +110,7 @@ def latest_table(
                     shown_bound(pt.analyte, pt.uln, pt.unit),
                 ),
                 times_uln(pt.value, pt.uln, pt.analyte),
-                grade_text(pt.grade),
+                result_grade_text(pt.grade, pt.grade_reason),
                 lv.trend or DASH,
                 datetime_text(pt.collected_at),
                 grade_text(lv.worst_grade),
@@ -279,7 +280,8 @@ def lab_grid(points: Sequence[LabPoint], width: float, st: dict[str, ParagraphSt
                 continue
             pt = found
             text = lab_value(shown(pt.analyte, pt.value, pt.unit)[0], pt.comparator)
-            row.append(text if pt.grade is None else f"{text}  {grade_text(pt.grade)}")
+            grade = result_grade_text(pt.grade, pt.grade_reason)
+            row.append(text if grade == DASH else f"{text}  {grade}")
             extra += _grade_cell_style(c, r, pt.grade)
         rows.append(row)
     first = min(0.22 * width, 110.0)
