@@ -372,7 +372,7 @@ def _thresholds(rules: RuleSet, ctx: _Context) -> list[float]:
                 assert cond.multiple is not None
                 out.append(ctx.refs[cond.basis] * cond.multiple)  # type: ignore[operator]
     if rules.no_grade_above_uln and ctx.refs["ULN"] is not None:
-        out.append(ctx.refs["ULN"])  # type: ignore[arg-type]
+        out.append(ctx.refs["ULN"])
     return out
 
 

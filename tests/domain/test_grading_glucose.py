@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from irae_desktop.domain.grading import grade_value
@@ -17,8 +19,8 @@ LABELS = {"ctcae-5.0": "ASCO 2021 / CTCAE v4.03 numeric", "ctcae-6.0": "CTCAE v6
 
 
 def _cases(
-    table: list[tuple[float, float, int | None, int | None, int]], analytes: tuple[str, ...]
-):
+    table: Sequence[tuple[float, float, int | None, int | None, int]], analytes: tuple[str, ...]
+) -> list[tuple[str, str, str, float, int | None, int | None, int]]:
     return [
         (criteria, analyte, system, us if system == "US" else si, below, at, above)
         for criteria in LABELS
