@@ -28,6 +28,8 @@ def result_grade_text(grade: int | None, reason: str | None) -> str:
         if NO_GRADE_WORDS in words:
             return NON_FASTING
         return DASH
+    if RANGE_WORDS[1] not in words:  # the common case: no censored range to read
+        return f"G{grade}"
     span = _RANGE.search(words)
     if span is not None and int(span[1]) == grade and int(span[2]) > grade:
         return f"G{grade}{DASH}{span[2]}"
