@@ -14,6 +14,8 @@ from typing import IO, Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError
+from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.domain.grade_parts import fmt_number, is_close
 from irae_desktop.domain.grading import GradingError, grade_value
 from irae_desktop.domain.units import UnitError
 from irae_desktop.domain.values import ValueTextError, parse_result_text
@@ -40,7 +42,9 @@ def register(sub: Any) -> None:
         help="grade lab values in a CSV file (no database needed)",
         description="Grades each row of INPUT.csv (columns: "
         + ", ".join(COLUMNS)
-        + ") and writes the rows with two more columns, grade and reason.",
+        + ") and writes the rows with three more columns: grade (the lowest certain grade), "
+        "reason, and grade_shown (the grade as the app shows it, with the range a censored "
+        "value spans, e.g. 'G0–1').",
     )
     parser.add_argument("input", metavar="INPUT.csv", help="CSV file with a header row")
     parser.add_argument(
@@ -79,14 +83,42 @@ def _flag(text: str) -> bool | None:
     raise _RowError(f"baseline_abnormal {text.strip()!r} is not true or false")
 
 
-def grade_row(cells: dict[str, str], decimal_comma: bool | None = None) -> tuple[str, str, bool]:
-    """(grade, reason, ok) for one row; ok is False when the row itself is wrong."""
+def _checked_flag(
+    flag: bool | None, baseline: float | None, baseline_uln: float | None
+) -> tuple[bool | None, str]:
+    """The baseline_abnormal flag to grade with, and a warning when it contradicts the numbers
+    given beside it: then the numbers win (clinical reference, decision 3: abnormal means the
+    baseline is above the ULN reported with it)."""
+    if flag is None or baseline is None or baseline_uln is None:
+        return flag, ""
+    above = baseline > baseline_uln and not is_close(baseline, baseline_uln)
+    if above == flag:
+        return flag, ""
+    said = "true" if flag else "false"
+    relation = "above" if above else "not above"
+    warning = (
+        f"; warning: baseline_abnormal says {said} but baseline {fmt_number(baseline)} is "
+        f"{relation} baseline_uln {fmt_number(baseline_uln)}: the numbers were used"
+    )
+    return None, warning
+
+
+def grade_row(
+    cells: dict[str, str], decimal_comma: bool | None = None
+) -> tuple[str, str, bool, str]:
+    """(grade, reason, ok, grade as shown) for one row; ok is False when the row itself is
+    wrong."""
     try:
         value_text = cells.get("value", "")
         try:
             value, comparator = parse_result_text(value_text, decimal_comma=decimal_comma)
         except ValueTextError as exc:
             raise _RowError(str(exc)) from exc
+        baseline = _number(cells.get("baseline", ""), "baseline", decimal_comma)
+        baseline_uln = _number(cells.get("baseline_uln", ""), "baseline_uln", decimal_comma)
+        flag, warning = _checked_flag(
+            _flag(cells.get("baseline_abnormal", "")), baseline, baseline_uln
+        )
         result = grade_value(
             cells.get("analyte", ""),
             value,
@@ -94,15 +126,15 @@ def grade_row(cells: dict[str, str], decimal_comma: bool | None = None) -> tuple
             cells.get("unit", ""),
             _number(cells.get("uln", ""), "uln", decimal_comma),
             _number(cells.get("lln", ""), "lln", decimal_comma),
-            baseline=_number(cells.get("baseline", ""), "baseline", decimal_comma),
-            baseline_uln=_number(cells.get("baseline_uln", ""), "baseline_uln", decimal_comma),
-            baseline_abnormal=_flag(cells.get("baseline_abnormal", "")),
+            baseline=baseline,
+            baseline_uln=baseline_uln,
+            baseline_abnormal=flag,
             criteria_id=cells.get("criteria", "").strip() or DEFAULT_CRITERIA,
         )
     except (_RowError, GradingError, UnitError, CriteriaError) as exc:
-        return "", str(exc), False
+        return "", str(exc), False, ""
     grade = "" if result.grade is None else str(result.grade)
-    return grade, result.reason, True
+    return grade, result.reason + warning, True, result_grade_text(result.grade, result.reason)
 
 
 def _delimiter(first_line: str) -> str:
@@ -134,12 +166,16 @@ def _grade_stream(source: IO[str], sink: IO[str]) -> tuple[int, int]:
     out_header = list(header)
     grade_at = index.get("grade")
     reason_at = index.get("reason")
+    shown_at = index.get("grade_shown")
     if grade_at is None:
         grade_at = len(out_header)
         out_header.append("grade")
     if reason_at is None:
         reason_at = len(out_header)
         out_header.append("reason")
+    if shown_at is None:
+        shown_at = len(out_header)
+        out_header.append("grade_shown")
     writer = csv.writer(sink, delimiter=delimiter, lineterminator="\n")
     writer.writerow(out_header)
     width = len(out_header)
@@ -148,12 +184,13 @@ def _grade_stream(source: IO[str], sink: IO[str]) -> tuple[int, int]:
     for row in _rows(csv.reader(source, delimiter=delimiter)):
         count += 1
         cells = {c: (row[i] if i < len(row) else "") for c, i in wanted}
-        grade, reason, ok = grade_row(cells, decimal_comma)
+        grade, reason, ok, shown = grade_row(cells, decimal_comma)
         if not ok:
             errors += 1
         out = row + [""] * (width - len(row)) if len(row) < width else list(row)
         out[grade_at] = grade
         out[reason_at] = reason
+        out[shown_at] = shown
         writer.writerow(out)
     return count, errors
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
+from irae_desktop.domain.grade_display import result_grade_text
 
 COLUMNS = (
     "mrn",
@@ -25,6 +26,7 @@ COLUMNS = (
     "criteria",
     "baseline",
     "source",
+    "grade_shown",
 )
 
 
@@ -76,6 +78,8 @@ def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
             "criteria": lab.grade_criteria or "",
             "baseline": bool(lab.is_baseline),
             "source": source,
+            # the grade as every view shows it: a censored range, a non-fasting no-grade
+            "grade_shown": result_grade_text(lab.grade, lab.grade_reason),
         }
 
 

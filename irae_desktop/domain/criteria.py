@@ -33,6 +33,8 @@ class Condition:
     multiple: float | None
     absolute: tuple[tuple[str, float], ...]
     optional: bool  # skipped when its reference is unknown
+    # what is assumed when an optional condition is skipped, said in the reason
+    assumed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class RuleSet:
     low_name: str | None
     zero_note: str | None
     zero_note_above_uln: str | None
+    # above the ULN but below every band of this side: no grade at all, for this reason
+    no_grade_above_uln: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ def _condition(raw: dict[str, Any], where: str) -> Condition:
         multiple=multiple,
         absolute=absolute,
         optional=bool(raw.get("optional", False)),
+        assumed=raw.get("assumed"),
     )
 
 
@@ -117,6 +122,7 @@ def _rule_set(raw: dict[str, Any], where: str) -> RuleSet:
         low_name=raw.get("low_name"),
         zero_note=raw.get("zero_note"),
         zero_note_above_uln=raw.get("zero_note_above_uln"),
+        no_grade_above_uln=raw.get("no_grade_above_uln"),
     )
 
 

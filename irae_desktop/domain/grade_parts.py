@@ -32,6 +32,9 @@ class GradeResult:
     criteria_label: str
     multiple: float | None
     basis: GradeBasis | None
+    # a censored value whose interval spans grades: the highest it could be (clinical
+    # reference, decision 6); None when the grade is certain
+    grade_max: int | None = None
 
 
 def fmt_number(value: float) -> str:

@@ -9,20 +9,27 @@ import weakref
 from functools import lru_cache
 from typing import Any
 
-from irae_desktop.domain.criteria import DEFAULT_CRITERIA, Band, Condition, RuleSet, load_criteria
+from irae_desktop.domain.censored import (
+    NO_GRADE,
+    NO_GRADE_WORDS,
+    breakpoints,
+    censored_words,
+    grade_span,
+    interval_points,
+)
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA, load_criteria
 from irae_desktop.domain.grade_parts import (
     MISSING_WORDS,
     REL_TOL,
-    GradeBasis,
     GradeResult,
     GradingError,
-    boundary_multiples,
     choose_rules,
     fmt_number,
     is_close,
     resolve_analyte,
     ungraded,
 )
+from irae_desktop.domain.grade_steps import Compiler, Step, Words, Zero
 from irae_desktop.domain.units import convert, unit_for
 from irae_desktop.domain.values import COMPARATORS
 
@@ -94,24 +101,13 @@ def grader(
     )
 
 
-# (threshold, above, inclusive, unit to convert the value to first, or None)
-_Check = tuple[float, bool, bool, str | None]
-# How a chosen band is put in words: a fixed detail text (absolute bound) or the reference
-# the value is divided by, its basis, the text after the multiple and the boundaries that
-# decide how many decimals the multiple needs; then the text after the detail.
-_Words = tuple[str | None, float, GradeBasis, str, frozenset[float], str]
-# (grade, reference missing for it or None, checks, words; or the basis of the reference the
-# words need when it is unknown)
-_Step = tuple[int, str | None, tuple[_Check, ...], _Words | str]
-
 # Results repeat a lot (whole-number enzymes, shared reference ranges, normal baselines that
 # play no part): plans that would word every value alike share one memory of results.
 # GradeResult is immutable, so sharing is safe.
 _PLANS_MAX = 8192
 _RESULTS_MAX = 1 << 16  # as many results as are kept at once, whatever the number of plans
-_Zero = tuple[_Words | None, str, str] | str
 # plan key -> (high steps, low steps, grade 0 words, results already given)
-_COMPILED: dict[tuple[Any, ...], tuple[Any, Any, _Zero, _Memo]] = {}
+_COMPILED: dict[tuple[Any, ...], tuple[Any, Any, Zero, _Memo]] = {}
 
 
 class _Memo(dict[float, GradeResult]):
@@ -144,50 +140,7 @@ def _remember(memo: _Memo, value: float, result: GradeResult) -> None:
     _kept[0] += 1
 
 
-def _checks(
-    band: Band, code: str, unit: str, refs: dict[str, float | None]
-) -> tuple[int, str | None, tuple[_Check, ...]]:
-    """The band's grade, the reference it misses (or None) and its conditions with every
-    reference multiplied out."""
-    missing: str | None = None
-    checks: list[_Check] = []
-    for cond in band.conditions:
-        above = cond.direction == "above"
-        if cond.basis == "absolute":
-            bound = next((b for u, b in cond.absolute if u == unit), None)
-            if bound is None:
-                to_unit, bound = cond.absolute[0]
-                checks.append((bound, above, cond.inclusive, to_unit))
-            else:
-                checks.append((bound, above, cond.inclusive, None))
-            continue
-        ref = refs[cond.basis]
-        if ref is None:
-            if not cond.optional and missing is None:
-                missing = cond.basis
-            continue
-        assert cond.multiple is not None
-        checks.append((ref * cond.multiple, above, cond.inclusive, None))
-    return band.grade, missing, tuple(checks)
-
-
-def _detail(cond: Condition, unit: str, refs: dict[str, float | None], rules: RuleSet) -> Any:
-    """(fixed text, 0, "absolute", "", no boundaries) or (None, reference, basis, text after
-    the multiple, boundaries); None when the reference is unknown (the rules cannot word it)."""
-    if cond.basis == "absolute":
-        to_unit, bound = next(((u, b) for u, b in cond.absolute if u == unit), cond.absolute[0])
-        side = "above" if cond.direction == "above" else "below"
-        if cond.inclusive:
-            side = "at or " + side
-        return f": {side} {fmt_number(bound)} {to_unit}", 0.0, "absolute", "", frozenset()
-    ref = refs[cond.basis]
-    if ref is None:
-        return None
-    after = f" x {cond.basis} ({fmt_number(ref)})"
-    return None, ref, cond.basis, after, frozenset(boundary_multiples(rules, cond.basis))
-
-
-def _first_met(steps: tuple[_Step, ...], code: str, unit: str, value: float) -> _Step | None:
+def _first_met(steps: tuple[Step, ...], code: str, unit: str, value: float) -> Step | None:
     """The highest band whose conditions all hold (None: no band, grade 0)."""
     for step in steps:
         for threshold, above, inclusive, to_unit in step[2]:
@@ -207,11 +160,16 @@ class GradePlan:
 
     __slots__ = (
         "_bad_refs",
+        "_breaks",
         "_code",
+        "_comparator",
         "_fixed",
         "_high",
         "_low",
         "_memo",
+        "_names",
+        "_no_grade",
+        "_notes",
         "_raw",
         "_uln",
         "_unit",
@@ -249,10 +207,15 @@ class GradePlan:
         self.criteria_id = criteria.id
         self._fixed: GradeResult | None = None
         self._unusable: str | None = None
-        self._high: tuple[_Step, ...] = ()
-        self._low: tuple[_Step, ...] = ()
-        self._zero: _Zero = "ULN"
+        self._high: tuple[Step, ...] = ()
+        self._low: tuple[Step, ...] = ()
+        self._zero: Zero = "ULN"
         self._memo = _new_memo()
+        self._comparator = comparator
+        self._breaks: tuple[float, ...] = ()
+        self._no_grade: str | None = None
+        self._names: tuple[str | None, str | None] = (None, None)
+        self._notes: tuple[str, ...] = ()
         term = criteria.terms.get(code)
         if term is None:
             why = criteria.not_graded.get(code, f"{code} has no term in {criteria.label}")
@@ -292,14 +255,20 @@ class GradePlan:
             remarks: list[str] = []
             if is_baseline:
                 remarks.append("baseline result, graded against ULN")
-            if comparator:
-                remarks.append("censored result: its bound is graded")
             refs: dict[str, float | None] = {"ULN": uln, "LLN": lln, "baseline": used}
-            compiled = _Compiler(code, std_unit, self.label, rules, refs, abnormal, remarks)
+            compiled = Compiler(code, std_unit, self.label, rules, refs, abnormal, remarks)
+            compiled.assume = not is_baseline
             if len(_COMPILED) >= _PLANS_MAX:
                 _COMPILED.clear()
             found = _COMPILED[plan_key] = (*compiled.steps(), _new_memo())
         self._high, self._low, self._zero, self._memo = found
+        self._no_grade = rules.no_grade_above_uln
+        self._names = (rules.high_name, rules.low_name)
+        self._notes = ("baseline result, graded against ULN",) if is_baseline else ()
+        if comparator:
+            self._breaks = breakpoints(
+                code, std_unit, (*self._high, *self._low), uln if self._no_grade else None
+            )
 
     def grade(self, value: float) -> GradeResult:
         """The result grade_value gives for this value under this plan."""
@@ -308,7 +277,7 @@ class GradePlan:
             found = self._memo.get(value)
             if found is not None:
                 return found
-        result = self._grade(value)
+        result = self._censored(value) if self._comparator else self._grade(value)
         if value:
             _remember(self._memo, value, result)
         return result
@@ -335,6 +304,12 @@ class GradePlan:
             if step is not None and step[1] is not None:
                 missing = MISSING_WORDS.get(step[1], f"no {step[1]}")
                 return ungraded(shown, missing, self.criteria_id, self.label)
+        if self._no_grade is not None:
+            uln = self._uln
+            if uln is None:
+                return ungraded(shown, MISSING_WORDS["ULN"], self.criteria_id, self.label)
+            if value > uln and not is_close(value, uln):
+                return self._not_graded_above_uln(shown)
         zero = self._zero
         if isinstance(zero, str):
             return self._unworded(shown, zero)
@@ -345,13 +320,77 @@ class GradePlan:
             return GradeResult(0, shown + text, self.criteria_id, self.label, None, None)
         return self._worded(shown, value, 0, (*words[:5], text))
 
+    def _not_graded_above_uln(self, shown: str) -> GradeResult:
+        """Clinical reference, decision 9: a non-fasting glucose above the ULN that no band
+        grades has no grade (grades 1-2 need a fasting value), never grade 0."""
+        name = f", {self._names[0]}" if self._names[0] else ""
+        notes = f" ({'; '.join(self._notes)})" if self._notes else ""
+        text = f"{shown}{name}: {self._no_grade}{NO_GRADE_WORDS}{self.label}{notes}"
+        return GradeResult(None, text, self.criteria_id, self.label, None, None)
+
+    def _point(self, value: float) -> tuple[int | str, int]:
+        """What one exact value gets: (grade, side: 0 high, 1 low, -1 neither), or (the
+        missing reference, -1), or (NO_GRADE, -1) for a value that has no grade by rule."""
+        code, unit = self._code, self._unit
+        high = _first_met(self._high, code, unit, value)
+        low = _first_met(self._low, code, unit, value)
+        for side, step in enumerate((high, low)):
+            if step is not None and step[1] is None and step[0]:
+                return step[0], side
+        for step in (high, low):
+            if step is not None and step[1] is not None:
+                return step[1], -1
+        if self._no_grade is not None:
+            uln = self._uln
+            if uln is None:
+                return "ULN", -1
+            if value > uln and not is_close(value, uln):
+                return NO_GRADE, -1
+        if isinstance(self._zero, str):
+            return self._zero, -1
+        return 0, -1
+
+    def _censored(self, bound: float) -> GradeResult:
+        """Clinical reference, decision 6: the lowest grade every value of the interval the
+        censored value stands for is certain to reach, and the highest any of them could get."""
+        if self._fixed is not None or self._unusable is not None or not math.isfinite(bound):
+            return self._grade(bound)
+        if self._bad_refs or (bound <= 0 and self._comparator in ("<", "<=")):
+            return self._grade(bound)
+        found = [self._point(x) for x in interval_points(bound, self._comparator, self._breaks)]
+        shown = self.shown_prefix + fmt_number(bound) + self.shown_suffix
+        missing = next((g for g, _ in found if isinstance(g, str) and g != NO_GRADE), None)
+        if missing is not None:
+            words = MISSING_WORDS.get(missing, f"no {missing}")
+            return ungraded(shown, words, self.criteria_id, self.label)
+        span = grade_span(found)
+        at_bound = self._grade(bound)
+        sides = {side for g, side in found if side >= 0 and g != 0}
+        names = [n for i, n in enumerate(self._names) if i in sides and n]
+        text = censored_words(
+            shown,
+            at_bound.reason if at_bound.multiple is not None else "",
+            span,
+            self._comparator,
+            bound,
+            self._unit,
+            ", ".join(names),
+            self.label,
+            [*self._notes, *([self._no_grade] if span.no_grade and self._no_grade else [])],
+        )
+        low, high = span.low, span.high
+        multiple = at_bound.multiple
+        basis = at_bound.basis if multiple is not None else None
+        grade_max = high if high is not None and high != low else None
+        return GradeResult(low, text, self.criteria_id, self.label, multiple, basis, grade_max)
+
     def _unworded(self, shown: str, basis: str) -> GradeResult:
         """The grade would be worded as a multiple of a reference that is unknown (only an
         optional condition was skipped): not graded, saying which reference is missing."""
         words = MISSING_WORDS.get(basis, f"no {basis}")
         return ungraded(shown, words, self.criteria_id, self.label)
 
-    def _worded(self, shown: str, value: float, grade: int, words: _Words | str) -> GradeResult:
+    def _worded(self, shown: str, value: float, grade: int, words: Words | str) -> GradeResult:
         if isinstance(words, str):
             return self._unworded(shown, words)
         fixed, ref, basis, after, boundaries, tail = words
@@ -368,71 +407,3 @@ class GradePlan:
             digits += 1
         text = f"{shown} = {multiple:.{digits}f}{after}{tail}"
         return GradeResult(grade, text, self.criteria_id, self.label, multiple, basis)
-
-
-class _Compiler:
-    """Turns the chosen rules and known references into steps that grade a value quickly."""
-
-    def __init__(
-        self,
-        code: str,
-        unit: str,
-        label: str,
-        rules: RuleSet,
-        refs: dict[str, float | None],
-        abnormal: bool,
-        remarks: list[str],
-    ) -> None:
-        self.code, self.unit, self.label, self.rules = code, unit, label, rules
-        self.refs, self.abnormal, self.remarks = refs, abnormal, remarks
-
-    def steps(self) -> tuple[tuple[_Step, ...], tuple[_Step, ...], _Zero]:
-        rules = self.rules
-        return (
-            self._worded(rules.high, rules.high_name),
-            self._worded(rules.low, rules.low_name),
-            self._zero(),
-        )
-
-    def _tail(self, grade: int, name: str | None, notes: list[str], more: list[str]) -> str:
-        text = f", {name}" if name else ""
-        for note in notes:
-            text += f": {note}"
-        text += f": grade {grade}, {self.label}"
-        if self.remarks or more:
-            text += f" ({'; '.join([*self.remarks, *more])})"
-        return text
-
-    def _worded(self, bands: tuple[Band, ...], name: str | None) -> tuple[_Step, ...]:
-        steps = []
-        for band in bands:
-            grade, missing, checks = _checks(band, self.code, self.unit, self.refs)
-            detail = _detail(band.conditions[0], self.unit, self.refs, self.rules)
-            words: _Words | str = band.conditions[0].basis
-            if detail is not None:
-                more = [band.remark] if band.remark and grade > 0 else []
-                if self.abnormal and detail[2] == "baseline":
-                    more.append("abnormal baseline")
-                words = (*detail, self._tail(grade, name, [], more))
-            steps.append((grade, missing, checks, words))
-        return tuple(steps)
-
-    def _zero(self) -> _Zero:
-        """Grade 0: (words with the multiple or None, tail, tail when above the ULN); or the
-        basis of the multiple when its reference is unknown."""
-        rules = self.rules
-        first = rules.high[-1].conditions[0] if rules.high else None
-        detail = None
-        if first is not None and first.basis != "absolute":
-            detail = _detail(first, self.unit, self.refs, rules)
-            if detail is None:
-                return first.basis
-        abnormal_words = self.abnormal and detail is not None and detail[2] == "baseline"
-        more = ["abnormal baseline"] if abnormal_words else []
-        notes = [rules.zero_note] if rules.zero_note else []
-        plain = self._tail(0, None, notes, more)
-        above = plain
-        if rules.zero_note_above_uln:
-            above = self._tail(0, None, [*notes, rules.zero_note_above_uln], more)
-        words = None if detail is None else (*detail, "")
-        return words, plain, above

@@ -152,8 +152,10 @@ def build_story(
         story.append(
             Paragraph(
                 "Trend: ↑/↓ change of more than 10 % from the previous result. "
-                "&lt; ≤ &gt; ≥ mark censored results (the bound is graded). Worst: highest grade "
-                "on record for that analyte.",
+                "&lt; ≤ &gt; ≥ mark censored results: graded with the lowest grade every value "
+                "they stand for reaches, and G0–1 where they could be as high as grade 1. "
+                "&lt;G3, non-fasting: no grade (grades 1-2 need a fasting glucose). Worst: highest "
+                "grade on record for that analyte.",
                 muted,
             )
         )

@@ -11,6 +11,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.reports.clinical import AlertLine
 from irae_desktop.reports.formatting import (
     DASH,
@@ -109,14 +110,14 @@ def latest_table(
                     shown_bound(pt.analyte, pt.uln, pt.unit),
                 ),
                 times_uln(pt.value, pt.uln, pt.analyte),
-                grade_text(pt.grade),
+                _grade_cell(result_grade_text(pt.grade, pt.grade_reason), st),
                 lv.trend or DASH,
                 datetime_text(pt.collected_at),
                 grade_text(lv.worst_grade),
             ]
         )
         extra += _grade_cell_style(5, i, pt.grade) + _grade_cell_style(8, i, lv.worst_grade)
-    fr = [0.17, 0.09, 0.08, 0.10, 0.08, 0.07, 0.06, 0.26, 0.09]
+    fr = [0.17, 0.09, 0.08, 0.10, 0.08, 0.10, 0.05, 0.24, 0.09]
     extra.append(("FONT", (1, 1), (-1, -1), "DejaVuSansCondensed", 7.5))
     return make_table(rows, [f * width for f in fr], extra)
 
@@ -284,9 +285,17 @@ def lab_grid(points: Sequence[LabPoint], width: float, st: dict[str, ParagraphSt
                 continue
             pt = found
             text = lab_value(shown(pt.analyte, pt.value, pt.unit)[0], pt.comparator)
-            row.append(text if pt.grade is None else f"{text}  {grade_text(pt.grade)}")
+            grade = result_grade_text(pt.grade, pt.grade_reason)
+            row.append(text if grade == DASH else f"{text}  {grade}")
             extra += _grade_cell_style(c, r, pt.grade)
         rows.append(row)
     first = min(0.22 * width, 110.0)
     rest = (width - first) / max(len(analytes), 1)
     return make_table(rows, [first] + [rest] * len(analytes), extra)
+
+
+def _grade_cell(text: str, st: dict[str, ParagraphStyle]) -> object:
+    """A grade as shown; words such as "<G3, non-fasting" wrap inside the narrow column."""
+    if ", " not in text:
+        return text
+    return Paragraph(markup(text).replace(", ", ",<br/>").replace("-", "\u2011"), st["cell"])

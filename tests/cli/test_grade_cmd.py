@@ -40,14 +40,19 @@ def test_grades_rows_into_an_output_file(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main(["grade", str(source), "-o", str(out)]) == 0
     rows = _read(out)
-    assert [r["grade"] for r in rows] == ["3", "0", "1", "4", "0", "1", "", ""]
+    # row 3: baseline_abnormal "false" contradicts baseline 60 > baseline_uln 40, so the
+    # numbers are used (abnormal baseline: 70 is below 1.5 x baseline) with a warning
+    assert [r["grade"] for r in rows] == ["3", "0", "0", "4", "0", "1", "", ""]
+    shown = ["G3", "G0", "G0", "G4", "G0", "G1", "\u2013", "\u2013"]
+    assert [r["grade_shown"] for r in rows] == shown
+    assert "warning: baseline_abnormal says false" in rows[2]["reason"]
     assert rows[0]["reason"] == "ALT 412 U/L = 10.3 x ULN (40): grade 3, CTCAE v5.0"
     assert "below baseline rule" in rows[1]["reason"]
     assert "CTCAE v6.0" in rows[3]["reason"] and ">600" in rows[3]["reason"]
     assert "no CTCAE term" in rows[6]["reason"]
     assert "no ULN reported" in rows[7]["reason"]
-    # the input columns come back unchanged, in order, followed by grade and reason
-    assert list(rows[0]) == [*HEADER.strip().split(","), "grade", "reason"]
+    # the input columns come back unchanged, in order, followed by grade, reason, grade shown
+    assert list(rows[0]) == [*HEADER.strip().split(","), "grade", "reason", "grade_shown"]
     assert rows[3]["value"] == ">600"
 
 
@@ -89,6 +94,7 @@ def test_writes_to_standard_output_without_o(
             "note": "kept",
             "grade": "2",
             "reason": rows[0]["reason"],
+            "grade_shown": "G2",
         }
     ]
     assert rows[0]["reason"].startswith("ALT 130 U/L = 3.2 x ULN (40): grade 2")
@@ -100,7 +106,7 @@ def test_semicolons_excel_bom_and_blank_lines(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main(["grade", str(path), "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "analyte;value;unit;uln;grade;reason"
+    assert text.splitlines()[0] == "analyte;value;unit;uln;grade;reason;grade_shown"
     assert text.splitlines()[1].split(";")[4] == "3"  # 3.7 / 1.2 = 3.1 x ULN
     assert len(text.splitlines()) == 2
 
@@ -169,3 +175,68 @@ def test_output_is_utf8_when_the_locale_code_page_is_not(tmp_path: Path) -> None
     rows = list(csv.DictReader(io.StringIO(run.stdout.decode("utf-8"))))
     assert rows[0]["note"] == "≥ 3 × ULN: Zoë"
     assert rows[0]["grade"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("flag", "baseline", "baseline_uln", "grade", "said"),
+    [
+        # says abnormal, but 30 is not above 40: normal baseline, 130 = 3.25 x ULN is grade 2
+        ("true", "30", "40", "2", "says true but baseline 30 is not above baseline_uln 40"),
+        # at the ULN is not above it (decision 3): still normal
+        ("yes", "40", "40", "2", "says true but baseline 40 is not above baseline_uln 40"),
+        # says normal, but 100 is above 40: abnormal baseline, 130 = 1.3 x baseline is grade 0
+        ("false", "100", "40", "0", "says false but baseline 100 is above baseline_uln 40"),
+    ],
+)
+def test_a_baseline_flag_that_contradicts_the_numbers_is_overruled_with_a_warning(
+    tmp_path: Path, flag: str, baseline: str, baseline_uln: str, grade: str, said: str
+) -> None:
+    source = _write(tmp_path, HEADER + f"ALT,130,U/L,40,,{baseline},{baseline_uln},{flag},\n")
+    out = tmp_path / "out.csv"
+    assert main(["grade", str(source), "-o", str(out)]) == 0
+    (row,) = _read(out)
+    assert row["grade"] == grade
+    assert f"warning: baseline_abnormal {said}: the numbers were used" in row["reason"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "baseline", "baseline_uln", "grade"),
+    [("true", "100", "40", "0"), ("false", "30", "40", "2"), ("true", "100", "", "0")],
+)
+def test_a_baseline_flag_that_agrees_or_stands_alone_gives_no_warning(
+    tmp_path: Path, flag: str, baseline: str, baseline_uln: str, grade: str
+) -> None:
+    source = _write(tmp_path, HEADER + f"ALT,130,U/L,40,,{baseline},{baseline_uln},{flag},\n")
+    out = tmp_path / "out.csv"
+    assert main(["grade", str(source), "-o", str(out)]) == 0
+    (row,) = _read(out)
+    assert row["grade"] == grade
+    assert "warning" not in row["reason"]
+
+
+def test_censored_and_non_fasting_rows_show_what_they_are(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path,
+        HEADER
+        + "ALT,<100,U/L,40,,,,,\n"
+        + "ALT,>800,U/L,40,,,,,\n"
+        + "GLUCOSE,241,mg/dL,140,70,,,,\n"
+        + "GLUCOSE,>200,mg/dL,140,70,,,,\n"
+        + "GLUCOSE_FASTING,<2.2,mmol/L,5.5,3.9,,,,ctcae-6.0\n",
+    )
+    out = tmp_path / "out.csv"
+    assert main(["grade", str(source), "-o", str(out)]) == 0
+    rows = _read(out)
+    assert [r["grade"] for r in rows] == ["0", "4", "", "", "3"]
+    assert [r["grade_shown"] for r in rows] == [
+        "G0\u20131",
+        "G4",
+        "<G3, non-fasting",
+        "<G3\u20134, non-fasting",
+        "G3\u20134",
+    ]
+    assert "grade 0 to 1: censored below 100 U/L" in rows[0]["reason"]
+    assert (
+        "non-fasting: below the grade 3 threshold; grades 1-2 need a fasting value"
+        in (rows[2]["reason"])
+    )

@@ -37,6 +37,7 @@ def test_csv_export_has_the_contract_columns(capsys, sqlite_url) -> None:  # typ
         "criteria",
         "baseline",
         "source",
+        "grade_shown",
     ]
     assert len(rows) == 6
     alt = next(r for r in rows if r["analyte"] == "ALT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class GradeResult:
     criteria_label: str
     multiple: float | None
     basis: GradeBasis | None
+    grade_max: int | None = None
 
 
 def fmt_number(value: float) -> str:
@@ -281,6 +283,7 @@ def _grade_cached(
         if ref is not None and ref <= 0:
             words = f"{what} {fmt_number(ref)} {std_unit} cannot be used as a reference"
             return _ungraded(shown, words, criteria.id, label)
+    baseline_in = baseline
     if is_baseline:
         baseline = None
     rules, abnormal = _choose_rules(
@@ -294,8 +297,13 @@ def _grade_cached(
     remarks: list[str] = []
     if is_baseline:
         remarks.append("baseline result, graded against ULN")
-    if comparator:
-        remarks.append("censored result: its bound is graded")
+    if comparator and not (comparator in ("<", "<=") and value <= 0):
+        return _censored(
+            (analyte, unit, uln, lln, baseline_in, baseline_uln, baseline_abnormal),
+            (is_baseline, criteria_id, comparator, value, shown, label, remarks),
+            rules,
+            ctx,
+        )
 
     name: str | None = None
     notes: list[str] = []
@@ -307,6 +315,14 @@ def _grade_cached(
         missing = high.missing if high.grade is None else low.missing
         words = _MISSING_WORDS.get(missing or "", f"no {missing}")
         return _ungraded(shown, words, criteria.id, label)
+    elif rules.no_grade_above_uln and uln is None:
+        return _ungraded(shown, _MISSING_WORDS["ULN"], criteria.id, label)
+    elif rules.no_grade_above_uln and uln is not None and value > uln and not _close(value, uln):
+        # a non-fasting glucose between its ULN and the grade 3 bound: no grade (decision 9)
+        words = f"{shown}, {rules.high_name}: {rules.no_grade_above_uln}: no grade, {label}"
+        if remarks:
+            words += f" ({'; '.join(remarks)})"
+        return GradeResult(None, words, criteria.id, label, None, None)
     else:
         chosen = _Outcome(0, rules.high[-1] if rules.high else None, None)
         if rules.zero_note:
@@ -322,6 +338,10 @@ def _grade_cached(
         remarks.append(chosen.band.remark)
     if abnormal and basis == "baseline":
         remarks.append("abnormal baseline")
+    if chosen.band is not None and chosen.grade > 0 and not is_baseline:
+        for cond in chosen.band.conditions:
+            if cond.optional and cond.assumed and ctx.refs[cond.basis] is None:
+                remarks.append(cond.assumed)
     words = shown + detail
     if name:
         words += f", {name}"
@@ -331,6 +351,133 @@ def _grade_cached(
     if remarks:
         words += f" ({'; '.join(remarks)})"
     return GradeResult(chosen.grade, words, criteria.id, label, multiple, basis)
+
+
+_SIDE_WORDS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above"}
+
+
+def _thresholds(rules: RuleSet, ctx: _Context) -> list[float]:
+    """Every bound of the rules in the unit of the result (the only places a grade changes)."""
+    out: list[float] = []
+    for band in (*rules.high, *rules.low):
+        for cond in band.conditions:
+            if cond.basis == "absolute":
+                mine = [b for u, b in cond.absolute if u == ctx.unit]
+                if mine:
+                    out.append(mine[0])
+                else:
+                    unit, bound = cond.absolute[0]
+                    out.append(convert(ctx.code, bound, unit, ctx.unit))
+            elif ctx.refs[cond.basis] is not None:
+                assert cond.multiple is not None
+                out.append(ctx.refs[cond.basis] * cond.multiple)  # type: ignore[operator]
+    if rules.no_grade_above_uln and ctx.refs["ULN"] is not None:
+        out.append(ctx.refs["ULN"])
+    return out
+
+
+def censored_witnesses(bound: float, comparator: str, cuts: list[float]) -> list[float]:
+    """Values of the interval a censored result stands for that meet each grade in it: the
+    cuts inside, midpoints between neighbouring cuts, the bound when closed, a far value."""
+    below = comparator in ("<", "<=")
+    inside = sorted(
+        {c for c in cuts if c > 0 and (c < bound if below else c > bound) and not _close(c, bound)}
+    )
+    merged: list[float] = []
+    for c in inside:
+        if not merged or not _close(merged[-1], c):
+            merged.append(c)
+    ends = [0.0, *merged, bound] if below else [bound, *merged]
+    if not below:
+        ends.append(ends[-1] * 2.0 + 1.0)
+    values = [*merged, *((a + b) / 2.0 for a, b in itertools.pairwise(ends))]
+    if not below:
+        values.append(ends[-1])
+    if comparator in ("<=", ">="):
+        values.append(bound)
+    return values
+
+
+def _censored(
+    inputs: tuple[Any, ...],
+    more: tuple[Any, ...],
+    rules: RuleSet,
+    ctx: _Context,
+) -> GradeResult:
+    """Decision 6, worked out independently: grade every witness value of the interval one by
+    one and take the lowest and highest."""
+    analyte, unit, uln, lln, baseline, baseline_uln, baseline_abnormal = inputs
+    is_baseline, criteria_id, comparator, bound, shown, label, remarks = more
+    cid = load_criteria(criteria_id or DEFAULT_CRITERIA).id
+    grades: list[int] = []
+    no_grade = False
+    sides: set[str] = set()
+    for x in sorted(censored_witnesses(bound, comparator, _thresholds(rules, ctx))):
+        point = _grade_cached.__wrapped__(
+            analyte,
+            x,
+            "",
+            unit,
+            uln,
+            lln,
+            baseline,
+            baseline_uln,
+            baseline_abnormal,
+            is_baseline,
+            criteria_id,
+        )
+        if point.grade is None:
+            if ": no grade, " in point.reason:
+                no_grade = True
+                continue
+            words = point.reason.split(": ")[-2]
+            return _ungraded(shown, words, cid, label)
+        grades.append(point.grade)
+        for name in (rules.high_name, rules.low_name):
+            if point.grade and name and f", {name}:" in point.reason:
+                sides.add(name)
+    at = _grade_cached.__wrapped__(
+        analyte,
+        bound,
+        "",
+        unit,
+        uln,
+        lln,
+        baseline,
+        baseline_uln,
+        baseline_abnormal,
+        is_baseline,
+        criteria_id,
+    )
+    plain = shown.replace(comparator, "", 1)
+    detail = ""
+    if at.multiple is not None and at.reason.startswith(plain + " = "):
+        detail = at.reason[len(plain) : at.reason.index(")") + 1]
+    names = [n for n in (rules.high_name, rules.low_name) if n in sides]
+    named = f", {', '.join(names)}" if names else ""
+    where = f"censored {_SIDE_WORDS[comparator]} {fmt_number(bound)} {ctx.unit}"
+    notes = list(remarks)
+    if no_grade and rules.no_grade_above_uln:
+        notes.append(rules.no_grade_above_uln)
+    low = min(grades) if grades else None
+    high = max(grades) if grades else None
+    if no_grade and low is not None and low > 0:
+        low = None
+    multiple = at.multiple
+    basis = at.basis if multiple is not None else None
+    top = high if high is not None and high != low else None
+    if low is not None and low == high and not no_grade:
+        text = "; ".join([f"{where}: every value of it reaches grade {low}", *notes])
+        words = f"{shown}{detail}{named}: grade {low}, {label} ({text})"
+    elif low is not None:
+        text = "; ".join([f"at least grade {low}, possibly up to grade {high}", *notes])
+        words = f"{shown}{detail}{named}: grade {low} to {high}: {where}, {label} ({text})"
+    elif high is not None:
+        text = "; ".join([*notes, "higher values of the interval are graded"])
+        words = f"{shown}{named}: no grade, up to grade {high}: {where}, {label} ({text})"
+    else:
+        words = f"{shown}{named}: no grade: {where}, {label} ({'; '.join(notes)})"
+    return GradeResult(low, words, cid, label, multiple, basis, top)
 
 
 def reference_series(

@@ -5,6 +5,8 @@ docs/clinical-reference.md section 3; clinical reference, decisions 8 and 9.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from irae_desktop.domain.grading import grade_value
@@ -13,13 +15,16 @@ NUDGE = 1e-6
 # (US bound, SI bound, grade just below, at, just above) from the glucose table of
 # docs/clinical-reference.md
 FASTING_HIGH = [(160, 8.9, 1, 1, 2), (250, 13.9, 2, 2, 3), (500, 27.8, 3, 3, 4)]
-RANDOM_HIGH = [(250, 13.9, 0, 0, 3), (500, 27.8, 3, 3, 4)]
+# non-fasting: above ULN and at or below 250 mg/dL (13.9 mmol/L) has no grade (decision 9)
+RANDOM_HIGH = [(250, 13.9, None, None, 3), (500, 27.8, 3, 3, 4)]
 HYPO = [(55, 3.0, 2, 1, 1), (40, 2.2, 3, 2, 2), (30, 1.7, 4, 3, 3)]
 RANGES = {"US": ("mg/dL", 70.0, 99.0), "SI": ("mmol/L", 3.9, 5.5)}
 LABELS = {"ctcae-5.0": "ASCO 2021 / CTCAE v4.03 numeric", "ctcae-6.0": "CTCAE v6.0"}
 
 
-def _cases(table: list[tuple[float, float, int, int, int]], analytes: tuple[str, ...]):
+def _cases(
+    table: Sequence[tuple[float, float, int | None, int | None, int]], analytes: tuple[str, ...]
+) -> list[tuple[str, str, str, float, int | None, int | None, int]]:
     return [
         (criteria, analyte, system, us if system == "US" else si, below, at, above)
         for criteria in LABELS
@@ -41,7 +46,13 @@ def _grade(analyte: str, value: float, system: str, criteria: str):
     + _cases(HYPO, ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")),
 )
 def test_absolute_boundaries(
-    criteria: str, analyte: str, system: str, bound: float, below: int, at: int, above: int
+    criteria: str,
+    analyte: str,
+    system: str,
+    bound: float,
+    below: int | None,
+    at: int | None,
+    above: int,
 ) -> None:
     for factor, expected in ((1 - NUDGE, below), (1.0, at), (1 + NUDGE, above)):
         result = _grade(analyte, bound * factor, system, criteria)
@@ -77,10 +88,33 @@ def test_si_value_is_graded_on_the_si_column() -> None:
     assert us.grade == 2
 
 
-def test_non_fasting_below_grade_3_explains_fasting_is_needed() -> None:
-    result = grade_value("GLUCOSE", 200, "", "mg/dL", 140, 70)
+@pytest.mark.parametrize("criteria", list(LABELS))
+@pytest.mark.parametrize(
+    ("value", "unit", "uln", "lln"),
+    [(241, "mg/dL", 140, 70), (250, "mg/dL", 140, 70), (13.9, "mmol/L", 7.8, 3.9)],
+)
+def test_non_fasting_above_uln_below_grade_3_has_no_grade(
+    criteria: str, value: float, unit: str, uln: float, lln: float
+) -> None:
+    # clinical reference, decision 9: no grade at all, never grade 0
+    result = grade_value("GLUCOSE", value, "", unit, uln, lln, criteria_id=criteria)
+    assert result.grade is None
+    assert "non-fasting: below the grade 3 threshold; grades 1-2 need a fasting value" in (
+        result.reason
+    )
+
+
+@pytest.mark.parametrize("value", [70, 100, 140])
+def test_non_fasting_within_the_reference_range_is_grade_0(value: float) -> None:
+    result = grade_value("GLUCOSE", value, "", "mg/dL", 140, 70)
     assert result.grade == 0
-    assert "grades 1-2 need a fasting value" in result.reason
+    assert "non-fasting" not in result.reason
+
+
+def test_non_fasting_without_a_uln_is_not_graded_below_grade_3() -> None:
+    result = grade_value("GLUCOSE", 120, "", "mg/dL", None, 70)
+    assert result.grade is None
+    assert "no ULN reported" in result.reason
 
 
 def test_censored_glucose_above_600_is_grade_4() -> None:

@@ -44,7 +44,7 @@ def _outcome(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         r = fn(*args, **kwargs)
     except (ValueError, AssertionError) as exc:
         return (type(exc).__name__, str(exc))
-    return (r.grade, r.reason, r.criteria_id, r.criteria_label, r.multiple, r.basis)
+    return (r.grade, r.reason, r.criteria_id, r.criteria_label, r.multiple, r.basis, r.grade_max)
 
 
 @settings(max_examples=500, deadline=None)

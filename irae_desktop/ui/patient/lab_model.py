@@ -14,7 +14,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from irae_desktop.ui.grade_style import grade_color, grade_label, grade_text_color
+from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.ui.grade_style import grade_color, grade_text_color
 from irae_desktop.ui.patient.display import (
     analyte_label,
     format_number,
@@ -206,7 +207,7 @@ class LabTableModel(QAbstractTableModel):
         if col == COL_RANGE:
             return self._range_text(lab)
         if col == COL_GRADE:
-            text = grade_label(lab.grade)
+            text = result_grade_text(lab.grade, lab.grade_reason)
             return f"{text} baseline" if lab.is_baseline else text
         if col == COL_RULE:
             return lab.grade_reason or ""

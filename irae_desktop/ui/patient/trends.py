@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.ui.errors import log_bug
-from irae_desktop.ui.grade_style import GRADE_COLORS, grade_label
+from irae_desktop.ui.grade_style import GRADE_COLORS
 from irae_desktop.ui.patient.display import clinical_today, format_number, local_time_text
 from irae_desktop.ui.patient.lanes_data import Lane, SteroidCurve, build_lanes, steroid_curve
 from irae_desktop.ui.patient.snapshot import PatientSnapshot
@@ -396,7 +397,7 @@ class TrendsView(QWidget):
         series = data.series[best[1]]
         lab = snapshot.labs[series.lab_index[best[2]]]
         shown = f"{lab.comparator}{format_number(series.y[best[2]])} {series.unit}"
-        grade = grade_label(lab.grade)
+        grade = result_grade_text(lab.grade, lab.grade_reason)
         lines = [
             f"<b>{series.label} {shown}</b>",
             local_time_text(lab.collected_at),

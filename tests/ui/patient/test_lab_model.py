@@ -128,3 +128,30 @@ def test_hidden_labs_table_does_not_size_its_columns(qtbot, patient_db) -> None:
     assert header.sectionResizeMode(COL_SOURCE) == QHeaderView.ResizeMode.Interactive
     tab.hide()
     assert header.sectionResizeMode(COL_VALUE) == QHeaderView.ResizeMode.Interactive
+
+
+def test_censored_range_and_non_fasting_show_what_is_known(qtbot, patient_db) -> None:  # type: ignore[no-untyped-def]
+    # clinical reference, decisions 6 and 9: never a bare G0 the value does not have
+    from datetime import UTC, datetime
+
+    from irae_desktop.store import labs
+
+    db, pid = patient_db
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    with db.write() as s:
+        labs.add_manual_lab(s, "alice", pid, "ALT", at, "<100", "U/L", None, 40)
+        labs.add_manual_lab(s, "alice", pid, "GLUCOSE", at, "241", "mg/dL", 70, 140)
+        labs.add_manual_lab(
+            s, "alice", pid, "GLUCOSE", at.replace(hour=9), ">600", "mg/dL", 70, 140
+        )
+    model, _ = _model(patient_db)
+    shown = {
+        (model.lab_at(r).analyte, model.lab_at(r).comparator, model.lab_at(r).value): model.data(
+            model.index(r, COL_GRADE)
+        )
+        for r in range(model.rowCount())
+        if model.lab_at(r).collected_at.date() == at.date()
+    }
+    assert shown[("ALT", "<", 100.0)] == "G0\u20131"
+    assert shown[("GLUCOSE", "", 241.0)] == "<G3, non-fasting"
+    assert shown[("GLUCOSE", ">", 600.0)] == "G4"
