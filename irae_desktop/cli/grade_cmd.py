@@ -14,8 +14,10 @@ from typing import IO, Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError
+from irae_desktop.domain.grade_parts import resolve_analyte
 from irae_desktop.domain.grading import GradingError, grade_value
-from irae_desktop.domain.units import UnitError
+from irae_desktop.domain.plausibility import Verdict, check_value
+from irae_desktop.domain.units import UnitError, to_canonical
 from irae_desktop.domain.values import ValueTextError, parse_result_text
 
 COLUMNS = (
@@ -99,9 +101,21 @@ def grade_row(cells: dict[str, str], decimal_comma: bool | None = None) -> tuple
             baseline_abnormal=_flag(cells.get("baseline_abnormal", "")),
             criteria_id=cells.get("criteria", "").strip() or DEFAULT_CRITERIA,
         )
+        # clinical reference, decision 11: judged in the canonical unit, after grade_value
+        # has checked analyte and unit
+        code = resolve_analyte(cells.get("analyte", "")).code
+        verdict, why = check_value(
+            code, to_canonical(code, value, cells.get("unit", "")), comparator
+        )
     except (_RowError, GradingError, UnitError, CriteriaError) as exc:
         return "", str(exc), False
+    if verdict is Verdict.IMPOSSIBLE:
+        return "", why, False
+    if verdict is Verdict.NEEDS_REVIEW:
+        return "", why, True
     grade = "" if result.grade is None else str(result.grade)
+    if verdict is Verdict.UNUSUAL:
+        return grade, f"{result.reason}; warning: {why}", True
     return grade, result.reason, True
 
 
