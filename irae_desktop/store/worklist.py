@@ -15,6 +15,7 @@ from irae_desktop.store.lab_latest import computed_rows
 from irae_desktop.store.models import LabSummary, Patient, TreatmentHold, TreatmentLine
 from irae_desktop.store.organs import ORGAN_ANALYTES, OrganGrade, organ_grades
 from irae_desktop.store.types import UTCDateTime
+from irae_desktop.store.ungraded import LatestUngraded, organ_views
 
 __all__ = ["ORGAN_ANALYTES", "OrganGrade", "WorklistRow", "rows_from_latest", "worklist_rows"]
 
@@ -63,6 +64,10 @@ class WorklistRow(NamedTuple):
     glucose: OrganGrade | None
     last_lab_at: datetime | None
     days_since_lab: int | None
+    # clinical reference, decision 12: an organ's latest result when it has no grade, shown
+    # beside the last graded one (`liver`, `glucose` are then the last graded results)
+    liver_ungraded: LatestUngraded | None = None
+    glucose_ungraded: LatestUngraded | None = None
 
     @property
     def worst_grade(self) -> int:
@@ -154,7 +159,31 @@ def worklist_rows(
             else None
         )
         rows.append(_row(patient, ici, liver, glucose, last, now))
-    return rows
+    return _with_ungraded(session, rows)
+
+
+def _with_ungraded(session: Session, rows: list[WorklistRow]) -> list[WorklistRow]:
+    """Rows of patients whose latest liver or glucose result has no grade: the last graded
+    result per organ, with the ungraded one beside it (clinical reference, decision 12)."""
+    views = organ_views(session)
+    if not views:
+        return rows
+    out = []
+    for row in rows:
+        organs = views.get(row.patient_id)
+        if organs is None:
+            out.append(row)
+            continue
+        liver, glucose = organs["liver"], organs["glucose"]
+        out.append(
+            row._replace(
+                liver=liver.graded,
+                glucose=glucose.graded,
+                liver_ungraded=liver.ungraded,
+                glucose_ungraded=glucose.ungraded,
+            )
+        )
+    return out
 
 
 def _raw_time(column: Any, dialect: Dialect) -> Any:
@@ -226,4 +255,4 @@ def rows_from_latest(
         organs = organ_grades(results)
         last = max((at for _a, _g, at in results), default=None)
         rows.append(_row(patient, ici, organs.get("liver"), organs.get("glucose"), last, now))
-    return rows
+    return _with_ungraded(session, rows)
