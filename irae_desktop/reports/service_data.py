@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
@@ -47,6 +48,8 @@ class ServiceRow:
     alerts: list[clinical.AlertLine]
     plan: PlanInfo | None
     labs_due: date | None
+    # per organ, "latest ungraded: no range" when its latest result has no grade (decision 12)
+    ungraded: dict[str, str] = field(default_factory=dict)
 
     @property
     def worst_grade(self) -> int:
@@ -136,6 +139,10 @@ def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
                 alerts=[a for a in alerts if a.acknowledged_by is None],
                 plan=plans.get(p.id),
                 labs_due=clinical.labs_due(organs, settings),
+                ungraded={
+                    organ: ungraded_note(lab)
+                    for organ, lab in latest_ungraded(timeline, now).items()
+                },
             )
         )
     rows.sort(key=lambda r: r.sort_key)
