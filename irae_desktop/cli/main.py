@@ -15,6 +15,7 @@ from irae_desktop.cli import (
     handoff_cmd,
     import_cmd,
     labs_cmd,
+    ranges_cmd,
     report_cmd,
 )
 from irae_desktop.cli.common import EXIT_USAGE, UsageError, fail_with
@@ -24,6 +25,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     import_cmd,
     labs_cmd,
     grade_cmd,
+    ranges_cmd,
     report_cmd,
     handoff_cmd,
     backup_cmd,
