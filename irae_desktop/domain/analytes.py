@@ -249,7 +249,7 @@ _ALL: tuple[Analyte, ...] = (
         graded=True,
         zero_possible=False,
         possible_high=2000.0,
-        limits_source=("as GLUCOSE"),
+        limits_source=("the same limits and sources as GLUCOSE"),
     ),
     Analyte(
         code="GLUCOSE_POC",
@@ -274,7 +274,7 @@ _ALL: tuple[Analyte, ...] = (
         graded=True,
         zero_possible=False,
         possible_high=2000.0,
-        limits_source=("as GLUCOSE"),
+        limits_source=("the same limits and sources as GLUCOSE"),
     ),
     Analyte(
         code="CPEPTIDE",
