@@ -42,12 +42,8 @@ def test_import_converts_saves_and_regrades(capsys, sqlite_url, tmp_path) -> Non
     assert (code, err) == (0, "")
     assert out.endswith("2 reference range(s) saved; 1 stored result(s) regraded\n")
     code, shown, _ = _run(capsys, "--db", sqlite_url, "ranges", "show")
-    assert (
-        shown
-        == "analyte,sex,lln,uln,unit\nALT,,7,40,U/L\nTBILI,F,0.198830,1.19883,mg/dL\n".replace(
-            "0.198830", "0.19883"
-        )
-    )
+    # 3.4 and 20.5 umol/L are 0.19883 and 1.19883 mg/dL (17.1 umol/L per mg/dL)
+    assert shown == "analyte,sex,lln,uln,unit\nALT,,7,40,U/L\nTBILI,F,0.19883,1.19883,mg/dL\n"
     _, labs, _ = _run(capsys, "--db", sqlite_url, "labs", "--format", "json")
     alt_90 = next(r for r in json.loads(labs) if r["analyte"] == "ALT" and r["value"] == 90.0)
     assert alt_90["grade"] == 1  # 90 U/L = 2.25 x the site's ULN 40: grade 1

@@ -125,9 +125,7 @@ def test_confirming_a_held_result_grades_it_and_is_audited(db: Database, patient
         confirm_held_lab(s, "bob", lab_id, lab.version, "again")
 
 
-def test_correcting_a_held_result_grades_the_corrected_value(
-    db: Database, patient_id: int
-) -> None:
+def test_correcting_a_held_result_grades_the_corrected_value(db: Database, patient_id: int) -> None:
     with db.write() as s:
         lab_id = add_manual_lab(s, "alice", patient_id, "GLUCOSE", T, "3279", "mg/dL", 70, 99).id
     version = _lab(db, lab_id).version
@@ -164,5 +162,7 @@ def test_latest_result_without_range_never_lowers_the_worklist_grade(
     assert (row.liver.grade, row.liver.analyte) == (1, "ALT")
     assert row.liver_ungraded is not None
     assert (row.liver_ungraded.analyte, row.liver_ungraded.label) == ("ALT", "no range")
-    assert row.liver_ungraded.reason == "ALT 90 U/L: no ULN reported and no site default: not graded"
+    assert row.liver_ungraded.reason == (
+        "ALT 90 U/L: no ULN reported and no site default: not graded"
+    )
     assert reference == row
