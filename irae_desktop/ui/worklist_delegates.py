@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from irae_desktop.ui.grade_style import SYNTHETIC_BADGE_COLOR, grade_color, grade_text_color
 from irae_desktop.ui.worklist_model import GRADE_ROLE, ROW_ROLE, UNGRADED_ROLE
 
+UNGRADED_COLOR = "#B3261E"
+
 _Index = QModelIndex | QPersistentModelIndex
 BADGE_TEXT = "SYNTHETIC"
 
@@ -53,7 +55,8 @@ class GradeChipDelegate(QStyledItemDelegate):
         if note:
             selected = bool(option.state & QStyle.StateFlag.State_Selected)
             palette = option.palette
-            color = palette.highlightedText().color() if selected else palette.text().color()
+            # the warning red of the Labs tab's "needs review" rows, unless the row is selected
+            color = palette.highlightedText().color() if selected else QColor(UNGRADED_COLOR)
             painter.setPen(color)
             rest = rect.adjusted(width + 6, 0, 0, 0)
             shown = QFontMetrics(font).elidedText(

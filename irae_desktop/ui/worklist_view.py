@@ -46,11 +46,12 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 
 DEFAULT_WIDTHS = {
-    COL_NAME: 260,
+    COL_NAME: 200,
     COL_MRN: 110,
-    COL_ICI: 250,
-    COL_LIVER: 110,
-    COL_GLUCOSE: 130,
+    COL_ICI: 180,
+    # wide enough for "G3 ALT · latest ungraded: needs review" (decision 12)
+    COL_LIVER: 250,
+    COL_GLUCOSE: 270,
     COL_ALERTS: 110,
     COL_LAST_LAB: 140,
     COL_DAYS: 90,
