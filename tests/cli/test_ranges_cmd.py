@@ -59,9 +59,9 @@ def test_import_converts_saves_and_regrades(capsys, sqlite_url, tmp_path) -> Non
         db.dispose()
 
 
-def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_written(
+def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_written(  # type: ignore[no-untyped-def]
     capsys, sqlite_url, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     source = _write(
         tmp_path,
         "analyte,sex,lln,uln,unit\n"

@@ -166,3 +166,35 @@ def test_latest_result_without_range_never_lowers_the_worklist_grade(
         "ALT 90 U/L: no ULN reported and no site default: not graded"
     )
     assert reference == row
+
+
+def test_held_and_ungraded_results_on_sqlite_and_postgresql(any_db_url: str) -> None:
+    from irae_desktop.domain.records import PatientRecord
+    from irae_desktop.store.database import open_database
+    from irae_desktop.store.patients import create_patient
+
+    db = open_database(any_db_url)
+    try:
+        with db.write() as s:
+            pid = create_patient(s, PatientRecord(mrn="PG-1", name="Either Db"), user="bob").id
+            add_manual_lab(s, "bob", pid, "ALT", T, "60", "U/L", 7, 40)
+            add_manual_lab(s, "bob", pid, "ALT", LATER, "90", "U/L")
+            held_id = add_manual_lab(s, "bob", pid, "GLUCOSE", T, "3279", "mg/dL", 70, 99).id
+        with db.read() as s:
+            (row,) = worklist_rows(s, now=NOW)
+            assert stale_patients(s) == set()
+        assert row.liver is not None and row.liver.grade == 1
+        assert row.liver_ungraded is not None and row.liver_ungraded.label == "no range"
+        assert row.glucose is None
+        assert row.glucose_ungraded is not None
+        assert row.glucose_ungraded.label == "needs review"
+        with db.write() as s:
+            version = s.get(LabResult, held_id).version  # type: ignore[union-attr]
+            confirm_held_lab(s, "bob", held_id, version, "checked")
+        with db.read() as s:
+            (row,) = worklist_rows(s, now=NOW)
+            assert stale_patients(s) == set()
+        assert row.glucose is not None and row.glucose.grade == 4
+        assert row.glucose_ungraded is None
+    finally:
+        db.dispose()

@@ -22,9 +22,9 @@ def _pid(db, mrn: str) -> int:  # type: ignore[no-untyped-def]
         return int(s.scalars(select(Patient.id).where(Patient.mrn == mrn)).one())
 
 
-def test_manual_entry_without_range_says_so_and_worklist_keeps_the_grade(
+def test_manual_entry_without_range_says_so_and_worklist_keeps_the_grade(  # type: ignore[no-untyped-def]
     qtbot, window, ui_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pid = _pid(ui_db, "MRN-100")  # ALT 262 U/L, grade 3, yesterday
     window.worklist.select_patient(pid)
     dialog = window.add_lab()
