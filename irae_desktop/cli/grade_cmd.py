@@ -15,9 +15,10 @@ from typing import IO, Any
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError
 from irae_desktop.domain.grade_display import result_grade_text
-from irae_desktop.domain.grade_parts import fmt_number, is_close
+from irae_desktop.domain.grade_parts import fmt_number, is_close, resolve_analyte
 from irae_desktop.domain.grading import GradingError, grade_value
-from irae_desktop.domain.units import UnitError
+from irae_desktop.domain.plausibility import Verdict, check_value
+from irae_desktop.domain.units import UnitError, to_canonical
 from irae_desktop.domain.values import ValueTextError, parse_result_text
 
 COLUMNS = (
@@ -131,10 +132,23 @@ def grade_row(
             baseline_abnormal=flag,
             criteria_id=cells.get("criteria", "").strip() or DEFAULT_CRITERIA,
         )
+        # clinical reference, decision 11: judged in the canonical unit, after grade_value
+        # has checked analyte and unit
+        code = resolve_analyte(cells.get("analyte", "")).code
+        verdict, why = check_value(
+            code, to_canonical(code, value, cells.get("unit", "")), comparator
+        )
     except (_RowError, GradingError, UnitError, CriteriaError) as exc:
         return "", str(exc), False, ""
+    if verdict is Verdict.IMPOSSIBLE:
+        return "", why, False, ""
+    if verdict is Verdict.NEEDS_REVIEW:
+        return "", why, True, "needs review"
     grade = "" if result.grade is None else str(result.grade)
-    return grade, result.reason + warning, True, result_grade_text(result.grade, result.reason)
+    shown = result_grade_text(result.grade, result.reason)
+    if verdict is Verdict.UNUSUAL:
+        return grade, f"{result.reason}{warning}; warning: {why}", True, shown
+    return grade, result.reason + warning, True, shown
 
 
 def _delimiter(first_line: str) -> str:

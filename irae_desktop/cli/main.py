@@ -16,6 +16,7 @@ from irae_desktop.cli import (
     handoff_cmd,
     import_cmd,
     labs_cmd,
+    ranges_cmd,
     report_cmd,
     settings_cmd,
 )
@@ -27,6 +28,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     labs_cmd,
     alerts_cmd,
     grade_cmd,
+    ranges_cmd,
     report_cmd,
     handoff_cmd,
     backup_cmd,

@@ -15,6 +15,7 @@ from irae_desktop.domain.alerts_liver import (
     steroid_dose_unjudged,
     steroid_refractory,
 )
+from irae_desktop.domain.alerts_review import needs_review
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline
@@ -197,7 +198,11 @@ def evaluate_alerts(
     if now.tzinfo is None:
         raise ValueError("evaluate_alerts needs an aware datetime for now")
     settings = settings or AlertSettings()
-    view = replace(timeline, labs=[lab for lab in timeline.labs if lab.collected_at <= now])
+    view = replace(
+        timeline,
+        labs=[lab for lab in timeline.labs if lab.collected_at <= now],
+        held_for_review=[lab for lab in timeline.held_for_review if lab.collected_at <= now],
+    )
     alerts = [
         *grade_escalation(view),
         *flare(view),
@@ -207,6 +212,7 @@ def evaluate_alerts(
         *infliximab_in_hepatitis(view, now, settings),
         *ici_diabetes(view, settings),
         *labs_overdue(view, now, settings),
+        *needs_review(view),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -19,10 +20,18 @@ class Analyte:
     organ: Organ
     loinc: tuple[str, ...]
     local_names: tuple[str, ...]
-    # values outside this range (canonical unit) are kept but flagged as implausible
+    # values outside this range (canonical unit) are unusual but possible: graded, with a warning
     plausible_low: float
     plausible_high: float
     graded: bool
+    # clinical reference, decision 11: below zero is never true; zero is true only where a
+    # laboratory may report it (an undetectable enzyme or bilirubin), never for glucose or HbA1c
+    zero_possible: bool = True
+    # the highest value reported in a living patient (canonical unit): above it a result is
+    # stored as "needs review", ungraded and out of every alert until a clinician confirms it
+    possible_high: float = math.inf
+    # where `possible_high` and `zero_possible` come from
+    limits_source: str = ""
 
 
 _ALL: tuple[Analyte, ...] = (
@@ -42,8 +51,16 @@ _ALL: tuple[Analyte, ...] = (
             "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=20000.0,
+        plausible_high=10000.0,
         graded=True,
+        zero_possible=True,
+        possible_high=50000.0,
+        limits_source=(
+            "ischemic (shock liver) and acetaminophen hepatitis reach tens of thousands of U/L "
+            "(Kalas et al., World J Hepatol 2021, doi 10.4254/wjh.v13.i11.1688: massive elevations "
+            "above 5,000 U/L); 50,000 U/L lies above every value we know of; an undetectable "
+            "activity may be reported as 0"
+        ),
     ),
     Analyte(
         code="AST",
@@ -61,8 +78,14 @@ _ALL: tuple[Analyte, ...] = (
             "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=30000.0,
+        plausible_high=10000.0,
         graded=True,
+        zero_possible=True,
+        possible_high=50000.0,
+        limits_source=(
+            "as ALT: ischemic and toxic hepatitis reach tens of thousands of U/L (Kalas et al., "
+            "World J Hepatol 2021); an undetectable activity may be reported as 0"
+        ),
     ),
     Analyte(
         code="TBILI",
@@ -83,8 +106,16 @@ _ALL: tuple[Analyte, ...] = (
             "Bilirubin.total [Mass/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=80.0,
+        plausible_high=50.0,
         graded=True,
+        zero_possible=True,
+        possible_high=100.0,
+        limits_source=(
+            "jaundice is visible from about 20 mg/dL and severe cholestasis with haemolysis "
+            "reaches several tens of mg/dL (StatPearls, Unconjugated Hyperbilirubinemia, "
+            "2020); 100 mg/dL "
+            "(1,710 umol/L) lies above reported adult values; 0.0 is a reported lower bound"
+        ),
     ),
     Analyte(
         code="DBILI",
@@ -102,8 +133,14 @@ _ALL: tuple[Analyte, ...] = (
             "Bilirubin.direct [Mass/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=60.0,
+        plausible_high=40.0,
         graded=False,
+        zero_possible=True,
+        possible_high=100.0,
+        limits_source=(
+            "a part of total bilirubin, so never above total bilirubin's limit; 0.0 is commonly "
+            "reported"
+        ),
     ),
     Analyte(
         code="ALP",
@@ -120,8 +157,15 @@ _ALL: tuple[Analyte, ...] = (
             "Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=20000.0,
+        plausible_high=5000.0,
         graded=True,
+        zero_possible=True,
+        possible_high=20000.0,
+        limits_source=(
+            "infiltrative liver disease and bone disease reach a few thousand U/L (Kalas et al., "
+            "World J Hepatol 2021); 20,000 U/L lies above them; an undetectable activity may be "
+            "reported as 0"
+        ),
     ),
     Analyte(
         code="GGT",
@@ -139,8 +183,14 @@ _ALL: tuple[Analyte, ...] = (
             "Gamma glutamyl transferase [Enzymatic activity/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=20000.0,
+        plausible_high=5000.0,
         graded=True,
+        zero_possible=True,
+        possible_high=20000.0,
+        limits_source=(
+            "cholestasis and alcohol reach a few thousand U/L (Kalas et al., World J Hepatol "
+            "2021); 20,000 U/L lies above them; an undetectable activity may be reported as 0"
+        ),
     ),
     # serum, plasma or venous blood; a random (non-fasting) value unless stated
     Analyte(
@@ -162,9 +212,19 @@ _ALL: tuple[Analyte, ...] = (
             "Glucose [Mass/volume] in Blood",
             "Glucose [Moles/volume] in Serum or Plasma",
         ),
-        plausible_low=5.0,
-        plausible_high=3000.0,
+        plausible_low=10.0,
+        plausible_high=1000.0,
         graded=True,
+        zero_possible=False,
+        possible_high=2000.0,
+        limits_source=(
+            "clinical reference, decision 11 (about 2,000 mg/dL): the highest survived value on "
+            "record is 2,656 mg/dL, 147.6 mmol/L (Guinness World Records, 2008; one 1990 letter "
+            "reports 5,600 mg/dL, Soni et al., Diabetes Care 13:181), and a value above "
+            "2,000 mg/dL is far more often a wrong unit (mmol/L read as mg/dL) than true; "
+            "a clinician can "
+            "confirm a true one. Glucose is never 0 in a living patient"
+        ),
     ),
     Analyte(
         code="GLUCOSE_FASTING",
@@ -184,9 +244,12 @@ _ALL: tuple[Analyte, ...] = (
             "Fasting glucose [Mass/volume] in Serum or Plasma",
             "Glucose [Mass/volume] in Serum or Plasma --12 hours fasting",
         ),
-        plausible_low=5.0,
-        plausible_high=3000.0,
+        plausible_low=10.0,
+        plausible_high=1000.0,
         graded=True,
+        zero_possible=False,
+        possible_high=2000.0,
+        limits_source=("the same limits and sources as GLUCOSE"),
     ),
     Analyte(
         code="GLUCOSE_POC",
@@ -206,9 +269,12 @@ _ALL: tuple[Analyte, ...] = (
             "BGM",
             "Glucose [Mass/volume] in Capillary blood by Glucometer",
         ),
-        plausible_low=5.0,
-        plausible_high=3000.0,
+        plausible_low=10.0,
+        plausible_high=1000.0,
         graded=True,
+        zero_possible=False,
+        possible_high=2000.0,
+        limits_source=("the same limits and sources as GLUCOSE"),
     ),
     Analyte(
         code="CPEPTIDE",
@@ -225,8 +291,14 @@ _ALL: tuple[Analyte, ...] = (
             "C-peptide [Mass/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=50.0,
+        plausible_high=30.0,
         graded=False,
+        zero_possible=True,
+        possible_high=100.0,
+        limits_source=(
+            "insulinoma and insulin resistance reach a few tens of ng/mL; 100 ng/mL lies above "
+            "them; undetectable C-peptide (type 1-like diabetes) may be reported as 0"
+        ),
     ),
     Analyte(
         code="HBA1C",
@@ -246,9 +318,15 @@ _ALL: tuple[Analyte, ...] = (
             "Hemoglobin A1c/Hemoglobin.total in Blood",
             "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol",
         ),
-        plausible_low=2.0,
-        plausible_high=25.0,
+        plausible_low=3.0,
+        plausible_high=18.0,
         graded=False,
+        zero_possible=False,
+        possible_high=25.0,
+        limits_source=(
+            "glycated haemoglobin is a fraction of haemoglobin that is never 0; values in the low "
+            "twenties of percent are reported in untreated diabetes, 25% lies above them"
+        ),
     ),
     Analyte(
         code="BHB",
@@ -268,8 +346,14 @@ _ALL: tuple[Analyte, ...] = (
             "3-Hydroxybutyrate [Moles/volume] in Serum or Plasma",
         ),
         plausible_low=0.0,
-        plausible_high=30.0,
+        plausible_high=15.0,
         graded=False,
+        zero_possible=True,
+        possible_high=30.0,
+        limits_source=(
+            "severe diabetic ketoacidosis reaches about 10-20 mmol/L; 30 mmol/L lies above it; 0.0 "
+            "is a reported lower bound"
+        ),
     ),
 )
 

@@ -19,6 +19,9 @@ class ResultStatus(StrEnum):
     PRELIMINARY = "preliminary"
     CORRECTED = "corrected"
     ENTERED_IN_ERROR = "entered-in-error"
+    # beyond values reported in a living patient: ungraded until a clinician confirms it
+    # (clinical reference, decision 11)
+    NEEDS_REVIEW = "needs_review"
 
 
 class TreatmentCategory(StrEnum):

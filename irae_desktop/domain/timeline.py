@@ -118,6 +118,9 @@ class PatientTimeline:
     episodes: list[EpisodeSpan] = field(default_factory=list)
     status: str = "active"
     diagnosis: str | None = None
+    # results beyond values reported in a living patient, waiting for a clinician: kept out of
+    # `labs`, so out of every grade, alert and chart scale (clinical reference, decision 11)
+    held_for_review: list[LabPoint] = field(default_factory=list)
     zone: tzinfo = field(kw_only=True)
 
     def day_of(self, moment: datetime) -> date:

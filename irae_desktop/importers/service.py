@@ -35,6 +35,7 @@ from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.shared_setting import SharedSetting
+from irae_desktop.store.ungraded import ungraded_in_batch
 from irae_desktop.store.unmatched import hold_unmatched
 
 PROGRESS_EVERY = 2000
@@ -289,6 +290,9 @@ class _FileImport:
         regrade(self.session, sorted(pending))  # refreshes their lab summaries too
         refresh_latest(self.session, self.resolver.touched - pending)
         batch = self.batch
+        # clinical reference, decision 12: results stored without a grade are warnings
+        for group in ungraded_in_batch(self.session, batch.id):
+            s.warn_results("file", group.warning(), group.results)
         batch.finished_at = datetime.now(UTC)
         batch.rows_read = s.rows_read
         batch.imported = s.imported

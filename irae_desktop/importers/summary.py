@@ -59,6 +59,12 @@ class ImportSummary:
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(RowIssue(ref, column, reason))
 
+    def warn_results(self, ref: str, reason: str, results: int) -> None:
+        """One listed warning that counts `results` results (those stored without a grade)."""
+        self.warning_count += results
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(RowIssue(ref, "", reason))
+
     def skip_untracked(self, test: str) -> None:
         self.not_tracked += 1
         key = test or "(no test name)"

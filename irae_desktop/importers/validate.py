@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from irae_desktop.domain.analytes import Analyte, lookup_analyte
+from irae_desktop.domain.plausibility import Verdict, check_value
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
 from irae_desktop.domain.values import ValueTextError, parse_result_text
@@ -228,12 +229,13 @@ class Validator:
             warnings.extend(cached[2])
         else:
             lln = uln = None
-        if not analyte.plausible_low <= canonical <= analyte.plausible_high:
-            warnings.append(
-                f"{analyte.code} {canonical:g} {analyte.canonical_unit} is outside the plausible "
-                f"range {analyte.plausible_low:g}-{analyte.plausible_high:g}; imported, "
-                "please check"
-            )
+        verdict, why = check_value(analyte.code, canonical, comparator)
+        if verdict is Verdict.IMPOSSIBLE:
+            return Rejected(raw.ref, col.get("value", "value"), why)
+        if verdict is not Verdict.OK:
+            warnings.append(why)
+        if verdict is Verdict.NEEDS_REVIEW:
+            status = ResultStatus.NEEDS_REVIEW
         original = raw.value_text or f"{raw.comparator}{raw.number}"
         return LabRow(
             raw.mrn,

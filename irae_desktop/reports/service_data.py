@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
@@ -49,6 +50,8 @@ class ServiceRow:
     labs_due: date | None
     # events older than 7 clinical days nobody has acknowledged: listed, not counted
     unacknowledged: list[clinical.AlertLine] = field(default_factory=list)
+    # per organ, "latest ungraded: no range" when its latest result has no grade (decision 12)
+    ungraded: dict[str, str] = field(default_factory=dict)
 
     @property
     def worst_grade(self) -> int:
@@ -135,6 +138,10 @@ def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
                 unacknowledged=[a for a in alerts if a.standing == "unacknowledged"],
                 plan=plans.get(p.id),
                 labs_due=clinical.labs_due(organs, settings),
+                ungraded={
+                    organ: ungraded_note(lab)
+                    for organ, lab in latest_ungraded(timeline, now).items()
+                },
             )
         )
     rows.sort(key=lambda r: r.sort_key)

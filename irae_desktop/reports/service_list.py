@@ -87,8 +87,17 @@ def _irae_cell(row: ServiceRow) -> str:
         )
     covered = {e.current_analyte for e in row.episodes}
     for organ, status in row.organs.items():
-        if status.analyte not in covered and status.grade > 0:
-            lines.append(f"{organ}: {grade_text(status.grade)} ({analyte_label(status.analyte)})")
+        note = row.ungraded.get(organ)
+        if (status.analyte not in covered and status.grade > 0) or note:
+            text = f"{organ}: {grade_text(status.grade)} ({analyte_label(status.analyte)})"
+            lines.append(
+                text + (f" <font color='#b3261e'>\u00b7 {markup(note)}</font>" if note else "")
+            )
+    for organ, note in row.ungraded.items():
+        if organ not in row.organs:
+            lines.append(
+                f"{organ}: no graded result <font color='#b3261e'>\u00b7 {markup(note)}</font>"
+            )
     return "<br/>".join(lines) or "none recorded"
 
 
@@ -257,8 +266,10 @@ def write_service_list(
         story.append(Spacer(1, 6))
         story.append(
             Paragraph(
-                "Grade now: worst grade among the latest result of each liver or glucose analyte "
-                "(results within 30 days of the organ's newest). Labs due: the organ's last "
+                "Grade now: worst grade among the latest graded result of each liver or glucose "
+                "analyte (results within 30 days of the organ's newest); a newer result without "
+                "a grade is shown beside it as 'latest ungraded' with the reason. Labs due: the "
+                "organ's last "
                 "result plus the interval its current grade calls for (ASCO 2021; the team's "
                 "overdue-labs alert settings). Alerts: conditions that hold now and events of "
                 "the last 7 days not yet acknowledged; older unacknowledged events are listed "

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride as DomainOverride
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError, load_criteria
+from irae_desktop.domain.plausibility import review_reason
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.series import REASON_MAX, LabToGrade, SeriesGrade, grade_series
 from irae_desktop.domain.units import UnitError, convert, unit_for
@@ -36,6 +37,11 @@ _CHUNK = 400
 SITE_NOTE = "; reference range: site default"
 _LAB = cast(Table, LabResult.__table__)
 WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+# held for review: never graded, never a baseline, until confirmed (clinical reference,
+# decision 11)
+HELD = ResultStatus.NEEDS_REVIEW.value
+# results that take no part in any patient's series
+NOT_GRADED = (WITHDRAWN, HELD)
 
 # how one kind of result is graded: unit, LLN and ULN to grade in, the canonical unit to
 # convert the value from (None: graded as stored) and whether a site default filled a gap
@@ -211,7 +217,7 @@ def _grade_chunk(
         labs: list[LabToGrade] = []
         site_used: set[int] = set()
         for r in patient_rows:
-            if r[10] != WITHDRAWN:
+            if r[10] not in NOT_GRADED:
                 lab, used = prepare_lab(r, sex, sites, contexts)
                 labs.append(lab)
                 if used:
@@ -227,6 +233,8 @@ def _grade_chunk(
             lab_id = row[0]
             if row[10] == WITHDRAWN:
                 new: tuple[Any, ...] = withdrawn
+            elif row[10] == HELD:
+                new = (None, None, held_reason(row[2], row[4], row[5]), False)
             else:
                 g = grades[lab_id]
                 reason = stored_reason(g, lab_id in site_used)
@@ -234,6 +242,11 @@ def _grade_chunk(
             if new != (row[11], row[12], row[13], bool(row[14])):
                 changes.append((*new, lab_id))
     return changes
+
+
+def held_reason(code: str, value: float, comparator: str | None) -> str:
+    """The stored reason of a result held for review."""
+    return review_reason(code, value, comparator or "")[:REASON_MAX]
 
 
 def _is_sqlite(session: Session) -> bool:

@@ -24,9 +24,11 @@ from irae_desktop.domain.series import (
 from irae_desktop.domain.units import convert
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.grading import (
-    WITHDRAWN,
+    HELD,
+    NOT_GRADED,
     GradingContext,
     grading_context,
+    held_reason,
     naive_utc,
     patient_facts,
     prepare_lab,
@@ -63,6 +65,9 @@ _kind_and_value = itemgetter(
 _GRADE = ROW_KEYS.index("grade")
 _CRITERIA = ROW_KEYS.index("grade_criteria")
 _REASON = ROW_KEYS.index("grade_reason")
+_STATUS = ROW_KEYS.index("status")
+_VALUE = ROW_KEYS.index("value")
+_COMPARATOR = ROW_KEYS.index("comparator")
 # entries each look-up cache may hold before it starts again
 _CACHE_MAX = 50_000
 
@@ -117,7 +122,16 @@ class ImportGrader:
             if len(shared) > _CACHE_MAX:
                 shared.clear()
         # rows given their grades already (see `grade_alone`) are left as they are
-        ungraded = [values for values in rows if values[_CRITERIA] is None]
+        ungraded = []
+        for values in rows:
+            if values[_CRITERIA] is not None:
+                continue
+            if values[_STATUS] == HELD:
+                # as store.grading writes it: no grade, no criteria, the reason
+                values[_GRADE] = None
+                values[_REASON] = held_reason(values[_ANALYTE], values[_VALUE], values[_COMPARATOR])
+                continue
+            ungraded.append(values)
         if not ungraded:
             return
         facts_of = self._facts
@@ -263,7 +277,7 @@ class ImportGrader:
             ).where(
                 lab.patient_id == pid,
                 lab.collected_at < cutoff,
-                lab.status != WITHDRAWN,
+                lab.status.not_in(NOT_GRADED),
             )
         ).all()
         prepared = [

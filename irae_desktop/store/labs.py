@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.alert_kinds import ALERT_KINDS, can_acknowledge, kind_of_key
 from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
+from irae_desktop.domain.plausibility import Verdict, check_value
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.units import UnitError, to_canonical, unit_for
 from irae_desktop.domain.values import ValueTextError, parse_result_text
@@ -81,6 +82,13 @@ def _parse(
         raise StoreError(f"{code}: {exc}.") from exc
     if low is not None and high is not None and low > high:
         raise StoreError(f"{code}: the lower limit {lln} is above the upper limit {uln}.")
+    for bound, what in ((low, "lower limit"), (high, "upper limit")):
+        if bound is not None and bound < 0:
+            raise StoreError(f"{code}: the {what} cannot be negative.")
+    assert canonical is not None
+    verdict, why = check_value(code, canonical, comparator)
+    if verdict is Verdict.IMPOSSIBLE:
+        raise StoreError(f"{why}; nothing was saved.")
     return {
         "value": canonical,
         "comparator": comparator,
@@ -90,6 +98,13 @@ def _parse(
         "lln": low,
         "uln": high,
     }
+
+
+def _status_for(code: str, values: dict[str, Any], otherwise: ResultStatus) -> str:
+    """Held for review when beyond values reported in a living patient (clinical reference,
+    decision 11), else `otherwise`."""
+    verdict, _ = check_value(code, values["value"], values["comparator"])
+    return (ResultStatus.NEEDS_REVIEW if verdict is Verdict.NEEDS_REVIEW else otherwise).value
 
 
 def _refuse_duplicate(
@@ -163,7 +178,7 @@ def add_manual_lab(
         patient_id=patient.id,
         analyte=code,
         collected_at=collected_at,
-        status=ResultStatus.FINAL.value,
+        status=_status_for(code, values, ResultStatus.FINAL),
         source_ref="manual entry",
         entered_by=user,
         **values,
@@ -199,7 +214,7 @@ def correct_lab(
     _refuse_duplicate(session, patient.id, lab.analyte, lab.collected_at, values, except_id=lab.id)
     for key, value in values.items():
         setattr(lab, key, value)
-    lab.status = ResultStatus.CORRECTED.value
+    lab.status = _status_for(lab.analyte, values, ResultStatus.CORRECTED)
     lab.entered_by = user
     flush_or_conflict(session, f"This {lab.analyte} result")
     after = snapshot(lab)
@@ -243,6 +258,35 @@ def mark_entered_in_error(
         lab.id,
         patient,
         before={"status": before},
+        after={"status": lab.status},
+        reason=reason.strip(),
+    )
+    regrade(session, [patient.id])
+    return lab
+
+
+def confirm_held_lab(
+    session: Session, user: str, lab_id: int, expected_version: int, reason: str
+) -> LabResult:
+    """A clinician confirms a result held for review as true: it is graded from now on."""
+    if not (reason or "").strip():
+        raise StoreError("Say why the value is right (for example: checked with the laboratory).")
+    lab = _lab(session, lab_id)
+    patient = require_patient(session, lab.patient_id)
+    what = f"This {lab.analyte} result"
+    check_version(lab, expected_version, snapshot(lab), {}, what)
+    if lab.status != ResultStatus.NEEDS_REVIEW.value:
+        raise StoreError(f"{what} is not waiting for review.")
+    lab.status = ResultStatus.FINAL.value
+    flush_or_conflict(session, what)
+    _audit(
+        session,
+        user,
+        "confirm",
+        "lab_result",
+        lab.id,
+        patient,
+        before={"status": ResultStatus.NEEDS_REVIEW.value},
         after={"status": lab.status},
         reason=reason.strip(),
     )

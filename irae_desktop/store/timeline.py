@@ -32,6 +32,7 @@ from irae_desktop.store.patients import PatientNotFoundError
 
 _LAB = cast(Table, LabResult.__table__)
 _WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
+_HELD = ResultStatus.NEEDS_REVIEW.value
 
 
 def _source(entered_by: str | None, source_file: str | None, source_ref: str | None) -> str | None:
@@ -168,6 +169,7 @@ def _load(
     patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(ids)))}
     sites = _site_ranges(session)
     labs: dict[int, list[LabPoint]] = defaultdict(list)
+    held: dict[int, list[LabPoint]] = defaultdict(list)
     c = _LAB.c
     # the time as stored, turned into aware UTC here: no per-row type machinery
     raw_time = type_coerce(c.collected_at, String if _is_sqlite(session) else DateTime)
@@ -182,7 +184,9 @@ def _load(
         at = aware_utc(row[3])
         if extra:
             every.append((at, row))
-        if row[16] != _WITHDRAWN:
+        if row[16] == _HELD:
+            held[row[1]].append(_lab_point(row, at, sexes.get(row[1], ""), sites))
+        elif row[16] != _WITHDRAWN:
             labs[row[1]].append(_lab_point(row, at, sexes.get(row[1], ""), sites))
     lines: dict[int, list[TreatmentSpan]] = defaultdict(list)
     for line in session.scalars(
@@ -222,6 +226,7 @@ def _load(
             status=patient.status,
             diagnosis=patient.diagnosis,
             zone=zone,
+            held_for_review=held.get(pid, []),
         )
     return out, every
 

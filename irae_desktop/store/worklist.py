@@ -17,6 +17,7 @@ from irae_desktop.store.lab_latest import computed_rows
 from irae_desktop.store.models import LabSummary, Patient, TreatmentHold, TreatmentLine
 from irae_desktop.store.organs import ORGAN_ANALYTES, OrganGrade, organ_grades
 from irae_desktop.store.types import UTCDateTime
+from irae_desktop.store.ungraded import LatestUngraded, organ_views
 
 __all__ = ["ORGAN_ANALYTES", "OrganGrade", "WorklistRow", "rows_from_latest", "worklist_rows"]
 
@@ -66,6 +67,10 @@ class WorklistRow(NamedTuple):
     last_lab_at: datetime | None
     # clinical days from the last result's day to today (clinical reference, decision 10)
     days_since_lab: int | None
+    # clinical reference, decision 12: an organ's latest result when it has no grade, shown
+    # beside the last graded one (`liver`, `glucose` are then the last graded results)
+    liver_ungraded: LatestUngraded | None = None
+    glucose_ungraded: LatestUngraded | None = None
 
     @property
     def worst_grade(self) -> int:
@@ -159,7 +164,31 @@ def worklist_rows(
             else None
         )
         rows.append(_row(patient, ici, liver, glucose, last, today, zone))
-    return rows
+    return _with_ungraded(session, rows)
+
+
+def _with_ungraded(session: Session, rows: list[WorklistRow]) -> list[WorklistRow]:
+    """Rows of patients whose latest liver or glucose result has no grade: the last graded
+    result per organ, with the ungraded one beside it (clinical reference, decision 12)."""
+    views = organ_views(session)
+    if not views:
+        return rows
+    out = []
+    for row in rows:
+        organs = views.get(row.patient_id)
+        if organs is None:
+            out.append(row)
+            continue
+        liver, glucose = organs["liver"], organs["glucose"]
+        out.append(
+            row._replace(
+                liver=liver.graded,
+                glucose=glucose.graded,
+                liver_ungraded=liver.ungraded,
+                glucose_ungraded=glucose.ungraded,
+            )
+        )
+    return out
 
 
 def _raw_time(column: Any, dialect: Dialect) -> Any:
@@ -234,4 +263,4 @@ def rows_from_latest(
         last = max((at for _a, _g, at in results), default=None)
         liver, glucose = organs.get("liver"), organs.get("glucose")
         rows.append(_row(patient, ici, liver, glucose, last, today, zone))
-    return rows
+    return _with_ungraded(session, rows)

@@ -66,6 +66,8 @@ def summary_line(summaries: list[ImportSummary]) -> str:
     dupes = sum(s.duplicates for s in summaries)
     held = sum(s.unmatched for s in summaries)
     failed = sum(1 for s in summaries if s.error)
+    # results stored without a grade are among the warnings (clinical reference, decision 12)
+    warned = sum(s.warning_count for s in summaries)
     text = f"Imported {imported} results from {len(summaries)} file(s)"
     extras = [
         f"{n} {what}"
@@ -74,6 +76,7 @@ def summary_line(summaries: list[ImportSummary]) -> str:
             (dupes, "duplicates skipped"),
             (held, "held for unknown MRNs"),
             (failed, "file(s) not read"),
+            (warned, "warnings: see below"),
         )
         if n
     ]

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.ungraded import saved_message
 from irae_desktop.domain.units import display_unit
 from irae_desktop.store import labs
 from irae_desktop.store.audit import current_user
@@ -62,6 +64,8 @@ class LabDialog(QDialog):
         self.db = db
         self.patient_id = patient_id
         self.result_text = ""
+        self.saved_ungraded = False
+        self.notice: QMessageBox | None = None
         with db.read() as session:
             patient = session.get(Patient, patient_id)
             who = f"{patient.name} ({patient.mrn})" if patient else f"patient {patient_id}"
@@ -113,6 +117,16 @@ class LabDialog(QDialog):
         self.analyte.currentIndexChanged.connect(self._analyte_changed)
         self._analyte_changed()
 
+    def notify_ungraded(self, parent: QWidget) -> QMessageBox | None:
+        """After a save without a grade: a message box with the reason and what to do."""
+        if not self.saved_ungraded:
+            return None
+        self.notice = QMessageBox(
+            QMessageBox.Icon.Warning, "Saved without a grade", self.result_text, parent=parent
+        )
+        self.notice.open()
+        return self.notice
+
     def _analyte_changed(self, *_args: object) -> None:
         self.unit.clear()
         self.unit.addItems(unit_choices(self.analyte.currentData()))
@@ -156,9 +170,9 @@ class LabDialog(QDialog):
             else:
                 show_error(self, exc, action="save the lab result")
             return False
-        self.result_text = (f"Saved: grade {grade}" if grade is not None else "Saved: ungraded") + (
-            f" ({reason})" if reason else ""
-        )
+        # clinical reference, decision 12: an ungraded result says so at once, and what to do
+        self.result_text = saved_message(grade, reason)
+        self.saved_ungraded = grade is None
         self.saved.emit(lab_id)
         self.accept()
         return True

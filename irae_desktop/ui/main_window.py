@@ -387,7 +387,9 @@ class MainWindow(QMainWindow):
         from irae_desktop.ui.lab_dialog import LabDialog
 
         dialog = LabDialog(self.db, pid, parent=self)
-        dialog.saved.connect(lambda _lab_id: self._data_changed("Lab result saved and graded."))
+        # the status bar never says "graded" for an ungraded result (decision 12)
+        dialog.saved.connect(lambda _lab_id: self._data_changed(dialog.result_text))
+        dialog.saved.connect(lambda _lab_id: dialog.notify_ungraded(self))
         dialog.open()
         return self._keep(dialog)
 

@@ -7,7 +7,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from irae_desktop.ui.grade_style import SYNTHETIC_BADGE_COLOR, grade_color, grade_text_color
-from irae_desktop.ui.worklist_model import GRADE_ROLE, ROW_ROLE
+from irae_desktop.ui.worklist_model import GRADE_ROLE, ROW_ROLE, UNGRADED_ROLE
+
+UNGRADED_COLOR = "#B3261E"
 
 _Index = QModelIndex | QPersistentModelIndex
 BADGE_TEXT = "SYNTHETIC"
@@ -34,6 +36,10 @@ class GradeChipDelegate(QStyledItemDelegate):
         _plain_background(painter, option, index)
         rect: QRect = option.rect.adjusted(4, 4, -4, -4)
         text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        # a newer ungraded result: its note is drawn after the chip, outside its colour
+        note = index.data(UNGRADED_ROLE) or ""
+        if note:
+            text = text.split(" \u00b7 ", 1)[0]
         font = QFont(option.font)
         font.setBold(True)
         width = min(rect.width(), QFontMetrics(font).horizontalAdvance(text) + 16)
@@ -46,6 +52,19 @@ class GradeChipDelegate(QStyledItemDelegate):
         painter.setPen(grade_text_color(grade))
         painter.setFont(font)
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        if note:
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            palette = option.palette
+            # the warning red of the Labs tab's "needs review" rows, unless the row is selected
+            color = palette.highlightedText().color() if selected else QColor(UNGRADED_COLOR)
+            painter.setPen(color)
+            rest = rect.adjusted(width + 6, 0, 0, 0)
+            shown = QFontMetrics(font).elidedText(
+                f"\u00b7 {note}", Qt.TextElideMode.ElideRight, max(10, rest.width())
+            )
+            painter.drawText(
+                rest, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown
+            )
         painter.restore()
 
 

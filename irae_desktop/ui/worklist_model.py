@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from irae_desktop.domain.alert_types import AlertSettings
+from irae_desktop.store.ungraded import LatestUngraded
 from irae_desktop.store.worklist import OrganGrade, WorklistRow
 from irae_desktop.ui.grade_style import (
     grade_color,
@@ -52,6 +53,8 @@ PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 GRADE_ROLE = Qt.ItemDataRole.UserRole + 4
 ALERTS_ROLE = Qt.ItemDataRole.UserRole + 5
+# the words after the grade chip when the organ's latest result has no grade (decision 12)
+UNGRADED_ROLE = Qt.ItemDataRole.UserRole + 6
 
 SEVERITY_RANK = {None: 0, "info": 1, "warning": 2, "critical": 3}
 DEFAULT_ALERTS = AlertSettings()
@@ -110,6 +113,11 @@ def overdue_limit(row: WorklistRow, settings: AlertSettings = DEFAULT_ALERTS) ->
     if row.status != "active":
         return None
     return settings.overdue_days(row.worst_grade)
+
+
+def ungraded_note(later: LatestUngraded | None) -> str:
+    """ "latest ungraded: no range", or "" when the organ's latest results are all graded."""
+    return f"latest ungraded: {later.label}" if later is not None else ""
 
 
 def is_overdue(row: WorklistRow, settings: AlertSettings = DEFAULT_ALERTS) -> bool:
@@ -249,6 +257,8 @@ class WorklistModel(QAbstractTableModel):
             return organ.grade if organ is not None else None
         if role == ALERTS_ROLE:
             return self._alerts.get(row.patient_id)
+        if role == UNGRADED_ROLE:
+            return ungraded_note(self._ungraded(row, col))
         if role == Qt.ItemDataRole.BackgroundRole and col in (COL_LIVER, COL_GLUCOSE):
             organ = self._organ(row, col)
             return grade_color(organ.grade) if organ is not None else None
@@ -275,6 +285,14 @@ class WorklistModel(QAbstractTableModel):
             return row.glucose
         return None
 
+    @staticmethod
+    def _ungraded(row: WorklistRow, col: int) -> LatestUngraded | None:
+        if col == COL_LIVER:
+            return row.liver_ungraded
+        if col == COL_GLUCOSE:
+            return row.glucose_ungraded
+        return None
+
     def _display(self, row: WorklistRow, col: int) -> str:
         if col == COL_NAME:
             name = row.name or "(no name)"
@@ -285,7 +303,9 @@ class WorklistModel(QAbstractTableModel):
             return ici_text(row)
         if col in (COL_LIVER, COL_GLUCOSE):
             organ = self._organ(row, col)
-            return grade_label(organ.grade, organ.analyte) if organ is not None else "\u2013"
+            shown = grade_label(organ.grade, organ.analyte) if organ is not None else "\u2013"
+            note = ungraded_note(self._ungraded(row, col))
+            return f"{shown} \u00b7 {note}" if note else shown
         if col == COL_ALERTS:
             summary = self._alerts.get(row.patient_id)
             if summary is None:
@@ -344,12 +364,19 @@ class WorklistModel(QAbstractTableModel):
             return "Synthetic demonstration patient: not a real person."
         if col in (COL_LIVER, COL_GLUCOSE):
             organ = self._organ(row, col)
-            if organ is None:
-                return "No graded result"
-            return (
-                f"Worst current grade: {grade_label(organ.grade, organ.analyte)} "
+            text = (
+                "No graded result"
+                if organ is None
+                else f"Worst current grade: {grade_label(organ.grade, organ.analyte)} "
                 f"(result of {_local(organ.collected_at)})"
             )
+            later = self._ungraded(row, col)
+            if later is not None:
+                text += (
+                    f"\nLatest {later.analyte} result ({_local(later.collected_at)}) has no "
+                    f"grade: {later.reason}"
+                )
+            return text
         if col == COL_ALERTS:
             s = self._alerts.get(row.patient_id)
             if s is None and self._alerts_unavailable:

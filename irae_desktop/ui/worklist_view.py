@@ -46,12 +46,13 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 
 DEFAULT_WIDTHS = {
-    COL_NAME: 260,
+    COL_NAME: 200,
     COL_MRN: 110,
-    COL_ICI: 200,
-    COL_LIVER: 110,
-    COL_GLUCOSE: 130,
-    COL_ALERTS: 240,
+    COL_ICI: 180,
+    # wide enough for "G3 ALT · latest ungraded: no range" (decision 12)
+    COL_LIVER: 230,
+    COL_GLUCOSE: 230,
+    COL_ALERTS: 200,
     COL_LAST_LAB: 140,
     COL_DAYS: 90,
     COL_STATUS: 90,

@@ -240,3 +240,39 @@ def test_censored_and_non_fasting_rows_show_what_they_are(tmp_path: Path) -> Non
         "non-fasting: below the grade 3 threshold; grades 1-2 need a fasting value"
         in (rows[2]["reason"])
     )
+
+
+def test_impossible_values_get_no_grade_and_exit_1_beyond_limit_is_held(tmp_path: Path) -> None:
+    # clinical reference, decision 11
+    source = _write(
+        tmp_path,
+        "analyte,value,unit,uln,lln\n"
+        "ALT,-5,U/L,40,\n"
+        "GLUCOSE,0,mg/dL,99,70\n"
+        "GLUCOSE,3279,mg/dL,99,70\n"
+        "GLUCOSE,1500,mg/dL,99,70\n"
+        "ALT,0,U/L,40,7\n",
+    )
+    out = tmp_path / "out.csv"
+
+    code = main(["grade", str(source), "-o", str(out)])
+
+    rows = _read(out)
+    assert code == 1
+    assert [r["grade"] for r in rows] == ["", "", "", "4", "0"]
+    assert rows[0]["reason"] == "ALT -5 U/L cannot be true: no result is negative"
+    assert rows[1]["reason"] == (
+        "GLUCOSE 0 mg/dL cannot be true: glucose is never 0 in a living patient"
+    )
+    assert rows[2]["reason"].startswith("needs review: GLUCOSE 3279 mg/dL is above 2000 mg/dL")
+    assert rows[3]["reason"].endswith(
+        "warning: GLUCOSE 1500 mg/dL is unusual (outside 10-1000 mg/dL) but possible; "
+        "graded, please check"
+    )
+
+
+def test_a_held_value_alone_is_not_an_input_error(tmp_path: Path) -> None:
+    source = _write(tmp_path, "analyte,value,unit,uln,lln\nGLUCOSE,3279,mg/dL,99,70\n")
+    out = tmp_path / "out.csv"
+    assert main(["grade", str(source), "-o", str(out)]) == 0
+    assert _read(out)[0]["grade"] == ""

@@ -121,3 +121,33 @@ def test_forced_format_that_does_not_match_is_refused(capsys, sqlite_url) -> Non
 
     assert code == 1
     assert "looks like csv" in err
+
+
+def test_impossible_rejected_held_and_ungraded_counted_as_warnings(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    # clinical reference, decisions 11 and 12
+    path = str(IMPORT_FIXTURES / "impossible_and_ungraded.csv")
+    code, out, _ = _import(capsys, sqlite_url, path, "--timezone", "UTC", "--json")
+
+    payload = json.loads(out)["files"][0]
+    assert code == 1
+    assert (payload["imported"], payload["rejected_count"], payload["warning_count"]) == (4, 2, 3)
+    rejected = {r["where"]: r["reason"] for r in payload["rejected"]}
+    assert rejected == {
+        "line 4": "AST -5 U/L cannot be true: no result is negative",
+        "line 6": "GLUCOSE 0 mg/dL cannot be true: glucose is never 0 in a living patient",
+    }
+    warnings = {w["where"]: w["reason"] for w in payload["warnings"]}
+    assert warnings["line 5"].startswith("needs review: GLUCOSE 3279 mg/dL")
+    assert warnings["line 7"].startswith("GLUCOSE 1200 mg/dL is unusual")
+    assert warnings["file"] == (
+        "1 ALT result(s) stored without a grade (no range): ALT 90 U/L: no ULN reported and no "
+        "site default: not graded. To grade them, set your laboratory's reference ranges in "
+        "Settings (or with 'irae-desktop ranges import')."
+    )
+
+
+def test_text_summary_counts_ungraded_results(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    path = str(IMPORT_FIXTURES / "impossible_and_ungraded.csv")
+    _, out, _ = _import(capsys, sqlite_url, path, "--timezone", "UTC")
+    assert "  warnings: 3" in out
+    assert "warning file: 1 ALT result(s) stored without a grade (no range)" in out

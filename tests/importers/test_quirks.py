@@ -50,12 +50,14 @@ def test_bom_utf8_export_with_separate_range_columns(db) -> None:  # type: ignor
     assert rejected["line 5"].column == "unit"
     assert "furlongs" in rejected["line 5"].reason
     warnings = {w.ref: w.reason for w in summary.warnings}
-    assert "plausible" in warnings["line 3"]  # glucose 4000 mg/dL imported with a warning
+    # glucose 4000 mg/dL: beyond values reported in a living patient, held for review
+    assert warnings["line 3"].startswith("needs review: GLUCOSE 4000 mg/dL is above 2000 mg/dL")
     # ALT 0.4 U/L is warned about exactly when the analyte catalog calls it implausible
     alt = get_analyte("ALT")
     assert ("line 4" in warnings) == (not alt.plausible_low <= 0.4 <= alt.plausible_high)
     stored = {lab.source_ref: lab for lab in labs(db, "MRN2002")}
     assert stored["line 3"].value == 4000.0
+    assert (stored["line 3"].status, stored["line 3"].grade) == ("needs_review", None)
     assert stored["line 4"].value == 0.4
     assert (stored["line 4"].lln, stored["line 4"].uln) == (7.0, 56.0)
 

@@ -140,3 +140,27 @@ def test_unwritable_destination_leaves_nothing_and_audits_nothing(ward, tmp_path
         write_service_list(ward, tmp_path / "nowhere" / "list.pdf", now=NOW)
     with ward.read() as s:
         assert s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all() == []
+
+
+def test_newer_ungraded_result_is_shown_beside_the_last_grade(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # clinical reference, decision 12: the patient must not look better than the last grade
+    with db.write() as s:
+        p = add_patient(s, "U-1", "Unranged Case")
+        add_lab(s, p, "ALT", 3, 130, 2)
+        later = add_lab(s, p, "ALT", 1, 95, None)
+        later.uln = later.lln = None
+        later.grade_reason = "ALT 95 U/L: no ULN reported and no site default: not graded"
+        held = add_lab(s, p, "GLUCOSE", 1, 3279, None, status="needs_review")
+        held.grade_reason = "needs review: GLUCOSE 3279 mg/dL is above 2000 mg/dL"
+    with db.read() as s:
+        (row,) = load_service_rows(s, now=NOW)
+    assert row.ungraded == {
+        "liver": "latest ungraded: no range",
+        "glucose": "latest ungraded: needs review",
+    }
+    assert row.worst_grade == 2
+    out = tmp_path / "list.pdf"
+    write_service_list(db, out, now=NOW)
+    text = squash(page_texts(out)[0])
+    assert "liver: G2 (ALT) · latest ungraded: no range" in text
+    assert "glucose: no graded result · latest ungraded: needs review" in text

@@ -118,7 +118,7 @@ def test_lab_entered_by_hand_is_graded_and_bad_value_refused(qtbot, ui_db: Datab
             40.0,
             True,
         )
-    assert dialog.result_text.startswith("Saved")
+    assert dialog.result_text.startswith("Lab result saved and graded: grade 3 (ALT 210 U/L")
 
 
 def test_settings_change_units_and_site_range(qtbot, ui_db: Database, qsettings) -> None:  # type: ignore[no-untyped-def]

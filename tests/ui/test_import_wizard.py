@@ -171,3 +171,32 @@ def test_unknown_time_zone_is_said_before_anything_runs(wizard: ImportWizard, ui
     assert wizard.start_preview() is None
     assert "Unknown time zone 'Mars/Olympus_Mons'" in wizard.mapping_message.text()
     assert wizard.pages.currentIndex() == import_wizard.PAGE_FILES
+
+
+def test_summary_counts_results_stored_without_a_grade_and_says_how_to_fix(
+    qtbot,
+    window: MainWindow,
+    ui_db: Database,  # type: ignore[no-untyped-def]
+) -> None:
+    # clinical reference, decisions 11 and 12
+    wizard = window.import_files([FIXTURES / "import" / "impossible_and_ungraded.csv"])
+    wizard.timezone.setCurrentText("UTC")
+    with qtbot.waitSignal(wizard.preview_done, timeout=20_000):
+        wizard.start_preview()
+    found = problems(wizard)
+    assert ("line 4", "VALUE", "AST -5 U/L cannot be true: no result is negative") in found
+    assert (
+        "file",
+        "",
+        "warning: 1 ALT result(s) stored without a grade (no range): ALT 90 U/L: no ULN "
+        "reported and no site default: not graded. To grade them, set your laboratory's "
+        "reference ranges in Settings (or with 'irae-desktop ranges import').",
+    ) in found
+    with qtbot.waitSignal(wizard.import_done, timeout=20_000):
+        wizard.start_import()
+    assert wizard.summary_label.text() == (
+        "Imported 4 results from 1 file(s) (2 rejected, 3 warnings: see below)."
+    )
+    assert "warning file: 1 ALT result(s) stored without a grade" in (
+        wizard.summary_text.toPlainText()
+    )

@@ -36,6 +36,8 @@ class PatientHeader(QFrame):
         self.details_label = QLabel()
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.ici_label = QLabel()
+        self.grades_label = QLabel()
+        self.grades_label.setObjectName("headerGrades")
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -47,7 +49,8 @@ class PatientHeader(QFrame):
         grid.addWidget(self.synthetic_badge, 0, 1, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(self.ici_label, 0, 2, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.details_label, 1, 0, 1, 3)
-        grid.addWidget(self.plan_label, 2, 0, 1, 3)
+        grid.addWidget(self.grades_label, 2, 0, 1, 3)
+        grid.addWidget(self.plan_label, 3, 0, 1, 3)
         grid.setColumnStretch(1, 1)
 
     def set_info(self, info: HeaderInfo, today: date) -> None:
@@ -77,6 +80,10 @@ class PatientHeader(QFrame):
             )
         else:
             self.ici_label.setText("ICI: none recorded")
+        self.grades_label.setText(
+            "Grade now: " + "  \u00b7  ".join(info.grades) if info.grades else ""
+        )
+        self.grades_label.setVisible(bool(info.grades))
         if info.latest_plan:
             when = local_time_text(info.latest_plan_at) if info.latest_plan_at else ""
             self.plan_label.setText(

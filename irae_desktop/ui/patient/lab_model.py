@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor
 
 from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.ui.grade_style import grade_color, grade_text_color
@@ -50,6 +51,12 @@ HEADERS = (
 LAB_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ANALYTE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+# held for a clinician: beyond values reported in a living patient (clinical reference,
+# decision 11)
+NEEDS_REVIEW = "needs_review"
+NEEDS_REVIEW_COLOR = "#B3261E"
+STATUS_TEXT = {"entered-in-error": "withdrawn", NEEDS_REVIEW: "needs review"}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -191,6 +198,8 @@ class LabTableModel(QAbstractTableModel):
                 return grade_text_color(lab.grade)
         if role == Qt.ItemDataRole.ForegroundRole and lab.status == "entered-in-error":
             return grade_text_color(None).lighter(250)
+        if role == Qt.ItemDataRole.ForegroundRole and lab.status == NEEDS_REVIEW:
+            return QColor(NEEDS_REVIEW_COLOR)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_VALUE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -207,12 +216,14 @@ class LabTableModel(QAbstractTableModel):
         if col == COL_RANGE:
             return self._range_text(lab)
         if col == COL_GRADE:
+            if lab.status == NEEDS_REVIEW:
+                return "\u2013 needs review"
             text = result_grade_text(lab.grade, lab.grade_reason)
             return f"{text} baseline" if lab.is_baseline else text
         if col == COL_RULE:
             return lab.grade_reason or ""
         if col == COL_STATUS:
-            return {"entered-in-error": "withdrawn"}.get(lab.status, lab.status)
+            return STATUS_TEXT.get(lab.status, lab.status)
         if col == COL_SOURCE:
             return lab.source
         return ""

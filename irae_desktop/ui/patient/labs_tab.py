@@ -28,6 +28,7 @@ from irae_desktop.ui.patient.lab_model import (
     COL_SOURCE,
     COL_TIME,
     HEADERS,
+    NEEDS_REVIEW,
     LabFilterProxy,
     LabTableModel,
 )
@@ -74,6 +75,12 @@ class LabsTab(QWidget):
             "Replace a wrong value; the old one stays in the audit trail"
         )
         self.correct_button.clicked.connect(self.correct_selected)
+        self.confirm_button = QPushButton("Confirm value\u2026")
+        self.confirm_button.setToolTip(
+            "A result marked 'needs review' is true as reported: grade it from now on"
+        )
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        self.confirm_button.setEnabled(False)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -93,12 +100,14 @@ class LabsTab(QWidget):
         header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.Interactive)
         self._size_columns_to_contents(False)  # until shown: see showEvent
         self.table.doubleClicked.connect(lambda _i: self.correct_selected())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count_label = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Test:"))
         bar.addWidget(self.analyte_filter)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
+        bar.addWidget(self.confirm_button)
         bar.addWidget(self.correct_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -135,6 +144,7 @@ class LabsTab(QWidget):
         self.analyte_filter.setCurrentIndex(max(index, 0))
         self.analyte_filter.blockSignals(False)
         self._filter_changed()
+        self._selection_changed()
 
     def set_units(self, system: str) -> None:
         self.model.set_units(system)
@@ -156,6 +166,35 @@ class LabsTab(QWidget):
             if self.model.lab_at(source.row()).id == lab_id:
                 self.table.selectRow(row)
                 return
+
+    def _selection_changed(self, *_args: object) -> None:
+        lab = self.selected_lab()
+        self.confirm_button.setEnabled(lab is not None and lab.status == NEEDS_REVIEW)
+
+    def confirm_selected(self) -> ReasonDialog | None:
+        """Confirms a result held for review as true (audited); it is then graded."""
+        lab = self.selected_lab()
+        if lab is None or lab.status != NEEDS_REVIEW:
+            return None
+
+        def submit(values: dict[str, Any]) -> str | None:
+            from irae_desktop.store.labs import confirm_held_lab
+
+            return self._save(
+                lambda s, user: confirm_held_lab(s, user, lab.id, lab.version, values["reason"])
+            )
+
+        dialog = ReasonDialog(
+            f"Confirm {analyte_label(lab.analyte)} {lab.comparator}{lab.value:g} {lab.unit} of "
+            f"{lab.collected_at.astimezone():%Y-%m-%d %H:%M} as true",
+            submit,
+            ask_value=False,
+            reason_label="Why it is right",
+            parent=self,
+        )
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
 
     def correct_selected(self) -> ReasonDialog | None:
         lab = self.selected_lab()

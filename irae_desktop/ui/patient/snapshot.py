@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
+from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.clinical_day import clinical_day
+from irae_desktop.domain.timeline import PatientTimeline
+from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import (
     ConsultNote,
@@ -176,12 +179,30 @@ class HeaderInfo:
     ici_status: str | None
     latest_plan: str | None
     latest_plan_at: datetime | None
+    # per organ "Liver: G1 ALT · latest ungraded: no range" (clinical reference, decision 12)
+    grades: tuple[str, ...] = ()
 
     def age_on(self, today: date) -> int | None:
         if self.birth_date is None:
             return None
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def organ_grade_texts(timeline: PatientTimeline, now: datetime) -> tuple[str, ...]:
+    """The current grade of each organ as the alert rules compute it, with a newer ungraded
+    result beside it: an ungraded result never makes the patient look better."""
+    later = latest_ungraded(timeline, now)
+    texts = []
+    for organ in ORGANS:
+        found = current_grade(timeline, organ)
+        shown = f"G{found[0]} {found[1].analyte}" if found is not None else "no graded result"
+        if organ in later:
+            shown += f" \u00b7 {ungraded_note(later[organ])}"
+        elif found is None:
+            continue
+        texts.append(f"{organ.capitalize()}: {shown}")
+    return tuple(texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +371,7 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
             latest_plan_at=planned[-1].written_at if planned else None,
         )
         labs, timeline = _labs_and_timeline(session, patient_id)
+        header = replace(header, grades=organ_grade_texts(timeline, now))
         alerts, alerts_error = _alerts(session, patient_id, now, timeline)
         try:
             from irae_desktop.ui.patient.response import response_labels

@@ -115,10 +115,15 @@ class PanelData:
     reference_line: float | None = None
 
 
+_NOT_DRAWN = ("entered-in-error", "needs_review")
+
+
 def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
     by_analyte: dict[str, list[int]] = defaultdict(list)
     for i, lab in enumerate(labs):
-        if lab.status != "entered-in-error":
+        # withdrawn results and results held for review are not drawn and do not scale the
+        # axes (clinical reference, decision 11)
+        if lab.status not in _NOT_DRAWN:
             by_analyte[lab.analyte].append(i)
     return by_analyte
 
