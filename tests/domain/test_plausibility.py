@@ -100,7 +100,9 @@ def _point(lab_id: int, analyte: str, day: int, grade: int | None, reason: str) 
 def test_latest_ungraded_only_when_newer_than_the_last_graded() -> None:
     older_ungraded = _point(1, "ALT", 1, None, "no ULN reported and no site default")
     graded = _point(2, "ALT", 2, 1, "grade 1")
-    timeline = PatientTimeline(1, "M", "N", None, None, None, [older_ungraded, graded], [], None)
+    timeline = PatientTimeline(
+        1, "M", "N", None, None, None, [older_ungraded, graded], [], None, zone=UTC
+    )
     assert latest_ungraded(timeline) == {}
     newer = _point(3, "AST", 3, None, "no ULN reported and no site default")
     held = _point(4, "GLUCOSE", 2, None, "needs review: GLUCOSE 3279 mg/dL")
@@ -115,6 +117,7 @@ def test_latest_ungraded_only_when_newer_than_the_last_graded() -> None:
         [],
         None,
         held_for_review=[held],
+        zone=UTC,
     )
     found = latest_ungraded(timeline)
     assert (found["liver"].id, found["glucose"].id) == (3, 4)
