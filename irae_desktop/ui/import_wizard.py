@@ -76,7 +76,7 @@ def summary_line(summaries: list[ImportSummary]) -> str:
             (dupes, "duplicates skipped"),
             (held, "held for unknown MRNs"),
             (failed, "file(s) not read"),
-            (warned, "warnings: see below"),
+            (warned, "warning: see below" if warned == 1 else "warnings: see below"),
         )
         if n
     ]
