@@ -3,24 +3,84 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from html import escape
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from irae_desktop.domain.doses import CURRENT, DoseEntry
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
-from irae_desktop.ui.patient.snapshot import TreatmentInfo
+from irae_desktop.ui.patient.snapshot import HoldInfo, TreatmentInfo
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
+ID_ROLE = 256
+WIDEST = 200  # px a column may take before its text is elided (whole in the detail pane)
+NO_SELECTION = "Select a line to see its doses and holds in full."
+STATE_WORDS = {"past": "past", "current": "current", "planned": "planned"}
+
+
+def _entry_kind(line: TreatmentInfo, entry: DoseEntry) -> str:
+    if line.category == "ici" and not entry.is_starting:
+        return "infusion"
+    return "starting dose" if entry.is_starting or entry.start == line.start else "dose step"
+
+
+def _entry_row(line: TreatmentInfo, entry: DoseEntry) -> list[str]:
+    """A dated dose under its line: the date in the Since column, where it is never cut."""
+    kind = _entry_kind(line, entry)
+    return [
+        kind,
+        "",
+        STATE_WORDS.get(entry.state, entry.state),
+        entry.text(),
+        entry.start.isoformat(),
+    ]
+
+
+def _hold_row(hold: HoldInfo) -> list[str]:
+    end = hold.end.isoformat() if hold.end else "ongoing"
+    return ["hold", "", "", "", "", "", hold.start.isoformat(), end, hold.reason or ""]
+
+
+def detail_text(line: TreatmentInfo, today: date) -> str:
+    """The selected line in words: its current dose, then every dated dose and every hold."""
+    dose = line.dose_on(today)
+    head = f"<b>{escape(line.agent)}</b> ({escape(line.status_on(today))})"
+    if dose.dose is not None:
+        since = f" since {dose.since.isoformat()}" if dose.since else ""
+        head += f": <b>{escape(dose.text())}</b>{since}"
+    parts = [head]
+    for entry in dose.history:
+        text = f"{entry.start.isoformat()}: {escape(entry.text())} ({_entry_kind(line, entry)}"
+        text += ", now)" if entry.state == CURRENT else f", {entry.state})"
+        if entry.note:
+            text += f" – {escape(entry.note)}"
+        parts.append(("<b>" + text + "</b>") if entry.state == CURRENT else text)
+    for hold in line.holds:
+        end = hold.end.isoformat() if hold.end else "ongoing"
+        reason = f": {escape(hold.reason)}" if hold.reason else ""
+        parts.append(f"held {hold.start.isoformat()} → {end}{reason}")
+    if line.stop is not None:
+        parts.append(
+            f"stopped {line.stop.isoformat()}"
+            + (f": {escape(line.reason_stopped)}" if line.reason_stopped else "")
+        )
+    return "<br>".join(parts)
 
 
 class TreatmentsTab(QWidget):
@@ -30,6 +90,7 @@ class TreatmentsTab(QWidget):
         self._patient_id: int | None = None
         self._weight: float | None = None
         self._lines: tuple[TreatmentInfo, ...] = ()
+        self._today = datetime.now(UTC).astimezone().date()
         self.active_dialog: FormDialog | None = None
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
@@ -37,11 +98,12 @@ class TreatmentsTab(QWidget):
                 "Agent",
                 "Type",
                 "Status",
-                "Dose",
+                "Current dose",
+                "Since",
                 "Route",
                 "Start",
                 "Stop",
-                "Indication / reason stopped",
+                "Indication / stop reason",
                 "Response",
             ]
         )
@@ -66,7 +128,23 @@ class TreatmentsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.tree, 1)
+        # the selected line in full: every dated dose and hold, wrapped, never cut
+        self.detail = QLabel(NO_SELECTION)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        detail_box = QScrollArea()
+        detail_box.setWidgetResizable(True)
+        detail_box.setWidget(self.detail)
+        detail_box.setFrameShape(QFrame.Shape.StyledPanel)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 140])
+        layout.addWidget(splitter, 1)
         self._selection_changed()
 
     def set_lines(
@@ -75,19 +153,23 @@ class TreatmentsTab(QWidget):
         weight: float | None,
         lines: tuple[TreatmentInfo, ...],
         labels: dict[int, str],
+        today: date | None = None,
     ) -> None:
+        """Shows the lines as they stand on `today`, the clinical day the snapshot was read on."""
         selected = self.selected_line()
         self._patient_id, self._weight, self._lines = patient_id, weight, lines
-        today = datetime.now(UTC).astimezone().date()
+        self._today = today or datetime.now(UTC).astimezone().date()
         self.tree.clear()
         for line in lines:
+            dose = line.dose_on(self._today)
             stopped = line.reason_stopped or ""
             item = QTreeWidgetItem(
                 [
                     line.agent,
                     CATEGORY_TEXT.get(line.category, line.category),
-                    line.status_on(today),
-                    line.dose_text(),
+                    line.status_on(self._today),
+                    dose.text(),
+                    dose.since.isoformat() if dose.since else "",
                     line.route or "",
                     line.start.isoformat(),
                     line.stop.isoformat() if line.stop else "",
@@ -95,44 +177,24 @@ class TreatmentsTab(QWidget):
                     labels.get(line.id, ""),
                 ]
             )
-            item.setData(0, 256, line.id)
+            item.setData(0, ID_ROLE, line.id)
             for column in range(item.columnCount()):
                 item.setToolTip(column, item.text(column))
-            for step in line.steps:
-                item.addChild(
-                    QTreeWidgetItem(
-                        [
-                            f"dose from {step.start}",
-                            "",
-                            "",
-                            f"{step.dose:g} {step.unit} {step.frequency or ''}",
-                        ]
-                    )
-                )
+            # a line never changed has only its starting dose: the row itself says it
+            changed = [] if len(dose.history) == 1 else dose.history
+            for entry in changed:
+                item.addChild(QTreeWidgetItem(_entry_row(line, entry)))
             for hold in line.holds:
-                end = hold.end.isoformat() if hold.end else "ongoing"
-                item.addChild(
-                    QTreeWidgetItem(
-                        [
-                            f"held {hold.start} \u2192 {end}",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            hold.reason or "",
-                        ]
-                    )
-                )
+                item.addChild(QTreeWidgetItem(_hold_row(hold)))
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == line.id:
                 self.tree.setCurrentItem(item)
         # a handful of lines: fit every column but the last (response) to its text
         for column in range(self.tree.columnCount() - 1):
             self.tree.resizeColumnToContents(column)
-            # long reasons are elided (whole in the tooltip) so the response column stays visible
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), 240))
+            # long reasons are elided (whole in the tooltip and the detail pane below) so the
+            # response column stays visible
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), WIDEST))
         self._selection_changed()
 
     def selected_line(self) -> TreatmentInfo | None:
@@ -141,17 +203,18 @@ class TreatmentsTab(QWidget):
             item = item.parent()
         if item is None:
             return None
-        return next((t for t in self._lines if t.id == item.data(0, 256)), None)
+        return next((t for t in self._lines if t.id == item.data(0, ID_ROLE)), None)
 
     def select_line(self, line_id: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
-            if self.tree.topLevelItem(i).data(0, 256) == line_id:
-                self.tree.setCurrentItem(self.tree.topLevelItem(i))
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, ID_ROLE) == line_id:
+                self.tree.setCurrentItem(item)
 
     def _selection_changed(self) -> None:
         line = self.selected_line()
-        today = datetime.now(UTC).astimezone().date()
-        status = line.status_on(today) if line else None
+        status = line.status_on(self._today) if line else None
+        self.detail.setText(detail_text(line, self._today) if line else NO_SELECTION)
         self.buttons["add"].setEnabled(self._patient_id is not None)
         self.buttons["edit"].setEnabled(line is not None)
         self.buttons["taper"].setEnabled(status in ("on", "held", "planned"))

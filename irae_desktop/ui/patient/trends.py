@@ -170,7 +170,7 @@ class TrendsView(QWidget):
 
         `arrays` (from `analyte_arrays`, made off the GUI thread) saves the work per result.
         """
-        today = datetime.now(UTC).astimezone().date()
+        today = snapshot.today  # the clinical day, as the Treatments tab and the PDF use it
         self._incoming = _Incoming(
             snapshot,
             criteria,
