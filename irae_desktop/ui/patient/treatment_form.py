@@ -126,6 +126,7 @@ class TreatmentDialog(FormDialog):
             ("", self.equivalent),
         ):
             self.form.addRow(label, widget)
+        self.agent.setPlaceholderText("choose or type the drug")
         self.category.currentIndexChanged.connect(self._category_changed)
         self._category_changed()
         if init.get("agent"):
@@ -149,6 +150,9 @@ class TreatmentDialog(FormDialog):
         code = self.category_code()
         self.agent.clear()
         self.agent.addItems(list(AGENTS[code]))
+        # no agent is preselected: a line saved with a drug nobody chose would be a wrong record
+        self.agent.setCurrentIndex(-1)
+        self.agent.clearEditText()
         self.dose_unit.clear()
         self.dose_unit.addItems(list(DOSE_UNITS[code]))
         self.route.setCurrentText("IV" if code == "ici" else "SC" if code == "insulin" else "PO")

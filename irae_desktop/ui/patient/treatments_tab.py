@@ -24,6 +24,14 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.domain.doses import CURRENT, DoseEntry
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
+from irae_desktop.ui.patient.same_agent import (
+    CANCEL,
+    KEEP_BOTH,
+    NOT_SAVED,
+    STOP_OLD,
+    ask_same_agent,
+    same_agent_line,
+)
 from irae_desktop.ui.patient.snapshot import HoldInfo, TreatmentInfo
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 
@@ -92,6 +100,8 @@ class TreatmentsTab(QWidget):
         self._lines: tuple[TreatmentInfo, ...] = ()
         self._today = datetime.now(UTC).astimezone().date()
         self.active_dialog: FormDialog | None = None
+        # asks what to do when a new line repeats an agent already on (tests answer it)
+        self.ask_same_agent = ask_same_agent
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
             [
@@ -231,15 +241,43 @@ class TreatmentsTab(QWidget):
         patient_id = self._patient_id
         if patient_id is None:
             return None
-        from irae_desktop.store.treatments import add_line
-
         return self._open(
             TreatmentDialog(
-                lambda v: self._save(lambda s, user: add_line(s, user, patient_id, **v)),
+                lambda v: self._add(patient_id, v),
                 weight_kg=self._weight,
                 parent=self,
             )
         )
+
+    def _add(self, patient_id: int, values: dict[str, Any]) -> str | None:
+        """Saves a new line; a second line of an agent already on is said first, with the
+        choice to stop the old one where the new one starts, or to keep both."""
+        from irae_desktop.store.treatments import add_line, stop_line
+
+        start: date = values["start_date"]
+        existing = same_agent_line(self._lines, values["agent"], start)
+        answer = KEEP_BOTH
+        if existing is not None:
+            answer = self.ask_same_agent(self.active_dialog or self, existing, start, self._today)
+        if answer == CANCEL:
+            return NOT_SAVED
+        if answer == STOP_OLD and existing is not None:
+            old = existing
+
+            def stop_then_add(session: Any, user: str) -> None:
+                reason = f"replaced by a new {values['agent']} line from {start.isoformat()}"
+                stop_line(
+                    session,
+                    user,
+                    old.id,
+                    stop_date=start,
+                    reason=reason,
+                    expected_version=old.version,
+                )
+                add_line(session, user, patient_id, **values)
+
+            return self._save(stop_then_add)
+        return self._save(lambda s, user: add_line(s, user, patient_id, **values))
 
     def edit_line(self) -> FormDialog | None:
         line = self.selected_line()
