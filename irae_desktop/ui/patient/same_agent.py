@@ -42,6 +42,10 @@ def same_agent_box(
     """The warning, naming the existing line; the stop choice only where the line can stop."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
+    # the default width wraps every line of the text; the icon keeps its own size
+    box.setStyleSheet(
+        "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 440px; }"
+    )
     box.setWindowTitle("Same agent already on")
     box.setText(
         f"This patient already has a {existing.agent} line:\n{describe_line(existing, today)}."

@@ -126,7 +126,9 @@ class TreatmentDialog(FormDialog):
             ("", self.equivalent),
         ):
             self.form.addRow(label, widget)
-        self.agent.setPlaceholderText("choose or type the drug")
+        agent_edit = self.agent.lineEdit()
+        if agent_edit is not None:
+            agent_edit.setPlaceholderText("choose or type the drug")
         self.category.currentIndexChanged.connect(self._category_changed)
         self._category_changed()
         if init.get("agent"):
