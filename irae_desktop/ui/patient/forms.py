@@ -239,6 +239,7 @@ class EpisodeDialog(FormDialog):
         self.resolution.setPlaceholderText("YYYY-MM-DD, empty while not resolved")
         self.notes = QPlainTextEdit(init.get("notes") or "")
         self.notes.setMaximumHeight(80)
+        self.notes.setTabChangesFocus(True)  # Tab moves on to OK, as in every other field
         for label, widget in (
             ("Organ / type", self.organ),
             ("Onset", self.onset),
@@ -284,6 +285,8 @@ class NoteDialog(FormDialog):
         self.plan = QPlainTextEdit(init.get("plan") or "")
         self.text.setMinimumHeight(120)
         self.plan.setMaximumHeight(90)
+        for edit in (self.text, self.plan):
+            edit.setTabChangesFocus(True)  # Tab goes from assessment to plan to OK
         self.form.addRow("Assessment", self.text)
         self.form.addRow("Plan", self.plan)
 

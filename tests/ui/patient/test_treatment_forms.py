@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
@@ -151,3 +152,42 @@ def test_a_different_agent_is_not_questioned(qtbot, view, patient_db) -> None:  
     with qtbot.waitSignal(view.loaded, timeout=10000):
         dialog.accept()
     assert len(_lines(db, "mycophenolate mofetil")) == 1
+
+
+@pytest.mark.parametrize(
+    ("open_form", "names"),
+    [
+        (lambda v: v.notes.add_note(), ["text", "plan"]),
+        (
+            lambda v: v.notes.add_episode(),
+            ["organ", "onset", "grade", "status", "resolution", "notes"],
+        ),
+        (lambda v: _selected(v).taper_line(), ["start", "dose", "unit"]),
+        (lambda v: _selected(v).hold_line(), ["date_edit", "reason_edit"]),
+    ],
+)
+def test_every_form_is_walked_by_tab_from_top_to_ok(qtbot, view, open_form, names) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_form(view)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    expected = [getattr(dialog, n) for n in names]
+    ok, cancel = dialog.buttons.buttons()
+    known = [*expected, ok, cancel]
+    reached = [_field_of(QApplication.focusWidget(), known)]
+    for _ in range(len(expected) + 4):  # a date takes a Tab per part (year, month, day)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        field = _field_of(QApplication.focusWidget(), known)
+        if field is not reached[-1]:
+            reached.append(field)
+    assert reached[: len(expected)] == expected
+    assert reached[len(expected)] in (ok, cancel)
+    dialog.close()
+
+
+def _selected(view):  # type: ignore[no-untyped-def]
+    """The Treatments tab with the prednisone line selected."""
+    tab = view.treatments
+    line = next(t for t in view.snapshot.treatments if t.agent == "prednisone")
+    tab.select_line(line.id)
+    return tab
