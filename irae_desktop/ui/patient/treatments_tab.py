@@ -65,7 +65,7 @@ def _hold_row(hold: HoldInfo) -> list[str]:
     return ["hold", "", "", "", "", "", hold.start.isoformat(), end, hold.reason or ""]
 
 
-def detail_text(line: TreatmentInfo, today: date) -> str:
+def detail_text(line: TreatmentInfo, today: date, response: str = "") -> str:
     """The selected line in words: its current dose, then every dated dose and every hold."""
     dose = line.dose_on(today)
     head = f"<b>{escape(line.agent)}</b> ({escape(line.status_on(today))})"
@@ -73,6 +73,10 @@ def detail_text(line: TreatmentInfo, today: date) -> str:
         since = f" since {dose.since.isoformat()}" if dose.since else ""
         head += f": <b>{escape(dose.text())}</b>{since}"
     parts = [head]
+    if line.indication:
+        parts.append(f"for {escape(line.indication)}")
+    if response:
+        parts.append(f"response: {escape(response)}")
     for entry in dose.history:
         text = f"{entry.start.isoformat()}: {escape(entry.text())} ({_entry_kind(line, entry)}"
         text += ", now)" if entry.state == CURRENT else f", {entry.state})"
@@ -99,6 +103,7 @@ class TreatmentsTab(QWidget):
         self._weight: float | None = None
         self._lines: tuple[TreatmentInfo, ...] = ()
         self._today = datetime.now(UTC).astimezone().date()
+        self._labels: dict[int, str] = {}
         self.active_dialog: FormDialog | None = None
         # asks what to do when a new line repeats an agent already on (tests answer it)
         self.ask_same_agent = ask_same_agent
@@ -113,7 +118,7 @@ class TreatmentsTab(QWidget):
                 "Route",
                 "Start",
                 "Stop",
-                "Indication / stop reason",
+                "Indication / stopped",
                 "Response",
             ]
         )
@@ -153,7 +158,8 @@ class TreatmentsTab(QWidget):
         splitter.addWidget(detail_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([400, 140])
+        splitter.setSizes([300, 180])
+        detail_box.setMinimumHeight(120)
         layout.addWidget(splitter, 1)
         self._selection_changed()
 
@@ -168,6 +174,7 @@ class TreatmentsTab(QWidget):
         """Shows the lines as they stand on `today`, the clinical day the snapshot was read on."""
         selected = self.selected_line()
         self._patient_id, self._weight, self._lines = patient_id, weight, lines
+        self._labels = labels
         self._today = today or datetime.now(UTC).astimezone().date()
         self.tree.clear()
         for line in lines:
@@ -199,13 +206,34 @@ class TreatmentsTab(QWidget):
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == line.id:
                 self.tree.setCurrentItem(item)
-        # a handful of lines: fit every column but the last (response) to its text
-        for column in range(self.tree.columnCount() - 1):
-            self.tree.resizeColumnToContents(column)
-            # long reasons are elided (whole in the tooltip and the detail pane below) so the
-            # response column stays visible
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), WIDEST))
+        self._fit_columns()
         self._selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Fits every column but the last (response) to its text, the folded dose and hold rows
+        included, so a date is never cut when a line is unfolded; long reasons are elided
+        (whole in the tooltip and the detail pane) so the response column stays visible."""
+        metrics = self.tree.fontMetrics()
+        header = self.tree.header()
+        rows: list[tuple[QTreeWidgetItem, int]] = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is None:
+                continue
+            rows.append((top, 0))
+            for c in range(top.childCount()):
+                child = top.child(c)
+                if child is not None:
+                    rows.append((child, self.tree.indentation()))
+        for column in range(self.tree.columnCount() - 1):
+            title = self.tree.headerItem().text(column)
+            widest = header.fontMetrics().horizontalAdvance(title) + 20
+            for item, indent in rows:
+                text = item.text(column)
+                if text:
+                    extra = indent + self.tree.indentation() if column == 0 else 0
+                    widest = max(widest, metrics.horizontalAdvance(text) + 12 + extra)
+            self.tree.setColumnWidth(column, min(widest, WIDEST))
 
     def selected_line(self) -> TreatmentInfo | None:
         item = self.tree.currentItem()
@@ -224,7 +252,9 @@ class TreatmentsTab(QWidget):
     def _selection_changed(self) -> None:
         line = self.selected_line()
         status = line.status_on(self._today) if line else None
-        self.detail.setText(detail_text(line, self._today) if line else NO_SELECTION)
+        self.detail.setText(
+            detail_text(line, self._today, self._labels.get(line.id, "")) if line else NO_SELECTION
+        )
         self.buttons["add"].setEnabled(self._patient_id is not None)
         self.buttons["edit"].setEnabled(line is not None)
         self.buttons["taper"].setEnabled(status in ("on", "held", "planned"))
