@@ -152,10 +152,20 @@ class _Lookup:
             )
         }
         line_ids |= set(step_lines.values()) | {v[0] for v in hold_lines.values()}
-        self.lines = {
+        self.lines: dict[int, tuple[str, Any]] = {
             t.id: (t.agent, t.start_date)
             for t in session.scalars(select(TreatmentLine).where(TreatmentLine.id.in_(line_ids)))
         }
+        # a deleted line is named from its own events (the create and delete keep its agent)
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "treatment_line",
+                AuditEvent.entity_id.in_(line_ids - set(self.lines)),
+            )
+        ):
+            data = {**_load(e.before_json), **_load(e.after_json)}
+            if e.entity_id is not None and data.get("agent"):
+                self.lines[e.entity_id] = (data["agent"], data.get("start_date"))
         self.step_lines, self.hold_lines = step_lines, hold_lines
         self.episodes = {
             e.id: (e.organ, e.onset)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
-from irae_desktop.ui.record_forms import RECORD_FORMS, open_record_form
+from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
     about_text,
     count_held,
@@ -191,10 +191,7 @@ class MainWindow(QMainWindow):
         )
         self.act_edit_patient = self._action("&Edit patient…", self.edit_patient, key("Ctrl+E"))
         self.act_add_lab = self._action("Add &lab result…", self.add_lab, key("Ctrl+L"))
-        self.act_add_records = [
-            self._action(text, lambda k=kind: open_record_form(self, k), key(shortcut))
-            for kind, text, shortcut in RECORD_FORMS
-        ]
+        self.act_add_records = record_actions(self, self._action)
         self.act_audit = self._action("&Audit trail…", self.open_audit)
         self.act_about = self._action("&About irae-desktop", self.about)
 

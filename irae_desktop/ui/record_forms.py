@@ -6,7 +6,10 @@ opens the same form as that tab's Add button, so one save path serves both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
     from irae_desktop.ui.main_window import MainWindow
@@ -51,3 +54,11 @@ def open_record_form(window: MainWindow, kind: str) -> Any:
 
     view.loaded.connect(when_loaded)
     return None
+
+
+def record_actions(window: MainWindow, make: Callable[..., QAction]) -> list[QAction]:
+    """The window's actions for the record forms, made by its own action factory."""
+    return [
+        make(text, lambda k=kind: open_record_form(window, k), QKeySequence(shortcut))
+        for kind, text, shortcut in RECORD_FORMS
+    ]
