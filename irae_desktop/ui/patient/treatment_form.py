@@ -117,7 +117,7 @@ class TreatmentDialog(FormDialog):
         for label, widget in (
             ("Type", self.category),
             ("Agent", self.agent),
-            ("Dose", self.dose),
+            ("Starting dose", self.dose),
             ("Dose unit", self.dose_unit),
             ("Frequency", self.frequency),
             ("Route", self.route),
