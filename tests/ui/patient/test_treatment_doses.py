@@ -72,6 +72,9 @@ def test_prednisone_taper_shows_the_dose_now_on_screen_lane_and_pdf(
     assert "prednisone 30 mg once daily" in [label.split(" \u2014 ")[0] for label in lanes]
     text = _pdf_text(demo_db, view.current_patient_id, tmp_path / "summary.pdf")
     assert "prednisone 30 mg once daily PO: prednisone-eq 30 mg/day" in text
+    # 30 mg on 70 kg, and the same "since" as the window: the day of the 30 mg step
+    since = view.snapshot.today - timedelta(days=6)
+    assert f"30 mg/day (0.43 mg/kg/day) {since:%d %b %Y}" in text
 
 
 def test_insulin_glargine_shows_28_units_on_screen_lane_and_pdf(
