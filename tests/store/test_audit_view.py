@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
+from irae_desktop.domain.records import PatientRecord
 from irae_desktop.store.audit_view import readable_events
-from irae_desktop.store.database import Database
+from irae_desktop.store.database import Database, open_database
+from irae_desktop.store.patients import create_patient
 from irae_desktop.store.treatments import add_dose_step, add_line, delete_dose_step, delete_line
 
 
-def test_deleted_records_are_still_named_from_the_trail(db: Database, patient_id: int) -> None:
+@pytest.fixture
+def both_db(any_db_url: str) -> Iterator[Database]:
+    database = open_database(any_db_url)
+    yield database
+    database.dispose()
+
+
+def test_deleted_records_are_still_named_from_the_trail(both_db: Database) -> None:
+    db = both_db
+    with db.write() as s:
+        record = PatientRecord(mrn="MRN-100", name="Grace Hopper", birth_date=date(1950, 5, 6))
+        patient_id = create_patient(s, record, user="setup").id
     with db.write() as s:
         line = add_line(
             s,
