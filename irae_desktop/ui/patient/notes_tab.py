@@ -131,6 +131,8 @@ class NotesTab(QWidget):
             self.notes.addTopLevelItem(item)
             if n.id == shown:
                 self.notes.setCurrentItem(item)
+        for column in (0, 1):  # when and who in full; the assessment takes the rest
+            self.notes.resizeColumnToContents(column)
         newest = self.notes.topLevelItem(0)
         if self.notes.currentItem() is None and newest is not None:
             self.notes.setCurrentItem(newest)  # the newest note, to read
