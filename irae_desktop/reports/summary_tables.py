@@ -162,7 +162,7 @@ def current_treatment_table(
             [
                 p(f"<b>{markup(name)}</b>", st["cell"]),
                 p(markup(dose_text(t)), st["cell"]),
-                date_text(t.start),
+                date_text(t.dose_since or t.start),
                 p(taper_text(t), st["cell"]),
             ]
         )

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from irae_desktop.domain.doses import CURRENT, PAST, line_dose
 from irae_desktop.domain.steroids import DailyDose, prednisone_equivalent, steroid_generic
 from irae_desktop.domain.timeline import TreatmentSpan
 
@@ -42,6 +43,7 @@ class TreatmentInfo:
     status: str  # on, held, stopped, planned
     response: str
     is_steroid: bool = False
+    dose_since: date | None = None  # the day the current dose began (a taper step, say)
 
 
 def _prednisone(span: TreatmentSpan, day: date, weight_kg: float | None) -> DailyDose | None:
@@ -51,21 +53,15 @@ def _prednisone(span: TreatmentSpan, day: date, weight_kg: float | None) -> Dail
     return dose
 
 
-def _dose_on(span: TreatmentSpan, day: date) -> tuple[float | None, str | None]:
-    dose, unit = span.dose, span.dose_unit
-    for step in span.dose_steps:
-        if step.start <= day:
-            dose, unit = step.dose, step.dose_unit
-    return dose, unit
-
-
 def treatment_info(
     span: TreatmentSpan, today: date, weight_kg: float | None, response: str = ""
 ) -> TreatmentInfo:
     """The line as it stands on `today`; steroids also in prednisone-equivalent mg/day."""
     status = span.status_on(today)
     is_current = status in ("on", "held")
-    dose, unit = _dose_on(span, today) if is_current else (span.dose, span.dose_unit)
+    # the same current dose and history as the window shows
+    now = line_dose(span, today)
+    dose, unit = (now.dose, now.unit) if is_current else (span.dose, span.dose_unit)
     steroid = steroid_generic(span.agent) is not None
     mg_per_kg = None
     if dose is not None and weight_kg and unit and unit.strip().lower() == "mg":
@@ -76,23 +72,21 @@ def treatment_info(
         daily = _prednisone(span, today, weight_kg) if status == "on" else None
         if daily is not None:
             pred, mg_per_kg = daily.mg, daily.mg_per_kg
-    current_start = max((s.start for s in span.dose_steps if s.start <= today), default=None)
     steps = []
-    for s in span.dose_steps:
-        state = "planned" if s.start > today else "past"
-        if is_current and s.start == current_start:
-            state = "current"
-        step_pred = _prednisone(span, s.start, weight_kg) if steroid else None
+    for entry in now.history:
+        # the starting dose is listed as a step only for a steroid without recorded steps
+        if entry.is_starting and not (steroid and len(now.history) == 1):
+            continue
+        step_pred = _prednisone(span, entry.start, weight_kg) if steroid else None
         steps.append(
-            DoseStepInfo(s.start, s.dose, s.dose_unit, state, step_pred.mg if step_pred else None)
-        )
-    if steroid and not steps and span.dose is not None:
-        start_pred = _prednisone(span, span.start, weight_kg)
-        if start_pred is not None:
-            state = "current" if is_current else "past"
-            steps.append(
-                DoseStepInfo(span.start, span.dose, span.dose_unit or "", state, start_pred.mg)
+            DoseStepInfo(
+                entry.start,
+                entry.dose,
+                entry.unit,
+                entry.state if is_current or entry.state != CURRENT else PAST,
+                step_pred.mg if step_pred else None,
             )
+        )
     return TreatmentInfo(
         line_id=span.id,
         category=span.category,
@@ -115,6 +109,7 @@ def treatment_info(
         status=status,
         response=response,
         is_steroid=steroid,
+        dose_since=now.since if is_current else None,
     )
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -22,13 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.store import audit_query
+from irae_desktop.store import audit_query, audit_view
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import Patient
 from irae_desktop.ui.errors import show_error
 
-COLUMNS = ("When (local)", "User", "Action", "Record", "MRN", "Before", "After", "Reason")
+COLUMNS = (
+    "When (local)",
+    "Who",
+    "Did",
+    "Patient",
+    "What",
+    "Field",
+    "Old value",
+    "New value",
+    "Why",
+)
+COL_FIELD, COL_OLD, COL_NEW = 5, 6, 7
 # the table shows the newest events up to this many; the CSV export has them all
 SHOWN_LIMIT = 5000
 ANY = "(any)"
@@ -48,8 +62,6 @@ class AuditDialog(QWidget):
         self, db: Database, patient_id: int | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        from PySide6.QtCore import Qt
-
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Audit trail")
         self.resize(1100, 600)
@@ -85,8 +97,22 @@ class AuditDialog(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.itemSelectionChanged.connect(self._show_raw)
+        self.lines: list[audit_view.AuditLine] = []
         self.message = QLabel(self)
         self.message.setObjectName("muted")
+        # the stored record (entity, ids, before and after as JSON), for whoever needs it
+        self.raw_button = QPushButton("Show &raw record", self)
+        self.raw_button.setCheckable(True)
+        self.raw_button.toggled.connect(self._show_raw)
+        self.raw = QPlainTextEdit(self)
+        self.raw.setReadOnly(True)
+        self.raw.setMaximumHeight(160)
+        self.raw.hide()
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.close_buttons.rejected.connect(self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
         grid = QGridLayout()
         mrn_label = QLabel("&Patient MRN:", self)
@@ -111,7 +137,12 @@ class AuditDialog(QWidget):
         layout.addLayout(grid)
         layout.addLayout(dates)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        layout.addWidget(self.raw)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.raw_button)
+        bottom.addWidget(self.close_buttons)
+        layout.addLayout(bottom)
         self.reload()
 
     def current_filter(self) -> audit_query.AuditFilter:
@@ -124,41 +155,57 @@ class AuditDialog(QWidget):
         )
 
     def reload(self) -> None:
+        from irae_desktop.reports.formatting import analyte_label
+
         try:
             with self.db.read() as session:
-                events = audit_query.query_events(session, self.current_filter())
-                rows = [
-                    (
-                        e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                        e.user,
-                        e.action,
-                        f"{e.entity} {e.entity_id or ''}".strip(),
-                        e.patient_mrn or "",
-                        e.before_json or "",
-                        e.after_json or "",
-                        e.reason or "",
-                    )
-                    for e in events[-SHOWN_LIMIT:]
-                ]
+                lines, total = audit_view.readable_events(
+                    session, self.current_filter(), newest=SHOWN_LIMIT, label=analyte_label
+                )
         except StoreError as exc:
             self.message.setText(str(exc))
             return
-        rows.reverse()  # newest first
-        self.table.setRowCount(len(rows))
-        for r, values in enumerate(rows):
+        self.lines = lines
+        self.table.setRowCount(len(lines))
+        for r, line in enumerate(lines):
+            values = (
+                line.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                line.user,
+                line.action,
+                line.patient,
+                line.what,
+                "\n".join(c.field for c in line.changes),
+                "\n".join(c.old for c in line.changes),
+                "\n".join(c.new for c in line.changes),
+                line.reason,
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value if len(value) > 40 else "")
+                item.setToolTip(value if len(value) > 40 or "\n" in value else "")
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        for col in (5, 6):
-            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 260))
-        total = len(events)
-        shown = len(rows)
+        for col, widest in ((3, 220), (4, 240), (COL_OLD, 200), (COL_NEW, 200)):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), widest))
+        self.table.resizeRowsToContents()
+        shown = len(lines)
         self.message.setText(
             f"{total} events"
             + (f" (newest {shown} shown; export has all)" if shown < total else "")
         )
+        self._show_raw()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # the last column takes the width left only once shown: wrap the reasons to it then
+        self.table.resizeRowsToContents()
+
+    def _show_raw(self) -> None:
+        row = self.table.currentRow()
+        self.raw.setVisible(self.raw_button.isChecked())
+        if 0 <= row < len(self.lines):
+            self.raw.setPlainText(self.lines[row].raw)
+        else:
+            self.raw.setPlainText("Select an event to see its stored record.")
 
     def export(self) -> None:
         from irae_desktop.ui.report_actions import ask_save_path

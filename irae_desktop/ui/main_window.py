@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
+from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
     about_text,
     count_held,
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         )
         self.act_edit_patient = self._action("&Edit patient…", self.edit_patient, key("Ctrl+E"))
         self.act_add_lab = self._action("Add &lab result…", self.add_lab, key("Ctrl+L"))
+        self.act_add_records = record_actions(self, self._action)
         self.act_audit = self._action("&Audit trail…", self.open_audit)
         self.act_about = self._action("&About irae-desktop", self.about)
 
@@ -211,7 +213,7 @@ class MainWindow(QMainWindow):
         ):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         patient_menu = bar.addMenu("&Patient")
-        for act in (self.act_edit_patient, self.act_add_lab):
+        for act in (self.act_edit_patient, self.act_add_lab, *self.act_add_records):
             patient_menu.addAction(act)
         view_menu = bar.addMenu("&View")
         for act in (self.act_find, self.act_refresh, self.act_back, None, self.act_audit):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -26,6 +25,7 @@ from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.store.models import Patient
+from irae_desktop.ui.date_text import parse_date, short_format
 from irae_desktop.ui.errors import plain_message, show_error
 
 SEXES = (("", "not recorded"), ("F", "female"), ("M", "male"), ("O", "other"), ("U", "unknown"))
@@ -49,14 +49,16 @@ class PatientDialog(QDialog):
         self.mrn = QLineEdit(self)
         self.mrn.setAccessibleName("MRN")
         self.name = QLineEdit(self)
-        self.has_birth = QCheckBox("&Known", self)
-        self.birth = QDateEdit(self)
-        self.birth.setDisplayFormat("yyyy-MM-dd")
-        self.birth.setCalendarPopup(True)
-        self.birth.setMaximumDate(QDate.currentDate())
-        self.birth.setDate(QDate(1960, 1, 1))
-        self.birth.setEnabled(False)
-        self.has_birth.toggled.connect(self.birth.setEnabled)
+        # typed text, read from the first key: ISO or the locale's short form; empty if unknown
+        self.birth = QLineEdit(self)
+        self.birth.setPlaceholderText(
+            f"1958-04-17 or {QDate(1958, 4, 17).toString(short_format())}"
+        )
+        self.birth.setAccessibleName("Date of birth")
+        self.birth_read = QLabel(self)
+        self.birth_read.setObjectName("muted")
+        self.birth.textChanged.connect(self._show_birth)
+        self._show_birth("")
         self.sex = QComboBox(self)
         for code, label in SEXES:
             self.sex.addItem(label, code)
@@ -80,8 +82,8 @@ class PatientDialog(QDialog):
         birth_row = QWidget(self)
         row = QHBoxLayout(birth_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.has_birth)
         row.addWidget(self.birth, 1)
+        row.addWidget(self.birth_read)
         form.addRow("&Date of birth:", birth_row)
         form.addRow("&Sex:", self.sex)
         form.addRow("&Weight:", self.weight)
@@ -108,9 +110,7 @@ class PatientDialog(QDialog):
             self._version = p.version
             self.mrn.setText(p.mrn)
             self.name.setText(p.name)
-            if p.birth_date is not None:
-                self.has_birth.setChecked(True)
-                self.birth.setDate(QDate(p.birth_date.year, p.birth_date.month, p.birth_date.day))
+            self.birth.setText(p.birth_date.isoformat() if p.birth_date else "")
             self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex or "")))
             self.weight.setValue(p.weight_kg or 0.0)
             self.diagnosis.setText(p.diagnosis or "")
@@ -127,8 +127,20 @@ class PatientDialog(QDialog):
         self.message.setText(f"MRN {cleaned} already belongs to another patient." if taken else "")
         return not taken
 
+    def _show_birth(self, text: str) -> None:
+        """Says how the typed date was read (a short 04/05 form means different days)."""
+        try:
+            day = parse_date(text)
+        except ValueError:
+            self.birth_read.setText("not a date yet")
+            return
+        self.birth_read.setText(day.strftime("%d %b %Y") if day else "not recorded")
+
     def values(self) -> dict[str, Any]:
-        birth = self.birth.date().toPython() if self.has_birth.isChecked() else None
+        """The entered values; ValueError with a message when the birth date cannot be read."""
+        birth = parse_date(self.birth.text())
+        if birth is not None and birth > date.today():
+            raise ValueError(f"The date of birth {birth.isoformat()} is in the future.")
         return {
             "mrn": self.mrn.text().strip(),
             "name": self.name.text().strip(),
@@ -141,7 +153,12 @@ class PatientDialog(QDialog):
 
     def save(self) -> bool:
         """Writes the patient; on any refusal the dialog stays open with the reason shown."""
-        v = self.values()
+        try:
+            v = self.values()
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            self.birth.setFocus()
+            return False
         if not v["mrn"]:
             self.message.setText("An MRN is required.")
             self.mrn.setFocus()

@@ -101,11 +101,35 @@ def print_patient_summary(parent: QWidget, db: Database, patient_id: int) -> Job
     )
 
 
-def print_pdf_with_dialog(parent: QWidget, path: Path) -> None:
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+def printer_for(path: Path) -> Any:
+    """A printer set to the paper the PDF was written on, which is the team's paper setting:
+    the print dialog then offers Letter or A4 as Settings says, not the system default."""
+    import pypdfium2 as pdfium
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QPageSize
+    from PySide6.QtPrintSupport import QPrinter
 
+    document = pdfium.PdfDocument(str(path))
+    try:
+        width, height = document[0].get_size()
+    finally:
+        document.close()
+    size = QSizeF(width, height)
+    known = QPageSize.id(size, QPageSize.Unit.Point, QPageSize.SizeMatchPolicy.FuzzyMatch)
+    if known == QPageSize.PageSizeId.Custom:
+        page = QPageSize(size, QPageSize.Unit.Point)
+    else:
+        page = QPageSize(known)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(path.stem)
+    printer.setPageSize(page)
+    return printer
+
+
+def print_pdf_with_dialog(parent: QWidget, path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    printer = printer_for(path)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return

@@ -234,8 +234,9 @@ def test_audit_trail_filters_by_patient(qtbot, window: MainWindow, ui_db) -> Non
     trail.mrn.setText("MRN-900")
     trail.reload()
     assert trail.table.rowCount() == 1
-    assert trail.table.item(0, 2).text() == "create"
-    assert trail.table.item(0, 4).text() == "MRN-900"
+    assert trail.table.item(0, 2).text() == "added"
+    assert trail.table.item(0, 3).text() == "Audit Subject (MRN-900)"
+    assert trail.table.item(0, 4).text() == "patient record"
     trail.mrn.setText("NOBODY")
     trail.reload()
     assert trail.table.rowCount() == 0

@@ -92,3 +92,39 @@ def test_print_with_nothing_selected_asks_for_a_patient(window: MainWindow, monk
     monkeypatch.setattr(window, "current_patient_id", lambda: None)
     assert window.print_summary() is None
     assert window.statusBar().currentMessage() == "Select a patient first."
+
+
+@pytest.mark.parametrize(
+    ("paper", "expected"),
+    [("letter", "Letter"), ("a4", "A4")],
+)
+def test_print_dialog_opens_on_the_paper_of_the_team_setting(
+    window: MainWindow, tmp_path: Path, monkeypatch, paper: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from irae_desktop.store.settings import set_setting
+
+    with window.db.write() as s:
+        set_setting(s, "tester", "paper_size", paper)
+    window.worklist.table.selectRow(0)
+    pid = window.current_patient_id()
+    assert pid is not None
+    source = tmp_path / "summary.pdf"
+    report_actions.write_summary(window.db, pid, source)
+    offered: list[str] = []
+
+    class AnsweredDialog:
+        DialogCode = QPrintDialog.DialogCode
+
+        def __init__(self, printer, _parent) -> None:  # type: ignore[no-untyped-def]
+            offered.append(printer.pageLayout().pageSize().id().name)
+
+        def exec(self) -> object:
+            return QPrintDialog.DialogCode.Rejected
+
+    import PySide6.QtPrintSupport
+
+    monkeypatch.setattr(PySide6.QtPrintSupport, "QPrintDialog", AnsweredDialog)
+    report_actions.print_pdf_with_dialog(window, source)
+    assert offered == [expected]

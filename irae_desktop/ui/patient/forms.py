@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -83,6 +86,28 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+
+    def fields(self) -> list[QWidget]:
+        """The form's input widgets, top to bottom."""
+        out = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                out.append(widget)
+        return out
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # the buttons are made before the fields, so by default Tab would start on OK: the
+        # order is set to follow the form from top to bottom, then OK and Cancel
+        chain = [*self.fields(), *self.buttons.buttons()]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        fields = self.fields()
+        focused = QApplication.focusWidget()
+        if fields and (focused is None or not self.isAncestorOf(focused)):
+            fields[0].setFocus(Qt.FocusReason.TabFocusReason)
+        super().showEvent(event)
 
     def collect(self) -> dict[str, Any]:
         """The entered values; raises ValueError with a message for the user."""
@@ -214,6 +239,7 @@ class EpisodeDialog(FormDialog):
         self.resolution.setPlaceholderText("YYYY-MM-DD, empty while not resolved")
         self.notes = QPlainTextEdit(init.get("notes") or "")
         self.notes.setMaximumHeight(80)
+        self.notes.setTabChangesFocus(True)  # Tab moves on to OK, as in every other field
         for label, widget in (
             ("Organ / type", self.organ),
             ("Onset", self.onset),
@@ -259,6 +285,8 @@ class NoteDialog(FormDialog):
         self.plan = QPlainTextEdit(init.get("plan") or "")
         self.text.setMinimumHeight(120)
         self.plan.setMaximumHeight(90)
+        for edit in (self.text, self.plan):
+            edit.setTabChangesFocus(True)  # Tab goes from assessment to plan to OK
         self.form.addRow("Assessment", self.text)
         self.form.addRow("Plan", self.plan)
 

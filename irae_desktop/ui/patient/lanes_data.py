@@ -77,7 +77,9 @@ def build_lanes(
         ticks = np.array([day_start(s.start, zone) for s in line.steps], dtype=np.float64)
         if line.category == "ici" and ticks.size == 0:
             ticks = np.array([day_start(line.start, zone)], dtype=np.float64)
-        text = f"{line.agent} {line.dose_text()}".strip() if line.category != "ici" else line.agent
+        # the dose in effect today (after taper steps), as the Treatments tab and the PDF say
+        dose = line.dose_on(today).text() if line.category != "ici" else ""
+        text = f"{line.agent} {dose}".strip()
         if line.id in labels:
             text = f"{text} \u2014 {labels[line.id]}"
         lanes.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,6 +26,25 @@ from irae_desktop.ui.patient.snapshot import EpisodeInfo, NoteInfo
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
 ID_ROLE = 256
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _paragraphs(text: str) -> str:
+    return "<br>".join(escape(line) for line in text.strip().splitlines())
+
+
+def note_html(note: NoteInfo) -> str:
+    """A note as it is read: when and by whom, then the assessment and plan, wrapped."""
+    parts = [
+        f"<p><b>{escape(local_time_text(note.written_at))}</b> \u2013 {escape(note.author)}</p>",
+        f"<p><b>Assessment</b><br>{_paragraphs(note.text)}</p>",
+    ]
+    if note.plan and note.plan.strip():
+        parts.append(f"<p><b>Plan</b><br>{_paragraphs(note.plan)}</p>")
+    return "".join(parts)
 
 
 def _list(headers: list[str]) -> QTreeWidget:
@@ -43,29 +64,43 @@ class NotesTab(QWidget):
         self._notes: tuple[NoteInfo, ...] = ()
         self.active_dialog: FormDialog | None = None
         self.episodes = _list(["Organ", "Onset", "Grade", "Status", "Resolved", "Notes"])
-        self.notes = _list(["Written", "Author", "Assessment", "Plan"])
+        self.notes = _list(["Written", "Author", "Assessment"])
         self.notes.setColumnWidth(0, 130)
-        self.notes.setColumnWidth(2, 520)
+        self.notes.setColumnWidth(1, 110)
         self.episodes.itemDoubleClicked.connect(lambda *_: self.edit_episode())
-        self.notes.itemDoubleClicked.connect(lambda *_: self.edit_note())
+        # a note is read before it is edited: the list picks it, the pane beside shows it whole,
+        # and only the Edit button opens it for changes
+        self.reader = QTextBrowser()
+        self.reader.setOpenLinks(False)
+        self.reader.setPlaceholderText("Select a note to read it in full.")
+        self.notes.itemSelectionChanged.connect(self._show_note)
+        reading = QSplitter(Qt.Orientation.Horizontal)
+        reading.addWidget(self.notes)
+        reading.addWidget(self.reader)
+        reading.setStretchFactor(0, 2)
+        reading.setStretchFactor(1, 3)
+        self.edit_buttons: dict[str, QPushButton] = {}
         splitter = QSplitter(Qt.Orientation.Vertical)
-        for title, tree, add, edit in (
-            ("irAE episodes", self.episodes, self.add_episode, self.edit_episode),
-            ("Consult notes", self.notes, self.add_note, self.edit_note),
+        for key, title, body, add, edit in (
+            ("episode", "irAE episodes", self.episodes, self.add_episode, self.edit_episode),
+            ("note", "Consult notes", reading, self.add_note, self.edit_note),
         ):
             box = QWidget()
             bar = QHBoxLayout()
             bar.addWidget(QLabel(f"<b>{title}</b>"))
             bar.addStretch(1)
-            for text, slot in (("Add\u2026", add), ("Edit\u2026", edit)):
+            for text, slot in ((f"Add {key}\u2026", add), (f"Edit {key}\u2026", edit)):
                 button = QPushButton(text)
                 button.clicked.connect(slot)
                 bar.addWidget(button)
+            self.edit_buttons[key] = button
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
             inner.addLayout(bar)
-            inner.addWidget(tree)
+            inner.addWidget(body)
             splitter.addWidget(box)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)  # the notes are read at length; episodes are a few rows
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -88,13 +123,26 @@ class NotesTab(QWidget):
             )
             item.setData(0, ID_ROLE, e.id)
             self.episodes.addTopLevelItem(item)
+        shown = self._selected(self.notes)
         self.notes.clear()
         for n in reversed(notes):  # newest first
-            item = QTreeWidgetItem([local_time_text(n.written_at), n.author, n.text, n.plan or ""])
+            item = QTreeWidgetItem([local_time_text(n.written_at), n.author, _first_line(n.text)])
             item.setData(0, ID_ROLE, n.id)
-            item.setToolTip(2, n.text)
-            item.setToolTip(3, n.plan or "")
             self.notes.addTopLevelItem(item)
+            if n.id == shown:
+                self.notes.setCurrentItem(item)
+        for column in (0, 1):  # when and who in full; the assessment takes the rest
+            self.notes.resizeColumnToContents(column)
+        newest = self.notes.topLevelItem(0)
+        if self.notes.currentItem() is None and newest is not None:
+            self.notes.setCurrentItem(newest)  # the newest note, to read
+        self._show_note()
+
+    def _show_note(self) -> None:
+        nid = self._selected(self.notes)
+        note = next((n for n in self._notes if n.id == nid), None)
+        self.edit_buttons["note"].setEnabled(note is not None)
+        self.reader.setHtml(note_html(note) if note is not None else "")
 
     def _selected(self, tree: QTreeWidget) -> int | None:
         item = tree.currentItem()

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.clinical_day import clinical_day
-from irae_desktop.domain.timeline import PatientTimeline
+from irae_desktop.domain.doses import LineDose, line_dose
+from irae_desktop.domain.timeline import DoseStepPoint, HoldSpan, PatientTimeline, TreatmentSpan
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import (
@@ -106,10 +107,28 @@ class TreatmentInfo:
                 return "held"
         return "on"
 
-    def dose_text(self) -> str:
-        if self.dose is None:
-            return ""
-        return f"{self.dose:g} {self.dose_unit or ''} {self.frequency or ''}".strip()
+    def span(self) -> TreatmentSpan:
+        return TreatmentSpan(
+            id=self.id,
+            category=self.category,
+            agent=self.agent,
+            dose=self.dose,
+            dose_unit=self.dose_unit,
+            frequency=self.frequency,
+            route=self.route,
+            start=self.start,
+            stop=self.stop,
+            indication=self.indication,
+            reason_stopped=self.reason_stopped,
+            dose_steps=tuple(
+                DoseStepPoint(s.start, s.dose, s.unit, s.frequency) for s in self.steps
+            ),
+            holds=tuple(HoldSpan(h.start, h.end, h.reason) for h in self.holds),
+        )
+
+    def dose_on(self, day: date) -> LineDose:
+        """The dose in effect on `day` and the dose history, as the printed summary has them."""
+        return line_dose(self.span(), day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +239,8 @@ class PatientSnapshot:
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # the team's clinical time zone, whose calendar days the views count (today, status)
     clinical_timezone: str = "UTC"
+    # the clinical day the snapshot was read on, in the team's time zone
+    today: date = field(default_factory=date.today)
 
 
 class PatientGoneError(LookupError):
@@ -274,7 +295,8 @@ def _treatment(line: TreatmentLine) -> TreatmentInfo:
         reason_stopped=line.reason_stopped,
         notes=line.notes,
         steps=tuple(
-            DoseStepInfo(s.start_date, s.dose, s.dose_unit, s.frequency) for s in line.dose_steps
+            DoseStepInfo(s.start_date, s.dose, s.dose_unit, s.frequency)
+            for s in sorted(line.dose_steps, key=lambda s: (s.start_date, s.id))
         ),
         holds=tuple(HoldInfo(h.start_date, h.end_date, h.reason) for h in line.holds),
         version=line.version,
@@ -393,4 +415,5 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         criteria_set=team.criteria_set,
         units_system=team.units_system,
         clinical_timezone=team.clinical_timezone,
+        today=clinical_day(now, ZoneInfo(team.clinical_timezone)),
     )

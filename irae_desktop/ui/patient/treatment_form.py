@@ -117,7 +117,7 @@ class TreatmentDialog(FormDialog):
         for label, widget in (
             ("Type", self.category),
             ("Agent", self.agent),
-            ("Dose", self.dose),
+            ("Starting dose", self.dose),
             ("Dose unit", self.dose_unit),
             ("Frequency", self.frequency),
             ("Route", self.route),
@@ -126,6 +126,9 @@ class TreatmentDialog(FormDialog):
             ("", self.equivalent),
         ):
             self.form.addRow(label, widget)
+        agent_edit = self.agent.lineEdit()
+        if agent_edit is not None:
+            agent_edit.setPlaceholderText("choose or type the drug")
         self.category.currentIndexChanged.connect(self._category_changed)
         self._category_changed()
         if init.get("agent"):
@@ -149,6 +152,9 @@ class TreatmentDialog(FormDialog):
         code = self.category_code()
         self.agent.clear()
         self.agent.addItems(list(AGENTS[code]))
+        # no agent is preselected: a line saved with a drug nobody chose would be a wrong record
+        self.agent.setCurrentIndex(-1)
+        self.agent.clearEditText()
         self.dose_unit.clear()
         self.dose_unit.addItems(list(DOSE_UNITS[code]))
         self.route.setCurrentText("IV" if code == "ici" else "SC" if code == "insulin" else "PO")

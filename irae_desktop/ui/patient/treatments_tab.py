@@ -3,24 +3,96 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from html import escape
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from irae_desktop.ui.patient.display import clinical_today
+from irae_desktop.domain.doses import CURRENT, DoseEntry
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
-from irae_desktop.ui.patient.snapshot import TreatmentInfo
+from irae_desktop.ui.patient.same_agent import (
+    CANCEL,
+    KEEP_BOTH,
+    NOT_SAVED,
+    STOP_OLD,
+    ask_same_agent,
+    same_agent_line,
+)
+from irae_desktop.ui.patient.snapshot import HoldInfo, TreatmentInfo
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
+ID_ROLE = 256
+WIDEST = 200  # px a column may take before its text is elided (whole in the detail pane)
+NO_SELECTION = "Select a line to see its doses and holds in full."
+STATE_WORDS = {"past": "past", "current": "current", "planned": "planned"}
+
+
+def _entry_kind(line: TreatmentInfo, entry: DoseEntry) -> str:
+    if line.category == "ici" and not entry.is_starting:
+        return "infusion"
+    return "starting dose" if entry.is_starting or entry.start == line.start else "dose step"
+
+
+def _entry_row(line: TreatmentInfo, entry: DoseEntry) -> list[str]:
+    """A dated dose under its line: the date in the Since column, where it is never cut."""
+    kind = _entry_kind(line, entry)
+    return [
+        kind,
+        "",
+        STATE_WORDS.get(entry.state, entry.state),
+        entry.text(),
+        entry.start.isoformat(),
+    ]
+
+
+def _hold_row(hold: HoldInfo) -> list[str]:
+    end = hold.end.isoformat() if hold.end else "ongoing"
+    return ["hold", "", "", "", "", "", hold.start.isoformat(), end, hold.reason or ""]
+
+
+def detail_text(line: TreatmentInfo, today: date, response: str = "") -> str:
+    """The selected line in words: its current dose, then every dated dose and every hold."""
+    dose = line.dose_on(today)
+    head = f"<b>{escape(line.agent)}</b> ({escape(line.status_on(today))})"
+    if dose.dose is not None:
+        since = f" since {dose.since.isoformat()}" if dose.since else ""
+        head += f": <b>{escape(dose.text())}</b>{since}"
+    parts = [head]
+    if line.indication:
+        parts.append(f"for {escape(line.indication)}")
+    if response:
+        parts.append(f"response: {escape(response)}")
+    for entry in dose.history:
+        text = f"{entry.start.isoformat()}: {escape(entry.text())} ({_entry_kind(line, entry)}"
+        text += ", now)" if entry.state == CURRENT else f", {entry.state})"
+        if entry.note:
+            text += f" – {escape(entry.note)}"
+        parts.append(("<b>" + text + "</b>") if entry.state == CURRENT else text)
+    for hold in line.holds:
+        end = hold.end.isoformat() if hold.end else "ongoing"
+        reason = f": {escape(hold.reason)}" if hold.reason else ""
+        parts.append(f"held {hold.start.isoformat()} → {end}{reason}")
+    if line.stop is not None:
+        parts.append(
+            f"stopped {line.stop.isoformat()}"
+            + (f": {escape(line.reason_stopped)}" if line.reason_stopped else "")
+        )
+    return "<br>".join(parts)
 
 
 class TreatmentsTab(QWidget):
@@ -30,19 +102,23 @@ class TreatmentsTab(QWidget):
         self._patient_id: int | None = None
         self._weight: float | None = None
         self._lines: tuple[TreatmentInfo, ...] = ()
-        self._zone_name = "UTC"  # replaced by the team's clinical zone with the first patient
+        self._today = datetime.now(UTC).astimezone().date()
+        self._labels: dict[int, str] = {}
         self.active_dialog: FormDialog | None = None
+        # asks what to do when a new line repeats an agent already on (tests answer it)
+        self.ask_same_agent = ask_same_agent
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
             [
                 "Agent",
                 "Type",
                 "Status",
-                "Dose",
+                "Current dose",
+                "Since",
                 "Route",
                 "Start",
                 "Stop",
-                "Indication / reason stopped",
+                "Indication / stopped",
                 "Response",
             ]
         )
@@ -67,7 +143,24 @@ class TreatmentsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.tree, 1)
+        # the selected line in full: every dated dose and hold, wrapped, never cut
+        self.detail = QLabel(NO_SELECTION)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        detail_box = QScrollArea()
+        detail_box.setWidgetResizable(True)
+        detail_box.setWidget(self.detail)
+        detail_box.setFrameShape(QFrame.Shape.StyledPanel)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 180])
+        detail_box.setMinimumHeight(120)
+        layout.addWidget(splitter, 1)
         self._selection_changed()
 
     def set_lines(
@@ -76,22 +169,24 @@ class TreatmentsTab(QWidget):
         weight: float | None,
         lines: tuple[TreatmentInfo, ...],
         labels: dict[int, str],
-        zone_name: str,
+        today: date | None = None,
     ) -> None:
-        """`zone_name`: the team's clinical time zone, whose today a line's status is on."""
+        """Shows the lines as they stand on `today`, the clinical day the snapshot was read on."""
         selected = self.selected_line()
         self._patient_id, self._weight, self._lines = patient_id, weight, lines
-        self._zone_name = zone_name
-        today = clinical_today(zone_name)
+        self._labels = labels
+        self._today = today or datetime.now(UTC).astimezone().date()
         self.tree.clear()
         for line in lines:
+            dose = line.dose_on(self._today)
             stopped = line.reason_stopped or ""
             item = QTreeWidgetItem(
                 [
                     line.agent,
                     CATEGORY_TEXT.get(line.category, line.category),
-                    line.status_on(today),
-                    line.dose_text(),
+                    line.status_on(self._today),
+                    dose.text(),
+                    dose.since.isoformat() if dose.since else "",
                     line.route or "",
                     line.start.isoformat(),
                     line.stop.isoformat() if line.stop else "",
@@ -99,45 +194,46 @@ class TreatmentsTab(QWidget):
                     labels.get(line.id, ""),
                 ]
             )
-            item.setData(0, 256, line.id)
+            item.setData(0, ID_ROLE, line.id)
             for column in range(item.columnCount()):
                 item.setToolTip(column, item.text(column))
-            for step in line.steps:
-                item.addChild(
-                    QTreeWidgetItem(
-                        [
-                            f"dose from {step.start}",
-                            "",
-                            "",
-                            f"{step.dose:g} {step.unit} {step.frequency or ''}",
-                        ]
-                    )
-                )
+            # a line never changed has only its starting dose: the row itself says it
+            changed = [] if len(dose.history) == 1 else dose.history
+            for entry in changed:
+                item.addChild(QTreeWidgetItem(_entry_row(line, entry)))
             for hold in line.holds:
-                end = hold.end.isoformat() if hold.end else "ongoing"
-                item.addChild(
-                    QTreeWidgetItem(
-                        [
-                            f"held {hold.start} \u2192 {end}",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            hold.reason or "",
-                        ]
-                    )
-                )
+                item.addChild(QTreeWidgetItem(_hold_row(hold)))
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == line.id:
                 self.tree.setCurrentItem(item)
-        # a handful of lines: fit every column but the last (response) to its text
-        for column in range(self.tree.columnCount() - 1):
-            self.tree.resizeColumnToContents(column)
-            # long reasons are elided (whole in the tooltip) so the response column stays visible
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), 240))
+        self._fit_columns()
         self._selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Fits every column but the last (response) to its text, the folded dose and hold rows
+        included, so a date is never cut when a line is unfolded; long reasons are elided
+        (whole in the tooltip and the detail pane) so the response column stays visible."""
+        metrics = self.tree.fontMetrics()
+        header = self.tree.header()
+        rows: list[tuple[QTreeWidgetItem, int]] = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is None:
+                continue
+            rows.append((top, 0))
+            for c in range(top.childCount()):
+                child = top.child(c)
+                if child is not None:
+                    rows.append((child, self.tree.indentation()))
+        for column in range(self.tree.columnCount() - 1):
+            title = self.tree.headerItem().text(column)
+            widest = header.fontMetrics().horizontalAdvance(title) + 20
+            for item, indent in rows:
+                text = item.text(column)
+                if text:
+                    extra = indent + self.tree.indentation() if column == 0 else 0
+                    widest = max(widest, metrics.horizontalAdvance(text) + 12 + extra)
+            self.tree.setColumnWidth(column, min(widest, WIDEST))
 
     def selected_line(self) -> TreatmentInfo | None:
         item = self.tree.currentItem()
@@ -145,16 +241,20 @@ class TreatmentsTab(QWidget):
             item = item.parent()
         if item is None:
             return None
-        return next((t for t in self._lines if t.id == item.data(0, 256)), None)
+        return next((t for t in self._lines if t.id == item.data(0, ID_ROLE)), None)
 
     def select_line(self, line_id: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
-            if self.tree.topLevelItem(i).data(0, 256) == line_id:
-                self.tree.setCurrentItem(self.tree.topLevelItem(i))
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, ID_ROLE) == line_id:
+                self.tree.setCurrentItem(item)
 
     def _selection_changed(self) -> None:
         line = self.selected_line()
-        status = line.status_on(clinical_today(self._zone_name)) if line else None
+        status = line.status_on(self._today) if line else None
+        self.detail.setText(
+            detail_text(line, self._today, self._labels.get(line.id, "")) if line else NO_SELECTION
+        )
         self.buttons["add"].setEnabled(self._patient_id is not None)
         self.buttons["edit"].setEnabled(line is not None)
         self.buttons["taper"].setEnabled(status in ("on", "held", "planned"))
@@ -171,15 +271,43 @@ class TreatmentsTab(QWidget):
         patient_id = self._patient_id
         if patient_id is None:
             return None
-        from irae_desktop.store.treatments import add_line
-
         return self._open(
             TreatmentDialog(
-                lambda v: self._save(lambda s, user: add_line(s, user, patient_id, **v)),
+                lambda v: self._add(patient_id, v),
                 weight_kg=self._weight,
                 parent=self,
             )
         )
+
+    def _add(self, patient_id: int, values: dict[str, Any]) -> str | None:
+        """Saves a new line; a second line of an agent already on is said first, with the
+        choice to stop the old one where the new one starts, or to keep both."""
+        from irae_desktop.store.treatments import add_line, stop_line
+
+        start: date = values["start_date"]
+        existing = same_agent_line(self._lines, values["agent"], start)
+        answer = KEEP_BOTH
+        if existing is not None:
+            answer = self.ask_same_agent(self.active_dialog or self, existing, start, self._today)
+        if answer == CANCEL:
+            return NOT_SAVED
+        if answer == STOP_OLD and existing is not None:
+            old = existing
+
+            def stop_then_add(session: Any, user: str) -> None:
+                reason = f"replaced by a new {values['agent']} line from {start.isoformat()}"
+                stop_line(
+                    session,
+                    user,
+                    old.id,
+                    stop_date=start,
+                    reason=reason,
+                    expected_version=old.version,
+                )
+                add_line(session, user, patient_id, **values)
+
+            return self._save(stop_then_add)
+        return self._save(lambda s, user: add_line(s, user, patient_id, **values))
 
     def edit_line(self) -> FormDialog | None:
         line = self.selected_line()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.ui.errors import log_bug
 from irae_desktop.ui.grade_style import GRADE_COLORS
-from irae_desktop.ui.patient.display import clinical_today, format_number, local_time_text
+from irae_desktop.ui.patient.display import format_number, local_time_text
 from irae_desktop.ui.patient.lanes_data import Lane, SteroidCurve, build_lanes, steroid_curve
 from irae_desktop.ui.patient.snapshot import PatientSnapshot
 from irae_desktop.ui.patient.trends_data import (
@@ -173,7 +173,7 @@ class TrendsView(QWidget):
         `arrays` (from `analyte_arrays`, made off the GUI thread) saves the work per result.
         """
         zone = ZoneInfo(snapshot.clinical_timezone)
-        today = clinical_today(snapshot.clinical_timezone)
+        today = snapshot.today  # the clinical day, as the Treatments tab and the PDF use it
         self._incoming = _Incoming(
             snapshot,
             criteria,

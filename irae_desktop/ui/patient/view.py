@@ -170,7 +170,7 @@ class PatientView(QWidget):
             snapshot.header.weight_kg,
             snapshot.treatments,
             snapshot.response_labels,
-            snapshot.clinical_timezone,
+            snapshot.today,
         )
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
         self.trends.set_units(self.units_system)

@@ -87,6 +87,7 @@ def test_add_treatment_line_appears_on_timeline_and_audit(qtbot, view, patient_d
 def test_bad_dose_is_refused_and_nothing_saved(view, patient_db) -> None:  # type: ignore[no-untyped-def]
     db, _ = patient_db
     dialog = view.treatments.add_line()
+    dialog.agent.setCurrentText("atezolizumab")
     dialog.dose.setText("-5")
     dialog.accept()
     assert dialog.isVisible() and "positive" in dialog.error_label.text()
