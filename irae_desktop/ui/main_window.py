@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.db_label)
         # the criteria label reads the settings: filled in once the worklist is on screen
         self._criteria_shown = False
+        self._criteria_text = "\u2026"
+        self._team_units = ""
+        self._view_units = ""  # the patient view's toggle, once a patient has been opened
         self._update_status(with_criteria=False)
 
         self._build_actions()
@@ -132,6 +135,7 @@ class MainWindow(QMainWindow):
             view = PatientView(self.db, self.patient_host)
             view.data_changed.connect(self.refresh)
             view.print_requested.connect(lambda *_a: self.print_summary())
+            view.units_changed.connect(self._show_units)
             layout = self.patient_host.layout()
             assert layout is not None
             layout.addWidget(view)
@@ -332,8 +336,16 @@ class MainWindow(QMainWindow):
         where = self.db.sqlite_file or self.db.display_name()
         self.db_label.setText(f"Database: {where}")
         self.db_label.setToolTip(self.db.display_name())
-        text = criteria_label(self.db) if with_criteria else "\u2026"
-        self.criteria_label.setText(f"Criteria: {text}")
+        if with_criteria:
+            self._criteria_text, self._team_units = criteria_label(self.db)
+        self._show_units(self._view_units)
+
+    def _show_units(self, system: str) -> None:
+        """The status bar names the units on display, following the patient view's toggle."""
+        self._view_units = system
+        shown = system or self._team_units
+        units = f", {shown} units" if shown else ""
+        self.criteria_label.setText(f"Criteria: {self._criteria_text}{units}")
 
     def show_message(self, text: str, msecs: int = 8000) -> None:
         self.statusBar().showMessage(text, msecs)

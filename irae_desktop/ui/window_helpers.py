@@ -36,8 +36,8 @@ def preload_patient_view() -> None:
     threading.Thread(target=_import_patient_view, name="irae-preload-patient-view").start()
 
 
-def criteria_label(db: Database) -> str:
-    """The team's criteria set and units for the status bar."""
+def criteria_label(db: Database) -> tuple[str, str]:
+    """The team's criteria set and default unit system ("US" or "SI") for the status bar."""
     from irae_desktop.store.settings import get_settings
     from irae_desktop.ui.settings_dialog import CRITERIA_LABELS
 
@@ -46,11 +46,8 @@ def criteria_label(db: Database) -> str:
             current = get_settings(session)
     except Exception:
         log.warning("settings not readable")
-        return "unknown"
-    return (
-        f"{CRITERIA_LABELS.get(current.criteria_set, current.criteria_set)}, "
-        f"{current.units_system} units"
-    )
+        return "unknown", ""
+    return CRITERIA_LABELS.get(current.criteria_set, current.criteria_set), current.units_system
 
 
 def about_text() -> str:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.domain.value_format import text_in_units
 from irae_desktop.ui.grade_style import SEVERITY_MARKS, severity_color
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import ReasonDialog
@@ -33,6 +34,7 @@ class AlertsPanel(QWidget):
         self._save = save
         self._patient_id: int | None = None
         self._alerts: tuple[AlertInfo, ...] = ()
+        self._system = "US"
         self.active_dialog: ReasonDialog | None = None
         self.title = QLabel("<b>Alerts</b>")
         self.show_acknowledged = QCheckBox("Show acknowledged")
@@ -63,6 +65,15 @@ class AlertsPanel(QWidget):
         layout.addWidget(self.message)
         self._selection_changed()
 
+    def set_units(self, system: str) -> None:
+        """Alert texts are stored in canonical units; they are shown in the units on display."""
+        if system != self._system:
+            self._system = system
+            self._fill()
+
+    def _shown(self, text: str) -> str:
+        return text_in_units(text, self._system)
+
     def set_alerts(self, patient_id: int, alerts: tuple[AlertInfo, ...], error: str | None) -> None:
         self._patient_id = patient_id
         self._alerts = alerts
@@ -89,7 +100,7 @@ class AlertsPanel(QWidget):
             item = QTreeWidgetItem(
                 [
                     SEVERITY_MARKS.get(alert.severity, alert.severity),
-                    alert.title,
+                    self._shown(alert.title),
                     local_time_text(alert.evidence_at) if alert.evidence_at else "",
                 ]
             )
@@ -105,7 +116,8 @@ class AlertsPanel(QWidget):
             item.setFont(0, font)
             item.setFont(1, font)
             tip = (
-                f"<b>{html.escape(alert.title)}</b><br>Rule: {html.escape(alert.rule)}"
+                f"<b>{html.escape(self._shown(alert.title))}</b>"
+                f"<br>Rule: {html.escape(self._shown(alert.rule))}"
                 f"<br>Source: {html.escape(alert.source)}"
             )
             if alert.acknowledged:
@@ -116,7 +128,7 @@ class AlertsPanel(QWidget):
                 )
             for col in range(3):
                 item.setToolTip(col, tip)
-            for text in (f"Rule: {alert.rule}", f"Source: {alert.source}"):
+            for text in (f"Rule: {self._shown(alert.rule)}", f"Source: {alert.source}"):
                 child = QTreeWidgetItem(["", text, ""])
                 child.setFirstColumnSpanned(False)
                 item.addChild(child)
