@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
+from irae_desktop.domain.value_format import export_number
 
 COLUMNS = (
     "mrn",
@@ -25,6 +26,9 @@ COLUMNS = (
     "criteria",
     "baseline",
     "source",
+    # the value exactly as the source wrote it, for anyone who needs more than the rounding
+    "original_text",
+    "original_unit",
 )
 
 
@@ -42,6 +46,12 @@ def register(sub: Any) -> None:
 
 def utc_text(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bound(analyte: str, value: float | None, unit: str) -> float | None:
+    # a reference limit keeps no source text of its own: rounded a decimal finer than the
+    # analyte's clinical precision, which drops only conversion noise
+    return None if value is None else export_number(analyte, value, unit, "", "")
 
 
 def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
@@ -67,15 +77,20 @@ def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
             "mrn": patient_mrn,
             "analyte": lab.analyte,
             "collected_at": utc_text(lab.collected_at),
-            "value": lab.value,
+            # as precise as the source gave it: 540.48, never 540.4799999999999
+            "value": export_number(
+                lab.analyte, lab.value, lab.unit, lab.original_text, lab.original_unit
+            ),
             "comparator": lab.comparator,
             "unit": lab.unit,
-            "uln": lab.uln,
-            "lln": lab.lln,
+            "uln": _bound(lab.analyte, lab.uln, lab.unit),
+            "lln": _bound(lab.analyte, lab.lln, lab.unit),
             "grade": lab.grade,
             "criteria": lab.grade_criteria or "",
             "baseline": bool(lab.is_baseline),
             "source": source,
+            "original_text": lab.original_text or "",
+            "original_unit": lab.original_unit or "",
         }
 
 

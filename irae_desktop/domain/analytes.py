@@ -283,7 +283,7 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="BHB",
         name="Beta-hydroxybutyrate",
-        label="β-hydroxybutyrate",
+        label="Ketones (BHB)",
         precision=(("mmol/L", 1), ("mg/dL", 1)),
         canonical_unit="mmol/L",
         organ="glucose",

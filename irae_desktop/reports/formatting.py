@@ -58,6 +58,11 @@ def number(value: float | None, *, digits: int | None = None) -> str:
     return f"{value:.3g}"
 
 
+def page_count(pages: int) -> str:
+    """ "1 page", "3 pages": the count every message about a written PDF gives."""
+    return f"{pages} page" if pages == 1 else f"{pages} pages"
+
+
 def amount(value: float | None) -> str:
     """A dose or weight as prescribed: 5 mg, 0.5 mg, 1000 mg, 62.5 mg (no trailing zeros)."""
     if value is None:

@@ -74,3 +74,18 @@ def test_demo_service_list_lists_all_four(demo_db, tmp_path: Path) -> None:  # t
     for mrn in ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004"):
         assert text.count(f"MRN {mrn}") == 1
     assert "SYNTHETIC DATA - NOT A REAL PATIENT" in text
+
+
+@pytest.mark.parametrize(
+    ("mrn", "agent"),
+    [("DEMO-0001", "mycophenolate mofetil"), ("DEMO-0002", "nivolumab + ipilimumab")],
+)
+def test_treatment_lanes_print_agent_names_whole(
+    demo_db, tmp_path: Path, mrn: str, agent: str
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"{mrn}.pdf"
+    write_patient_summary(demo_db, mrn, out)
+    text = squash(" ".join(page_texts(out)))
+    lanes = text.split("Trends with CTCAE grade bands")[1].split("Bands show")[0]
+    assert agent in lanes
+    assert "…" not in text
