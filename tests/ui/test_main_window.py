@@ -180,3 +180,14 @@ def test_worklist_that_cannot_load_says_so(
         win.worklist.refresh()
     assert shown and "database is busy" in shown[0]
     assert "could not be loaded" in win.worklist.empty_label.text()
+
+
+def test_status_bar_names_the_units_on_display(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, US units"
+    index = window.worklist.proxy.index(row_of(window, "MRN-100"), COL_NAME)
+    with qtbot.waitSignal(window.patient_view.loaded, timeout=10_000):
+        window.open_patient(index.data(PATIENT_ID_ROLE))
+    window.patient_view.si_button.click()
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, SI units"
+    window.patient_view.us_button.click()
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, US units"
