@@ -147,6 +147,8 @@ _TOKENS = re.compile(
     r"|(?P<bound>(?P<which>ULN|LLN) \((?P<bnum>\d+(?:\.\d+)?)\))",
     re.IGNORECASE,
 )
+# "0.2 nmol/L = 0.60 ng/mL" restated in SI says one amount twice: the first is kept
+_SAME_AMOUNT = re.compile(r"(?P<first>\d+(?:\.\d+)? (?P<unit>[^\s()]+)) = \d+(?:\.\d+)? (?P=unit)")
 _CODES = re.compile(r"\b(" + "|".join(sorted(ANALYTES, key=len, reverse=True)) + r")\b")
 
 
@@ -171,6 +173,10 @@ def text_in_units(text: str, system: str) -> str:
         if current is None:
             return match.group(0)
         analyte = ANALYTES[current]
+        if convert_for_display(current, 1.0, analyte.canonical_unit, system)[1] == (
+            analyte.canonical_unit
+        ):
+            return match.group(0)  # no conversion: the number stays as the rule wrote it
         if match.group("value"):
             if match.group("unit") != analyte.canonical_unit:
                 return match.group(0)
@@ -182,5 +188,5 @@ def text_in_units(text: str, system: str) -> str:
         bound, _ = value_text(current, float(match.group("bnum")), analyte.canonical_unit, system)
         return f"{match.group('which')} ({bound})"
 
-    restated = _TOKENS.sub(restate, text)
+    restated = _SAME_AMOUNT.sub(r"\g<first>", _TOKENS.sub(restate, text))
     return _CODES.sub(lambda m: analyte_label(m.group(1)), restated)

@@ -109,12 +109,17 @@ def test_every_analyte_lists_a_precision_for_each_unit_it_is_shown_in() -> None:
         ),
         (
             # an alert naming two analytes: each number follows the analyte named before it;
-            # a limit already in SI (0.2 nmol/L) is left as written
+            # a limit already in SI (0.2 nmol/L) is left as written, and its US equivalent
+            # (0.60 ng/mL = 0.20 nmol/L) is not said twice
             "glucose 612 mg/dL on 2026-11-28 with C-peptide <0.1 ng/mL "
-            "(below 0.2 nmol/L = 0.06 ng/mL)",
+            "(below 0.2 nmol/L = 0.60 ng/mL)",
             "SI",
-            "glucose 34.0 mmol/L on 2026-11-28 with C-peptide <0.04 nmol/L "
-            "(below 0.2 nmol/L = 0.02 nmol/L)",
+            "glucose 34.0 mmol/L on 2026-11-28 with C-peptide <0.04 nmol/L (below 0.2 nmol/L)",
+        ),
+        (
+            "C-peptide <0.1 ng/mL (below 0.2 nmol/L = 0.60 ng/mL)",
+            "US",
+            "C-peptide <0.1 ng/mL (below 0.2 nmol/L = 0.60 ng/mL)",
         ),
         (
             "AST 702 U/L = 17.6 x ULN (at least 3) and total bilirubin 2.5 mg/dL = 2.1 x ULN",

@@ -95,6 +95,12 @@ class AlertsPanel(QWidget):
         return [a for a in self._alerts if self.show_acknowledged.isChecked() or not a.acknowledged]
 
     def _fill(self) -> None:
+        # a refill (units switched, acknowledged shown) keeps open what the reader opened
+        opened = {
+            self.tree.topLevelItem(i).data(0, KEY_ROLE)
+            for i in range(self.tree.topLevelItemCount())
+            if self.tree.topLevelItem(i).isExpanded()
+        }
         self.tree.clear()
         for alert in self.visible_alerts():
             item = QTreeWidgetItem(
@@ -148,6 +154,7 @@ class AlertsPanel(QWidget):
                     )
                 )
             self.tree.addTopLevelItem(item)
+            item.setExpanded(alert.key in opened)
         self._selection_changed()
 
     def selected_alert(self) -> AlertInfo | None:

@@ -104,9 +104,9 @@ class LabsTab(QWidget):
         self.flowsheet.setWordWrap(False)
         self.flowsheet.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.flowsheet.verticalHeader().setDefaultSectionSize(24)
-        self.flowsheet.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        sheet_header = self.flowsheet.horizontalHeader()
+        sheet_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        sheet_header.setMinimumSectionSize(72)  # "612 G3" needs room to read at a glance
         self.views = QStackedWidget()
         self.views.addWidget(self.table)
         self.views.addWidget(self.flowsheet)
