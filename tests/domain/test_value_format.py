@@ -8,6 +8,8 @@ nmol/L, HbA1c % = 0.0915 x mmol/mol + 2.15) and the precision clinical labs repo
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from irae_desktop.domain.analytes import ANALYTES, DISPLAY_ORDER, analyte_label, decimals_for
 from irae_desktop.domain.value_format import (
@@ -144,3 +146,31 @@ def test_exports_keep_the_source_precision() -> None:
     # 30 mmol/L x 18.016: glucose's 1 mg/dL precision and one decimal more
     assert export_number("GLUCOSE", 540.4799999999999, "mg/dL", "30", "mmol/L") == 540.5
     assert export_number("TBILI", 1.2, "mg/dL", "1.20", "mg/dL") == 1.2
+
+
+def test_unknown_analytes_and_units_are_shown_as_stored_not_converted() -> None:
+    # nothing to convert with: the value keeps its own unit, at up to three significant figures
+    assert value_text("FERRITIN", 123.456, "ng/mL", "SI") == ("123", "ng/mL")
+    assert value_text("TBILI", 20.0, "mmol/mol", "SI") == ("20", "mmol/mol")
+    assert range_text("FERRITIN", 30.0, 400.0, "ng/mL", "SI") == "30–400"
+    assert text_in_units("no analyte named 12 mg/dL", "SI") == "no analyte named 12 mg/dL"
+    # a source text without a number (a qualitative result) falls back to clinical precision
+    assert export_number("GLUCOSE", 98.04, "mg/dL", "positive", "mg/dL") == 98.0
+
+
+@given(
+    code=st.sampled_from(DISPLAY_ORDER),
+    value=st.floats(min_value=0.0, max_value=5000.0, allow_nan=False),
+    system=st.sampled_from(["US", "SI"]),
+)
+def test_shown_value_is_within_half_a_display_step_of_the_exact_one(
+    code: str, value: float, system: str
+) -> None:
+    from irae_desktop.domain.units import convert, display_unit
+
+    canonical = ANALYTES[code].canonical_unit
+    text, unit = value_text(code, value, canonical, system)
+    assert unit == display_unit(code, system)  # type: ignore[arg-type]
+    exact = convert(code, value, canonical, unit)
+    step = 10.0 ** -(decimals_for(code, unit) or 0)
+    assert abs(float(text) - exact) <= step / 2 + 1e-9
