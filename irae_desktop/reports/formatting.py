@@ -70,30 +70,9 @@ def amount(value: float | None) -> str:
     return f"{round(value, 2):g}"
 
 
-_COMPARATOR_GLYPH = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "": ""}
-
-
-def lab_value(value: float, comparator: str = "") -> str:
-    """A result as reported, keeping a censored result's comparator (<0.1, ≥600)."""
-    return f"{_COMPARATOR_GLYPH.get(comparator, comparator)}{number(value)}"
-
-
 # analytes graded as multiples of the ULN (REFERENCE section 2); glucose is graded on absolute
 # values and C-peptide not at all, so a multiple of their ULN would only mislead
 MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
-
-
-def reference_range(lln: float | None, uln: float | None) -> str:
-    def bound(v: float) -> str:
-        return f"{v:g}" if float(v).is_integer() else number(v)
-
-    if lln is None and uln is None:
-        return DASH
-    if lln is None:
-        return f"≤{bound(uln)}" if uln is not None else DASH
-    if uln is None:
-        return f"≥{bound(lln)}"
-    return f"{bound(lln)}–{bound(uln)}"
 
 
 def times_uln(value: float, uln: float | None, analyte: str | None = None) -> str:
