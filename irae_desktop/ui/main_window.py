@@ -24,6 +24,7 @@ from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.window_helpers import (
+    CriteriaStatus,
     about_text,
     count_held,
     criteria_label,
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.db_label = QLabel(self)
-        self.criteria_label = QLabel(self)
+        self.criteria_label = CriteriaStatus(self)
         self.count_label = QLabel(self)
         # results on no patient are easy to forget, so their count stays in sight until resolved
         self.held_label = QLabel(self)
@@ -112,9 +113,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.db_label)
         # the criteria label reads the settings: filled in once the worklist is on screen
         self._criteria_shown = False
-        self._criteria_text = "\u2026"
-        self._team_units = ""
-        self._view_units = ""  # the patient view's toggle, once a patient has been opened
         self._update_status(with_criteria=False)
 
         self._build_actions()
@@ -135,7 +133,7 @@ class MainWindow(QMainWindow):
             view = PatientView(self.db, self.patient_host)
             view.data_changed.connect(self.refresh)
             view.print_requested.connect(lambda *_a: self.print_summary())
-            view.units_changed.connect(self._show_units)
+            view.units_changed.connect(self.criteria_label.show_units)
             layout = self.patient_host.layout()
             assert layout is not None
             layout.addWidget(view)
@@ -337,15 +335,7 @@ class MainWindow(QMainWindow):
         self.db_label.setText(f"Database: {where}")
         self.db_label.setToolTip(self.db.display_name())
         if with_criteria:
-            self._criteria_text, self._team_units = criteria_label(self.db)
-        self._show_units(self._view_units)
-
-    def _show_units(self, system: str) -> None:
-        """The status bar names the units on display, following the patient view's toggle."""
-        self._view_units = system
-        shown = system or self._team_units
-        units = f", {shown} units" if shown else ""
-        self.criteria_label.setText(f"Criteria: {self._criteria_text}{units}")
+            self.criteria_label.show_settings(*criteria_label(self.db))
 
     def show_message(self, text: str, msecs: int = 8000) -> None:
         self.statusBar().showMessage(text, msecs)

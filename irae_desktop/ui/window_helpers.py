@@ -1,11 +1,14 @@
 """What the main window reads or loads beside its widgets: the held-results count, the criteria
-label of the status bar, the About text, and the patient view's modules ahead of the first open."""
+and units of the status bar (and the label showing them), the About text, and the patient view's
+modules ahead of the first open."""
 
 from __future__ import annotations
 
 import logging
 import sys
 import threading
+
+from PySide6.QtWidgets import QLabel, QWidget
 
 from irae_desktop.store.database import Database
 
@@ -48,6 +51,28 @@ def criteria_label(db: Database) -> tuple[str, str]:
         log.warning("settings not readable")
         return "unknown", ""
     return CRITERIA_LABELS.get(current.criteria_set, current.criteria_set), current.units_system
+
+
+class CriteriaStatus(QLabel):
+    """The status bar's "Criteria: CTCAE v5.0, SI units": the team's criteria, and the units on
+    display (the patient view's toggle once a patient is open, else the team default)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._criteria, self._team_units, self._view_units = "\u2026", "", ""
+        self._render()
+
+    def show_settings(self, criteria: str, team_units: str) -> None:
+        self._criteria, self._team_units = criteria, team_units
+        self._render()
+
+    def show_units(self, system: str) -> None:
+        self._view_units = system
+        self._render()
+
+    def _render(self) -> None:
+        shown = self._view_units or self._team_units
+        self.setText(f"Criteria: {self._criteria}" + (f", {shown} units" if shown else ""))
 
 
 def about_text() -> str:
