@@ -24,6 +24,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from irae_desktop.reports.formatting import page_count
     from irae_desktop.reports.service_list import write_service_list
 
     db = open_db(args.db)
@@ -31,6 +32,5 @@ def run(args: argparse.Namespace) -> int:
         pages = write_service_list(db, args.output, paper=args.paper)
     finally:
         db.dispose()
-    plural = "s" if pages != 1 else ""
-    print(f"Wrote the service handoff list ({pages} page{plural}) to {args.output}")
+    print(f"Wrote the service handoff list ({page_count(pages)}) to {args.output}")
     return EXIT_OK

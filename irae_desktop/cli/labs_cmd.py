@@ -12,6 +12,7 @@ from typing import Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
 from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.domain.value_format import export_number
 
 COLUMNS = (
     "mrn",
@@ -27,6 +28,9 @@ COLUMNS = (
     "baseline",
     "source",
     "grade_shown",
+    # the value exactly as the source wrote it, for anyone who needs more than the rounding
+    "original_text",
+    "original_unit",
 )
 
 
@@ -44,6 +48,12 @@ def register(sub: Any) -> None:
 
 def utc_text(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bound(analyte: str, value: float | None, unit: str) -> float | None:
+    # a reference limit keeps no source text of its own: rounded a decimal finer than the
+    # analyte's clinical precision, which drops only conversion noise
+    return None if value is None else export_number(analyte, value, unit, "", "")
 
 
 def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
@@ -69,17 +79,22 @@ def _rows(session: Any, mrn: str | None) -> Iterator[dict[str, Any]]:
             "mrn": patient_mrn,
             "analyte": lab.analyte,
             "collected_at": utc_text(lab.collected_at),
-            "value": lab.value,
+            # as precise as the source gave it: 540.48, never 540.4799999999999
+            "value": export_number(
+                lab.analyte, lab.value, lab.unit, lab.original_text, lab.original_unit
+            ),
             "comparator": lab.comparator,
             "unit": lab.unit,
-            "uln": lab.uln,
-            "lln": lab.lln,
+            "uln": _bound(lab.analyte, lab.uln, lab.unit),
+            "lln": _bound(lab.analyte, lab.lln, lab.unit),
             "grade": lab.grade,
             "criteria": lab.grade_criteria or "",
             "baseline": bool(lab.is_baseline),
             "source": source,
             # the grade as every view shows it: a censored range, a non-fasting no-grade
             "grade_shown": result_grade_text(lab.grade, lab.grade_reason),
+            "original_text": lab.original_text or "",
+            "original_unit": lab.original_unit or "",
         }
 
 

@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from irae_desktop.reports.formatting import page_count
     from irae_desktop.reports.patient_summary import write_patient_summary
 
     if args.lab_days < 0:
@@ -46,6 +47,5 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         db.dispose()
-    plural = "s" if pages != 1 else ""
-    print(f"Wrote the summary of MRN {args.mrn.strip()} ({pages} page{plural}) to {args.output}")
+    print(f"Wrote the summary of MRN {args.mrn.strip()} ({page_count(pages)}) to {args.output}")
     return EXIT_OK

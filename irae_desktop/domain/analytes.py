@@ -16,6 +16,11 @@ class Analyte:
 
     code: str
     name: str
+    # the one short name on screen, on paper and in rule texts
+    label: str
+    # decimals shown per unit (standard spelling): the precision clinical labs report, so a
+    # converted value never shows digits the measurement does (clinical reference, decision 7)
+    precision: tuple[tuple[str, int], ...]
     canonical_unit: str
     organ: Organ
     loinc: tuple[str, ...]
@@ -34,10 +39,15 @@ class Analyte:
     limits_source: str = ""
 
 
+_GLUCOSE_PRECISION = (("mg/dL", 0), ("mmol/L", 1), ("g/L", 2))
+
+# in display order: the order a hepatology or endocrinology reader scans a flowsheet in
 _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="ALT",
         name="Alanine aminotransferase",
+        label="ALT",
+        precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
         organ="liver",
         loinc=("1742-6", "1743-4", "1744-2"),
@@ -65,6 +75,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="AST",
         name="Aspartate aminotransferase",
+        label="AST",
+        precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
         organ="liver",
         loinc=("1920-8", "30239-8", "88112-8"),
@@ -90,6 +102,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="TBILI",
         name="Total bilirubin",
+        label="Bilirubin",
+        precision=(("mg/dL", 1), ("µmol/L", 0)),
         canonical_unit="mg/dL",
         organ="liver",
         loinc=("1975-2",),
@@ -120,6 +134,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="DBILI",
         name="Direct bilirubin",
+        label="Direct bilirubin",
+        precision=(("mg/dL", 1), ("µmol/L", 0)),
         canonical_unit="mg/dL",
         organ="liver",
         loinc=("1968-7",),
@@ -145,6 +161,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="ALP",
         name="Alkaline phosphatase",
+        label="ALP",
+        precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
         organ="liver",
         loinc=("6768-6",),
@@ -170,6 +188,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="GGT",
         name="Gamma-glutamyl transferase",
+        label="GGT",
+        precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
         organ="liver",
         loinc=("2324-2",),
@@ -196,6 +216,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="GLUCOSE",
         name="Glucose",
+        label="Glucose",
+        precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
         organ="glucose",
         loinc=("2345-7", "2339-0", "15074-8"),
@@ -229,6 +251,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="GLUCOSE_FASTING",
         name="Fasting glucose",
+        label="Glucose (fasting)",
+        precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
         organ="glucose",
         loinc=("1558-6", "1554-5"),
@@ -254,6 +278,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="GLUCOSE_POC",
         name="Capillary glucose (point of care)",
+        label="Glucose (POC)",
+        precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
         organ="glucose",
         loinc=("41653-7",),
@@ -279,6 +305,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="CPEPTIDE",
         name="C-peptide",
+        label="C-peptide",
+        precision=(("ng/mL", 2), ("nmol/L", 2), ("pmol/L", 0)),
         canonical_unit="ng/mL",
         organ="glucose",
         loinc=("1986-9", "13037-7"),
@@ -303,6 +331,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="HBA1C",
         name="Hemoglobin A1c",
+        label="HbA1c",
+        precision=(("%", 1), ("mmol/mol", 0)),
         canonical_unit="%",
         organ="glucose",
         loinc=("4548-4", "59261-8", "17856-6"),
@@ -331,6 +361,8 @@ _ALL: tuple[Analyte, ...] = (
     Analyte(
         code="BHB",
         name="Beta-hydroxybutyrate",
+        label="Ketones (BHB)",
+        precision=(("mmol/L", 1), ("mg/dL", 1)),
         canonical_unit="mmol/L",
         organ="glucose",
         loinc=("6873-4", "53060-9"),
@@ -358,6 +390,28 @@ _ALL: tuple[Analyte, ...] = (
 )
 
 ANALYTES: dict[str, Analyte] = {a.code: a for a in _ALL}
+DISPLAY_ORDER: tuple[str, ...] = tuple(a.code for a in _ALL)
+
+
+def display_rank(code: str) -> tuple[int, str]:
+    """Sort key putting analytes in display order; codes the product does not know go last."""
+    analyte = ANALYTES.get(code)
+    return (DISPLAY_ORDER.index(code) if analyte else len(DISPLAY_ORDER), code)
+
+
+def analyte_label(code: str) -> str:
+    """The analyte's one label ("Bilirubin" for TBILI); an unknown code as it is."""
+    analyte = ANALYTES.get(code)
+    return analyte.label if analyte else code
+
+
+def decimals_for(code: str, unit: str) -> int | None:
+    """Decimals to show a value of `code` in `unit` (standard spelling); None if not listed."""
+    analyte = ANALYTES.get(code)
+    if analyte is None:
+        return None
+    return dict(analyte.precision).get(unit)
+
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

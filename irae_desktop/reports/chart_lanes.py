@@ -16,6 +16,34 @@ from irae_desktop.reports.summary_data import PatientSummaryData
 from irae_desktop.reports.treatment_view import TreatmentInfo
 
 LANE_H = 12.0
+LABEL_LEFT = 4.0
+LABEL_SIZE = 6.5
+# the smallest type a printed label stays legible at; below it the label takes two lines
+LABEL_MIN_SIZE = 5.5
+
+
+def fit_label(label: str, width: float) -> tuple[list[str], float]:
+    """A lane label whole (never cut: an agent's name is what the lane means), as lines and a
+    font size: one line, made smaller if needed, else two lines split at a space."""
+    natural = stringWidth(label, CONDENSED, LABEL_SIZE)
+    if natural <= width:
+        return [label], LABEL_SIZE
+    size = LABEL_SIZE * width / natural
+    if size >= LABEL_MIN_SIZE:
+        return [label], size
+    words = label.split(" ")
+    best: tuple[list[str], float] | None = None
+    for cut in range(1, len(words)):
+        parts = [" ".join(words[:cut]), " ".join(words[cut:])]
+        widest = max(stringWidth(part, CONDENSED, LABEL_SIZE) for part in parts)
+        fitted = min(LABEL_SIZE, LABEL_SIZE * width / widest)
+        if best is None or fitted > best[1]:
+            best = (parts, fitted)
+    if best is None:  # one long word: smaller type rather than a cut name
+        return [label], size
+    return best
+
+
 LANE_COLOURS = {
     "ici": colors.HexColor("#5c6bc0"),
     "steroid": colors.HexColor("#ef6c00"),
@@ -48,8 +76,14 @@ def draw_lane(
     end_day: date,
 ) -> None:
     colour = LANE_COLOURS[colour_key]
-    short = label if len(label) <= 20 else label[:19] + "…"
-    drawing.add(String(4, y + 3.5, short, fontName=CONDENSED, fontSize=6.5, fillColor=INK))
+    lines_of_label, size = fit_label(label, axis.x0 - LABEL_LEFT - 2)
+    top = y + 3.5 + (len(lines_of_label) - 1) * size / 2
+    for n, text in enumerate(lines_of_label):
+        drawing.add(
+            String(
+                LABEL_LEFT, top - n * size, text, fontName=CONDENSED, fontSize=size, fillColor=INK
+            )
+        )
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=RULE, strokeWidth=0.3))
     last_label_end = -1e9
     for t in lines:

@@ -16,7 +16,7 @@ from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD
 from irae_desktop.reports.formatting import (
     analyte_label,
     display_unit_for,
-    lab_value,
+    lab_text,
     local_time,
     number,
     shown,
@@ -215,14 +215,14 @@ def _panel(
                     )
                 )
         last_p = series[-1][0]
-        last_shown = shown(last_p.analyte, last_p.value, last_p.unit)[0]
+        last_text = lab_text(last_p.analyte, last_p.value, last_p.unit, last_p.comparator)[0]
         label = f"■ {analyte_label(analyte)}"
         drawing.add(String(4, legend_y, label, fontName=SANS, fontSize=6.5, fillColor=colour))
         drawing.add(
             String(
                 10,
                 legend_y - 7,
-                f"last {lab_value(last_shown, last_p.comparator)}",
+                f"last {last_text}",
                 fontName=CONDENSED,
                 fontSize=6,
                 fillColor=MUTED,
@@ -271,7 +271,7 @@ def _baseline_line(
             axis.x0 + 3,
             yv(level) + 2,
             f"{analyte_label(base.analyte)} abnormal baseline "
-            f"{number(value)} {unit}: grades relative to it",
+            f"{lab_text(base.analyte, base.value, base.unit)[0]} {unit}: grades relative to it",
             fontName=SANS,
             fontSize=5.5,
             fillColor=colour,

@@ -14,7 +14,7 @@ from irae_desktop.domain.response import (
     total_steroid_exposure,
 )
 from irae_desktop.domain.timeline import PatientTimeline
-from irae_desktop.reports.formatting import local_time, number
+from irae_desktop.reports.formatting import analyte_label, lab_text, local_time, number
 from irae_desktop.store.alerts import Acknowledgement, timeline_alerts
 
 
@@ -106,11 +106,18 @@ def labs_due(status: dict[str, OrganStatus], settings: AlertSettings) -> date | 
     return min(due, default=None)
 
 
+def _canonical_unit(code: str) -> str:
+    # response peaks are stored values, so in the analyte's canonical unit
+    analyte = ANALYTES.get(code)
+    return analyte.canonical_unit if analyte else ""
+
+
 def describe_response(response: LineResponse) -> str:
     """Compact: 'ALT peak 910 G4 23 Oct, ½ by day 12 · ≤G1 by day 19 · 280 mg pred-eq'."""
     parts: list[str] = []
     for a in response.analytes:
-        text = f"{a.analyte} peak {number(a.peak_value)}"
+        peak = lab_text(a.analyte, a.peak_value, _canonical_unit(a.analyte))[0]
+        text = f"{analyte_label(a.analyte)} peak {peak}"
         if a.peak_grade is not None:
             text += f" G{a.peak_grade}"
         if a.days_to_half_peak is not None:

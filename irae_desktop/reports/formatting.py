@@ -10,45 +10,16 @@ from datetime import date, datetime, time, tzinfo
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.analytes import ANALYTES, display_rank
+from irae_desktop.domain.analytes import analyte_label as analyte_label
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.units import UnitError, display_unit, from_canonical
+from irae_desktop.domain.value_format import range_text, text_in_units, value_text
 
 # the team's display zone for the report being built (per thread/task, so workers do not clash)
 _DISPLAY_TZ: ContextVar[tzinfo | None] = ContextVar("display_tz", default=None)
 # the team's unit system ("US" or "SI") for the report being built
 _UNITS: ContextVar[str] = ContextVar("display_units", default="US")
-
-# the order a hepatology or endocrinology reader scans in; anything else follows alphabetically
-ANALYTE_ORDER: tuple[str, ...] = (
-    "ALT",
-    "AST",
-    "TBILI",
-    "DBILI",
-    "ALP",
-    "GGT",
-    "GLUCOSE",
-    "GLUCOSE_FASTING",
-    "GLUCOSE_POC",
-    "CPEPTIDE",
-    "HBA1C",
-    "BHB",
-)
-
-_SHORT_LABELS: dict[str, str] = {
-    "ALT": "ALT",
-    "AST": "AST",
-    "TBILI": "Bilirubin",
-    "DBILI": "Direct bili.",
-    "ALP": "ALP",
-    "GGT": "GGT",
-    "GLUCOSE": "Glucose",
-    "GLUCOSE_FASTING": "Glucose (fasting)",
-    "GLUCOSE_POC": "Glucose (POC)",
-    "CPEPTIDE": "C-peptide",
-    "HBA1C": "HbA1c",
-    "BHB": "Ketones (BHB)",
-}
 
 # episode organ words as typed by clinicians, mapped to the lab organ that grades them
 EPISODE_ORGAN: dict[str, str] = {
@@ -63,14 +34,8 @@ DASH = "–"
 
 
 def analyte_sort_key(code: str) -> tuple[int, str]:
-    try:
-        return (ANALYTE_ORDER.index(code), code)
-    except ValueError:
-        return (len(ANALYTE_ORDER), code)
-
-
-def analyte_label(code: str) -> str:
-    return _SHORT_LABELS.get(code, code)
+    """The analyte table's display order, the same as on screen."""
+    return display_rank(code)
 
 
 def number(value: float | None, *, digits: int | None = None) -> str:
@@ -93,6 +58,11 @@ def number(value: float | None, *, digits: int | None = None) -> str:
     return f"{value:.3g}"
 
 
+def page_count(pages: int) -> str:
+    """ "1 page", "3 pages": the count every message about a written PDF gives."""
+    return f"{pages} page" if pages == 1 else f"{pages} pages"
+
+
 def amount(value: float | None) -> str:
     """A dose or weight as prescribed: 5 mg, 0.5 mg, 1000 mg, 62.5 mg (no trailing zeros)."""
     if value is None:
@@ -111,19 +81,6 @@ def lab_value(value: float, comparator: str = "") -> str:
 # analytes graded as multiples of the ULN (clinical reference, section 2); glucose is graded on
 # absolute values and C-peptide not at all, so a multiple of their ULN would only mislead
 MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
-
-
-def reference_range(lln: float | None, uln: float | None) -> str:
-    def bound(v: float) -> str:
-        return f"{v:g}" if float(v).is_integer() else number(v)
-
-    if lln is None and uln is None:
-        return DASH
-    if lln is None:
-        return f"≤{bound(uln)}" if uln is not None else DASH
-    if uln is None:
-        return f"≥{bound(lln)}"
-    return f"{bound(lln)}–{bound(uln)}"
 
 
 def times_uln(value: float, uln: float | None, analyte: str | None = None) -> str:
@@ -192,6 +149,22 @@ def shown(analyte: str, value: float, unit: str) -> tuple[float, str]:
 
 def shown_bound(analyte: str, value: float | None, unit: str) -> float | None:
     return None if value is None else shown(analyte, value, unit)[0]
+
+
+def lab_text(analyte: str, value: float, unit: str, comparator: str = "") -> tuple[str, str]:
+    """A stored result in the report's unit system at clinical precision, with its comparator,
+    and the unit it is shown in: the same text the window shows."""
+    return value_text(analyte, value, unit, _UNITS.get(), comparator)
+
+
+def lab_range(analyte: str, lln: float | None, uln: float | None, unit: str) -> str:
+    """A reference range in the report's unit system at clinical precision ("2–21")."""
+    return range_text(analyte, lln, uln, unit, _UNITS.get())
+
+
+def rule_text(text: str | None) -> str:
+    """A stored rule or alert text in the report's unit system, analytes by their labels."""
+    return text_in_units(text or "", _UNITS.get())
 
 
 def display_unit_for(analyte: str, fallback: str) -> str:

@@ -20,11 +20,11 @@ from irae_desktop.reports.formatting import (
     display_timezone,
     display_units,
     grade_text,
-    lab_value,
+    lab_text,
     local_time,
     markup,
+    rule_text,
     short_date,
-    shown,
     times_uln,
 )
 from irae_desktop.reports.layout import (
@@ -45,7 +45,6 @@ from irae_desktop.store.database import Database
 from irae_desktop.store.settings import get_settings
 
 PLAN_LIMIT = 320
-SHORT = {"TBILI": "Bili", "GLUCOSE_FASTING": "Glucose (F)", "GLUCOSE_POC": "Glucose (POC)"}
 COLUMNS = (
     ("Patient", 0.13),
     ("irAE and grade now", 0.13),
@@ -108,8 +107,8 @@ def _values_cell(row: ServiceRow) -> str:
         ratio = times_uln(pt.value, pt.uln, pt.analyte)
         ratio = "" if ratio == "–" else f" ({ratio})"
         lines.append(
-            f"{SHORT.get(pt.analyte, analyte_label(pt.analyte))} "
-            f"<b>{lab_value(shown(pt.analyte, pt.value, pt.unit)[0], pt.comparator)}</b>{ratio} "
+            f"{analyte_label(pt.analyte)} "
+            f"<b>{lab_text(pt.analyte, pt.value, pt.unit, pt.comparator)[0]}</b>{ratio} "
             f"{lv.trend} {grade_text(pt.grade)} <font color='#5b6570'>{short_date(pt.collected_at)}"
             "</font>"
         )
@@ -141,7 +140,7 @@ def _alerts_cell(row: ServiceRow) -> str:
     shown = []
     for a in row.alerts[:ALERTS_SHOWN]:
         colour, mark = SEVERITY_MARK.get(a.severity, ("#1b1f24", "·"))
-        shown.append(f"<font color='{colour}'><b>{mark}</b></font> {markup(a.title)}")
+        shown.append(f"<font color='{colour}'><b>{mark}</b></font> {markup(rule_text(a.title))}")
     if len(row.alerts) > ALERTS_SHOWN:
         shown.append(f"<i>+ {len(row.alerts) - ALERTS_SHOWN} more</i>")
     if row.unacknowledged:

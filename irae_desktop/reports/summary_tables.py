@@ -22,12 +22,11 @@ from irae_desktop.reports.formatting import (
     datetime_text,
     display_unit_for,
     grade_text,
-    lab_value,
+    lab_range,
+    lab_text,
     markup,
-    reference_range,
+    rule_text,
     short_date,
-    shown,
-    shown_bound,
     times_uln,
 )
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE, SHADE
@@ -98,17 +97,14 @@ def latest_table(
     extra: list[tuple[object, ...]] = [("ALIGN", (1, 1), (6, -1), "RIGHT")]
     for i, lv in enumerate(latest, start=1):
         pt = lv.point
-        value, unit = shown(pt.analyte, pt.value, pt.unit)
+        value, unit = lab_text(pt.analyte, pt.value, pt.unit, pt.comparator)
         label = analyte_label(pt.analyte) + (" (baseline)" if pt.is_baseline else "")
         rows.append(
             [
                 p(label, st["cell"]),
-                lab_value(value, pt.comparator),
+                value,
                 unit,
-                reference_range(
-                    shown_bound(pt.analyte, pt.lln, pt.unit),
-                    shown_bound(pt.analyte, pt.uln, pt.unit),
-                ),
+                lab_range(pt.analyte, pt.lln, pt.uln, pt.unit),
                 times_uln(pt.value, pt.uln, pt.analyte),
                 _grade_cell(result_grade_text(pt.grade, pt.grade_reason), st),
                 lv.trend or DASH,
@@ -185,8 +181,8 @@ def alerts_table(alerts: Sequence[AlertLine], width: float, st: dict[str, Paragr
         rows.append(
             [
                 p(f"<b>{a.severity.upper()}</b>", cell),
-                p(f"<b>{markup(a.title)}</b>{when}<br/><i>{status}</i>", cell),
-                p(markup(a.rule), cell),
+                p(f"<b>{markup(rule_text(a.title))}</b>{when}<br/><i>{status}</i>", cell),
+                p(markup(rule_text(a.rule)), cell),
                 p(markup(a.source), cell),
             ]
         )
@@ -284,7 +280,7 @@ def lab_grid(points: Sequence[LabPoint], width: float, st: dict[str, ParagraphSt
                 row.append("")
                 continue
             pt = found
-            text = lab_value(shown(pt.analyte, pt.value, pt.unit)[0], pt.comparator)
+            text = lab_text(pt.analyte, pt.value, pt.unit, pt.comparator)[0]
             grade = result_grade_text(pt.grade, pt.grade_reason)
             row.append(text if grade == DASH else f"{text}  {grade}")
             extra += _grade_cell_style(c, r, pt.grade)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from irae_desktop.domain.analytes import analyte_label
+
 # Lightness falls with every grade so the order survives any colour vision and greyscale print;
 # hues follow the Okabe-Ito set. Every use shows the text ("G3") as well, never colour alone.
 GRADE_COLORS: dict[int, str] = {
@@ -32,10 +34,11 @@ SYNTHETIC_BADGE_COLOR = "#7A3E9D"
 
 
 def grade_label(grade: int | None, analyte: str | None = None) -> str:
-    """Short text for a grade: "G3 ALT", "G0", or an en dash when there is no grade."""
+    """Short text for a grade: "G3 ALT", "G2 Bilirubin" (the analyte's one label), "G0", or an
+    en dash when there is no grade."""
     if grade is None:
         return "\u2013"
-    return f"G{grade} {analyte}" if analyte else f"G{grade}"
+    return f"G{grade} {analyte_label(analyte)}" if analyte else f"G{grade}"
 
 
 def grade_color(grade: int | None) -> QColor:

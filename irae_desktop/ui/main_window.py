@@ -25,6 +25,7 @@ from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
+    CriteriaStatus,
     about_text,
     count_held,
     criteria_label,
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.db_label = QLabel(self)
-        self.criteria_label = QLabel(self)
+        self.criteria_label = CriteriaStatus(self)
         self.count_label = QLabel(self)
         # results on no patient are easy to forget, so their count stays in sight until resolved
         self.held_label = QLabel(self)
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
             view = PatientView(self.db, self.patient_host)
             view.data_changed.connect(self.refresh)
             view.print_requested.connect(lambda *_a: self.print_summary())
+            view.units_changed.connect(self.criteria_label.show_units)
             layout = self.patient_host.layout()
             assert layout is not None
             layout.addWidget(view)
@@ -333,8 +335,8 @@ class MainWindow(QMainWindow):
         where = self.db.sqlite_file or self.db.display_name()
         self.db_label.setText(f"Database: {where}")
         self.db_label.setToolTip(self.db.display_name())
-        text = criteria_label(self.db) if with_criteria else "\u2026"
-        self.criteria_label.setText(f"Criteria: {text}")
+        if with_criteria:
+            self.criteria_label.show_settings(*criteria_label(self.db))
 
     def show_message(self, text: str, msecs: int = 8000) -> None:
         self.statusBar().showMessage(text, msecs)

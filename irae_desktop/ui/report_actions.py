@@ -59,6 +59,12 @@ def write_service_list(db: Database, path: Path) -> int:
     return int(write(db, path) or 0)
 
 
+def _pages(pages: Any) -> str:
+    from irae_desktop.reports.formatting import page_count
+
+    return page_count(int(pages or 0))
+
+
 def save_patient_summary(
     parent: QWidget, db: Database, patient_id: int, then: Callable[[Path], None] | None = None
 ) -> Job | None:
@@ -69,7 +75,7 @@ def save_patient_summary(
         return None
 
     def done(pages: Any) -> None:
-        _status(parent, f"Summary saved to {path} ({pages} pages).")
+        _status(parent, f"Summary saved to {path} ({_pages(pages)}).")
         if then is not None:
             then(path)
 
@@ -86,7 +92,7 @@ def save_service_list(parent: QWidget, db: Database) -> Job | None:
         parent,
         "Write service list",
         lambda: write_service_list(db, path),
-        lambda pages: _status(parent, f"Service list saved to {path} ({pages} pages)."),
+        lambda pages: _status(parent, f"Service list saved to {path} ({_pages(pages)})."),
     )
 
 

@@ -1,6 +1,6 @@
 """What the main window reads or loads beside its widgets: the held-results count, the criteria
-label of the status bar, the About text, the Settings keys, and the patient view's modules ahead
-of the first open."""
+label of the status bar (and the label showing the units), the About text, the Settings keys, and
+the patient view's modules ahead of the first open."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import threading
 
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel, QWidget
 
 from irae_desktop.store.database import Database
 
@@ -52,8 +53,8 @@ def preload_patient_view() -> None:
     threading.Thread(target=_import_patient_view, name="irae-preload-patient-view").start()
 
 
-def criteria_label(db: Database) -> str:
-    """The team's criteria set and units for the status bar."""
+def criteria_label(db: Database) -> tuple[str, str]:
+    """The team's criteria set and default unit system ("US" or "SI") for the status bar."""
     from irae_desktop.store.settings import get_settings
     from irae_desktop.ui.settings_dialog import CRITERIA_LABELS
 
@@ -62,11 +63,30 @@ def criteria_label(db: Database) -> str:
             current = get_settings(session)
     except Exception:
         log.warning("settings not readable")
-        return "unknown"
-    return (
-        f"{CRITERIA_LABELS.get(current.criteria_set, current.criteria_set)}, "
-        f"{current.units_system} units"
-    )
+        return "unknown", ""
+    return CRITERIA_LABELS.get(current.criteria_set, current.criteria_set), current.units_system
+
+
+class CriteriaStatus(QLabel):
+    """The status bar's "Criteria: CTCAE v5.0, SI units": the team's criteria, and the units on
+    display (the patient view's toggle once a patient is open, else the team default)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._criteria, self._team_units, self._view_units = "\u2026", "", ""
+        self._render()
+
+    def show_settings(self, criteria: str, team_units: str) -> None:
+        self._criteria, self._team_units = criteria, team_units
+        self._render()
+
+    def show_units(self, system: str) -> None:
+        self._view_units = system
+        self._render()
+
+    def _render(self) -> None:
+        shown = self._view_units or self._team_units
+        self.setText(f"Criteria: {self._criteria}" + (f", {shown} units" if shown else ""))
 
 
 def about_text() -> str:

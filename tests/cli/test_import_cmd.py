@@ -61,7 +61,8 @@ def test_dry_run_writes_nothing(capsys, sqlite_url) -> None:  # type: ignore[no-
     main(["--db", sqlite_url, "labs"])
     listing = capsys.readouterr().out
     assert listing.strip().splitlines() == [
-        "mrn,analyte,collected_at,value,comparator,unit,uln,lln,grade,criteria,baseline,source,grade_shown"
+        "mrn,analyte,collected_at,value,comparator,unit,uln,lln,grade,criteria,baseline,source,"
+        "grade_shown,original_text,original_unit"
     ]
 
 

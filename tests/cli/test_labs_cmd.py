@@ -38,6 +38,8 @@ def test_csv_export_has_the_contract_columns(capsys, sqlite_url) -> None:  # typ
         "baseline",
         "source",
         "grade_shown",
+        "original_text",
+        "original_unit",
     ]
     assert len(rows) == 6
     alt = next(r for r in rows if r["analyte"] == "ALT")
@@ -60,3 +62,61 @@ def test_json_export_for_one_patient(capsys, sqlite_url) -> None:  # type: ignor
 def test_unknown_patient_exit_1(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
     assert main(["--db", sqlite_url, "labs", "--patient", "NOBODY"]) == 1
     assert "no patient with MRN 'NOBODY'" in capsys.readouterr().err
+
+
+def _store_glucose(url: str, results: list[tuple[float, str, str]]) -> None:
+    """Glucose results stored as (canonical mg/dL value, source text, source unit)."""
+    from datetime import UTC, datetime
+
+    from irae_desktop.store.database import open_database
+    from irae_desktop.store.models import LabResult, Patient
+
+    db = open_database(url)
+    try:
+        with db.write() as s:
+            patient = Patient(mrn="EXP-1", name="Export Test", status="active")
+            s.add(patient)
+            s.flush()
+            for hour, (value, text, unit) in enumerate(results):
+                s.add(
+                    LabResult(
+                        patient_id=patient.id,
+                        analyte="GLUCOSE",
+                        value=value,
+                        unit="mg/dL",
+                        original_text=text,
+                        original_unit=unit,
+                        uln=140.0,
+                        lln=70.0,
+                        collected_at=datetime(2026, 5, 1, hour, tzinfo=UTC),
+                        status="final",
+                        entered_by="tester",
+                    )
+                )
+    finally:
+        db.dispose()
+
+
+def test_export_values_keep_the_precision_the_source_gave(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    # 540.4799999999999 is the float a converter leaves for 540.48; 30 mmol/L x 18.016 = 540.48
+    _store_glucose(
+        sqlite_url,
+        [
+            (540.4799999999999, "540.48", "mg/dL"),
+            (540.4799999999999, "30", "mmol/L"),
+            (98.0, "98", "mg/dL"),
+        ],
+    )
+
+    assert main(["--db", sqlite_url, "labs", "--patient", "EXP-1"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["value"], r["original_text"], r["original_unit"]) for r in rows] == [
+        ("540.48", "540.48", "mg/dL"),
+        # converted: one decimal finer than glucose's clinical 1 mg/dL, the source text beside it
+        ("540.5", "30", "mmol/L"),
+        ("98.0", "98", "mg/dL"),
+    ]
+
+    assert main(["--db", sqlite_url, "labs", "--patient", "EXP-1", "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)[0]
+    assert (first["value"], first["original_text"]) == (540.48, "540.48")

@@ -103,3 +103,14 @@ def test_a_crowded_chart_still_fits_on_one_page(db, tmp_path: Path) -> None:  # 
     assert "C-peptide" in trends.split("Bands show")[0]
     for i in range(30):  # every lane is drawn (scaled down), and every line is in the table
         assert trends.count(f"drug-{i:02d}") == 2
+
+
+def test_a_long_lane_label_takes_two_lines_rather_than_losing_letters() -> None:
+    from irae_desktop.reports.chart_lanes import LABEL_MIN_SIZE, fit_label
+    from irae_desktop.reports.fonts import register_fonts
+
+    register_fonts()
+    lines, size = fit_label("methylprednisolone sodium succinate", 72.0)
+    assert lines == ["methylprednisolone", "sodium succinate"]
+    assert size >= LABEL_MIN_SIZE
+    assert fit_label("tofacitinib", 72.0) == (["tofacitinib"], 6.5)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from irae_desktop.reports.formatting import analyte_label, lab_value
+from irae_desktop.reports.formatting import analyte_label, lab_text
 from irae_desktop.reports.patient_summary import write_patient_summary
 from irae_desktop.reports.service_list import write_service_list
 from irae_desktop.store.demo import add_demo_patients
@@ -62,7 +62,8 @@ def test_demo_summary_matches_the_database(demo_db, tmp_path: Path, mrn: str) ->
     assert stored
     for lab in stored:
         grade = "–" if lab.grade is None else f"G{lab.grade}"
-        row = f"{analyte_label(lab.analyte)} {lab_value(lab.value, lab.comparator)} {lab.unit}"
+        shown = lab_text(lab.analyte, lab.value, lab.unit, lab.comparator)[0]
+        row = f"{analyte_label(lab.analyte)} {shown} {lab.unit}"
         assert row in latest, row
         assert latest.split(row)[1].split(" UTC")[0].count(grade) >= 1, (row, grade)
 
@@ -74,3 +75,18 @@ def test_demo_service_list_lists_all_four(demo_db, tmp_path: Path) -> None:  # t
     for mrn in ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004"):
         assert text.count(f"MRN {mrn}") == 1
     assert "SYNTHETIC DATA - NOT A REAL PATIENT" in text
+
+
+@pytest.mark.parametrize(
+    ("mrn", "agent"),
+    [("DEMO-0001", "mycophenolate mofetil"), ("DEMO-0002", "nivolumab + ipilimumab")],
+)
+def test_treatment_lanes_print_agent_names_whole(
+    demo_db, tmp_path: Path, mrn: str, agent: str
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"{mrn}.pdf"
+    write_patient_summary(demo_db, mrn, out)
+    text = squash(" ".join(page_texts(out)))
+    lanes = text.split("Trends with CTCAE grade bands")[1].split("Bands show")[0]
+    assert agent in lanes
+    assert "…" not in text

@@ -11,9 +11,9 @@ from irae_desktop.reports.formatting import (
     criteria_label,
     datetime_text,
     display_timezone,
-    lab_value,
+    lab_range,
+    lab_text,
     number,
-    reference_range,
     times_uln,
     trend_arrow,
 )
@@ -32,7 +32,7 @@ def test_numbers_keep_meaningful_precision(value: float, shown: str) -> None:
     [("", "0.1"), ("<", "<0.1"), ("<=", "≤0.1"), (">", ">0.1"), (">=", "≥0.1")],
 )
 def test_censored_values_keep_their_comparator(comparator: str, shown: str) -> None:
-    assert lab_value(0.1, comparator) == shown
+    assert lab_text("TBILI", 0.1, "mg/dL", comparator) == (shown, "mg/dL")
 
 
 def test_multiples_of_uln_only_where_grading_uses_them() -> None:
@@ -53,9 +53,9 @@ def test_trend_arrow_needs_a_change_over_ten_percent() -> None:
 
 
 def test_reference_ranges_and_doses() -> None:
-    assert reference_range(7, 40) == "7–40"
-    assert reference_range(None, 1.2) == "≤1.2"
-    assert reference_range(None, None) == "–"
+    assert lab_range("ALT", 7, 40, "U/L") == "7–40"
+    assert lab_range("TBILI", None, 1.2, "mg/dL") == "≤1.2"
+    assert lab_range("ALT", None, None, "U/L") == "–"
     assert amount(5.0) == "5" and amount(62.5) == "62.5" and amount(None) == "–"
 
 

@@ -229,9 +229,11 @@ def test_si_units_follow_the_team_setting(hep_db, tmp_path: Path) -> None:
     text = squash(" ".join(page_texts(out)))
     assert "Grades: CTCAE v5.0 · SI units" in text
     latest = text.split("Latest value of every tracked analyte")[1]
-    # 612 mg/dL / 18.016 = 33.97 mmol/L; <0.1 mg/dL bilirubin x 17.1 = <1.71 µmol/L
-    assert "Glucose 34 mmol/L 3.89–7.77" in latest
-    assert "Bilirubin <1.71 µmol/L 1.71–20.5" in latest
+    # clinical precision (clinical reference, decision 7): glucose 0.1 mmol/L, bilirubin
+    # 1 µmol/L. 612 mg/dL / 18.016 = 33.97 -> 34.0; range 70-140 mg/dL -> 3.9-7.8 mmol/L;
+    # <0.1 mg/dL bilirubin x 17.1 = <1.71 -> "<2" (a "<" limit rounds up); 0.1-1.2 -> 2-21
+    assert "Glucose 34.0 mmol/L 3.9–7.8" in latest
+    assert "Bilirubin <2 µmol/L 2–21" in latest
     assert "ALT 61 U/L 7–40 1.5×" in latest  # enzymes are U/L in both systems
     assert "Glucose (mmol/L)" in text and "Bilirubin (µmol/L)" in text
     # the tables and charts speak SI only (alert rule texts are the domain's own words)

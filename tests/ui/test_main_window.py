@@ -204,3 +204,14 @@ def test_a_first_start_fits_the_screen(qtbot, ui_db, qsettings, no_alert_engine)
     assert free.width() < 1400 and free.height() < 850
     assert win.width() <= free.width() - 16 and win.height() <= free.height() - 48
     win.close()
+
+
+def test_status_bar_names_the_units_on_display(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, US units"
+    index = window.worklist.proxy.index(row_of(window, "MRN-100"), COL_NAME)
+    with qtbot.waitSignal(window.patient_view.loaded, timeout=10_000):
+        window.open_patient(index.data(PATIENT_ID_ROLE))
+    window.patient_view.si_button.click()
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, SI units"
+    window.patient_view.us_button.click()
+    assert window.criteria_label.text() == "Criteria: CTCAE v5.0, US units"

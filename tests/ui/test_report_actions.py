@@ -32,6 +32,8 @@ def test_save_summary_as_pdf_for_the_selected_patient(
     assert len(reader.pages) >= 1
     mrn = window.worklist.table.currentIndex().siblingAtColumn(1).data()
     assert mrn in reader.pages[0].extract_text()
+    words = "(1 page)." if len(reader.pages) == 1 else f"({len(reader.pages)} pages)."
+    assert window.statusBar().currentMessage().endswith(words)
 
 
 def test_service_list_pdf(qtbot, window: MainWindow, answer_save) -> None:  # type: ignore[no-untyped-def]
@@ -41,6 +43,10 @@ def test_service_list_pdf(qtbot, window: MainWindow, answer_save) -> None:  # ty
         lambda: "Service list saved" in window.statusBar().currentMessage(), timeout=30_000
     )
     assert target.read_bytes().startswith(b"%PDF")
+    # the message counts the pages in words that agree with the count: "1 page", "2 pages"
+    count = len(PdfReader(str(target)).pages)
+    words = "(1 page)." if count == 1 else f"({count} pages)."
+    assert window.statusBar().currentMessage().endswith(words)
 
 
 def test_backup_writes_a_copy(qtbot, window: MainWindow, answer_save) -> None:  # type: ignore[no-untyped-def]

@@ -100,7 +100,7 @@ def test_grade_cells_carry_text_and_colour(model: WorklistModel) -> None:
     assert liver.data(Qt.ItemDataRole.BackgroundRole) == QColor(GRADE_COLORS[4])
     assert liver.data(Qt.ItemDataRole.ForegroundRole) == QColor("#FFFFFF")
     glucose = cell(model, 2, COL_GLUCOSE)
-    assert glucose.data() == "G3 GLUCOSE"
+    assert glucose.data() == "G3 Glucose"  # the label the Labs tab and the paper use
     # no graded result: a dash, no colour that could be read as "grade 0"
     assert cell(model, 2, COL_LIVER).data() == "\u2013"
     assert cell(model, 2, COL_LIVER).data(Qt.ItemDataRole.BackgroundRole) is None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.domain.value_format import text_in_units
 from irae_desktop.ui.grade_style import SEVERITY_MARKS, severity_color
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import ReasonDialog
@@ -58,6 +59,7 @@ class AlertsPanel(QWidget):
         self._save = save
         self._patient_id: int | None = None
         self._alerts: tuple[AlertInfo, ...] = ()
+        self._system = "US"
         self.active_dialog: ReasonDialog | None = None
         self.title = QLabel("<b>Alerts</b>")
         self.show_acknowledged = QCheckBox("Show acknowledged")
@@ -87,6 +89,15 @@ class AlertsPanel(QWidget):
         layout.addWidget(self.message)
         self._selection_changed()
 
+    def set_units(self, system: str) -> None:
+        """Alert texts are stored in canonical units; they are shown in the units on display."""
+        if system != self._system:
+            self._system = system
+            self._fill()
+
+    def _shown(self, text: str) -> str:
+        return text_in_units(text, self._system)
+
     def set_alerts(self, patient_id: int, alerts: tuple[AlertInfo, ...], error: str | None) -> None:
         self._patient_id = patient_id
         self._alerts = alerts
@@ -112,13 +123,19 @@ class AlertsPanel(QWidget):
         return [a for a in self._alerts if self.show_acknowledged.isChecked() or not a.acknowledged]
 
     def _fill(self) -> None:
+        # a refill (units switched, acknowledged shown) keeps open what the reader opened
+        opened = {
+            self.tree.topLevelItem(i).data(0, KEY_ROLE)
+            for i in range(self.tree.topLevelItemCount())
+            if self.tree.topLevelItem(i).isExpanded()
+        }
         self.tree.clear()
         for alert in self.visible_alerts():
             raised = alert.raised_at or alert.evidence_at
             item = QTreeWidgetItem(
                 [
                     SEVERITY_MARKS.get(alert.severity, alert.severity),
-                    alert.title,
+                    self._shown(alert.title),
                     status_text(alert),
                     local_time_text(raised) if raised else "",
                 ]
@@ -136,12 +153,13 @@ class AlertsPanel(QWidget):
             font.setItalic(alert.standing == "unacknowledged")
             for col in range(COLUMNS):
                 item.setFont(col, font)
+            event = alert.lifecycle == "event"
+            help_text = STATUS_HELP[alert.standing] if event else CONDITION_HELP
             tip = (
-                f"<b>{html.escape(alert.title)}</b><br>{html.escape(STATUS_HELP[alert.standing])}"
-                if alert.lifecycle == "event"
-                else f"<b>{html.escape(alert.title)}</b><br>{html.escape(CONDITION_HELP)}"
+                f"<b>{html.escape(self._shown(alert.title))}</b><br>{html.escape(help_text)}"
+                f"<br>Rule: {html.escape(self._shown(alert.rule))}"
+                f"<br>Source: {html.escape(alert.source)}"
             )
-            tip += f"<br>Rule: {html.escape(alert.rule)}<br>Source: {html.escape(alert.source)}"
             if alert.acknowledged:
                 tip += f"<br>Acknowledged by {html.escape(alert.acknowledged_by or '')}" + (
                     f": {html.escape(alert.acknowledgement_note)}"
@@ -150,7 +168,7 @@ class AlertsPanel(QWidget):
                 )
             for col in range(COLUMNS):
                 item.setToolTip(col, tip)
-            for text in (f"Rule: {alert.rule}", f"Source: {alert.source}"):
+            for text in (f"Rule: {self._shown(alert.rule)}", f"Source: {alert.source}"):
                 child = QTreeWidgetItem(["", text, "", ""])
                 child.setFirstColumnSpanned(False)
                 item.addChild(child)
@@ -171,6 +189,7 @@ class AlertsPanel(QWidget):
                     )
                 )
             self.tree.addTopLevelItem(item)
+            item.setExpanded(alert.key in opened)
         self._selection_changed()
 
     def selected_alert(self) -> AlertInfo | None:

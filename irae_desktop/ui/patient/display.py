@@ -10,29 +10,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from irae_desktop.domain.analytes import analyte_label as analyte_label
 from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.units import UnitError, from_canonical
+from irae_desktop.domain.value_format import value_text as _value_text
 
 FloatArray = npt.NDArray[np.float64]
-
-ANALYTE_LABELS: dict[str, str] = {
-    "ALT": "ALT",
-    "AST": "AST",
-    "TBILI": "Bilirubin",
-    "DBILI": "Direct bilirubin",
-    "ALP": "ALP",
-    "GGT": "GGT",
-    "GLUCOSE": "Glucose",
-    "GLUCOSE_FASTING": "Glucose (fasting)",
-    "GLUCOSE_POC": "Glucose (bedside)",
-    "CPEPTIDE": "C-peptide",
-    "HBA1C": "HbA1c",
-    "BHB": "\u03b2-hydroxybutyrate",
-}
-
-
-def analyte_label(code: str) -> str:
-    return ANALYTE_LABELS.get(code, code)
 
 
 @lru_cache(maxsize=512)
@@ -80,9 +63,9 @@ def format_number(value: float) -> str:
 def value_text(
     value: float, comparator: str, analyte: str, system: str, unit: str
 ) -> tuple[str, str]:
-    """The value in the display system with its comparator ("<0.1"), and the display unit."""
-    fn, shown_unit = converter(analyte, system, unit)
-    return f"{comparator}{format_number(fn(value))}", shown_unit
+    """The value in the display system at clinical precision with its comparator ("<2"), and
+    the display unit; the same text the paper and the exports use."""
+    return _value_text(analyte, value, unit, system, comparator)
 
 
 def local_time_text(when: datetime) -> str:

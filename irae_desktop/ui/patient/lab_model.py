@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
@@ -15,14 +14,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from irae_desktop.domain.analytes import analyte_label, display_rank
 from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.domain.value_format import range_text, text_in_units
 from irae_desktop.ui.grade_style import grade_color, grade_text_color
-from irae_desktop.ui.patient.display import (
-    analyte_label,
-    format_number,
-    local_time_text,
-    value_text,
-)
+from irae_desktop.ui.patient.display import format_number, local_time_text, value_text
 from irae_desktop.ui.patient.snapshot import LabRow
 
 (
@@ -60,7 +56,19 @@ STATUS_TEXT = {"entered-in-error": "withdrawn", NEEDS_REVIEW: "needs review"}
 
 Index = QModelIndex | QPersistentModelIndex
 
-_BY_TIME = attrgetter("collected_at", "analyte")
+_BY_TIME = attrgetter("collected_at")
+
+
+def _by_analyte(lab: LabRow) -> tuple[int, str]:
+    return display_rank(lab.analyte)
+
+
+def time_ordered(labs: Any, newest_first: bool) -> list[LabRow]:
+    """By collection time, and within one draw in the analyte table's display order (whichever
+    way time runs): two stable passes, since reversing one key must not reverse the other."""
+    rows = sorted(labs, key=_by_analyte)
+    rows.sort(key=_BY_TIME, reverse=newest_first)
+    return rows
 
 
 class LabTableModel(QAbstractTableModel):
@@ -79,14 +87,14 @@ class LabTableModel(QAbstractTableModel):
     def set_labs(self, labs: tuple[LabRow, ...]) -> None:
         self.beginResetModel()
         self._texts.clear()
-        self._rows = sorted(
-            labs, key=self._sort_key(), reverse=self._order == Qt.SortOrder.DescendingOrder
-        )
+        self._rows = self._sorted(labs)
         self.endResetModel()
 
-    def _sort_key(self) -> Callable[[LabRow], Any]:
-        # times are all aware UTC, so they order as their timestamps would, without a call per row
-        return _BY_TIME if self._sort_column == COL_TIME else self._key
+    def _sorted(self, labs: Any) -> list[LabRow]:
+        descending = self._order == Qt.SortOrder.DescendingOrder
+        if self._sort_column == COL_TIME:
+            return time_ordered(labs, descending)
+        return sorted(labs, key=self._key, reverse=descending)
 
     def _key(self, lab: LabRow) -> tuple[Any, ...]:
         col = self._sort_column
@@ -98,7 +106,7 @@ class LabTableModel(QAbstractTableModel):
             primary = -1 if lab.grade is None else lab.grade
         else:
             primary = str(self._display(lab, col)).casefold()
-        return (primary, lab.collected_at, lab.analyte)
+        return (primary, lab.collected_at, display_rank(lab.analyte))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """One Python key per row: a comparison sort through Qt would call data() for every
@@ -108,7 +116,7 @@ class LabTableModel(QAbstractTableModel):
         self._sort_column, self._order = column, order
         self.layoutAboutToBeChanged.emit()
         previous = list(self._rows)
-        self._rows.sort(key=self._sort_key(), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = self._sorted(self._rows)
         new_row = {id(lab): row for row, lab in enumerate(self._rows)}
         moved_from = self.persistentIndexList()
         moved_to = [
@@ -127,7 +135,7 @@ class LabTableModel(QAbstractTableModel):
         self._texts.clear()
         if self._rows:
             top = self.index(0, COL_VALUE)
-            bottom = self.index(len(self._rows) - 1, COL_RANGE)
+            bottom = self.index(len(self._rows) - 1, COL_RULE)
             self.dataChanged.emit(top, bottom)
 
     @property
@@ -151,19 +159,7 @@ class LabTableModel(QAbstractTableModel):
         return None
 
     def _range_text(self, lab: LabRow) -> str:
-        if lab.lln is None and lab.uln is None:
-            return "none reported"
-        low = (
-            value_text(lab.lln, "", lab.analyte, self._system, lab.unit)[0]
-            if lab.lln is not None
-            else ""
-        )
-        high = (
-            value_text(lab.uln, "", lab.analyte, self._system, lab.unit)[0]
-            if lab.uln is not None
-            else ""
-        )
-        return f"{low}\u2013{high}"
+        return range_text(lab.analyte, lab.lln, lab.uln, lab.unit, self._system, "none reported")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -221,7 +217,7 @@ class LabTableModel(QAbstractTableModel):
             text = result_grade_text(lab.grade, lab.grade_reason)
             return f"{text} baseline" if lab.is_baseline else text
         if col == COL_RULE:
-            return lab.grade_reason or ""
+            return text_in_units(lab.grade_reason or "", self._system)
         if col == COL_STATUS:
             return STATUS_TEXT.get(lab.status, lab.status)
         if col == COL_SOURCE:
@@ -235,6 +231,8 @@ class LabTableModel(QAbstractTableModel):
             f"Source: {lab.source}",
             f"Criteria: {lab.criteria or 'not graded'}",
         ]
+        if lab.grade_reason:
+            lines.append(f"Rule: {text_in_units(lab.grade_reason, self._system)}")
         if lab.comparator:
             lines.append("Censored: the true value lies beyond the reported limit")
         return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""The Labs tab: sortable table with analyte filter, US/SI units, and correction with a reason."""
+"""The Labs tab: a sortable list and a date x analyte flowsheet, analyte filter, US/SI units, and
+correction with a reason."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -21,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.domain.analytes import display_rank
 from irae_desktop.ui.patient.display import analyte_label
+from irae_desktop.ui.patient.flowsheet import FlowsheetModel
 from irae_desktop.ui.patient.forms import ReasonDialog
 from irae_desktop.ui.patient.lab_model import (
     COL_RULE,
@@ -101,8 +106,33 @@ class LabsTab(QWidget):
         self._size_columns_to_contents(False)  # until shown: see showEvent
         self.table.doubleClicked.connect(lambda _i: self.correct_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.flowsheet_model = FlowsheetModel(self)
+        self.flowsheet = QTableView()
+        self.flowsheet.setModel(self.flowsheet_model)
+        self.flowsheet.setWordWrap(False)
+        self.flowsheet.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.flowsheet.verticalHeader().setDefaultSectionSize(24)
+        sheet_header = self.flowsheet.horizontalHeader()
+        sheet_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        sheet_header.setMinimumSectionSize(72)  # "612 G3" needs room to read at a glance
+        self.views = QStackedWidget()
+        self.views.addWidget(self.table)
+        self.views.addWidget(self.flowsheet)
+        self.list_button = QPushButton("&List")
+        self.flowsheet_button = QPushButton("&Flowsheet")
+        self.list_button.setToolTip("One line per result, newest first")
+        self.flowsheet_button.setToolTip("One row per draw, one column per test")
+        self._view_group = QButtonGroup(self)
+        for number, button in enumerate((self.list_button, self.flowsheet_button)):
+            button.setCheckable(True)
+            self._view_group.addButton(button, number)
+        self.list_button.setChecked(True)
+        self._view_group.idClicked.connect(self.show_view)
         self.count_label = QLabel()
         bar = QHBoxLayout()
+        bar.addWidget(self.list_button)
+        bar.addWidget(self.flowsheet_button)
+        bar.addSpacing(12)
         bar.addWidget(QLabel("Test:"))
         bar.addWidget(self.analyte_filter)
         bar.addWidget(self.count_label)
@@ -112,7 +142,13 @@ class LabsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.views, 1)
+
+    def show_view(self, number: int) -> None:
+        """0 shows the list, 1 the flowsheet; the analyte filter applies to both."""
+        self.views.setCurrentIndex(number)
+        self._view_group.button(number).setChecked(True)
+        self.correct_button.setEnabled(number == 0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -134,7 +170,8 @@ class LabsTab(QWidget):
     def set_labs(self, labs: tuple[LabRow, ...]) -> None:
         current = self.analyte_filter.currentData()
         self.model.set_labs(labs)
-        codes = sorted({lab.analyte for lab in labs})
+        self.flowsheet_model.set_labs(labs)
+        codes = sorted({lab.analyte for lab in labs}, key=display_rank)
         self.analyte_filter.blockSignals(True)
         self.analyte_filter.clear()
         self.analyte_filter.addItem("All tests", None)
@@ -148,9 +185,13 @@ class LabsTab(QWidget):
 
     def set_units(self, system: str) -> None:
         self.model.set_units(system)
+        self.flowsheet_model.set_units(system)
 
     def _filter_changed(self) -> None:
-        self.proxy.set_analyte(self.analyte_filter.currentData())
+        chosen = self.analyte_filter.currentData()
+        self.proxy.set_analyte(chosen)
+        for column, code in enumerate(self.flowsheet_model.analytes):
+            self.flowsheet.setColumnHidden(column, chosen is not None and code != chosen)
         self.count_label.setText(f"{self.proxy.rowCount()} result(s)")
 
     def selected_lab(self) -> LabRow | None:

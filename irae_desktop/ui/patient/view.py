@@ -46,6 +46,8 @@ class PatientView(QWidget):
     data_changed = Signal()
     print_requested = Signal(int)
     loaded = Signal(int)
+    # the unit system on display changed (the toggle, or the team default on first load)
+    units_changed = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,7 +163,9 @@ class PatientView(QWidget):
         if self.units_system is None:
             self.units_system = snapshot.units_system
         (self.si_button if self.units_system == "SI" else self.us_button).setChecked(True)
+        self.units_changed.emit(self.units_system)
         self.header.set_info(snapshot.header, clinical_today(snapshot.clinical_timezone))
+        self.alerts.set_units(self.units_system)
         self.alerts.set_alerts(snapshot.header.id, snapshot.alerts, snapshot.alerts_error)
         self.labs.set_units(self.units_system)
         self.labs.set_labs(snapshot.labs)
@@ -206,7 +210,9 @@ class PatientView(QWidget):
         self.units_system = system
         (self.si_button if system == "SI" else self.us_button).setChecked(True)
         self.labs.set_units(system)
+        self.alerts.set_units(system)
         self.trends.set_units(system)
+        self.units_changed.emit(system)
 
     def show_message(self, text: str) -> None:
         self.status_label.setText(text)

@@ -111,3 +111,28 @@ def test_a_condition_is_current_and_cannot_be_acknowledged(qtbot, view, patient_
     assert panel.acknowledge_selected() is None
     assert panel.title.text() == "<b>Alerts</b> (1 current, 1 unacknowledged)"
     assert panel.message.text() == "1 current alert(s). 1 older event(s) not acknowledged."
+
+
+def test_alert_texts_follow_the_units_on_display(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+    # stored as the rule wrote it, in canonical units; 418 / 18.016 = 23.2, 250 / 18.016 = 13.9
+    alert = AlertInfo(
+        key="ici_diabetes_check:1",
+        kind="ici_diabetes_check",
+        severity="warning",
+        title="Hyperglycemia on immunotherapy: glucose 418 mg/dL",
+        rule="glucose 418 mg/dL on 2026-01-02 (above 250 mg/dL) on immunotherapy",
+        source="ASCO 2021",
+        evidence_at=datetime(2026, 1, 2, tzinfo=UTC),
+        organ="glucose",
+    )
+    _db, pid = patient_db
+    view.set_units("US")
+    view.alerts.set_alerts(pid, (alert,), None)
+    item = view.alerts.tree.topLevelItem(0)
+    assert item.text(1) == "Hyperglycemia on immunotherapy: glucose 418 mg/dL"
+    view.set_units("SI")
+    item = view.alerts.tree.topLevelItem(0)
+    assert item.text(1) == "Hyperglycemia on immunotherapy: glucose 23.2 mmol/L"
+    rule = next(item.child(i).text(1) for i in range(item.childCount()))
+    assert rule == "Rule: glucose 23.2 mmol/L on 2026-01-02 (above 13.9 mmol/L) on immunotherapy"
+    assert "23.2 mmol/L" in item.toolTip(1) and "mg/dL" not in item.toolTip(1)
