@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA
+from irae_desktop.domain.panel_bands import PanelBands, panel_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
 from irae_desktop.reports.chart_time import TimeAxis, chart_window, draw_time_axis
 from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD
@@ -19,7 +21,6 @@ from irae_desktop.reports.formatting import (
     lab_value,
     number,
     shown,
-    shown_bound,
 )
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE
 from irae_desktop.reports.summary_data import LabPoint, PatientSummaryData
@@ -31,6 +32,7 @@ PANEL_H = 56.0
 PANEL_GAP = 15.0
 AXIS_H = 14.0
 MAX_MARKERS = 120
+BAND_LABEL_W = 12.0  # right of the plot: the grade of each band
 
 SERIES_COLOURS = {
     "ALT": colors.HexColor("#1f5fa8"),
@@ -41,6 +43,7 @@ SERIES_COLOURS = {
     "GLUCOSE_FASTING": colors.HexColor("#00838f"),
     "GLUCOSE_POC": colors.HexColor("#8d6e63"),
     "CPEPTIDE": colors.HexColor("#ad1457"),
+    "BHB": colors.HexColor("#5d4037"),
 }
 
 
@@ -49,41 +52,101 @@ class PanelSpec:
     title: str
     analytes: tuple[str, ...]
     relative: bool  # plot value / ULN instead of the value
-    band_multiples: tuple[float, ...]  # lower edges of grades 1..4, as multiples of ULN
-    absolute_bands: tuple[float, ...] = ()  # lower edges of grades 2..4 in the unit (glucose)
+    graded: bool = True  # shade the grade bands (domain.panel_bands)
     log_scale: bool = False
     reference: tuple[float, str] | None = None  # a threshold line worth naming
+    problem: str = "hepatitis"  # the irAE the panel follows
 
 
+# the grade bands are not typed here: they come from the criteria files through the same
+# rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("ALT / AST (× ULN, log scale)", ("ALT", "AST"), True, (1, 3, 5, 20), log_scale=True),
-    PanelSpec("Bilirubin", ("TBILI",), False, (1, 1.5, 3, 10)),
-    PanelSpec("ALP", ("ALP",), False, (1, 2.5, 5, 20)),
-    PanelSpec(
-        "Glucose",
-        ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
-        False,
-        (1,),
-        absolute_bands=(160, 250, 500),
-    ),
+    PanelSpec("ALT / AST (× ULN, log scale)", ("ALT", "AST"), True, log_scale=True),
+    PanelSpec("Bilirubin", ("TBILI",), False),
+    PanelSpec("ALP", ("ALP",), False),
+    PanelSpec("Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"), False, problem="diabetes"),
+    PanelSpec("Ketones (BHB)", ("BHB",), False, graded=False, problem="diabetes"),
     PanelSpec(
         "C-peptide",
         ("CPEPTIDE",),
         False,
-        (),
+        graded=False,
         reference=(0.6, "insulin deficiency below"),
+        problem="diabetes",
     ),
 )
+# the top of an open-ended band, far above any value drawn
+_TOP = 1e7
+
+
+def ordered_panels(episodes: Sequence[str]) -> list[PanelSpec]:
+    """Diabetes panels first for a patient with ICI diabetes and no hepatitis."""
+    problems = {e.strip().lower() for e in episodes}
+    first = "diabetes" if "diabetes" in problems and "hepatitis" not in problems else "hepatitis"
+    return sorted(PANELS, key=lambda p: (p.problem != first, PANELS.index(p)))
+
+
+def chart_bands(
+    spec: PanelSpec, points: Sequence[LabPoint], criteria: str | None
+) -> tuple[list[tuple[int, float, float]], PanelBands]:
+    """(grade, low, high) in the plotted unit (or × ULN), from every result of the panel's
+    analytes (not only those in the time window: the baseline may be older)."""
+    rows: dict[str, list[LabPoint]] = {}
+    for p in points:
+        if p.analyte in spec.analytes:
+            rows.setdefault(p.analyte, []).append(p)
+    ordered = {a: rows[a] for a in spec.analytes if a in rows}
+    found = panel_bands(ordered, criteria or DEFAULT_CRITERIA, relative=spec.relative)
+    if not ordered or not spec.graded:
+        return [], found
+    first = next(iter(ordered))
+    canonical = ANALYTES[first].canonical_unit
+
+    def in_display(v: float) -> float:
+        return v if spec.relative else shown(first, v, canonical)[0]
+
+    return [
+        (b.grade, in_display(b.low), in_display(b.high) if b.high is not None else _TOP)
+        for b in found.bands
+    ], found
+
+
+_Drawn = tuple[PanelSpec, list[LabPoint], list[tuple[int, float, float]], PanelBands]
+
+
+def split_panel(
+    spec: PanelSpec, shown_points: list[LabPoint], every: Sequence[LabPoint], criteria: str | None
+) -> list[_Drawn]:
+    """The panel with its bands; or, where its analytes are graded with different bands
+    (ALT and AST with their own abnormal baselines), one panel per analyte, each with the
+    bands that are true for it."""
+    bands, found = chart_bands(spec, every, criteria)
+    present = [a for a in spec.analytes if any(p.analyte == a for p in shown_points)]
+    if not found.disagree or len(present) < 2:
+        return [(spec, shown_points, bands, found)]
+    out: list[_Drawn] = []
+    for analyte in present:
+        title = spec.title.replace(spec.title.split(" (")[0], analyte_label(analyte), 1)
+        one = replace(spec, title=title, analytes=(analyte,))
+        own_bands, own = chart_bands(one, every, criteria)
+        out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own))
+    return out
 
 
 def _panel(
-    drawing: Drawing, axis: TimeAxis, y: float, spec: PanelSpec, points: Sequence[LabPoint]
+    drawing: Drawing,
+    axis: TimeAxis,
+    y: float,
+    spec: PanelSpec,
+    points: Sequence[LabPoint],
+    bands: list[tuple[int, float, float]],
+    found: PanelBands,
 ) -> None:
     w = axis.width
-    # absolute thresholds and plotted values in the team's unit system (ratios are unit-free)
     canonical = ANALYTES[spec.analytes[0]].canonical_unit
-    latest_uln = next((p for p in reversed(points) if p.uln), None)
-    uln = shown_bound(latest_uln.analyte, latest_uln.uln, latest_uln.unit) if latest_uln else None
+    first = next(iter(found.uln), spec.analytes[0])
+    uln_canonical = found.uln.get(first)
+    uln = shown(first, uln_canonical, canonical)[0] if uln_canonical else None
 
     def in_display(v: float) -> float:
         return shown(spec.analytes[0], v, canonical)[0]
@@ -94,19 +157,16 @@ def _panel(
         return shown(p.analyte, p.value, p.unit)[0]
 
     values = [v for v in (val(p) for p in points) if v is not None]
-    edges: list[tuple[float, int]] = []
-    if spec.relative:
-        edges = [(m, g) for g, m in enumerate(spec.band_multiples, start=1)]
-    elif uln:
-        edges = [(m * uln, g) for g, m in enumerate(spec.band_multiples, start=1)]
-    edges += [(in_display(v), g) for g, v in enumerate(spec.absolute_bands, start=2)]
     reference = (in_display(spec.reference[0]), spec.reference[1]) if spec.reference else None
     top_needed = max(values, default=1.0)
+    # the ULN and where grades 1-2 start stay in view, so normal noise stays flat
+    visible = [lo for g, lo, _hi in bands if g <= 2 and lo > 0]
+    visible += [reference[0]] if reference else []
+    visible += [1.0 if spec.relative else uln] if uln else []
     if spec.relative:
         lo, hi = 0.3, max(25.0, top_needed * 1.3)
     else:
         lo = 0.0
-        visible = [e for e, g in edges if g <= 2] + ([reference[0]] if reference else [])
         hi = max([top_needed * 1.15, *[e * 1.25 for e in visible]], default=1.0)
 
     def yv(v: float) -> float:
@@ -114,44 +174,44 @@ def _panel(
             v = max(v, lo)
             span = math.log10(hi) - math.log10(lo)
             return y + (math.log10(v) - math.log10(lo)) / span * PANEL_H
-        return y + (min(v, hi) - lo) / (hi - lo) * PANEL_H
+        return y + (min(max(v, lo), hi) - lo) / (hi - lo) * PANEL_H
 
     drawing.add(
         Rect(axis.x0, y, w, PANEL_H, fillColor=colors.white, strokeColor=RULE, strokeWidth=0.6)
     )
-    edges.sort()
     last_label_y = -1e9
-    for i, (edge, grade) in enumerate(edges):
-        upper = edges[i + 1][0] if i + 1 < len(edges) else hi
-        if edge >= hi:
+    for grade, low, high in sorted(bands, key=lambda b: b[1]):
+        if low >= hi or high <= lo:
             continue
-        y0, y1 = yv(edge), yv(min(upper, hi))
+        y0, y1 = yv(max(low, lo)), yv(min(high, hi))
         drawing.add(Rect(axis.x0, y0, w, y1 - y0, fillColor=GRADE_FILL[grade], strokeColor=None))
-        if y1 - y0 >= 7:
+        if y1 - y0 >= 6:
+            # in the margin right of the plot, where no point can hide it
             drawing.add(
                 String(
-                    axis.x0 + w - 5,
-                    y0 + 2,
+                    axis.x0 + w + 2,
+                    (y0 + y1) / 2 - 2,
                     f"G{grade}",
                     fontName=SANS,
-                    fontSize=6,
-                    fillColor=MUTED,
-                    textAnchor="end",
-                )
-            )
-        if y0 - last_label_y >= 6.5:
-            drawing.add(
-                String(
-                    axis.x0 - 3,
-                    y0 - 2,
-                    number(edge),
-                    fontName=CONDENSED,
                     fontSize=5.5,
                     fillColor=MUTED,
-                    textAnchor="end",
                 )
             )
-            last_label_y = y0
+        for edge in (low, high):
+            ye = yv(edge)
+            if lo < edge < hi and abs(ye - last_label_y) >= 6.5:
+                drawing.add(
+                    String(
+                        axis.x0 - 3,
+                        ye - 2,
+                        number(edge),
+                        fontName=CONDENSED,
+                        fontSize=5.5,
+                        fillColor=MUTED,
+                        textAnchor="end",
+                    )
+                )
+                last_label_y = ye
     if reference:
         ref, text = reference
         text = f"{number(ref)}: {text}"
@@ -183,6 +243,7 @@ def _panel(
     drawing.add(
         String(axis.x0, y + PANEL_H + 3, title, fontName=SANS_BOLD, fontSize=7, fillColor=INK)
     )
+    captions: list[str] = []
     legend_y = y + PANEL_H - 8
     for analyte in spec.analytes:
         series: list[tuple[LabPoint, float]] = []
@@ -228,32 +289,52 @@ def _panel(
             )
         )
         legend_y -= 16
-        _baseline_line(drawing, axis, spec, [p for p, _ in series], yv, colour)
+        caption = _baseline_line(drawing, axis, spec, found, analyte, yv, colour)
+        if caption:
+            captions.append(caption)
     note = ""
-    if spec.absolute_bands:
-        note = "fasting grade bands"
-    elif spec.relative and edges:
-        note = "grade bands: × ULN"
-    elif uln and edges:
-        note = f"bands from ULN {number(uln)}"
+    if bands:
+        first_bands = next(iter(found.by_analyte.values()), None)
+        note = f"bands: {first_bands.criteria_label}" if first_bands else "grade bands"
+        if found.disagree:
+            note += ", where all agree"
     if note:
         drawing.add(String(4, y + 2, note, fontName=SANS, fontSize=5.5, fillColor=MUTED))
+    if captions:
+        # above the panel, beside its title: never under the data line
+        drawing.add(
+            String(
+                axis.x0 + w,
+                y + PANEL_H + 3,
+                "; ".join(captions),
+                fontName=SANS,
+                fontSize=6,
+                fillColor=MUTED,
+                textAnchor="end",
+            )
+        )
 
 
 def _baseline_line(
     drawing: Drawing,
     axis: TimeAxis,
     spec: PanelSpec,
-    points: Sequence[LabPoint],
+    found: PanelBands,
+    analyte: str,
     yv: Callable[[float], float],
     colour: colors.Color,
-) -> None:
-    """An abnormal baseline is drawn as a dashed line: grades are then multiples of it."""
-    base = next((p for p in reversed(points) if p.is_baseline), None)
-    if base is None or not base.uln or base.value <= base.uln:
-        return
-    value, unit = shown(base.analyte, base.value, base.unit)
-    level = base.value / base.uln if spec.relative else value
+) -> str:
+    """An abnormal baseline is drawn as a dashed line (grades are then multiples of it);
+    returns the caption that names it, for the title line."""
+    bands = found.by_analyte.get(analyte)
+    if bands is None or not bands.abnormal_baseline or bands.baseline is None:
+        return ""
+    canonical = ANALYTES[analyte].canonical_unit
+    value, unit = shown(analyte, bands.baseline, canonical)
+    uln = found.uln.get(analyte)
+    if spec.relative and not uln:
+        return ""
+    level = bands.baseline / uln if spec.relative and uln else value
     drawing.add(
         Line(
             axis.x0,
@@ -265,17 +346,8 @@ def _baseline_line(
             strokeDashArray=[4, 2],
         )
     )
-    drawing.add(
-        String(
-            axis.x0 + 3,
-            yv(level) + 2,
-            f"{analyte_label(base.analyte)} abnormal baseline "
-            f"{number(value)} {unit}: grades relative to it",
-            fontName=SANS,
-            fontSize=5.5,
-            fillColor=colour,
-        )
-    )
+    name = analyte_label(analyte)
+    return f"{name} abnormal baseline {number(value)} {unit} (dashed): grades relative to it"
 
 
 def trend_drawing(
@@ -289,20 +361,25 @@ def trend_drawing(
     start, end = chart_window(data, max_days)
     panels = [
         (spec, [p for p in data.labs if p.analyte in spec.analytes and start <= p.collected_at])
-        for spec in PANELS
+        for spec in ordered_panels([e.organ for e in data.episodes])
     ]
-    panels = [(spec, pts) for spec, pts in panels if pts]
+    drawn = [
+        part
+        for spec, pts in panels
+        if pts
+        for part in split_panel(spec, pts, data.labs, data.criteria)
+    ]
     lanes = [
         lane
         for lane in lane_rows(data)
         if any(t.start <= end.date() and (t.stop or data.today) >= start.date() for t in lane[2])
     ]
-    height = len(panels) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
+    height = len(drawn) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
     drawing = Drawing(width, height)
-    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - 2)
+    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - BAND_LABEL_W)
     y = height - PANEL_H - 12
-    for spec, pts in panels:
-        _panel(drawing, axis, y, spec, pts)
+    for spec, pts, bands, found in drawn:
+        _panel(drawing, axis, y, spec, pts, bands, found)
         y -= PANEL_H + PANEL_GAP
     y += PANEL_H + PANEL_GAP - LANE_H - 6
     for label, colour_key, lines in lanes:

@@ -70,7 +70,14 @@ def test_a_value_inside_a_band_gets_the_bands_grade(
     for edge, closed in ((band.low, band.low_closed), (band.high, band.high_closed)):
         if edge is not None and closed:
             at_edge = grade_value(
-                analyte, edge, "", unit, uln, lln, is_baseline=is_baseline, **refs  # type: ignore[arg-type]
+                analyte,
+                edge,
+                "",
+                unit,
+                uln,
+                lln,
+                is_baseline=is_baseline,
+                **refs,  # type: ignore[arg-type]
             )
             assert at_edge.grade == band.grade, (band, edge, at_edge.reason)
 

@@ -41,7 +41,17 @@ log = logging.getLogger(__name__)
 DAY = 86400.0
 EMPTY_TEXT = "No lab results or treatments recorded for this patient yet."
 # the order spare plots are made in while the window is idle: the common ones first
-MAKE_ORDER = ("enzymes", "bilirubin", "alp", "glucose", LANES, STEROID, "cpeptide", "hba1c")
+MAKE_ORDER = (
+    "enzymes",
+    "bilirubin",
+    "alp",
+    "glucose",
+    LANES,
+    STEROID,
+    "ketones",
+    "cpeptide",
+    "hba1c",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +66,24 @@ class _Incoming:
     reset_range: bool  # another patient than the one on screen: show all of their record
 
     def needed(self) -> list[str]:
-        keys = [p.key for p in PANELS if any(a in self.arrays for a in p.analytes)]
+        keys = [
+            p.key
+            for p in PANELS
+            if p.split_of is None and any(a in self.arrays for a in p.analytes)
+        ]
         return keys + [STEROID] * (self.curve is not None) + [LANES] * bool(self.lanes)
+
+
+def problems_of(snapshot: PatientSnapshot) -> set[str]:
+    """The kinds of irAE the patient has episodes of ("hepatitis", "diabetes")."""
+    return {e.organ.strip().lower() for e in snapshot.episodes}
+
+
+def band_criteria(snapshot: PatientSnapshot, team_criteria: str) -> str:
+    """The criteria set the bands follow: the one the stored grades were computed with (as
+    the printed summary does), else the team's."""
+    graded = [lab.criteria for lab in snapshot.labs if lab.criteria]
+    return graded[-1] if graded else team_criteria
 
 
 class TrendsView(QWidget):
@@ -305,11 +331,14 @@ class TrendsView(QWidget):
             snapshot.labs,
             system=self._system,
             times_uln=self.times_uln.isChecked(),
-            criteria=self._criteria,
+            criteria=band_criteria(snapshot, self._criteria),
             arrays=self._arrays,
+            problems=problems_of(snapshot),
         )
         self.plots, self.curves, self.censored_items, self.band_items = {}, {}, {}, {}
         for data in self.panels:
+            while not self.stack.exists(data.panel.key):  # a panel split in two (ALT, AST)
+                self.stack.make(data.panel.key)
             panel_plot = self.stack.panels[data.panel.key]
             self.band_items[data.panel.key] = panel_plot.show_data(data, log_scale)
             self.plots[data.panel.key] = panel_plot.plot

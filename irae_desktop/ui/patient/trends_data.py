@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from irae_desktop.domain.panel_bands import BandSource, PanelBands, panel_bands
 from irae_desktop.ui.patient.display import analyte_label, converter
 from irae_desktop.ui.patient.snapshot import LabRow
 
@@ -21,49 +23,46 @@ class Panel:
     key: str
     title: str
     analytes: tuple[str, ...]
-    # multiples of ULN that start grades 1-4 (None: the analyte has no CTCAE term)
-    uln_multiples: tuple[float, float, float, float] | None = None
-    # the same for an abnormal baseline (multiples of the baseline value), CTCAE v5.0 / v6.0
-    baseline_multiples: dict[str, tuple[float, float, float, float]] | None = None
-    # absolute thresholds in the canonical unit (glucose, fasting table)
-    absolute: tuple[float, float, float] | None = None
+    graded: bool = True  # grade bands come from the criteria (domain.panel_bands)
+    split_of: str | None = None  # drawn instead of that panel when its analytes' bands differ
     reference_line: float | None = None
     reference_text: str = ""
 
 
-# Thresholds from the CTCAE tables in the clinical reference (sections 2 and 3); the grades shown
-# in the labs table come from the grading engine, the bands only shade the plot behind the points.
+# the grade bands are not typed here: they come from the criteria files through the same
+# rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[Panel, ...] = (
-    Panel(
-        "enzymes",
-        "ALT/AST",
-        ("ALT", "AST"),
-        (1.0, 3.0, 5.0, 20.0),
-        {"ctcae-5.0": (1.5, 3.0, 5.0, 20.0), "ctcae-6.0": (1.0, 1.5, 2.0, 4.0)},
-    ),
-    Panel(
-        "bilirubin",
-        "Bilirubin",
-        ("TBILI",),
-        (1.0, 1.5, 3.0, 10.0),
-        {"ctcae-5.0": (1.0, 1.5, 3.0, 10.0), "ctcae-6.0": (1.0, 1.5, 2.5, 10.0)},
-    ),
-    Panel("alp", "ALP", ("ALP",), (1.0, 2.5, 5.0, 20.0), {"ctcae-5.0": (2.0, 2.5, 5.0, 20.0)}),
-    Panel(
-        "glucose",
-        "Glucose",
-        ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
-        absolute=(160.0, 250.0, 500.0),
-    ),
+    Panel("enzymes", "ALT/AST", ("ALT", "AST")),
+    Panel("alt", "ALT", ("ALT",), split_of="enzymes"),
+    Panel("ast", "AST", ("AST",), split_of="enzymes"),
+    Panel("bilirubin", "Bilirubin", ("TBILI",)),
+    Panel("alp", "ALP", ("ALP",)),
+    Panel("glucose", "Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")),
+    Panel("ketones", "Ketones (BHB)", ("BHB",), graded=False),
     Panel(
         "cpeptide",
         "C-peptide",
         ("CPEPTIDE",),
+        graded=False,
         reference_line=0.6,
         reference_text="0.6 ng/mL (0.2 nmol/L): insulin deficiency below",
     ),
-    Panel("hba1c", "HbA1c", ("HBA1C",)),
+    Panel("hba1c", "HbA1c", ("HBA1C",), graded=False),
 )
+LIVER_KEYS = ("enzymes", "alt", "ast", "bilirubin", "alp")
+ENZYME_KEYS = ("enzymes", "alt", "ast")
+DIABETES_KEYS = ("glucose", "ketones", "cpeptide", "hba1c")
+
+
+def panel_order(problems: set[str]) -> list[Panel]:
+    """The panels in the order the patient's problem reads them: diabetes first for a
+    patient with ICI diabetes and no hepatitis, the liver first otherwise."""
+    diabetes_first = "diabetes" in problems and "hepatitis" not in problems
+    first = DIABETES_KEYS if diabetes_first else LIVER_KEYS
+    shown = [p for p in PANELS if p.split_of is None]
+    return sorted(shown, key=lambda p: (p.key not in first, PANELS.index(p)))
+
+
 ENZYMES = {"ALT", "AST"}
 
 
@@ -82,6 +81,7 @@ class AnalyteArrays:
     unit: str  # of the first result: the fallback when the analyte has no conversion
     latest_uln: float | None
     baseline: LabRow | None  # the last result marked as baseline
+    rows: tuple[LabRow, ...] = ()  # the results themselves, for the grade bands
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,7 @@ class Band:
     grade: int
     low: float
     high: float
+    side: str = "high"  # "low": hypoglycemia
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,11 @@ class PanelData:
     band_note: str
     # the panel's reference line in the displayed unit (C-peptide 0.6 ng/mL = 0.2 nmol/L)
     reference_line: float | None = None
+    # values the y range always shows (the ULN, where grade 1 starts), so that normal noise
+    # below them stays flat instead of filling the panel
+    keep_in_view: tuple[float, ...] = ()
+    # the analytes are graded with different bands (each their own abnormal baseline)
+    disagree: bool = False
 
 
 def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
@@ -143,6 +149,7 @@ def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
             unit=rows[0].unit,
             latest_uln=next((r.uln for r in reversed(rows) if r.uln), None),
             baseline=marked[-1] if marked else None,
+            rows=tuple(rows),
         )
     return out
 
@@ -159,7 +166,7 @@ def build_panel(
     present = [arrays[a] for a in panel.analytes if a in arrays]
     if not present:
         return None
-    use_multiple = times_uln and panel.key == "enzymes"
+    use_multiple = times_uln and panel.key in ENZYME_KEYS
     series: list[Series] = []
     unit = ""
     for a in present:
@@ -182,54 +189,78 @@ def build_panel(
                 unit=unit,
             )
         )
-    bands, note = _bands(panel, present[0], system, use_multiple, criteria)
+    bands: list[Band] = []
+    note = ""
+    keep: list[float] = []
+    disagree = False
+    if panel.graded:
+        bands, note, keep, disagree = panel_grade_bands(
+            {a.analyte: a.rows for a in present}, system, use_multiple, criteria
+        )
     reference = None
     if panel.reference_line is not None and not use_multiple:
         to_display, _unit = converter(present[0].analyte, system, unit)
         reference = float(to_display(panel.reference_line))
-    return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference)
+        keep.append(reference)
+    return PanelData(
+        panel,
+        tuple(series),
+        tuple(bands),
+        f"{panel.title} {unit}",
+        note,
+        reference,
+        tuple(keep),
+        disagree and len(present) > 1,
+    )
 
 
-def _bands(
-    panel: Panel, first: AnalyteArrays, system: str, use_multiple: bool, criteria: str
-) -> tuple[list[Band], str]:
-    analyte = first.analyte
-    fn, unit = converter(analyte, system, first.unit)
-    if panel.absolute is not None:
-        uln = first.latest_uln or 0.0
-        edges = [uln, *panel.absolute]
-        note = "bands: fasting glucose grades (non-fasting: grades 3-4 only)"
-        return _edges_to_bands([fn(e) for e in edges]), note
-    if panel.uln_multiples is None:
-        return [], ""
-    baseline = first.baseline
-    multiples = panel.uln_multiples
-    scale_to_value = first.latest_uln
-    if scale_to_value is None:
-        return [], "no reference range: bands not drawn"
-    note = f"bands: \u00d7 ULN ({fn(scale_to_value):g} {unit})"
-    abnormal = baseline is not None and baseline.uln is not None and baseline.value > baseline.uln
-    if abnormal and baseline is not None and baseline.uln and panel.baseline_multiples:
-        bl_multiples = panel.baseline_multiples.get(criteria)
-        if bl_multiples is not None:
-            multiples = bl_multiples
-            scale_to_value = baseline.value
-            note = (
-                f"bands: \u00d7 baseline {analyte_label(analyte)} "
-                f"{fn(baseline.value):g} {unit} (abnormal baseline, {criteria})"
+def panel_grade_bands(
+    rows: Mapping[str, Sequence[BandSource]], system: str, relative: bool, criteria: str
+) -> tuple[list[Band], str, list[float], bool]:
+    """The bands in the displayed unit (or x ULN), the note that says what they stand on,
+    the values the y range keeps in view (the ULN, where grade 1 starts) and whether the
+    analytes' bands differ."""
+    found = panel_bands(rows, criteria, relative=relative)
+    first = next(iter(rows))
+    fn, _unit = converter(first, system, "")
+    scale: Callable[[float], float] = (lambda v: v) if relative else fn
+    bands = [
+        Band(b.grade, scale(b.low), scale(b.high) if b.high is not None else _TOP, b.side)
+        for b in found.bands
+    ]
+    keep = [scale(b.low) for b in found.bands if b.side == "high" and b.grade == 1]
+    uln = found.uln.get(first)
+    if uln:
+        keep.append(1.0 if relative else fn(uln))
+    return bands, band_note(found, system, relative), keep, found.disagree
+
+
+# the top of an open-ended band: far above any value a plot shows
+_TOP = 1e7
+
+
+def band_note(found: PanelBands, system: str, relative: bool) -> str:
+    """What the bands stand on, in words: ULN, an abnormal baseline, or why some are missing."""
+    parts = []
+    for analyte, bands in found.by_analyte.items():
+        fn, unit = converter(analyte, system, bands.unit)
+        if bands.abnormal_baseline and bands.baseline is not None:
+            parts.append(
+                f"{analyte_label(analyte)} \u00d7 abnormal baseline {fn(bands.baseline):g} {unit}"
             )
-            if use_multiple:
-                # the plot is in multiples of ULN, so baseline multiples convert through it
-                return _edges_to_bands([m * baseline.value / baseline.uln for m in multiples]), note
-    if use_multiple:
-        return _edges_to_bands(list(multiples)), "bands: \u00d7 ULN"
-    return _edges_to_bands([fn(m * scale_to_value) for m in multiples]), note
-
-
-def _edges_to_bands(edges: list[float]) -> list[Band]:
-    top = max(edges[-1] * 1e4, 1e6)
-    bounds = [*edges, top]
-    return [Band(grade=g + 1, low=bounds[g], high=bounds[g + 1]) for g in range(4)]
+        elif bands.why_none and not bands.bands:
+            parts.append(f"{analyte_label(analyte)}: {bands.why_none}, no bands")
+        elif bands.why_none:
+            parts.append(f"{analyte_label(analyte)}: {bands.why_none}, some bands not drawn")
+        elif not relative and found.uln.get(analyte):
+            parts.append(f"{analyte_label(analyte)} ULN {fn(found.uln[analyte] or 0):g} {unit}")
+    label = next(iter(found.by_analyte.values()), None)
+    text = f"bands {label.criteria_label}" if label is not None else "bands"
+    if parts:
+        text += ": " + "; ".join(parts)
+    if found.disagree:
+        text += " (shaded only where all of them get the same grade)"
+    return text
 
 
 def build_panels(
@@ -239,12 +270,23 @@ def build_panels(
     times_uln: bool,
     criteria: str = "ctcae-5.0",
     arrays: dict[str, AnalyteArrays] | None = None,
+    problems: set[str] | frozenset[str] = frozenset(),
 ) -> list[PanelData]:
-    """Every panel the patient has results for; pass `arrays` made earlier to skip the rows."""
+    """Every panel the patient has results for, in the order of the patient's problem
+    (`problems`: irAE types such as "hepatitis", "diabetes"); pass `arrays` made earlier
+    to skip the rows."""
     arrays = analyte_arrays(labs) if arrays is None else arrays
     out = []
-    for panel in PANELS:
+    for panel in panel_order(set(problems)):
         data = build_panel(panel, arrays, system=system, times_uln=times_uln, criteria=criteria)
-        if data is not None:
+        if data is None:
+            continue
+        parts = [p for p in PANELS if p.split_of == panel.key] if data.disagree else []
+        if not parts:
             out.append(data)
+        # one panel per analyte, each with the bands that are true for it
+        for part in parts:
+            own = build_panel(part, arrays, system=system, times_uln=times_uln, criteria=criteria)
+            if own is not None:
+                out.append(own)
     return out

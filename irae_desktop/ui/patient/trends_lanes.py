@@ -16,6 +16,13 @@ from irae_desktop.ui.patient.trends_plots import new_plot, set_left_label
 LANE_COLORS = {"ici": "#0072B2", "immunosuppression": "#009E73", "insulin": "#CC79A7"}
 
 
+def step_points(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The corners of a step curve (value i from edges[i] to edges[i + 1]) as plain points."""
+    x = np.repeat(edges, 2)[1:-1]
+    y = np.repeat(values, 2)
+    return x, y
+
+
 class SteroidPlot:
     """The daily prednisone-equivalent dose as a filled step curve."""
 
@@ -23,8 +30,9 @@ class SteroidPlot:
         self._label = "Steroid (mg/kg/d)"
         self.plot = new_plot(self._label)
         self.plot.setMaximumHeight(95)
+        # the steps are drawn as corner points rather than with stepMode: clip-to-view cuts
+        # x and y alike, which breaks stepMode's one-more-edge-than-value rule on a resize
         self.item = pg.PlotDataItem(
-            stepMode="center",
             fillLevel=0,
             brush=pg.mkBrush(0, 158, 115, 70),
             pen=pg.mkPen("#009E73", width=2),
@@ -36,7 +44,8 @@ class SteroidPlot:
         if label != self._label:
             set_left_label(self.plot, label)
             self._label = label
-        self.item.setData(curve.edges, curve.values)
+        x, y = step_points(curve.edges, curve.values)
+        self.item.setData(x, y)
         top = max(float(curve.values.max()) * 1.15, 0.5)
         self.plot.setYRange(0, top, padding=0)
 

@@ -13,7 +13,7 @@ from irae_desktop.ui.patient.trends_data import Panel, PanelData, Series
 SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
 # above this many points a series is drawn as a line alone: it reads better and draws faster
 MARKER_LIMIT = 600
-LOG_PANELS = ("enzymes", "bilirubin", "alp")
+LOG_PANELS = ("enzymes", "alt", "ast", "bilirubin", "alp")
 LEFT_AXIS_WIDTH = 72
 
 
@@ -119,18 +119,8 @@ class PanelPlot:
                 self.slots = [SeriesItems(self.plot, n) for n in range(len(self.panel.analytes))]
                 self.furnished = True
             return
-        for grade in range(1, 5):
-            band = pg.LinearRegionItem(
-                (0.0, 1.0),
-                orientation="horizontal",
-                movable=False,
-                brush=band_color(grade, 60),
-                pen=pg.mkPen(None),
-            )
-            band.setZValue(-10)
-            band.hide()
-            self.plot.addItem(band, ignoreBounds=True)
-            self.bands.append(band)
+        for _ in range(4):
+            self._add_band()
         panel = self.panel
         if panel.reference_line is not None:
             self.reference = pg.InfiniteLine(
@@ -141,12 +131,23 @@ class PanelPlot:
                 labelOpts={"position": 0.02, "color": "#555", "anchors": [(0, 0), (0, 0)]},
             )
             self.plot.addItem(self.reference, ignoreBounds=True)
-            # keep the threshold in view when the axis fits the data: values far below it are
-            # the finding. An undrawn point at the threshold widens the automatic range.
-            self.reference_anchor = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
-            self.plot.addItem(self.reference_anchor)
+        # keep the ULN (or a threshold) in view when the axis fits the data: normal noise
+        # below it then stays flat, and values far below a threshold are the finding. An
+        # undrawn point at each such value widens the automatic range.
+        self.reference_anchor = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+        self.plot.addItem(self.reference_anchor)
         self.plot.enableAutoRange(axis="y")
         self.plot.setAutoVisible(y=True)
+
+    def _add_band(self) -> pg.LinearRegionItem:
+        band = pg.LinearRegionItem(
+            (0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
+        )
+        band.setZValue(-10)
+        band.hide()
+        self.plot.addItem(band, ignoreBounds=True)
+        self.bands.append(band)
+        return band
 
     def show_data(self, data: PanelData, log: bool) -> list[pg.LinearRegionItem]:
         """Draws one patient's panel; returns the band items in use."""
@@ -160,11 +161,14 @@ class PanelPlot:
         if log != self._log:
             plot.setLogMode(x=False, y=log)
             self._log = log
+        while len(self.bands) < len(data.bands):
+            self._add_band()
         shown = []
         for band_item, band in zip(self.bands, data.bands, strict=False):
             low, high = band.low, band.high
             if log:
                 low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
+            band_item.setBrush(band_color(band.grade, 60))
             band_item.setRegion((low, high))
             band_item.show()
             shown.append(band_item)
@@ -194,13 +198,19 @@ class PanelPlot:
             self.legend.setVisible(bool(names))
 
     def _show_reference(self, data: PanelData) -> None:
-        if self.reference is None or self.reference_anchor is None:
+        if self.reference is not None:
+            value = data.reference_line
+            self.reference.setVisible(value is not None)
+            if value is not None:
+                self.reference.setValue(value)
+        if self.reference_anchor is None:
             return
-        value = data.reference_line
-        self.reference.setVisible(value is not None)
-        if value is None:
+        keep = [v for v in data.keep_in_view if v > 0]
+        xs = [s.x for s in data.series if len(s.x)]
+        if not keep or not xs:
             self.reference_anchor.setData([], [])
             return
-        self.reference.setValue(value)
-        first_x = min(float(s.x[0]) for s in data.series if len(s.x))
-        self.reference_anchor.setData([first_x], [value])
+        # a point at every date that has a result: the automatic range counts only what is
+        # in view, so whatever the zoom some of them are
+        x = np.unique(np.concatenate(xs))
+        self.reference_anchor.setData(np.tile(x, len(keep)), np.repeat(keep, x.size))
