@@ -53,7 +53,7 @@ def _analyte_response(labs: list[LabPoint], start: date) -> AnalyteResponse | No
             lab
             for lab in window
             if lab.collected_at > peak.collected_at
-            and lab.collected_at.date() >= start  # a fall before day 0 is not the line's
+            and lab.collected_at.date() > start  # a fall by day 0 is not the line's doing
             and lab.comparator in ("", "<", "<=")
             and (lab.value <= peak.value / 2 or math.isclose(lab.value, peak.value / 2))
         ),

@@ -9,9 +9,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -49,6 +52,19 @@ class AlertsPanel(QWidget):
         self.tree.setColumnWidth(1, 430)
         self.tree.setWordWrap(True)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
+        # the whole rule of the selected alert (else the first), wrapped: the tree cuts long
+        # text with "..." and a tooltip is out of reach for a glance
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.setFrameShape(QFrame.Shape.StyledPanel)
+        self.detail.setMinimumWidth(220)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.addWidget(self.tree)
+        self.body.addWidget(self.detail)
+        self.body.setChildrenCollapsible(False)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
+        self.body.setSizes([620, 420])
         self.message = QLabel()
         self.message.setStyleSheet("color: #555;")
         top = QHBoxLayout()
@@ -59,7 +75,7 @@ class AlertsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.message)
         self._selection_changed()
 
@@ -157,6 +173,23 @@ class AlertsPanel(QWidget):
     def _selection_changed(self) -> None:
         alert = self.selected_alert()
         self.ack_button.setEnabled(alert is not None and not alert.acknowledged)
+        shown = alert or next(iter(self.visible_alerts()), None)
+        self.detail.setHtml(self.detail_html(shown))
+
+    @staticmethod
+    def detail_html(alert: AlertInfo | None) -> str:
+        """The alert's title, rule and source in full, for the detail pane."""
+        if alert is None:
+            return '<span style="color:#555;">No alert to show.</span>'
+        text = (
+            f"<b>{html.escape(alert.title)}</b><br><b>Why:</b> {html.escape(alert.rule)}"
+            f"<br><b>Source:</b> {html.escape(alert.source)}"
+        )
+        if alert.acknowledged:
+            text += f"<br>Acknowledged by {html.escape(alert.acknowledged_by or '')}" + (
+                f": {html.escape(alert.acknowledgement_note)}" if alert.acknowledgement_note else ""
+            )
+        return text
 
     def acknowledge_selected(self) -> ReasonDialog | None:
         alert = self.selected_alert()

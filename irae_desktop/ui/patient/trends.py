@@ -14,9 +14,11 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -157,7 +159,13 @@ class TrendsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
+        # each lab panel keeps a readable height; more panels and lanes scroll, never squeeze
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.canvas)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.note_label)
         self._hover = pg.SignalProxy(
@@ -281,6 +289,7 @@ class TrendsView(QWidget):
         self._shown_id = None
         self.note_label.clear()
         self.canvas.hide()
+        self.scroll.hide()
         self.empty_label.setText("The trends could not be drawn (unexpected error; see the log).")
         self.empty_label.show()
 
@@ -354,6 +363,7 @@ class TrendsView(QWidget):
         self.note_label.setText("   \u2022   ".join(notes))
         empty = not self.panels and not self.lanes
         self.canvas.setVisible(not empty)
+        self.scroll.setVisible(not empty)
         self.empty_label.setText(EMPTY_TEXT)
         self.empty_label.setVisible(empty)
         placed = [
@@ -362,6 +372,9 @@ class TrendsView(QWidget):
         ]
         anchor = self._anchor_plot()
         self.stack.place(placed, anchor)
+        self.canvas.setMinimumHeight(
+            int(sum(p.minimumHeight() for p in placed) + 4 * max(len(placed) - 1, 0))
+        )
         yield
         if keep is None:
             self.show_last_days(0)

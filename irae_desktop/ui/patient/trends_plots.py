@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from irae_desktop.ui.grade_style import band_color
+from irae_desktop.ui.patient.trends_axes import DateAxis, ValueAxis
 from irae_desktop.ui.patient.trends_data import Panel, PanelData, Series
 
 # series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
@@ -15,6 +16,8 @@ SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#00
 MARKER_LIMIT = 600
 LOG_PANELS = ("enzymes", "alt", "ast", "bilirubin", "alp")
 LEFT_AXIS_WIDTH = 72
+# a lab panel is never drawn lower than this: its title, ticks and bands stay readable
+PANEL_MIN_PX = 150
 
 
 def set_left_label(plot: pg.PlotItem, text: str) -> None:
@@ -27,7 +30,7 @@ def set_left_label(plot: pg.PlotItem, text: str) -> None:
 def new_plot(title: str) -> pg.PlotItem:
     """A plot on the shared date axis, styled like every other row of the Trends tab."""
     # no context menu: building its widgets was a third of the cost of a plot
-    plot = pg.PlotItem(axisItems={"bottom": pg.DateAxisItem()}, enableMenu=False)
+    plot = pg.PlotItem(axisItems={"bottom": DateAxis(), "left": ValueAxis()}, enableMenu=False)
     # never rescale tick values behind a "(x0.001)" suffix: a C-peptide of 0.06 ng/mL must
     # read 0.06 on the axis, not 60
     plot.getAxis("left").enableAutoSIPrefix(False)
@@ -101,6 +104,7 @@ class PanelPlot:
     def __init__(self, panel: Panel) -> None:
         self.panel = panel
         self.plot = new_plot(panel.title)
+        self.plot.setMinimumHeight(PANEL_MIN_PX)
         self._label = panel.title
         self._log = False
         self.furnished = False
