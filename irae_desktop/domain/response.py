@@ -129,18 +129,22 @@ def immunosuppression_responses(
 
 
 def concurrent_agents(responses: list[LineResponse]) -> dict[int, tuple[str, ...]]:
-    """Per line, the later lines that started before its response was reached (or, not yet
-    reached, by now): the response is theirs as much as its own."""
+    """Per line, the later lines that started before its response (grade <= 1, half the
+    peak) was reached: the response is theirs as much as its own. None reached: nothing is
+    credited, so nothing is shared."""
     out: dict[int, tuple[str, ...]] = {}
     for r in responses:
         reached = [d for d in (r.days_to_grade_1_or_less, *_halved(r)) if d is not None]
-        until = r.start + timedelta(days=max(reached)) if reached else None
+        if not reached:
+            out[r.line_id] = ()
+            continue
+        until = r.start + timedelta(days=max(reached))
         out[r.line_id] = tuple(
             o.agent
             for o in responses
             if o.line_id != r.line_id
             and (o.start, o.line_id) > (r.start, r.line_id)
-            and (until is None or o.start <= until)
+            and o.start <= until
         )
     return out
 

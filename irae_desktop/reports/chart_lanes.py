@@ -38,6 +38,29 @@ def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[TreatmentIn
     return list(lanes.values())
 
 
+LABEL_ROOM = 72.0  # points left of the chart for a lane's name
+
+
+def _label_lines(label: str, room: float) -> list[tuple[str, float]]:
+    """The whole name in the room there is: smaller type, then two lines, and only then cut."""
+    size = 6.5
+    while stringWidth(label, CONDENSED, size) > room and size > 5.5:
+        size -= 0.25
+    if stringWidth(label, CONDENSED, size) <= room:
+        return [(label, size)]
+    words = label.split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if stringWidth(first, CONDENSED, 5.5) <= room:
+            while stringWidth(second, CONDENSED, 5.5) > room and len(second) > 2:
+                second = second[:-2] + "…"
+            return [(first, 5.5), (second, 5.5)]
+    short = label
+    while stringWidth(short, CONDENSED, 5.5) > room and len(short) > 2:
+        short = short[:-2] + "…"
+    return [(short, 5.5)]
+
+
 def draw_lane(
     drawing: Drawing,
     axis: TimeAxis,
@@ -48,8 +71,11 @@ def draw_lane(
     end_day: date,
 ) -> None:
     colour = LANE_COLOURS[colour_key]
-    short = label if len(label) <= 20 else label[:19] + "…"
-    drawing.add(String(4, y + 3.5, short, fontName=CONDENSED, fontSize=6.5, fillColor=INK))
+    lines_of_label = _label_lines(label, LABEL_ROOM)
+    # one line sits where it always did; two share the lane's height
+    heights = [3.5] if len(lines_of_label) == 1 else [6.9, 1.4]
+    for (text, size), dy in zip(lines_of_label, heights, strict=True):
+        drawing.add(String(4, y + dy, text, fontName=CONDENSED, fontSize=size, fillColor=INK))
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=RULE, strokeWidth=0.3))
     last_label_end = -1e9
     for t in lines:

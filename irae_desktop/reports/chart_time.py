@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from reportlab.graphics.shapes import Drawing, Line, String
@@ -81,11 +80,17 @@ def draw_time_axis(
     now: datetime,
 ) -> None:
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=INK, strokeWidth=0.6))
-    fmt: Callable[[date], str] = (
-        (lambda d: d.strftime("%b %Y"))
-        if (end - start).days > 150
-        else (lambda d: d.strftime("%d %b"))
-    )
+    monthly = (end - start).days > 150
+    shown_year: list[int] = []
+
+    def fmt(d: date) -> str:
+        """ "29 Sep" or "Sep", with the year on the first label and where the year changes."""
+        text = f"{d.day} {d.strftime('%b')}" if not monthly else d.strftime("%b")
+        if not shown_year or shown_year[-1] != d.year:
+            shown_year.append(d.year)
+            text += f" {d.year}"
+        return text
+
     for tick in ticks(start, end):
         tx = axis.xd(tick)
         if not axis.x0 <= tx <= axis.x0 + axis.width:

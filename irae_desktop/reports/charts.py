@@ -212,6 +212,20 @@ def _panel(
                     )
                 )
                 last_label_y = ye
+    if not bands:
+        # no band edges to read the scale by: the ends of the axis, rounded and placed there
+        for edge in (lo, float(f"{hi * 0.95:.2g}")):
+            drawing.add(
+                String(
+                    axis.x0 - 3,
+                    yv(edge) - 2,
+                    number(edge),
+                    fontName=CONDENSED,
+                    fontSize=5.5,
+                    fillColor=MUTED,
+                    textAnchor="end",
+                )
+            )
     if reference:
         ref, text = reference
         text = f"{number(ref)}: {text}"
