@@ -156,6 +156,7 @@ class TrendsView(QWidget):
         self.empty_label.hide()
         self.note_label = QLabel()
         self.note_label.setStyleSheet("color: #555;")
+        self.note_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)

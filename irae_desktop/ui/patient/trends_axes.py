@@ -38,6 +38,9 @@ def date_ticks(lo: float, hi: float, pixels: float) -> tuple[str, list[float]]:
         return "day", []
     fits = max(int(pixels // DATE_LABEL_PX), 1)
     days = (hi - lo) / DAY
+    # a tick closer to an edge than half a label would lose its label (and the year with it)
+    margin = (hi - lo) / pixels * DATE_LABEL_PX / 2
+    inner_lo, inner_hi = lo + margin, hi - margin
     first, last = _local_day(lo), _local_day(hi)
     for step in (1, 2, 7, 14):
         if days / step <= fits:
@@ -48,7 +51,7 @@ def date_ticks(lo: float, hi: float, pixels: float) -> tuple[str, list[float]]:
             while day <= last:
                 if step < 7 or day.day in ((1, 8, 15, 22) if step == 7 else (1, 15)):
                     at = _midnight(day)
-                    if lo <= at <= hi:
+                    if inner_lo <= at <= inner_hi:
                         out.append(at)
                 day += timedelta(days=1 if step >= 7 else step)
             return "day", out
@@ -59,7 +62,7 @@ def date_ticks(lo: float, hi: float, pixels: float) -> tuple[str, list[float]]:
             while month <= last:
                 if (month.year * 12 + month.month - 1) % months == 0:
                     at = _midnight(month)
-                    if lo <= at <= hi:
+                    if inner_lo <= at <= inner_hi:
                         out.append(at)
                 month = _add_months(month, 1)
             return "month", out

@@ -18,7 +18,7 @@ def _at(y: int, m: int, d: int) -> float:
 
 
 def test_day_ticks_name_day_month_and_the_year_once() -> None:
-    kind, ticks = date_ticks(_at(2026, 9, 27) - 3600, _at(2026, 10, 2) + 3600, 800)
+    kind, ticks = date_ticks(_at(2026, 9, 27) - 12 * 3600, _at(2026, 10, 2) + 12 * 3600, 800)
     assert kind == "day"
     assert date_labels(kind, ticks) == [
         "27 Sep 2026",
@@ -31,7 +31,7 @@ def test_day_ticks_name_day_month_and_the_year_once() -> None:
 
 
 def test_week_ticks_sit_on_fixed_days_and_a_new_year_is_named() -> None:
-    kind, ticks = date_ticks(_at(2026, 12, 1), _at(2027, 1, 20), 640)
+    kind, ticks = date_ticks(_at(2026, 11, 27), _at(2027, 1, 20), 640)
     assert kind == "day"
     assert date_labels(kind, ticks) == [
         "1 Dec 2026", "8 Dec", "15 Dec", "22 Dec", "1 Jan 2027", "8 Jan", "15 Jan",
@@ -39,9 +39,16 @@ def test_week_ticks_sit_on_fixed_days_and_a_new_year_is_named() -> None:
 
 
 def test_month_ticks_over_a_year() -> None:
-    kind, ticks = date_ticks(_at(2026, 2, 10), _at(2026, 12, 5), 500)
+    kind, ticks = date_ticks(_at(2026, 1, 20), _at(2026, 12, 5), 500)
     assert kind == "month"
     assert date_labels(kind, ticks) == ["Mar 2026", "May", "Jul", "Sep", "Nov"]
+
+
+def test_no_tick_sits_so_near_an_edge_that_its_label_is_lost() -> None:
+    lo, hi = _at(2026, 9, 15) - 600, _at(2026, 12, 5)
+    _kind, ticks = date_ticks(lo, hi, 1000)
+    room = (hi - lo) / 1000 * 39  # half a 78-pixel label, in seconds
+    assert all(lo + room <= t <= hi - room for t in ticks)
 
 
 def test_ticks_never_crowd_their_labels() -> None:
