@@ -68,18 +68,10 @@ def test_a_value_inside_a_band_gets_the_bands_grade(
     got = grade_value(analyte, value, "", unit, uln, lln, is_baseline=is_baseline, **refs)  # type: ignore[arg-type]
     assert got.grade == band.grade, (band, value, got.reason)
     for edge, closed in ((band.low, band.low_closed), (band.high, band.high_closed)):
-        if edge is not None and closed:
-            at_edge = grade_value(
-                analyte,
-                edge,
-                "",
-                unit,
-                uln,
-                lln,
-                is_baseline=is_baseline,
-                **refs,  # type: ignore[arg-type]
-            )
-            assert at_edge.grade == band.grade, (band, edge, at_edge.reason)
+        if edge is not None and edge > 0:
+            at = grade_value(analyte, edge, "", unit, uln, lln, is_baseline=is_baseline, **refs)  # type: ignore[arg-type]
+            # a closed end is in the band, an open one is not (the tables' "A - B" and ">A")
+            assert (at.grade == band.grade) == closed, (band, edge, at.reason)
 
 
 def _edges(bands: tuple[GradeBand, ...], side: str = "high") -> list[tuple[int, float | None]]:
