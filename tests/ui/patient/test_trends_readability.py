@@ -137,3 +137,13 @@ def test_the_alert_detail_shows_the_whole_rule(demo) -> None:  # type: ignore[no
     alert = panel.visible_alerts()[0]
     assert alert.rule in text and "..." not in text
     assert panel.body.count() == 2  # list and detail, split so either can be widened
+
+
+@pytest.mark.parametrize("mrn", ["DEMO-0001", "DEMO-0002"])
+def test_axis_titles_do_not_run_into_each_other_at_1400_by_850(demo, mrn: str) -> None:  # type: ignore[no-untyped-def]
+    view = demo(mrn)
+    titles = [p.getAxis("left").label for p in view.trends.stack.placed]
+    rects = [t.mapRectToScene(t.boundingRect()) for t in titles if t.isVisible()]
+    assert len(rects) >= 3
+    for upper, lower in zip(rects, rects[1:], strict=False):
+        assert not upper.intersects(lower)
