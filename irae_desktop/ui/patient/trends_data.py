@@ -119,6 +119,8 @@ class PanelData:
     keep_in_view: tuple[float, ...] = ()
     # the analytes are graded with different bands (each their own abnormal baseline)
     disagree: bool = False
+    # (y in the displayed unit or x ULN, words) per abnormal baseline the bands stand on
+    baselines: tuple[tuple[float, str], ...] = ()
 
 
 def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
@@ -193,8 +195,12 @@ def build_panel(
     note = ""
     keep: list[float] = []
     disagree = False
+    baselines: list[tuple[float, str]] = []
     if panel.graded:
         bands, note, keep, disagree = panel_grade_bands(
+            {a.analyte: a.rows for a in present}, system, use_multiple, criteria
+        )
+        baselines = baseline_lines(
             {a.analyte: a.rows for a in present}, system, use_multiple, criteria
         )
     reference = None
@@ -211,6 +217,7 @@ def build_panel(
         reference,
         tuple(keep),
         disagree and len(present) > 1,
+        tuple(baselines),
     )
 
 
@@ -233,6 +240,25 @@ def panel_grade_bands(
     if uln:
         keep.append(1.0 if relative else fn(uln))
     return bands, band_note(found, system, relative), keep, found.disagree
+
+
+def baseline_lines(
+    rows: Mapping[str, Sequence[BandSource]], system: str, relative: bool, criteria: str
+) -> list[tuple[float, str]]:
+    """Where each abnormal baseline the bands are multiples of sits, and its words."""
+    found = panel_bands(rows, criteria, relative=relative)
+    out = []
+    for analyte, bands in found.by_analyte.items():
+        uln = found.uln.get(analyte)
+        if not bands.abnormal_baseline or bands.baseline is None:
+            continue
+        fn, unit = converter(analyte, system, bands.unit)
+        if relative and not uln:
+            continue
+        y = bands.baseline / uln if relative and uln else fn(bands.baseline)
+        words = f"{analyte_label(analyte)} abnormal baseline {fn(bands.baseline):g} {unit}"
+        out.append((float(y), f"{words}: grades relative to it"))
+    return out
 
 
 # the top of an open-ended band: far above any value a plot shows

@@ -111,6 +111,7 @@ class PanelPlot:
         self.bands: list[pg.LinearRegionItem] = []
         self.reference: pg.InfiniteLine | None = None
         self.reference_anchor: pg.PlotDataItem | None = None
+        self.baseline_items: list[pg.InfiniteLine] = []
         self.slots: list[SeriesItems] = []
         self.legend: pg.LegendItem | None = None
         self._legend_names: tuple[str, ...] = ()
@@ -186,7 +187,35 @@ class PanelPlot:
             slot.hide()
         self._show_legend(data.series)
         self._show_reference(data)
+        self._show_baselines(data, log)
         return shown
+
+    def _show_baselines(self, data: PanelData, log: bool) -> None:
+        """A dashed line at each abnormal baseline: the bands are multiples of it."""
+        while len(self.baseline_items) < len(data.baselines):
+            line = pg.InfiniteLine(
+                angle=0,
+                pen=pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine),
+                label="",
+                # under the line, where the data (which rises from the baseline) seldom is,
+                # and on white so that a curve crossing it never strikes it through
+                labelOpts={
+                    "position": 0.01,
+                    "color": "#333",
+                    "anchors": [(0, 0), (0, 0)],
+                    "fill": pg.mkBrush(255, 255, 255, 220),
+                },
+            )
+            line.label.setZValue(20)
+            self.plot.addItem(line, ignoreBounds=True)
+            self.baseline_items.append(line)
+        for line, (y, words) in zip(self.baseline_items, data.baselines, strict=False):
+            line.setValue(np.log10(max(y, 1e-6)) if log else y)
+            line.label.setFormat(words)
+            line.label.setText(words)  # setFormat skips a label whose plot is not shown yet
+            line.show()
+        for line in self.baseline_items[len(data.baselines) :]:
+            line.hide()
 
     def _show_legend(self, series: tuple[Series, ...]) -> None:
         names = tuple(s.label for s in series) if len(series) > 1 else ()

@@ -166,3 +166,36 @@ def test_demo_patient_bands_match_between_window_and_pdf(db) -> None:  # type: i
         (b.grade, round(b.low, 6)) for b in alt.bands
     ]
     assert PANELS  # the window's panel table is the one the bands were drawn for
+
+
+def test_abnormal_baselines_are_drawn_and_named_in_the_window() -> None:
+    labs = (_row(1, "ALT", 95, 40, baseline=True), _row(2, "ALT", 305, 40))
+    panel = next(p for p in build_panels(labs, system="US", times_uln=True))
+    # 95 / 40 = 2.375 x ULN
+    assert panel.baselines == ((2.375, "ALT abnormal baseline 95 U/L: grades relative to it"),)
+
+
+def test_pdf_band_labels_and_baseline_caption_stay_clear_of_the_data(db) -> None:  # type: ignore[no-untyped-def]
+    from reportlab.graphics.shapes import PolyLine, String
+
+    from irae_desktop.reports.charts import BAND_LABEL_W, trend_drawing
+    from irae_desktop.reports.fonts import register_fonts
+
+    register_fonts()
+    add_demo_patients(db, anchor=date.today())
+    with db.read() as s:
+        data = load_patient_summary(s, "DEMO-0004", now=datetime.now(UTC))
+    width = 500.0
+    drawing = trend_drawing(data, width)
+    strings = [i for i in drawing.contents if isinstance(i, String)]
+    lines = [i for i in drawing.contents if isinstance(i, PolyLine)]
+    plot_right = width - BAND_LABEL_W
+    grade_labels = [s for s in strings if s.text in ("G1", "G2", "G3", "G4")]
+    assert grade_labels and all(s.x >= plot_right for s in grade_labels)  # in the margin
+    captions = [s for s in strings if "abnormal baseline" in s.text]
+    assert [c.text.split(" abnormal")[0] for c in captions] == ["ALT", "AST", "ALP"]
+    for caption in captions:
+        for line in lines:
+            ys = line.points[1::2]
+            near = [y for y in ys if caption.y - 60 < y < caption.y + 8]
+            assert all(y < caption.y - 2 for y in near), caption.text

@@ -3,6 +3,7 @@ keep their height, lanes that name every bar, ketones plotted, panels in the pro
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 
 import pytest
@@ -145,5 +146,5 @@ def test_axis_titles_do_not_run_into_each_other_at_1400_by_850(demo, mrn: str) -
     titles = [p.getAxis("left").label for p in view.trends.stack.placed]
     rects = [t.mapRectToScene(t.boundingRect()) for t in titles if t.isVisible()]
     assert len(rects) >= 3
-    for upper, lower in zip(rects, rects[1:], strict=False):
+    for upper, lower in itertools.pairwise(rects):
         assert not upper.intersects(lower)
