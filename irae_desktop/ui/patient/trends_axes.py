@@ -99,24 +99,35 @@ class DateAxis(pg.AxisItem):
 
 
 def log_ticks(lo: float, hi: float, pixels: float) -> list[float]:
-    """Tick values (not their logs) for a log axis from 10**lo to 10**hi: 1-2-5, else 1-3,
-    else powers of ten, whichever is densest with room between every two ticks."""
+    """Tick values (not their logs) for a log axis from 10**lo to 10**hi: the densest of a
+    few plain series (1-2-3-...-9 down to powers of ten) with room between every two ticks."""
     if hi <= lo or pixels <= 0:
         return []
     per_decade = pixels / (hi - lo)
-    for mantissas in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
+    for mantissas in _LOG_SERIES:
         gaps = [math.log10(b / a) for a, b in zip(mantissas, (*mantissas[1:], 10.0), strict=True)]
         if min(gaps) * per_decade >= LOG_TICK_PX:
             break
     values = []
     for exponent in range(math.floor(lo), math.ceil(hi) + 1):
         for m in mantissas:
-            v = m * 10.0**exponent
+            v = float(f"{m * 10.0**exponent:.6g}")
             if lo <= math.log10(v) <= hi:
                 values.append(v)
     if not values:  # less than one tick's room: the ends, rounded
         values = [10.0**lo, 10.0**hi]
     return values
+
+
+_LOG_SERIES: tuple[tuple[float, ...], ...] = (
+    (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0),
+    (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0),
+    (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0),
+    (1.0, 2.0, 3.0, 5.0, 7.0),
+    (1.0, 2.0, 5.0),
+    (1.0, 3.0),
+    (1.0,),
+)
 
 
 class ValueAxis(pg.AxisItem):

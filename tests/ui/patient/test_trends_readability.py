@@ -60,7 +60,9 @@ def test_ticks_never_crowd_their_labels() -> None:
 
 
 def test_log_ticks_are_plain_numbers_with_room() -> None:
-    assert log_ticks(0.0, 2.0, 400) == [1, 2, 5, 10, 20, 50, 100]
+    assert log_ticks(0.0, 2.0, 400) == [1, 2, 3, 5, 7, 10, 20, 30, 50, 70, 100]
+    # bilirubin 0.5 to 1.3 mg/dL over 120 pixels: more than one tick in less than a decade
+    assert log_ticks(-0.302, 0.114, 120) == [0.5, 0.6, 0.8, 1.0]
     assert log_ticks(0.0, 2.0, 60) == [1, 10, 100]
 
 
