@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from irae_desktop.domain.panel_bands import BandSource, PanelBands, panel_bands
+from irae_desktop.domain.panel_bands import PanelBands, panel_bands
 from irae_desktop.ui.patient.display import analyte_label, converter
 from irae_desktop.ui.patient.snapshot import LabRow
 
@@ -79,8 +79,6 @@ class AnalyteArrays:
     comparators: tuple[str, ...]
     lab_index: IntArray  # positions in snapshot.labs
     unit: str  # of the first result: the fallback when the analyte has no conversion
-    latest_uln: float | None
-    baseline: LabRow | None  # the last result marked as baseline
     rows: tuple[LabRow, ...] = ()  # the results themselves, for the grade bands
 
 
@@ -138,7 +136,6 @@ def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
         rows = [labs[i] for i in idx]
         n = len(rows)
         comps = tuple(r.comparator for r in rows)
-        marked = [r for r in rows if r.is_baseline]
         out[analyte] = AnalyteArrays(
             analyte=analyte,
             x=np.fromiter((r.collected_at.timestamp() for r in rows), dtype=np.float64, count=n),
@@ -149,8 +146,6 @@ def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
             comparators=comps,
             lab_index=np.array(idx, dtype=np.intp),
             unit=rows[0].unit,
-            latest_uln=next((r.uln for r in reversed(rows) if r.uln), None),
-            baseline=marked[-1] if marked else None,
             rows=tuple(rows),
         )
     return out
@@ -197,12 +192,9 @@ def build_panel(
     disagree = False
     baselines: list[tuple[float, str]] = []
     if panel.graded:
-        bands, note, keep, disagree = panel_grade_bands(
-            {a.analyte: a.rows for a in present}, system, use_multiple, criteria
-        )
-        baselines = baseline_lines(
-            {a.analyte: a.rows for a in present}, system, use_multiple, criteria
-        )
+        found = panel_bands({a.analyte: a.rows for a in present}, criteria, relative=use_multiple)
+        bands, note, keep, disagree = panel_grade_bands(found, system, use_multiple)
+        baselines = baseline_lines(found, system, use_multiple)
     reference = None
     if panel.reference_line is not None and not use_multiple:
         to_display, _unit = converter(present[0].analyte, system, unit)
@@ -222,13 +214,12 @@ def build_panel(
 
 
 def panel_grade_bands(
-    rows: Mapping[str, Sequence[BandSource]], system: str, relative: bool, criteria: str
+    found: PanelBands, system: str, relative: bool
 ) -> tuple[list[Band], str, list[float], bool]:
     """The bands in the displayed unit (or x ULN), the note that says what they stand on,
     the values the y range keeps in view (the ULN, where grade 1 starts) and whether the
     analytes' bands differ."""
-    found = panel_bands(rows, criteria, relative=relative)
-    first = next(iter(rows))
+    first = next(iter(found.by_analyte), "")
     fn, _unit = converter(first, system, "")
     scale: Callable[[float], float] = (lambda v: v) if relative else fn
     bands = [
@@ -242,11 +233,8 @@ def panel_grade_bands(
     return bands, band_note(found, system, relative), keep, found.disagree
 
 
-def baseline_lines(
-    rows: Mapping[str, Sequence[BandSource]], system: str, relative: bool, criteria: str
-) -> list[tuple[float, str]]:
+def baseline_lines(found: PanelBands, system: str, relative: bool) -> list[tuple[float, str]]:
     """Where each abnormal baseline the bands are multiples of sits, and its words."""
-    found = panel_bands(rows, criteria, relative=relative)
     out = []
     for analyte, bands in found.by_analyte.items():
         uln = found.uln.get(analyte)
