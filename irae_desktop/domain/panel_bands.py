@@ -53,13 +53,21 @@ class PanelBands:
     disagree: bool
 
 
+# a clinician's baseline override: (value, ULN) in the canonical unit
+Override = tuple[float, float | None]
+
+
 def analyte_bands(
-    analyte: str, results: Sequence[BandSource], criteria_id: str
+    analyte: str,
+    results: Sequence[BandSource],
+    criteria_id: str,
+    override: Override | None = None,
 ) -> tuple[GradeBands, float | None] | None:
     """The bands a new result of `analyte` would be graded with, in the canonical unit, and
-    the ULN they stand on: the latest reference range, and the baseline result the grader
-    marked (its abnormal-baseline rules apply after the first ICI start). None when the
-    analyte is unknown or its unit cannot be converted."""
+    the ULN they stand on: the latest reference range, and the baseline the grader uses (a
+    clinician's override, else the result it marked; its abnormal-baseline rules apply
+    after the first ICI start). None when the analyte is unknown or its unit cannot be
+    converted."""
     if analyte not in ANALYTES or not results:
         return None
     canonical = ANALYTES[analyte].canonical_unit
@@ -72,7 +80,9 @@ def analyte_bands(
         uln = _in(analyte, ref.uln, ref.unit, canonical)
         lln = _in(analyte, ref.lln, ref.unit, canonical)
         baseline = baseline_uln = None
-        if base is not None:
+        if override is not None:
+            baseline, baseline_uln = override
+        elif base is not None:
             baseline = _in(analyte, base.value, base.unit, canonical)
             baseline_uln = _in(analyte, base.uln, base.unit, canonical)
         bands = grade_bands(
@@ -96,7 +106,11 @@ def _in(analyte: str, value: float | None, unit: str, canonical: str) -> float |
 
 
 def panel_bands(
-    results: Mapping[str, Sequence[BandSource]], criteria_id: str, *, relative: bool = False
+    results: Mapping[str, Sequence[BandSource]],
+    criteria_id: str,
+    *,
+    relative: bool = False,
+    overrides: Mapping[str, Override] | None = None,
 ) -> PanelBands:
     """The bands shared by every analyte of a panel (analyte -> its results).
 
@@ -108,7 +122,7 @@ def panel_bands(
     ulns: dict[str, float | None] = {}
     scaled: list[list[PanelBand]] = []
     for analyte, rows in results.items():
-        found = analyte_bands(analyte, rows, criteria_id)
+        found = analyte_bands(analyte, rows, criteria_id, (overrides or {}).get(analyte))
         if found is None:
             return PanelBands((), by_analyte, ulns, False)
         bands, uln = found

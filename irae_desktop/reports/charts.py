@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
@@ -11,7 +11,7 @@ from reportlab.lib import colors
 
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
-from irae_desktop.domain.panel_bands import PanelBands, panel_bands
+from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
 from irae_desktop.reports.chart_time import TimeAxis, chart_window, draw_time_axis
 from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD
@@ -87,7 +87,10 @@ def ordered_panels(episodes: Sequence[str]) -> list[PanelSpec]:
 
 
 def chart_bands(
-    spec: PanelSpec, points: Sequence[LabPoint], criteria: str | None
+    spec: PanelSpec,
+    points: Sequence[LabPoint],
+    criteria: str | None,
+    overrides: Mapping[str, Override] | None = None,
 ) -> tuple[list[tuple[int, float, float]], PanelBands]:
     """(grade, low, high) in the plotted unit (or × ULN), from every result of the panel's
     analytes (not only those in the time window: the baseline may be older)."""
@@ -96,7 +99,9 @@ def chart_bands(
         if p.analyte in spec.analytes:
             rows.setdefault(p.analyte, []).append(p)
     ordered = {a: rows[a] for a in spec.analytes if a in rows}
-    found = panel_bands(ordered, criteria or DEFAULT_CRITERIA, relative=spec.relative)
+    found = panel_bands(
+        ordered, criteria or DEFAULT_CRITERIA, relative=spec.relative, overrides=overrides
+    )
     if not ordered or not spec.graded:
         return [], found
     first = next(iter(ordered))
@@ -115,12 +120,16 @@ _Drawn = tuple[PanelSpec, list[LabPoint], list[tuple[int, float, float]], PanelB
 
 
 def split_panel(
-    spec: PanelSpec, shown_points: list[LabPoint], every: Sequence[LabPoint], criteria: str | None
+    spec: PanelSpec,
+    shown_points: list[LabPoint],
+    every: Sequence[LabPoint],
+    criteria: str | None,
+    overrides: Mapping[str, Override] | None = None,
 ) -> list[_Drawn]:
     """The panel with its bands; or, where its analytes are graded with different bands
     (ALT and AST with their own abnormal baselines), one panel per analyte, each with the
     bands that are true for it."""
-    bands, found = chart_bands(spec, every, criteria)
+    bands, found = chart_bands(spec, every, criteria, overrides)
     present = [a for a in spec.analytes if any(p.analyte == a for p in shown_points)]
     if not found.disagree or len(present) < 2:
         return [(spec, shown_points, bands, found)]
@@ -128,7 +137,7 @@ def split_panel(
     for analyte in present:
         title = spec.title.replace(spec.title.split(" (")[0], analyte_label(analyte), 1)
         one = replace(spec, title=title, analytes=(analyte,))
-        own_bands, own = chart_bands(one, every, criteria)
+        own_bands, own = chart_bands(one, every, criteria, overrides)
         out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own))
     return out
 
@@ -381,7 +390,7 @@ def trend_drawing(
         part
         for spec, pts in panels
         if pts
-        for part in split_panel(spec, pts, data.labs, data.criteria)
+        for part in split_panel(spec, pts, data.labs, data.criteria, data.baseline_overrides)
     ]
     lanes = [
         lane

@@ -20,6 +20,7 @@ from irae_desktop.reports.formatting import (
     trend_arrow,
 )
 from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
+from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import AlertAcknowledgement, ConsultNote, IrAEEpisode, Patient
 from irae_desktop.store.patients import PatientNotFoundError
 from irae_desktop.store.settings import get_settings
@@ -90,6 +91,8 @@ class PatientSummaryData:
     timezone: str | None = None
     units: str = "US"
     steroid_exposure: str = ""
+    # analyte -> a clinician's baseline (value, ULN) in the canonical unit
+    baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
     @property
     def current_treatments(self) -> list[TreatmentInfo]:
@@ -198,6 +201,9 @@ def load_patient_summary(
         timezone=team.display_timezone,
         units=team.units_system,
         steroid_exposure=clinical.steroid_summary(timeline, today),
+        baseline_overrides={
+            code: (o.value, o.uln) for code, o in baseline_overrides(session, patient.id).items()
+        },
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.store.database import Database
+from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import (
     AlertAcknowledgement,
     ConsultNote,
@@ -185,6 +186,8 @@ class PatientSnapshot:
     response_labels: dict[int, str] = field(default_factory=dict)
     criteria_set: str = "ctcae-5.0"
     units_system: str = "US"
+    # analyte -> a clinician's baseline (value, ULN) in the canonical unit
+    baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -355,6 +358,9 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
             latest_plan_at=planned[-1].written_at if planned else None,
         )
         team = get_settings(session)
+        overrides = {
+            code: (o.value, o.uln) for code, o in baseline_overrides(session, patient_id).items()
+        }
         labs, timeline = _labs_and_timeline(session, patient_id)
         alerts, alerts_error = _alerts(session, patient_id, now, timeline)
         try:
@@ -376,4 +382,5 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         loaded_at=now,
         criteria_set=team.criteria_set,
         units_system=team.units_system,
+        baseline_overrides=overrides,
     )

@@ -344,6 +344,7 @@ class TrendsView(QWidget):
             criteria=band_criteria(snapshot, self._criteria),
             arrays=self._arrays,
             problems=problems_of(snapshot),
+            overrides=snapshot.baseline_overrides,
         )
         self.plots, self.curves, self.censored_items, self.band_items = {}, {}, {}, {}
         for data in self.panels:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,6 +158,7 @@ def build_panel(
     system: str,
     times_uln: bool,
     criteria: str = "ctcae-5.0",
+    overrides: Mapping[str, tuple[float, float | None]] | None = None,
 ) -> PanelData | None:
     """The series and bands for one panel, or None when the patient has no result for it."""
     present = [arrays[a] for a in panel.analytes if a in arrays]
@@ -192,7 +193,12 @@ def build_panel(
     disagree = False
     baselines: list[tuple[float, str]] = []
     if panel.graded:
-        found = panel_bands({a.analyte: a.rows for a in present}, criteria, relative=use_multiple)
+        found = panel_bands(
+            {a.analyte: a.rows for a in present},
+            criteria,
+            relative=use_multiple,
+            overrides=overrides,
+        )
         bands, note, keep, disagree = panel_grade_bands(found, system, use_multiple)
         baselines = baseline_lines(found, system, use_multiple)
     reference = None
@@ -285,6 +291,7 @@ def build_panels(
     criteria: str = "ctcae-5.0",
     arrays: dict[str, AnalyteArrays] | None = None,
     problems: set[str] | frozenset[str] = frozenset(),
+    overrides: Mapping[str, tuple[float, float | None]] | None = None,
 ) -> list[PanelData]:
     """Every panel the patient has results for, in the order of the patient's problem
     (`problems`: irAE types such as "hepatitis", "diabetes"); pass `arrays` made earlier
@@ -292,7 +299,14 @@ def build_panels(
     arrays = analyte_arrays(labs) if arrays is None else arrays
     out = []
     for panel in panel_order(set(problems)):
-        data = build_panel(panel, arrays, system=system, times_uln=times_uln, criteria=criteria)
+        data = build_panel(
+            panel,
+            arrays,
+            system=system,
+            times_uln=times_uln,
+            criteria=criteria,
+            overrides=overrides,
+        )
         if data is None:
             continue
         parts = [p for p in PANELS if p.split_of == panel.key] if data.disagree else []
@@ -300,7 +314,14 @@ def build_panels(
             out.append(data)
         # one panel per analyte, each with the bands that are true for it
         for part in parts:
-            own = build_panel(part, arrays, system=system, times_uln=times_uln, criteria=criteria)
+            own = build_panel(
+                part,
+                arrays,
+                system=system,
+                times_uln=times_uln,
+                criteria=criteria,
+                overrides=overrides,
+            )
             if own is not None:
                 out.append(own)
     return out

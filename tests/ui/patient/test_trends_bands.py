@@ -199,3 +199,42 @@ def test_pdf_band_labels_and_baseline_caption_stay_clear_of_the_data(db) -> None
             ys = line.points[1::2]
             near = [y for y in ys if caption.y - 60 < y < caption.y + 8]
             assert all(y < caption.y - 2 for y in near), caption.text
+
+
+def test_a_clinicians_baseline_override_sets_the_bands_in_window_and_pdf(db) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.store.labs import set_baseline_override
+    from irae_desktop.ui.patient.snapshot import load_snapshot
+
+    add_demo_patients(db, anchor=date.today())
+    with db.read() as s:
+        pid = s.scalar(select(Patient.id).where(Patient.mrn == "DEMO-0003"))
+    with db.write() as s:
+        # ALT baseline set by hand to 100 U/L with ULN 40: abnormal, v5.0 grade 1 from 150 U/L
+        set_baseline_override(s, "tester", pid, "ALT", 100.0, 40.0, "known NAFLD")
+    snapshot = load_snapshot(db, pid)
+    assert snapshot.baseline_overrides == {"ALT": (100.0, 40.0)}
+    window = build_panels(
+        snapshot.labs, system="US", times_uln=False, overrides=snapshot.baseline_overrides
+    )
+    alt = next(p for p in window if p.panel.key == "alt")
+    # 1.5 / 3 / 5 / 20 x 100 U/L
+    assert [(b.grade, round(b.low, 6)) for b in alt.bands] == [
+        (1, 150.0), (2, 300.0), (3, 500.0), (4, 2000.0),
+    ]  # fmt: skip
+    with db.read() as s:
+        data = load_patient_summary(s, "DEMO-0003", now=datetime.now(UTC))
+    from dataclasses import replace
+
+    spec = next(p for p in PDF_PANELS if p.analytes == ("ALT", "AST"))
+    pdf, _ = chart_bands(
+        replace(spec, analytes=("ALT",), relative=False),
+        data.labs,
+        data.criteria,
+        data.baseline_overrides,
+    )
+    assert [(g, round(lo, 6)) for g, lo, _ in pdf] == [
+        (1, 150.0),
+        (2, 300.0),
+        (3, 500.0),
+        (4, 2000.0),
+    ]
