@@ -62,12 +62,15 @@ def analyte_bands(
     results: Sequence[BandSource],
     criteria_id: str,
     override: Override | None = None,
+    *,
+    before_start: bool = False,
 ) -> tuple[GradeBands, float | None] | None:
     """The bands a new result of `analyte` would be graded with, in the canonical unit, and
     the ULN they stand on: the latest reference range, and the baseline the grader uses (a
     clinician's override, else the result it marked; its abnormal-baseline rules apply
     after the first ICI start). None when the analyte is unknown or its unit cannot be
-    converted."""
+    converted. `before_start`: the bands of results on or before the first ICI start, which
+    the grader grades against the ULN whatever the baseline."""
     if analyte not in ANALYTES or not results:
         return None
     canonical = ANALYTES[analyte].canonical_unit
@@ -80,7 +83,9 @@ def analyte_bands(
         uln = _in(analyte, ref.uln, ref.unit, canonical)
         lln = _in(analyte, ref.lln, ref.unit, canonical)
         baseline = baseline_uln = None
-        if override is not None:
+        if before_start:
+            pass
+        elif override is not None:
             baseline, baseline_uln = override
         elif base is not None:
             baseline = _in(analyte, base.value, base.unit, canonical)
@@ -111,10 +116,12 @@ def panel_bands(
     *,
     relative: bool = False,
     overrides: Mapping[str, Override] | None = None,
+    before_start: bool = False,
 ) -> PanelBands:
     """The bands shared by every analyte of a panel (analyte -> its results).
 
     `relative`: in multiples of each analyte's ULN, for a panel that plots value / ULN.
+    `before_start`: the bands of results on or before the first ICI start (ULN rules).
     A grade is shaded only over the values where every analyte would get it, so a point inside
     a band has that band's grade whichever analyte it is.
     """
@@ -122,7 +129,13 @@ def panel_bands(
     ulns: dict[str, float | None] = {}
     scaled: list[list[PanelBand]] = []
     for analyte, rows in results.items():
-        found = analyte_bands(analyte, rows, criteria_id, (overrides or {}).get(analyte))
+        found = analyte_bands(
+            analyte,
+            rows,
+            criteria_id,
+            (overrides or {}).get(analyte),
+            before_start=before_start,
+        )
         if found is None:
             return PanelBands((), by_analyte, ulns, False)
         bands, uln = found
@@ -171,3 +184,8 @@ def _intersect(a: list[PanelBand], b: list[PanelBand]) -> list[PanelBand]:
             if high is None or high > low:
                 out.append(PanelBand(x.grade, x.side, low, high))
     return out
+
+
+def same_bands(a: PanelBands, b: PanelBands) -> bool:
+    """Both shade the same grades over the same values."""
+    return _key(list(a.bands)) == _key(list(b.bands))

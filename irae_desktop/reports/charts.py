@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
-from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands
+from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands, same_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
 from irae_desktop.reports.chart_time import TimeAxis, chart_window, draw_time_axis
 from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD
@@ -91,16 +92,23 @@ def chart_bands(
     points: Sequence[LabPoint],
     criteria: str | None,
     overrides: Mapping[str, Override] | None = None,
+    *,
+    before_start: bool = False,
 ) -> tuple[list[tuple[int, float, float]], PanelBands]:
     """(grade, low, high) in the plotted unit (or × ULN), from every result of the panel's
-    analytes (not only those in the time window: the baseline may be older)."""
+    analytes (not only those in the time window: the baseline may be older). `before_start`:
+    the bands of results on or before the first ICI start (graded against the ULN)."""
     rows: dict[str, list[LabPoint]] = {}
     for p in points:
         if p.analyte in spec.analytes:
             rows.setdefault(p.analyte, []).append(p)
     ordered = {a: rows[a] for a in spec.analytes if a in rows}
     found = panel_bands(
-        ordered, criteria or DEFAULT_CRITERIA, relative=spec.relative, overrides=overrides
+        ordered,
+        criteria or DEFAULT_CRITERIA,
+        relative=spec.relative,
+        overrides=overrides,
+        before_start=before_start,
     )
     if not ordered or not spec.graded:
         return [], found
@@ -116,7 +124,21 @@ def chart_bands(
     ], found
 
 
-_Drawn = tuple[PanelSpec, list[LabPoint], list[tuple[int, float, float]], PanelBands]
+_Bands = list[tuple[int, float, float]]
+# the panel, its points, its bands, what they stand on, and the bands before the first ICI
+# start where those differ (an abnormal baseline applies only after it)
+_Drawn = tuple[PanelSpec, list[LabPoint], _Bands, PanelBands, _Bands]
+
+
+def _with_early(
+    spec: PanelSpec,
+    bands: _Bands,
+    found: PanelBands,
+    every: Sequence[LabPoint],
+    criteria: str | None,
+) -> tuple[PanelSpec, _Bands, PanelBands, _Bands]:
+    early, before = chart_bands(spec, every, criteria, before_start=True)
+    return spec, bands, found, ([] if same_bands(found, before) else early)
 
 
 def split_panel(
@@ -132,13 +154,15 @@ def split_panel(
     bands, found = chart_bands(spec, every, criteria, overrides)
     present = [a for a in spec.analytes if any(p.analyte == a for p in shown_points)]
     if not found.disagree or len(present) < 2:
-        return [(spec, shown_points, bands, found)]
+        _s, _b, _f, early = _with_early(spec, bands, found, every, criteria)
+        return [(spec, shown_points, bands, found, early)]
     out: list[_Drawn] = []
     for analyte in present:
         title = spec.title.replace(spec.title.split(" (")[0], analyte_label(analyte), 1)
         one = replace(spec, title=title, analytes=(analyte,))
         own_bands, own = chart_bands(one, every, criteria, overrides)
-        out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own))
+        _s, _b, _f, early = _with_early(one, own_bands, own, every, criteria)
+        out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own, early))
     return out
 
 
@@ -150,6 +174,8 @@ def _panel(
     points: Sequence[LabPoint],
     bands: list[tuple[int, float, float]],
     found: PanelBands,
+    early: _Bands | None = None,
+    boundary: float | None = None,
 ) -> None:
     w = axis.width
     canonical = ANALYTES[spec.analytes[0]].canonical_unit
@@ -189,11 +215,35 @@ def _panel(
         Rect(axis.x0, y, w, PANEL_H, fillColor=colors.white, strokeColor=RULE, strokeWidth=0.6)
     )
     last_label_y = -1e9
+    # with early bands, the later ones start at the first ICI start (x `boundary`)
+    split = axis.clamp(boundary) if early and boundary is not None else axis.x0
+    for grade, low, high in sorted(early or [], key=lambda b: b[1]) if split > axis.x0 else []:
+        if low < hi and high > lo:
+            y0, y1 = yv(max(low, lo)), yv(min(high, hi))
+            drawing.add(
+                Rect(
+                    axis.x0,
+                    y0,
+                    split - axis.x0,
+                    y1 - y0,
+                    fillColor=GRADE_FILL[grade],
+                    strokeColor=None,
+                )
+            )
     for grade, low, high in sorted(bands, key=lambda b: b[1]):
         if low >= hi or high <= lo:
             continue
         y0, y1 = yv(max(low, lo)), yv(min(high, hi))
-        drawing.add(Rect(axis.x0, y0, w, y1 - y0, fillColor=GRADE_FILL[grade], strokeColor=None))
+        drawing.add(
+            Rect(
+                split,
+                y0,
+                axis.x0 + w - split,
+                y1 - y0,
+                fillColor=GRADE_FILL[grade],
+                strokeColor=None,
+            )
+        )
         if y1 - y0 >= 6:
             # in the margin right of the plot, where no point can hide it
             drawing.add(
@@ -401,8 +451,13 @@ def trend_drawing(
     drawing = Drawing(width, height)
     axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - BAND_LABEL_W)
     y = height - PANEL_H - 12
-    for spec, pts, bands, found in drawn:
-        _panel(drawing, axis, y, spec, pts, bands, found)
+    first_ici = min((t.start for t in data.treatments if t.category == "ici"), default=None)
+    boundary = None
+    if first_ici is not None:  # the first moment of the day after it, local time
+        after = first_ici + timedelta(days=1)
+        boundary = axis.x(datetime(after.year, after.month, after.day).astimezone())
+    for spec, pts, bands, found, early in drawn:
+        _panel(drawing, axis, y, spec, pts, bands, found, early, boundary)
         y -= PANEL_H + PANEL_GAP
     y += PANEL_H + PANEL_GAP - LANE_H - 6
     for label, colour_key, lines in lanes:

@@ -170,7 +170,8 @@ def build_story(
                     drawing,
                     Paragraph(
                         "Bands show the grades as the stored grades are computed: multiples of "
-                        "the ULN, or of an abnormal baseline where a dashed line marks it; "
+                        "the ULN, or of an abnormal baseline where a dashed line marks it (from "
+                        "the day after the first ICI start; before it, of the ULN); "
                         "ALT and AST are drawn apart when their bands differ. Hollow "
                         "markers: censored values. Lanes: bar = course, ▼ = ICI dose, red dashed "
                         "box = hold, numbers = dose from that date (steroids: prednisone-"

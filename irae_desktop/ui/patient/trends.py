@@ -345,6 +345,9 @@ class TrendsView(QWidget):
             arrays=self._arrays,
             problems=problems_of(snapshot),
             overrides=snapshot.baseline_overrides,
+            first_ici_start=min(
+                (t.start for t in snapshot.treatments if t.category == "ici"), default=None
+            ),
         )
         self.plots, self.curves, self.censored_items, self.band_items = {}, {}, {}, {}
         for data in self.panels:

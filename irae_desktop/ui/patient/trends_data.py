@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
-from irae_desktop.domain.panel_bands import PanelBands, panel_bands
+from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
 from irae_desktop.ui.patient.display import analyte_label, converter
 from irae_desktop.ui.patient.snapshot import LabRow
 
@@ -101,6 +102,10 @@ class Band:
     low: float
     high: float
     side: str = "high"  # "low": hypoglycemia
+    # the time the band holds for (epoch seconds; None: open): results on or before the first
+    # ICI start are graded against the ULN, later ones against an abnormal baseline
+    x_from: float | None = None
+    x_to: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,7 @@ def build_panel(
     times_uln: bool,
     criteria: str = "ctcae-5.0",
     overrides: Mapping[str, tuple[float, float | None]] | None = None,
+    start_boundary: float | None = None,
 ) -> PanelData | None:
     """The series and bands for one panel, or None when the patient has no result for it."""
     present = [arrays[a] for a in panel.analytes if a in arrays]
@@ -201,6 +207,19 @@ def build_panel(
         )
         bands, note, keep, disagree = panel_grade_bands(found, system, use_multiple)
         baselines = baseline_lines(found, system, use_multiple)
+        if start_boundary is not None:
+            before = panel_bands(
+                {a.analyte: a.rows for a in present},
+                criteria,
+                relative=use_multiple,
+                before_start=True,
+            )
+            if not same_bands(found, before):
+                earlier, _note, _keep, _disagree = panel_grade_bands(before, system, use_multiple)
+                bands = [replace(b, x_from=start_boundary) for b in bands] + [
+                    replace(b, x_to=start_boundary) for b in earlier
+                ]
+                note += "; up to the first ICI start: \u00d7 ULN"
     reference = None
     if panel.reference_line is not None and not use_multiple:
         to_display, _unit = converter(present[0].analyte, system, unit)
@@ -292,11 +311,16 @@ def build_panels(
     arrays: dict[str, AnalyteArrays] | None = None,
     problems: set[str] | frozenset[str] = frozenset(),
     overrides: Mapping[str, tuple[float, float | None]] | None = None,
+    first_ici_start: date | None = None,
 ) -> list[PanelData]:
     """Every panel the patient has results for, in the order of the patient's problem
     (`problems`: irAE types such as "hepatitis", "diabetes"); pass `arrays` made earlier
     to skip the rows."""
     arrays = analyte_arrays(labs) if arrays is None else arrays
+    boundary = None
+    if first_ici_start is not None:  # the first moment of the day after it, local time
+        after = first_ici_start + timedelta(days=1)
+        boundary = datetime(after.year, after.month, after.day).timestamp()
     out = []
     for panel in panel_order(set(problems)):
         data = build_panel(
@@ -306,6 +330,7 @@ def build_panels(
             times_uln=times_uln,
             criteria=criteria,
             overrides=overrides,
+            start_boundary=boundary,
         )
         if data is None:
             continue
@@ -321,6 +346,7 @@ def build_panels(
                 times_uln=times_uln,
                 criteria=criteria,
                 overrides=overrides,
+                start_boundary=boundary,
             )
             if own is not None:
                 out.append(own)

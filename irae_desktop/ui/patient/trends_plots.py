@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from irae_desktop.ui.grade_style import band_color
 from irae_desktop.ui.patient.trends_axes import DateAxis, ValueAxis
-from irae_desktop.ui.patient.trends_data import Panel, PanelData, Series
+from irae_desktop.ui.patient.trends_data import Band, Panel, PanelData, Series
 
 # series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
 SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
@@ -16,6 +18,7 @@ SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#00
 MARKER_LIMIT = 600
 LOG_PANELS = ("enzymes", "alt", "ast", "bilirubin", "alp")
 LEFT_AXIS_WIDTH = 72
+_FAR = 3e9  # seconds: a century, the open end of a band that holds from or until a moment
 # a lab panel is never drawn lower than this: its title, ticks and bands stay readable
 PANEL_MIN_PX = 150
 
@@ -109,6 +112,8 @@ class PanelPlot:
         self._log = False
         self.furnished = False
         self.bands: list[pg.LinearRegionItem] = []
+        # bands that hold for part of the time only (before or after the first ICI start)
+        self.spans: list[QGraphicsRectItem] = []
         self.reference: pg.InfiniteLine | None = None
         self.reference_anchor: pg.PlotDataItem | None = None
         self.baseline_items: list[pg.InfiniteLine] = []
@@ -166,10 +171,12 @@ class PanelPlot:
         if log != self._log:
             plot.setLogMode(x=False, y=log)
             self._log = log
-        while len(self.bands) < len(data.bands):
+        whole = [b for b in data.bands if b.x_from is None and b.x_to is None]
+        self._show_spans([b for b in data.bands if b not in whole], log)
+        while len(self.bands) < len(whole):
             self._add_band()
         shown = []
-        for band_item, band in zip(self.bands, data.bands, strict=False):
+        for band_item, band in zip(self.bands, whole, strict=False):
             low, high = band.low, band.high
             if log:
                 low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
@@ -177,7 +184,7 @@ class PanelPlot:
             band_item.setRegion((low, high))
             band_item.show()
             shown.append(band_item)
-        for band_item in self.bands[len(data.bands) :]:
+        for band_item in self.bands[len(whole) :]:
             band_item.hide()
         while len(self.slots) < len(data.series):
             self.slots.append(SeriesItems(plot, len(self.slots)))
@@ -189,6 +196,26 @@ class PanelPlot:
         self._show_reference(data)
         self._show_baselines(data, log)
         return shown
+
+    def _show_spans(self, bands: list[Band], log: bool) -> None:
+        """Bands that hold from or until a moment, as rectangles behind the data."""
+        while len(self.spans) < len(bands):
+            rect = QGraphicsRectItem()
+            rect.setPen(QPen(Qt.PenStyle.NoPen))
+            rect.setZValue(-10)
+            self.plot.addItem(rect, ignoreBounds=True)
+            self.spans.append(rect)
+        for rect, band in zip(self.spans, bands, strict=False):
+            low, high = band.low, band.high
+            if log:
+                low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
+            x0 = band.x_from if band.x_from is not None else (band.x_to or 0.0) - _FAR
+            x1 = band.x_to if band.x_to is not None else (band.x_from or 0.0) + _FAR
+            rect.setRect(QRectF(x0, low, x1 - x0, high - low))
+            rect.setBrush(QBrush(band_color(band.grade, 60)))
+            rect.show()
+        for rect in self.spans[len(bands) :]:
+            rect.hide()
 
     def _show_baselines(self, data: PanelData, log: bool) -> None:
         """A dashed line at each abnormal baseline: the bands are multiples of it."""

@@ -238,3 +238,39 @@ def test_a_clinicians_baseline_override_sets_the_bands_in_window_and_pdf(db) -> 
         (3, 500.0),
         (4, 2000.0),
     ]
+
+
+def test_results_before_the_first_ici_start_get_the_uln_bands() -> None:
+    # ALT 95 U/L baseline (ULN 40) and ALT 150 U/L, both before the first ICI start on day 3,
+    # are graded against the ULN (150 = 3.75 x ULN: grade 2); later results against 95 U/L
+    labs = (_row(1, "ALT", 95, 40, baseline=True), _row(2, "ALT", 150, 40), _row(5, "ALT", 305, 40))
+    start = (T0 + timedelta(days=3)).date()
+    panel = next(
+        p
+        for p in build_panels(labs, system="US", times_uln=False, first_ici_start=start)
+        if p.panel.key == "enzymes"
+    )
+    boundary = datetime(start.year, start.month, start.day + 1).timestamp()
+    after = [(b.grade, b.low) for b in panel.bands if b.x_from == boundary]
+    before = [(b.grade, b.low) for b in panel.bands if b.x_to == boundary]
+    assert after == [(1, 142.5), (2, 285.0), (3, 475.0), (4, 1900.0)]
+    assert before == [(1, 40.0), (2, 120.0), (3, 200.0), (4, 800.0)]
+    # a normal baseline: one set of bands for all time
+    normal = (_row(1, "ALT", 30, 40, baseline=True), _row(5, "ALT", 305, 40))
+    plain = next(
+        p for p in build_panels(normal, system="US", times_uln=False, first_ici_start=start)
+    )
+    assert all(b.x_from is None and b.x_to is None for b in plain.bands)
+
+
+def test_pdf_uses_the_same_bands_before_the_first_ici_start() -> None:
+    labs = (_row(1, "ALT", 95, 40, baseline=True), _row(2, "ALT", 150, 40), _row(5, "ALT", 305, 40))
+    points = [_point(r) for r in labs]
+    spec = next(p for p in PDF_PANELS if p.analytes == ("ALT", "AST"))
+    early, _ = chart_bands(spec, points, "ctcae-5.0", before_start=True)
+    later, _ = chart_bands(spec, points, "ctcae-5.0")
+    # x ULN of 40: before the start 1 / 3 / 5 / 20; after it 1.5 / 3 / 5 / 20 x 95 / 40
+    assert [(g, round(lo, 4)) for g, lo, _ in early] == [(1, 1.0), (2, 3.0), (3, 5.0), (4, 20.0)]
+    assert [(g, round(lo, 4)) for g, lo, _ in later] == [
+        (1, 3.5625), (2, 7.125), (3, 11.875), (4, 47.5),
+    ]  # fmt: skip
