@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
-from irae_desktop.ui.patient.display import analyte_label, converter
+from irae_desktop.ui.patient.display import analyte_label, converter, format_number
 from irae_desktop.ui.patient.snapshot import LabRow
 
 FloatArray = npt.NDArray[np.float64]
@@ -251,7 +251,8 @@ def panel_grade_bands(
         Band(b.grade, scale(b.low), scale(b.high) if b.high is not None else _TOP, b.side)
         for b in found.bands
     ]
-    keep = [scale(b.low) for b in found.bands if b.side == "high" and b.grade == 1]
+    # zero too: a plot of values then shows their size, not their noise
+    keep = [0.0, *(scale(b.low) for b in found.bands if b.side == "high" and b.grade == 1)]
     uln = found.uln.get(first)
     if uln:
         keep.append(1.0 if relative else fn(uln))
@@ -269,7 +270,9 @@ def baseline_lines(found: PanelBands, system: str, relative: bool) -> list[tuple
         if relative and not uln:
             continue
         y = bands.baseline / uln if relative and uln else fn(bands.baseline)
-        words = f"{analyte_label(analyte)} abnormal baseline {fn(bands.baseline):g} {unit}"
+        words = (
+            f"{analyte_label(analyte)} abnormal baseline {format_number(fn(bands.baseline))} {unit}"
+        )
         out.append((float(y), f"{words}: grades relative to it"))
     return out
 
@@ -284,15 +287,16 @@ def band_note(found: PanelBands, system: str, relative: bool) -> str:
     for analyte, bands in found.by_analyte.items():
         fn, unit = converter(analyte, system, bands.unit)
         if bands.abnormal_baseline and bands.baseline is not None:
-            parts.append(
-                f"{analyte_label(analyte)} \u00d7 abnormal baseline {fn(bands.baseline):g} {unit}"
-            )
+            level = format_number(fn(bands.baseline))
+            parts.append(f"{analyte_label(analyte)} \u00d7 abnormal baseline {level} {unit}")
         elif bands.why_none and not bands.bands:
             parts.append(f"{analyte_label(analyte)}: {bands.why_none}, no bands")
         elif bands.why_none:
             parts.append(f"{analyte_label(analyte)}: {bands.why_none}, some bands not drawn")
         elif not relative and found.uln.get(analyte):
-            parts.append(f"{analyte_label(analyte)} ULN {fn(found.uln[analyte] or 0):g} {unit}")
+            parts.append(
+                f"{analyte_label(analyte)} ULN {format_number(fn(found.uln[analyte] or 0))} {unit}"
+            )
     label = next(iter(found.by_analyte.values()), None)
     text = f"bands {label.criteria_label}" if label is not None else "bands"
     if parts:

@@ -193,7 +193,7 @@ class PanelPlot:
         for slot in self.slots[len(data.series) :]:
             slot.hide()
         self._show_legend(data.series)
-        self._show_reference(data)
+        self._show_reference(data, log)
         self._show_baselines(data, log)
         return shown
 
@@ -257,7 +257,7 @@ class PanelPlot:
                 self.legend.addItem(slot.line, name)
             self.legend.setVisible(bool(names))
 
-    def _show_reference(self, data: PanelData) -> None:
+    def _show_reference(self, data: PanelData, log: bool) -> None:
         if self.reference is not None:
             value = data.reference_line
             self.reference.setVisible(value is not None)
@@ -265,7 +265,7 @@ class PanelPlot:
                 self.reference.setValue(value)
         if self.reference_anchor is None:
             return
-        keep = [v for v in data.keep_in_view if v > 0]
+        keep = [v for v in data.keep_in_view if v > 0 or (v == 0 and not log)]
         xs = [s.x for s in data.series if len(s.x)]
         if not keep or not xs:
             self.reference_anchor.setData([], [])
