@@ -35,6 +35,8 @@ class LineResponse:
     days_to_grade_1_or_less: int | None  # both ALT and AST (those measured) at grade <= 1
     analytes: tuple[AnalyteResponse, ...]
     steroid_exposure: SteroidExposure | None  # for a systemic steroid line, up to `until`
+    # both were already grade <= 1 at the start: days to grade <= 1 does not apply
+    already_grade_1_at_start: bool = False
 
 
 def _days(start: date, moment: datetime, zone: tzinfo) -> int:
@@ -53,6 +55,7 @@ def _analyte_response(labs: list[LabPoint], start: date, zone: tzinfo) -> Analyt
             lab
             for lab in window
             if lab.collected_at > peak.collected_at
+            and clinical_day(lab.collected_at, zone) > start  # a fall by day 0 is not the line's
             and lab.comparator in ("", "<", "<=")
             and (lab.value <= peak.value / 2 or math.isclose(lab.value, peak.value / 2))
         ),
@@ -64,19 +67,29 @@ def _analyte_response(labs: list[LabPoint], start: date, zone: tzinfo) -> Analyt
         peak_unit=peak.unit,
         peak_at=peak.collected_at,
         peak_grade=peak.grade,
-        days_to_half_peak=max(0, _days(start, halved.collected_at, zone)) if halved else None,
+        days_to_half_peak=_days(start, halved.collected_at, zone) if halved else None,
     )
 
 
-def _days_to_grade_1(timeline: PatientTimeline, start: date) -> int | None:
+def _days_to_grade_1(timeline: PatientTimeline, start: date) -> tuple[int | None, bool]:
+    """Days to both grade <= 1, and whether both already were at the start (then None)."""
     latest: dict[str, int] = {}
+    at_start: bool | None = None
     for lab in timeline.labs_for(*AMINOTRANSFERASES):
         if lab.grade is None:
             continue
+        if at_start is None and timeline.day_of(lab.collected_at) > start:
+            at_start = bool(latest) and all(g <= 1 for g in latest.values())
+            if at_start:
+                return None, True
         latest[lab.analyte] = lab.grade
         if timeline.day_of(lab.collected_at) >= start and all(g <= 1 for g in latest.values()):
-            return _days(start, lab.collected_at, timeline.zone)
-    return None
+            if at_start is None:  # the day-0 draws already were: nothing for the line to do
+                return None, True
+            return _days(start, lab.collected_at, timeline.zone), False
+    if at_start is None and latest and all(g <= 1 for g in latest.values()):
+        return None, True  # no draw since the start, and the last ones were grade <= 1
+    return None, False
 
 
 def line_response(
@@ -95,13 +108,15 @@ def line_response(
             timeline.day_of(timeline.labs[-1].collected_at) if timeline.labs else line.start
         )
         exposure = steroid_exposure([line], max(last, line.start), timeline.weight_kg)
+    days, already = _days_to_grade_1(timeline, line.start)
     return LineResponse(
         line_id=line.id,
         agent=line.agent,
         start=line.start,
-        days_to_grade_1_or_less=_days_to_grade_1(timeline, line.start),
+        days_to_grade_1_or_less=days,
         analytes=tuple(per_analyte),
         steroid_exposure=exposure,
+        already_grade_1_at_start=already,
     )
 
 
@@ -115,6 +130,31 @@ def immunosuppression_responses(
         if t.category == "immunosuppression" or is_systemic_steroid(t)
     ]
     return [line_response(timeline, t, until) for t in sorted(lines, key=lambda t: t.start)]
+
+
+def concurrent_agents(responses: list[LineResponse]) -> dict[int, tuple[str, ...]]:
+    """Per line, the later lines that started before its response (grade <= 1, half the
+    peak) was reached: the response is theirs as much as its own. None reached: nothing is
+    credited, so nothing is shared."""
+    out: dict[int, tuple[str, ...]] = {}
+    for r in responses:
+        reached = [d for d in (r.days_to_grade_1_or_less, *_halved(r)) if d is not None]
+        if not reached:
+            out[r.line_id] = ()
+            continue
+        until = r.start + timedelta(days=max(reached))
+        out[r.line_id] = tuple(
+            o.agent
+            for o in responses
+            if o.line_id != r.line_id
+            and (o.start, o.line_id) > (r.start, r.line_id)
+            and o.start <= until
+        )
+    return out
+
+
+def _halved(r: LineResponse) -> list[int | None]:
+    return [a.days_to_half_peak for a in r.analytes]
 
 
 def total_steroid_exposure(timeline: PatientTimeline, until: date) -> SteroidExposure:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from irae_desktop.reports.fonts import CONDENSED
-from irae_desktop.reports.formatting import local_midnight, local_time, month_name, short_date
+from irae_desktop.reports.formatting import local_midnight, local_time, month_name
 from irae_desktop.reports.layout import INK, MUTED
 from irae_desktop.reports.summary_data import PatientSummaryData
 
@@ -81,9 +80,17 @@ def draw_time_axis(
     now: datetime,
 ) -> None:
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=INK, strokeWidth=0.6))
-    fmt: Callable[[date], str] = (
-        (lambda d: f"{month_name(d)} {d.year}") if (end - start).days > 150 else short_date
-    )
+    monthly = (end - start).days > 150
+    shown_year: list[int] = []
+
+    def fmt(d: date) -> str:
+        """ "29 Sep" or "Sep", with the year on the first label and where the year changes."""
+        text = f"{d.day} {month_name(d)}" if not monthly else month_name(d)
+        if not shown_year or shown_year[-1] != d.year:
+            shown_year.append(d.year)
+            text += f" {d.year}"
+        return text
+
     for tick in ticks(start, end):
         tx = axis.xd(tick)
         if not axis.x0 <= tx <= axis.x0 + axis.width:

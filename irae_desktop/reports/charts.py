@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.criteria import DEFAULT_CRITERIA
+from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands, same_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
 from irae_desktop.reports.chart_time import TimeAxis, chart_window, draw_time_axis
 from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD
@@ -20,7 +23,6 @@ from irae_desktop.reports.formatting import (
     local_time,
     number,
     shown,
-    shown_bound,
 )
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE
 from irae_desktop.reports.summary_data import LabPoint, PatientSummaryData
@@ -32,6 +34,7 @@ PANEL_H = 56.0
 PANEL_GAP = 15.0
 AXIS_H = 14.0
 MAX_MARKERS = 120
+BAND_LABEL_W = 12.0  # right of the plot: the grade of each band
 
 SERIES_COLOURS = {
     "ALT": colors.HexColor("#1f5fa8"),
@@ -42,6 +45,7 @@ SERIES_COLOURS = {
     "GLUCOSE_FASTING": colors.HexColor("#00838f"),
     "GLUCOSE_POC": colors.HexColor("#8d6e63"),
     "CPEPTIDE": colors.HexColor("#ad1457"),
+    "BHB": colors.HexColor("#5d4037"),
 }
 
 
@@ -50,41 +54,135 @@ class PanelSpec:
     title: str
     analytes: tuple[str, ...]
     relative: bool  # plot value / ULN instead of the value
-    band_multiples: tuple[float, ...]  # lower edges of grades 1..4, as multiples of ULN
-    absolute_bands: tuple[float, ...] = ()  # lower edges of grades 2..4 in the unit (glucose)
+    graded: bool = True  # shade the grade bands (domain.panel_bands)
     log_scale: bool = False
     reference: tuple[float, str] | None = None  # a threshold line worth naming
+    problem: str = "hepatitis"  # the irAE the panel follows
 
 
+# the grade bands are not typed here: they come from the criteria files through the same
+# rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("ALT / AST (× ULN, log scale)", ("ALT", "AST"), True, (1, 3, 5, 20), log_scale=True),
-    PanelSpec("Bilirubin", ("TBILI",), False, (1, 1.5, 3, 10)),
-    PanelSpec("ALP", ("ALP",), False, (1, 2.5, 5, 20)),
-    PanelSpec(
-        "Glucose",
-        ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
-        False,
-        (1,),
-        absolute_bands=(160, 250, 500),
-    ),
+    PanelSpec("ALT / AST (× ULN, log scale)", ("ALT", "AST"), True, log_scale=True),
+    PanelSpec("Bilirubin", ("TBILI",), False),
+    PanelSpec("ALP", ("ALP",), False),
+    PanelSpec("Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"), False, problem="diabetes"),
+    PanelSpec("Ketones (BHB)", ("BHB",), False, graded=False, problem="diabetes"),
     PanelSpec(
         "C-peptide",
         ("CPEPTIDE",),
         False,
-        (),
+        graded=False,
         reference=(0.6, "insulin deficiency below"),
+        problem="diabetes",
     ),
 )
+# the top of an open-ended band, far above any value drawn
+_TOP = 1e7
+
+
+def ordered_panels(episodes: Sequence[str]) -> list[PanelSpec]:
+    """Diabetes panels first for a patient with ICI diabetes and no hepatitis."""
+    problems = {e.strip().lower() for e in episodes}
+    first = "diabetes" if "diabetes" in problems and "hepatitis" not in problems else "hepatitis"
+    return sorted(PANELS, key=lambda p: (p.problem != first, PANELS.index(p)))
+
+
+def chart_bands(
+    spec: PanelSpec,
+    points: Sequence[LabPoint],
+    criteria: str | None,
+    overrides: Mapping[str, Override] | None = None,
+    *,
+    before_start: bool = False,
+) -> tuple[list[tuple[int, float, float]], PanelBands]:
+    """(grade, low, high) in the plotted unit (or × ULN), from every result of the panel's
+    analytes (not only those in the time window: the baseline may be older). `before_start`:
+    the bands of results on or before the first ICI start (graded against the ULN)."""
+    rows: dict[str, list[LabPoint]] = {}
+    for p in points:
+        if p.analyte in spec.analytes:
+            rows.setdefault(p.analyte, []).append(p)
+    ordered = {a: rows[a] for a in spec.analytes if a in rows}
+    found = panel_bands(
+        ordered,
+        criteria or DEFAULT_CRITERIA,
+        relative=spec.relative,
+        overrides=overrides,
+        before_start=before_start,
+    )
+    if not ordered or not spec.graded:
+        return [], found
+    first = next(iter(ordered))
+    canonical = ANALYTES[first].canonical_unit
+
+    def in_display(v: float) -> float:
+        return v if spec.relative else shown(first, v, canonical)[0]
+
+    return [
+        (b.grade, in_display(b.low), in_display(b.high) if b.high is not None else _TOP)
+        for b in found.bands
+    ], found
+
+
+_Bands = list[tuple[int, float, float]]
+# the panel, its points, its bands, what they stand on, and the bands before the first ICI
+# start where those differ (an abnormal baseline applies only after it)
+_Drawn = tuple[PanelSpec, list[LabPoint], _Bands, PanelBands, _Bands]
+
+
+def _with_early(
+    spec: PanelSpec,
+    bands: _Bands,
+    found: PanelBands,
+    every: Sequence[LabPoint],
+    criteria: str | None,
+) -> tuple[PanelSpec, _Bands, PanelBands, _Bands]:
+    early, before = chart_bands(spec, every, criteria, before_start=True)
+    return spec, bands, found, ([] if same_bands(found, before) else early)
+
+
+def split_panel(
+    spec: PanelSpec,
+    shown_points: list[LabPoint],
+    every: Sequence[LabPoint],
+    criteria: str | None,
+    overrides: Mapping[str, Override] | None = None,
+) -> list[_Drawn]:
+    """The panel with its bands; or, where its analytes are graded with different bands
+    (ALT and AST with their own abnormal baselines), one panel per analyte, each with the
+    bands that are true for it."""
+    bands, found = chart_bands(spec, every, criteria, overrides)
+    present = [a for a in spec.analytes if any(p.analyte == a for p in shown_points)]
+    if not found.disagree or len(present) < 2:
+        _s, _b, _f, early = _with_early(spec, bands, found, every, criteria)
+        return [(spec, shown_points, bands, found, early)]
+    out: list[_Drawn] = []
+    for analyte in present:
+        title = spec.title.replace(spec.title.split(" (")[0], analyte_label(analyte), 1)
+        one = replace(spec, title=title, analytes=(analyte,))
+        own_bands, own = chart_bands(one, every, criteria, overrides)
+        _s, _b, _f, early = _with_early(one, own_bands, own, every, criteria)
+        out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own, early))
+    return out
 
 
 def _panel(
-    drawing: Drawing, axis: TimeAxis, y: float, spec: PanelSpec, points: Sequence[LabPoint]
+    drawing: Drawing,
+    axis: TimeAxis,
+    y: float,
+    spec: PanelSpec,
+    points: Sequence[LabPoint],
+    bands: list[tuple[int, float, float]],
+    found: PanelBands,
+    early: _Bands | None = None,
+    boundary: float | None = None,
 ) -> None:
     w = axis.width
-    # absolute thresholds and plotted values in the team's unit system (ratios are unit-free)
     canonical = ANALYTES[spec.analytes[0]].canonical_unit
-    latest_uln = next((p for p in reversed(points) if p.uln), None)
-    uln = shown_bound(latest_uln.analyte, latest_uln.uln, latest_uln.unit) if latest_uln else None
+    first = next(iter(found.uln), spec.analytes[0])
+    uln_canonical = found.uln.get(first)
+    uln = shown(first, uln_canonical, canonical)[0] if uln_canonical else None
 
     def in_display(v: float) -> float:
         return shown(spec.analytes[0], v, canonical)[0]
@@ -95,19 +193,16 @@ def _panel(
         return shown(p.analyte, p.value, p.unit)[0]
 
     values = [v for v in (val(p) for p in points) if v is not None]
-    edges: list[tuple[float, int]] = []
-    if spec.relative:
-        edges = [(m, g) for g, m in enumerate(spec.band_multiples, start=1)]
-    elif uln:
-        edges = [(m * uln, g) for g, m in enumerate(spec.band_multiples, start=1)]
-    edges += [(in_display(v), g) for g, v in enumerate(spec.absolute_bands, start=2)]
     reference = (in_display(spec.reference[0]), spec.reference[1]) if spec.reference else None
     top_needed = max(values, default=1.0)
+    # the ULN and where grades 1-2 start stay in view, so normal noise stays flat
+    visible = [lo for g, lo, _hi in bands if g <= 2 and lo > 0]
+    visible += [reference[0]] if reference else []
+    visible += [1.0 if spec.relative else uln] if uln else []
     if spec.relative:
         lo, hi = 0.3, max(25.0, top_needed * 1.3)
     else:
         lo = 0.0
-        visible = [e for e, g in edges if g <= 2] + ([reference[0]] if reference else [])
         hi = max([top_needed * 1.15, *[e * 1.25 for e in visible]], default=1.0)
 
     def yv(v: float) -> float:
@@ -115,36 +210,75 @@ def _panel(
             v = max(v, lo)
             span = math.log10(hi) - math.log10(lo)
             return y + (math.log10(v) - math.log10(lo)) / span * PANEL_H
-        return y + (min(v, hi) - lo) / (hi - lo) * PANEL_H
+        return y + (min(max(v, lo), hi) - lo) / (hi - lo) * PANEL_H
 
     drawing.add(
         Rect(axis.x0, y, w, PANEL_H, fillColor=colors.white, strokeColor=RULE, strokeWidth=0.6)
     )
-    edges.sort()
     last_label_y = -1e9
-    for i, (edge, grade) in enumerate(edges):
-        upper = edges[i + 1][0] if i + 1 < len(edges) else hi
-        if edge >= hi:
-            continue
-        y0, y1 = yv(edge), yv(min(upper, hi))
-        drawing.add(Rect(axis.x0, y0, w, y1 - y0, fillColor=GRADE_FILL[grade], strokeColor=None))
-        if y1 - y0 >= 7:
+    # with early bands, the later ones start at the first ICI start (x `boundary`)
+    split = axis.clamp(boundary) if early and boundary is not None else axis.x0
+    for grade, low, high in sorted(early or [], key=lambda b: b[1]) if split > axis.x0 else []:
+        if low < hi and high > lo:
+            y0, y1 = yv(max(low, lo)), yv(min(high, hi))
             drawing.add(
-                String(
-                    axis.x0 + w - 5,
-                    y0 + 2,
-                    f"G{grade}",
-                    fontName=SANS,
-                    fontSize=6,
-                    fillColor=MUTED,
-                    textAnchor="end",
+                Rect(
+                    axis.x0,
+                    y0,
+                    split - axis.x0,
+                    y1 - y0,
+                    fillColor=GRADE_FILL[grade],
+                    strokeColor=None,
                 )
             )
-        if y0 - last_label_y >= 6.5:
+    for grade, low, high in sorted(bands, key=lambda b: b[1]):
+        if low >= hi or high <= lo:
+            continue
+        y0, y1 = yv(max(low, lo)), yv(min(high, hi))
+        drawing.add(
+            Rect(
+                split,
+                y0,
+                axis.x0 + w - split,
+                y1 - y0,
+                fillColor=GRADE_FILL[grade],
+                strokeColor=None,
+            )
+        )
+        if y1 - y0 >= 6:
+            # in the margin right of the plot, where no point can hide it
+            drawing.add(
+                String(
+                    axis.x0 + w + 2,
+                    (y0 + y1) / 2 - 2,
+                    f"G{grade}",
+                    fontName=SANS,
+                    fontSize=5.5,
+                    fillColor=MUTED,
+                )
+            )
+        for edge in (low, high):
+            ye = yv(edge)
+            if lo < edge < hi and abs(ye - last_label_y) >= 6.5:
+                drawing.add(
+                    String(
+                        axis.x0 - 3,
+                        ye - 2,
+                        number(edge),
+                        fontName=CONDENSED,
+                        fontSize=5.5,
+                        fillColor=MUTED,
+                        textAnchor="end",
+                    )
+                )
+                last_label_y = ye
+    if not bands:
+        # no band edges to read the scale by: the ends of the axis, rounded and placed there
+        for edge in (lo, float(f"{hi * 0.95:.2g}")):
             drawing.add(
                 String(
                     axis.x0 - 3,
-                    y0 - 2,
+                    yv(edge) - 2,
                     number(edge),
                     fontName=CONDENSED,
                     fontSize=5.5,
@@ -152,7 +286,6 @@ def _panel(
                     textAnchor="end",
                 )
             )
-            last_label_y = y0
     if reference:
         ref, text = reference
         text = f"{number(ref)}: {text}"
@@ -184,6 +317,7 @@ def _panel(
     drawing.add(
         String(axis.x0, y + PANEL_H + 3, title, fontName=SANS_BOLD, fontSize=7, fillColor=INK)
     )
+    captions: list[str] = []
     legend_y = y + PANEL_H - 8
     for analyte in spec.analytes:
         series: list[tuple[LabPoint, float]] = []
@@ -229,32 +363,52 @@ def _panel(
             )
         )
         legend_y -= 16
-        _baseline_line(drawing, axis, spec, [p for p, _ in series], yv, colour)
+        caption = _baseline_line(drawing, axis, spec, found, analyte, yv, colour)
+        if caption:
+            captions.append(caption)
     note = ""
-    if spec.absolute_bands:
-        note = "fasting grade bands"
-    elif spec.relative and edges:
-        note = "grade bands: × ULN"
-    elif uln and edges:
-        note = f"bands from ULN {number(uln)}"
+    if bands:
+        first_bands = next(iter(found.by_analyte.values()), None)
+        note = f"bands: {first_bands.criteria_label}" if first_bands else "grade bands"
+        if found.disagree:
+            note += ", where all agree"
     if note:
         drawing.add(String(4, y + 2, note, fontName=SANS, fontSize=5.5, fillColor=MUTED))
+    if captions:
+        # above the panel, beside its title: never under the data line
+        drawing.add(
+            String(
+                axis.x0 + w,
+                y + PANEL_H + 3,
+                "; ".join(captions),
+                fontName=SANS,
+                fontSize=6,
+                fillColor=MUTED,
+                textAnchor="end",
+            )
+        )
 
 
 def _baseline_line(
     drawing: Drawing,
     axis: TimeAxis,
     spec: PanelSpec,
-    points: Sequence[LabPoint],
+    found: PanelBands,
+    analyte: str,
     yv: Callable[[float], float],
     colour: colors.Color,
-) -> None:
-    """An abnormal baseline is drawn as a dashed line: grades are then multiples of it."""
-    base = next((p for p in reversed(points) if p.is_baseline), None)
-    if base is None or not base.uln or base.value <= base.uln:
-        return
-    value, unit = shown(base.analyte, base.value, base.unit)
-    level = base.value / base.uln if spec.relative else value
+) -> str:
+    """An abnormal baseline is drawn as a dashed line (grades are then multiples of it);
+    returns the caption that names it, for the title line."""
+    bands = found.by_analyte.get(analyte)
+    if bands is None or not bands.abnormal_baseline or bands.baseline is None:
+        return ""
+    canonical = ANALYTES[analyte].canonical_unit
+    value, unit = shown(analyte, bands.baseline, canonical)
+    uln = found.uln.get(analyte)
+    if spec.relative and not uln:
+        return ""
+    level = bands.baseline / uln if spec.relative and uln else value
     drawing.add(
         Line(
             axis.x0,
@@ -266,17 +420,9 @@ def _baseline_line(
             strokeDashArray=[4, 2],
         )
     )
-    drawing.add(
-        String(
-            axis.x0 + 3,
-            yv(level) + 2,
-            f"{analyte_label(base.analyte)} abnormal baseline "
-            f"{lab_text(base.analyte, base.value, base.unit)[0]} {unit}: grades relative to it",
-            fontName=SANS,
-            fontSize=5.5,
-            fillColor=colour,
-        )
-    )
+    name = analyte_label(analyte)
+    shown_value = lab_text(analyte, bands.baseline, canonical)[0]
+    return f"{name} abnormal baseline {shown_value} {unit} (dashed): grades relative to it"
 
 
 def trend_drawing(
@@ -290,21 +436,31 @@ def trend_drawing(
     start, end = chart_window(data, max_days)
     panels = [
         (spec, [p for p in data.labs if p.analyte in spec.analytes and start <= p.collected_at])
-        for spec in PANELS
+        for spec in ordered_panels([e.organ for e in data.episodes])
     ]
-    panels = [(spec, pts) for spec, pts in panels if pts]
+    drawn = [
+        part
+        for spec, pts in panels
+        if pts
+        for part in split_panel(spec, pts, data.labs, data.criteria, data.baseline_overrides)
+    ]
     first_day, last_day = local_time(start).date(), local_time(end).date()
     lanes = [
         lane
         for lane in lane_rows(data)
         if any(t.start <= last_day and (t.stop or data.today) >= first_day for t in lane[2])
     ]
-    height = len(panels) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
+    height = len(drawn) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
     drawing = Drawing(width, height)
-    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - 2)
+    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - BAND_LABEL_W)
     y = height - PANEL_H - 12
-    for spec, pts in panels:
-        _panel(drawing, axis, y, spec, pts)
+    first_ici = min((t.start for t in data.treatments if t.category == "ici"), default=None)
+    boundary = None
+    if first_ici is not None:  # the first moment of the day after it, local time
+        after = first_ici + timedelta(days=1)
+        boundary = axis.x(datetime(after.year, after.month, after.day).astimezone())
+    for spec, pts, bands, found, early in drawn:
+        _panel(drawing, axis, y, spec, pts, bands, found, early, boundary)
         y -= PANEL_H + PANEL_GAP
     y += PANEL_H + PANEL_GAP - LANE_H - 6
     for label, colour_key, lines in lanes:

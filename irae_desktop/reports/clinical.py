@@ -10,6 +10,7 @@ from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.response import (
     LineResponse,
+    concurrent_agents,
     immunosuppression_responses,
     total_steroid_exposure,
 )
@@ -112,7 +113,7 @@ def _canonical_unit(code: str) -> str:
     return analyte.canonical_unit if analyte else ""
 
 
-def describe_response(response: LineResponse) -> str:
+def describe_response(response: LineResponse, concurrent: tuple[str, ...] = ()) -> str:
     """Compact: 'ALT peak 910 G4 23 Oct, ½ by day 12 · ≤G1 by day 19 · 280 mg pred-eq'."""
     parts: list[str] = []
     for a in response.analytes:
@@ -123,8 +124,12 @@ def describe_response(response: LineResponse) -> str:
         if a.days_to_half_peak is not None:
             text += f", ½ by day {a.days_to_half_peak}"
         parts.append(text)
-    if response.days_to_grade_1_or_less is not None:
+    if response.already_grade_1_at_start:
+        parts.append("already ≤G1 at start")
+    elif response.days_to_grade_1_or_less is not None:
         parts.append(f"≤G1 by day {response.days_to_grade_1_or_less}")
+    if concurrent and not response.already_grade_1_at_start:
+        parts.append(f"with {', '.join(concurrent)}")
     exposure = response.steroid_exposure
     if exposure is not None and exposure.days_counted:
         parts.append(f"{number(exposure.cumulative_mg)} mg pred-eq total")
@@ -147,4 +152,6 @@ def steroid_summary(timeline: PatientTimeline, today: date) -> str:
 
 def responses(timeline: PatientTimeline, today: date) -> dict[int, str]:
     """Per immunosuppression line id, its response summary (days counted from the line's start)."""
-    return {r.line_id: describe_response(r) for r in immunosuppression_responses(timeline, today)}
+    found = immunosuppression_responses(timeline, today)
+    overlapping = concurrent_agents(found)
+    return {r.line_id: describe_response(r, overlapping.get(r.line_id, ())) for r in found}

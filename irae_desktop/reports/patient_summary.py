@@ -176,8 +176,10 @@ def build_story(
                     Paragraph("Trends with CTCAE grade bands and treatments", h2),
                     drawing,
                     Paragraph(
-                        "Bands show the ULN-based grade thresholds; a grade computed against an "
-                        "abnormal baseline can differ (the tables give the stored grade). Hollow "
+                        "Bands show the grades as the stored grades are computed: multiples of "
+                        "the ULN, or of an abnormal baseline where a dashed line marks it (from "
+                        "the day after the first ICI start; before it, of the ULN); "
+                        "ALT and AST are drawn apart when their bands differ. Hollow "
                         "markers: censored values. Lanes: bar = course, ▼ = ICI dose, red dashed "
                         "box = hold, numbers = dose from that date (steroids: prednisone-"
                         "equivalent mg/day). Dashed vertical line: now.",

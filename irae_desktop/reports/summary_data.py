@@ -21,6 +21,7 @@ from irae_desktop.reports.formatting import (
 )
 from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
 from irae_desktop.store.alerts import acknowledgements
+from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import ConsultNote, IrAEEpisode, Patient
 from irae_desktop.store.patients import PatientNotFoundError
 from irae_desktop.store.settings import get_settings
@@ -91,6 +92,8 @@ class PatientSummaryData:
     timezone: str | None = None
     units: str = "US"
     steroid_exposure: str = ""
+    # analyte -> a clinician's baseline (value, ULN) in the canonical unit
+    baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
     @property
     def current_treatments(self) -> list[TreatmentInfo]:
@@ -194,6 +197,9 @@ def load_patient_summary(
         timezone=team.clinical_timezone,
         units=team.units_system,
         steroid_exposure=clinical.steroid_summary(timeline, today),
+        baseline_overrides={
+            code: (o.value, o.uln) for code, o in baseline_overrides(session, patient.id).items()
+        },
     )
 
 

@@ -6,7 +6,11 @@ import math
 
 import pytest
 
-from irae_desktop.domain.response import immunosuppression_responses, total_steroid_exposure
+from irae_desktop.domain.response import (
+    concurrent_agents,
+    immunosuppression_responses,
+    total_steroid_exposure,
+)
 from irae_desktop.domain.steroids import (
     is_systemic_steroid,
     prednisone_equivalent,
@@ -134,3 +138,51 @@ def test_response_not_reached_is_none() -> None:
     assert resp.days_to_grade_1_or_less is None
     assert resp.analytes[0].days_to_half_peak is None
     assert resp.steroid_exposure is None
+
+
+def test_a_line_started_at_grade_1_or_less_is_already_there_not_zero_days() -> None:
+    # ALT 100 U/L = 2.5 x ULN 40 (grade 1) on day 9; the line starts on day 10, then ALT 60
+    tl = timeline(
+        [("ALT", 2, 400.0), ("ALT", 9, 100.0), ("ALT", 12, 60.0)],
+        [line(1, "ici", "nivolumab", 0), line(2, "immunosuppression", "prednisone", 10)],
+    )
+    (resp,) = immunosuppression_responses(tl)
+    assert resp.already_grade_1_at_start is True
+    assert resp.days_to_grade_1_or_less is None
+
+
+def test_a_line_started_today_gets_no_credit_for_an_earlier_fall() -> None:
+    # peak 800 on day 8 (within 3 days before day 10), halved to 390 on day 9: before day 0
+    tl = timeline(
+        [("ALT", 8, 800.0), ("ALT", 9, 390.0)],
+        [line(1, "ici", "nivolumab", 0), line(2, "immunosuppression", "prednisone", 10)],
+    )
+    (resp,) = immunosuppression_responses(tl)
+    assert resp.analytes[0].days_to_half_peak is None
+    assert resp.days_to_grade_1_or_less is None and not resp.already_grade_1_at_start
+
+
+def test_lines_started_before_the_response_are_named_as_concurrent() -> None:
+    # a 3-day prednisone course from day 10; methylprednisolone day 13, MMF day 15; grade 1
+    # (ALT 100 = 2.5 x ULN) only on day 29; tofacitinib starts on day 40, after it
+    tl = timeline(
+        [("ALT", 10, 800.0), ("ALT", 20, 390.0), ("ALT", 29, 100.0)],
+        [
+            line(1, "ici", "nivolumab", 0),
+            line(2, "immunosuppression", "prednisone", 10, 13),
+            line(3, "immunosuppression", "methylprednisolone", 13),
+            line(4, "immunosuppression", "mycophenolate mofetil", 15),
+            line(5, "immunosuppression", "tofacitinib", 40),
+        ],
+    )
+    found = immunosuppression_responses(tl)
+    with_them = concurrent_agents(found)
+    assert found[0].days_to_grade_1_or_less == 19
+    assert with_them[2] == ("methylprednisolone", "mycophenolate mofetil")
+    assert with_them[4] == ()
+    from irae_desktop.ui.patient.response import label_for
+
+    assert label_for(found[0], with_them[2]) == (
+        "ALT/AST \u2264G1 in 19 d, ALT \u221250% in 10 d "
+        "(with methylprednisolone, mycophenolate mofetil)"
+    )

@@ -59,7 +59,7 @@ def test_now_marker_sits_at_now_even_when_the_axis_runs_into_the_taper_plan(db) 
     from reportlab.graphics.shapes import Line
 
     from irae_desktop.reports.chart_time import TimeAxis
-    from irae_desktop.reports.charts import LABEL_W, trend_drawing
+    from irae_desktop.reports.charts import BAND_LABEL_W, LABEL_W, trend_drawing
 
     with db.write() as s:
         hepatitis_patient(s)
@@ -68,7 +68,7 @@ def test_now_marker_sits_at_now_even_when_the_axis_runs_into_the_taper_plan(db) 
     width = 500.0
     drawing = trend_drawing(data, width)
     start, end = chart_window(data, max_days=365)
-    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - 2)
+    axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - BAND_LABEL_W)
     markers = [
         item.x1
         for item in drawing.contents

@@ -12,9 +12,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -75,6 +78,19 @@ class AlertsPanel(QWidget):
         self.tree.setColumnWidth(2, 130)
         self.tree.setWordWrap(True)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
+        # the whole rule of the selected alert (else the first), wrapped: the tree cuts long
+        # text with "..." and a tooltip is out of reach for a glance
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.setFrameShape(QFrame.Shape.StyledPanel)
+        self.detail.setMinimumWidth(220)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.addWidget(self.tree)
+        self.body.addWidget(self.detail)
+        self.body.setChildrenCollapsible(False)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
+        self.body.setSizes([620, 420])
         self.message = QLabel()
         self.message.setStyleSheet("color: #555;")
         top = QHBoxLayout()
@@ -85,7 +101,7 @@ class AlertsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.message)
         self._selection_changed()
 
@@ -215,6 +231,26 @@ class AlertsPanel(QWidget):
             self.ack_button.setToolTip(CONDITION_HELP)
         else:
             self.ack_button.setToolTip(ACK_HELP)
+        shown = alert or next(iter(self.visible_alerts()), None)
+        self.detail.setHtml(self.detail_html(shown))
+
+    def detail_html(self, alert: AlertInfo | None) -> str:
+        """The alert's title, rule and source in full, for the detail pane, in the units on
+        display."""
+        if alert is None:
+            return '<span style="color:#555;">No alert to show.</span>'
+        standing = STATUS_HELP[alert.standing] if alert.lifecycle == "event" else CONDITION_HELP
+        text = (
+            f"<b>{html.escape(self._shown(alert.title))}</b>"
+            f"<br><b>Why:</b> {html.escape(self._shown(alert.rule))}"
+            f"<br><b>Source:</b> {html.escape(alert.source)}"
+            f"<br><i>{html.escape(standing)}</i>"
+        )
+        if alert.acknowledged:
+            text += f"<br>Acknowledged by {html.escape(alert.acknowledged_by or '')}" + (
+                f": {html.escape(alert.acknowledgement_note)}" if alert.acknowledgement_note else ""
+            )
+        return text
 
     def acknowledge_selected(self) -> ReasonDialog | None:
         alert = self.selected_alert()

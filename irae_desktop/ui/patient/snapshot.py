@@ -17,6 +17,7 @@ from irae_desktop.domain.doses import LineDose, line_dose
 from irae_desktop.domain.timeline import DoseStepPoint, HoldSpan, PatientTimeline, TreatmentSpan
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.store.database import Database
+from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import (
     ConsultNote,
     IrAEEpisode,
@@ -236,6 +237,8 @@ class PatientSnapshot:
     response_labels: dict[int, str] = field(default_factory=dict)
     criteria_set: str = "ctcae-5.0"
     units_system: str = "US"
+    # analyte -> a clinician's baseline (value, ULN) in the canonical unit
+    baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # the team's clinical time zone, whose calendar days the views count (today, status)
     clinical_timezone: str = "UTC"
@@ -392,6 +395,9 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
             latest_plan=planned[-1].plan if planned else None,
             latest_plan_at=planned[-1].written_at if planned else None,
         )
+        overrides = {
+            code: (o.value, o.uln) for code, o in baseline_overrides(session, patient_id).items()
+        }
         labs, timeline = _labs_and_timeline(session, patient_id)
         header = replace(header, grades=organ_grade_texts(timeline, now))
         alerts, alerts_error = _alerts(session, patient_id, now, timeline)
@@ -415,5 +421,6 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         criteria_set=team.criteria_set,
         units_system=team.units_system,
         clinical_timezone=team.clinical_timezone,
-        today=clinical_day(now, ZoneInfo(team.clinical_timezone)),
+        today=today,
+        baseline_overrides=overrides,
     )

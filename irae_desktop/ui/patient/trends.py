@@ -15,9 +15,11 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -43,7 +45,17 @@ log = logging.getLogger(__name__)
 DAY = 86400.0
 EMPTY_TEXT = "No lab results or treatments recorded for this patient yet."
 # the order spare plots are made in while the window is idle: the common ones first
-MAKE_ORDER = ("enzymes", "bilirubin", "alp", "glucose", LANES, STEROID, "cpeptide", "hba1c")
+MAKE_ORDER = (
+    "enzymes",
+    "bilirubin",
+    "alp",
+    "glucose",
+    LANES,
+    STEROID,
+    "ketones",
+    "cpeptide",
+    "hba1c",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +70,24 @@ class _Incoming:
     reset_range: bool  # another patient than the one on screen: show all of their record
 
     def needed(self) -> list[str]:
-        keys = [p.key for p in PANELS if any(a in self.arrays for a in p.analytes)]
+        keys = [
+            p.key
+            for p in PANELS
+            if p.split_of is None and any(a in self.arrays for a in p.analytes)
+        ]
         return keys + [STEROID] * (self.curve is not None) + [LANES] * bool(self.lanes)
+
+
+def problems_of(snapshot: PatientSnapshot) -> set[str]:
+    """The kinds of irAE the patient has episodes of ("hepatitis", "diabetes")."""
+    return {e.organ.strip().lower() for e in snapshot.episodes}
+
+
+def band_criteria(snapshot: PatientSnapshot, team_criteria: str) -> str:
+    """The criteria set the bands follow: the one the stored grades were computed with (as
+    the printed summary does), else the team's."""
+    graded = [lab.criteria for lab in snapshot.labs if lab.criteria]
+    return graded[-1] if graded else team_criteria
 
 
 class TrendsView(QWidget):
@@ -130,10 +158,17 @@ class TrendsView(QWidget):
         self.empty_label.hide()
         self.note_label = QLabel()
         self.note_label.setStyleSheet("color: #555;")
+        self.note_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
+        # each lab panel keeps a readable height; more panels and lanes scroll, never squeeze
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.canvas)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.note_label)
         self._hover = pg.SignalProxy(
@@ -258,6 +293,7 @@ class TrendsView(QWidget):
         self._shown_id = None
         self.note_label.clear()
         self.canvas.hide()
+        self.scroll.hide()
         self.empty_label.setText("The trends could not be drawn (unexpected error; see the log).")
         self.empty_label.show()
 
@@ -308,11 +344,18 @@ class TrendsView(QWidget):
             snapshot.labs,
             system=self._system,
             times_uln=self.times_uln.isChecked(),
-            criteria=self._criteria,
+            criteria=band_criteria(snapshot, self._criteria),
             arrays=self._arrays,
+            problems=problems_of(snapshot),
+            overrides=snapshot.baseline_overrides,
+            first_ici_start=min(
+                (t.start for t in snapshot.treatments if t.category == "ici"), default=None
+            ),
         )
         self.plots, self.curves, self.censored_items, self.band_items = {}, {}, {}, {}
         for data in self.panels:
+            while not self.stack.exists(data.panel.key):  # a panel split in two (ALT, AST)
+                self.stack.make(data.panel.key)
             panel_plot = self.stack.panels[data.panel.key]
             self.band_items[data.panel.key] = panel_plot.show_data(data, log_scale)
             self.plots[data.panel.key] = panel_plot.plot
@@ -328,6 +371,7 @@ class TrendsView(QWidget):
         self.note_label.setText("   \u2022   ".join(notes))
         empty = not self.panels and not self.lanes
         self.canvas.setVisible(not empty)
+        self.scroll.setVisible(not empty)
         self.empty_label.setText(EMPTY_TEXT)
         self.empty_label.setVisible(empty)
         placed = [
@@ -336,6 +380,9 @@ class TrendsView(QWidget):
         ]
         anchor = self._anchor_plot()
         self.stack.place(placed, anchor)
+        self.canvas.setMinimumHeight(
+            int(sum(p.minimumHeight() for p in placed) + 4 * max(len(placed) - 1, 0))
+        )
         yield
         if keep is None:
             self.show_last_days(0)

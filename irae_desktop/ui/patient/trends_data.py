@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
-from irae_desktop.ui.patient.display import analyte_label, converter
+from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
+from irae_desktop.ui.patient.display import analyte_label, converter, format_number
 from irae_desktop.ui.patient.snapshot import LabRow
 
 FloatArray = npt.NDArray[np.float64]
@@ -21,49 +24,46 @@ class Panel:
     key: str
     title: str
     analytes: tuple[str, ...]
-    # multiples of ULN that start grades 1-4 (None: the analyte has no CTCAE term)
-    uln_multiples: tuple[float, float, float, float] | None = None
-    # the same for an abnormal baseline (multiples of the baseline value), CTCAE v5.0 / v6.0
-    baseline_multiples: dict[str, tuple[float, float, float, float]] | None = None
-    # absolute thresholds in the canonical unit (glucose, fasting table)
-    absolute: tuple[float, float, float] | None = None
+    graded: bool = True  # grade bands come from the criteria (domain.panel_bands)
+    split_of: str | None = None  # drawn instead of that panel when its analytes' bands differ
     reference_line: float | None = None
     reference_text: str = ""
 
 
-# Thresholds from the CTCAE tables in the clinical reference (sections 2 and 3); the grades shown
-# in the labs table come from the grading engine, the bands only shade the plot behind the points.
+# the grade bands are not typed here: they come from the criteria files through the same
+# rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[Panel, ...] = (
-    Panel(
-        "enzymes",
-        "ALT/AST",
-        ("ALT", "AST"),
-        (1.0, 3.0, 5.0, 20.0),
-        {"ctcae-5.0": (1.5, 3.0, 5.0, 20.0), "ctcae-6.0": (1.0, 1.5, 2.0, 4.0)},
-    ),
-    Panel(
-        "bilirubin",
-        "Bilirubin",
-        ("TBILI",),
-        (1.0, 1.5, 3.0, 10.0),
-        {"ctcae-5.0": (1.0, 1.5, 3.0, 10.0), "ctcae-6.0": (1.0, 1.5, 2.5, 10.0)},
-    ),
-    Panel("alp", "ALP", ("ALP",), (1.0, 2.5, 5.0, 20.0), {"ctcae-5.0": (2.0, 2.5, 5.0, 20.0)}),
-    Panel(
-        "glucose",
-        "Glucose",
-        ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
-        absolute=(160.0, 250.0, 500.0),
-    ),
+    Panel("enzymes", "ALT/AST", ("ALT", "AST")),
+    Panel("alt", "ALT", ("ALT",), split_of="enzymes"),
+    Panel("ast", "AST", ("AST",), split_of="enzymes"),
+    Panel("bilirubin", "Bilirubin", ("TBILI",)),
+    Panel("alp", "ALP", ("ALP",)),
+    Panel("glucose", "Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")),
+    Panel("ketones", "Ketones (BHB)", ("BHB",), graded=False),
     Panel(
         "cpeptide",
         "C-peptide",
         ("CPEPTIDE",),
+        graded=False,
         reference_line=0.6,
         reference_text="0.6 ng/mL (0.2 nmol/L): insulin deficiency below",
     ),
-    Panel("hba1c", "HbA1c", ("HBA1C",)),
+    Panel("hba1c", "HbA1c", ("HBA1C",), graded=False),
 )
+LIVER_KEYS = ("enzymes", "alt", "ast", "bilirubin", "alp")
+ENZYME_KEYS = ("enzymes", "alt", "ast")
+DIABETES_KEYS = ("glucose", "ketones", "cpeptide", "hba1c")
+
+
+def panel_order(problems: set[str]) -> list[Panel]:
+    """The panels in the order the patient's problem reads them: diabetes first for a
+    patient with ICI diabetes and no hepatitis, the liver first otherwise."""
+    diabetes_first = "diabetes" in problems and "hepatitis" not in problems
+    first = DIABETES_KEYS if diabetes_first else LIVER_KEYS
+    shown = [p for p in PANELS if p.split_of is None]
+    return sorted(shown, key=lambda p: (p.key not in first, PANELS.index(p)))
+
+
 ENZYMES = {"ALT", "AST"}
 
 
@@ -80,8 +80,7 @@ class AnalyteArrays:
     comparators: tuple[str, ...]
     lab_index: IntArray  # positions in snapshot.labs
     unit: str  # of the first result: the fallback when the analyte has no conversion
-    latest_uln: float | None
-    baseline: LabRow | None  # the last result marked as baseline
+    rows: tuple[LabRow, ...] = ()  # the results themselves, for the grade bands
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +101,11 @@ class Band:
     grade: int
     low: float
     high: float
+    side: str = "high"  # "low": hypoglycemia
+    # the time the band holds for (epoch seconds; None: open): results on or before the first
+    # ICI start are graded against the ULN, later ones against an abnormal baseline
+    x_from: float | None = None
+    x_to: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,13 @@ class PanelData:
     band_note: str
     # the panel's reference line in the displayed unit (C-peptide 0.6 ng/mL = 0.2 nmol/L)
     reference_line: float | None = None
+    # values the y range always shows (the ULN, where grade 1 starts), so that normal noise
+    # below them stays flat instead of filling the panel
+    keep_in_view: tuple[float, ...] = ()
+    # the analytes are graded with different bands (each their own abnormal baseline)
+    disagree: bool = False
+    # (y in the displayed unit or x ULN, words) per abnormal baseline the bands stand on
+    baselines: tuple[tuple[float, str], ...] = ()
 
 
 _NOT_DRAWN = ("entered-in-error", "needs_review")
@@ -135,7 +146,6 @@ def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
         rows = [labs[i] for i in idx]
         n = len(rows)
         comps = tuple(r.comparator for r in rows)
-        marked = [r for r in rows if r.is_baseline]
         out[analyte] = AnalyteArrays(
             analyte=analyte,
             x=np.fromiter((r.collected_at.timestamp() for r in rows), dtype=np.float64, count=n),
@@ -146,8 +156,7 @@ def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
             comparators=comps,
             lab_index=np.array(idx, dtype=np.intp),
             unit=rows[0].unit,
-            latest_uln=next((r.uln for r in reversed(rows) if r.uln), None),
-            baseline=marked[-1] if marked else None,
+            rows=tuple(rows),
         )
     return out
 
@@ -159,12 +168,14 @@ def build_panel(
     system: str,
     times_uln: bool,
     criteria: str = "ctcae-5.0",
+    overrides: Mapping[str, tuple[float, float | None]] | None = None,
+    start_boundary: float | None = None,
 ) -> PanelData | None:
     """The series and bands for one panel, or None when the patient has no result for it."""
     present = [arrays[a] for a in panel.analytes if a in arrays]
     if not present:
         return None
-    use_multiple = times_uln and panel.key == "enzymes"
+    use_multiple = times_uln and panel.key in ENZYME_KEYS
     series: list[Series] = []
     unit = ""
     for a in present:
@@ -187,54 +198,117 @@ def build_panel(
                 unit=unit,
             )
         )
-    bands, note = _bands(panel, present[0], system, use_multiple, criteria)
+    bands: list[Band] = []
+    note = ""
+    keep: list[float] = []
+    disagree = False
+    baselines: list[tuple[float, str]] = []
+    if panel.graded:
+        found = panel_bands(
+            {a.analyte: a.rows for a in present},
+            criteria,
+            relative=use_multiple,
+            overrides=overrides,
+        )
+        bands, note, keep, disagree = panel_grade_bands(found, system, use_multiple)
+        baselines = baseline_lines(found, system, use_multiple)
+        if start_boundary is not None:
+            before = panel_bands(
+                {a.analyte: a.rows for a in present},
+                criteria,
+                relative=use_multiple,
+                before_start=True,
+            )
+            if not same_bands(found, before):
+                earlier, _note, _keep, _disagree = panel_grade_bands(before, system, use_multiple)
+                bands = [replace(b, x_from=start_boundary) for b in bands] + [
+                    replace(b, x_to=start_boundary) for b in earlier
+                ]
+                note += "; up to the first ICI start: \u00d7 ULN"
     reference = None
     if panel.reference_line is not None and not use_multiple:
         to_display, _unit = converter(present[0].analyte, system, unit)
         reference = float(to_display(panel.reference_line))
-    return PanelData(panel, tuple(series), tuple(bands), f"{panel.title} {unit}", note, reference)
+        keep.append(reference)
+    return PanelData(
+        panel,
+        tuple(series),
+        tuple(bands),
+        f"{panel.title} {unit}",
+        note,
+        reference,
+        tuple(keep),
+        disagree and len(present) > 1,
+        tuple(baselines),
+    )
 
 
-def _bands(
-    panel: Panel, first: AnalyteArrays, system: str, use_multiple: bool, criteria: str
-) -> tuple[list[Band], str]:
-    analyte = first.analyte
-    fn, unit = converter(analyte, system, first.unit)
-    if panel.absolute is not None:
-        uln = first.latest_uln or 0.0
-        edges = [uln, *panel.absolute]
-        note = "bands: fasting glucose grades (non-fasting: grades 3-4 only)"
-        return _edges_to_bands([fn(e) for e in edges]), note
-    if panel.uln_multiples is None:
-        return [], ""
-    baseline = first.baseline
-    multiples = panel.uln_multiples
-    scale_to_value = first.latest_uln
-    if scale_to_value is None:
-        return [], "no reference range: bands not drawn"
-    note = f"bands: \u00d7 ULN ({fn(scale_to_value):g} {unit})"
-    abnormal = baseline is not None and baseline.uln is not None and baseline.value > baseline.uln
-    if abnormal and baseline is not None and baseline.uln and panel.baseline_multiples:
-        bl_multiples = panel.baseline_multiples.get(criteria)
-        if bl_multiples is not None:
-            multiples = bl_multiples
-            scale_to_value = baseline.value
-            note = (
-                f"bands: \u00d7 baseline {analyte_label(analyte)} "
-                f"{fn(baseline.value):g} {unit} (abnormal baseline, {criteria})"
+def panel_grade_bands(
+    found: PanelBands, system: str, relative: bool
+) -> tuple[list[Band], str, list[float], bool]:
+    """The bands in the displayed unit (or x ULN), the note that says what they stand on,
+    the values the y range keeps in view (the ULN, where grade 1 starts) and whether the
+    analytes' bands differ."""
+    first = next(iter(found.by_analyte), "")
+    fn, _unit = converter(first, system, "")
+    scale: Callable[[float], float] = (lambda v: v) if relative else fn
+    bands = [
+        Band(b.grade, scale(b.low), scale(b.high) if b.high is not None else _TOP, b.side)
+        for b in found.bands
+    ]
+    # zero too: a plot of values then shows their size, not their noise
+    keep = [0.0, *(scale(b.low) for b in found.bands if b.side == "high" and b.grade == 1)]
+    uln = found.uln.get(first)
+    if uln:
+        keep.append(1.0 if relative else fn(uln))
+    return bands, band_note(found, system, relative), keep, found.disagree
+
+
+def baseline_lines(found: PanelBands, system: str, relative: bool) -> list[tuple[float, str]]:
+    """Where each abnormal baseline the bands are multiples of sits, and its words."""
+    out = []
+    for analyte, bands in found.by_analyte.items():
+        uln = found.uln.get(analyte)
+        if not bands.abnormal_baseline or bands.baseline is None:
+            continue
+        fn, unit = converter(analyte, system, bands.unit)
+        if relative and not uln:
+            continue
+        y = bands.baseline / uln if relative and uln else fn(bands.baseline)
+        words = (
+            f"{analyte_label(analyte)} abnormal baseline {format_number(fn(bands.baseline))} {unit}"
+        )
+        out.append((float(y), f"{words}: grades relative to it"))
+    return out
+
+
+# the top of an open-ended band: far above any value a plot shows
+_TOP = 1e7
+
+
+def band_note(found: PanelBands, system: str, relative: bool) -> str:
+    """What the bands stand on, in words: ULN, an abnormal baseline, or why some are missing."""
+    parts = []
+    for analyte, bands in found.by_analyte.items():
+        fn, unit = converter(analyte, system, bands.unit)
+        if bands.abnormal_baseline and bands.baseline is not None:
+            level = format_number(fn(bands.baseline))
+            parts.append(f"{analyte_label(analyte)} \u00d7 abnormal baseline {level} {unit}")
+        elif bands.why_none and not bands.bands:
+            parts.append(f"{analyte_label(analyte)}: {bands.why_none}, no bands")
+        elif bands.why_none:
+            parts.append(f"{analyte_label(analyte)}: {bands.why_none}, some bands not drawn")
+        elif not relative and found.uln.get(analyte):
+            parts.append(
+                f"{analyte_label(analyte)} ULN {format_number(fn(found.uln[analyte] or 0))} {unit}"
             )
-            if use_multiple:
-                # the plot is in multiples of ULN, so baseline multiples convert through it
-                return _edges_to_bands([m * baseline.value / baseline.uln for m in multiples]), note
-    if use_multiple:
-        return _edges_to_bands(list(multiples)), "bands: \u00d7 ULN"
-    return _edges_to_bands([fn(m * scale_to_value) for m in multiples]), note
-
-
-def _edges_to_bands(edges: list[float]) -> list[Band]:
-    top = max(edges[-1] * 1e4, 1e6)
-    bounds = [*edges, top]
-    return [Band(grade=g + 1, low=bounds[g], high=bounds[g + 1]) for g in range(4)]
+    label = next(iter(found.by_analyte.values()), None)
+    text = f"bands {label.criteria_label}" if label is not None else "bands"
+    if parts:
+        text += ": " + "; ".join(parts)
+    if found.disagree:
+        text += " (shaded only where all of them get the same grade)"
+    return text
 
 
 def build_panels(
@@ -244,12 +318,45 @@ def build_panels(
     times_uln: bool,
     criteria: str = "ctcae-5.0",
     arrays: dict[str, AnalyteArrays] | None = None,
+    problems: set[str] | frozenset[str] = frozenset(),
+    overrides: Mapping[str, tuple[float, float | None]] | None = None,
+    first_ici_start: date | None = None,
 ) -> list[PanelData]:
-    """Every panel the patient has results for; pass `arrays` made earlier to skip the rows."""
+    """Every panel the patient has results for, in the order of the patient's problem
+    (`problems`: irAE types such as "hepatitis", "diabetes"); pass `arrays` made earlier
+    to skip the rows."""
     arrays = analyte_arrays(labs) if arrays is None else arrays
+    boundary = None
+    if first_ici_start is not None:  # the first moment of the day after it, local time
+        after = first_ici_start + timedelta(days=1)
+        boundary = datetime(after.year, after.month, after.day).timestamp()
     out = []
-    for panel in PANELS:
-        data = build_panel(panel, arrays, system=system, times_uln=times_uln, criteria=criteria)
-        if data is not None:
+    for panel in panel_order(set(problems)):
+        data = build_panel(
+            panel,
+            arrays,
+            system=system,
+            times_uln=times_uln,
+            criteria=criteria,
+            overrides=overrides,
+            start_boundary=boundary,
+        )
+        if data is None:
+            continue
+        parts = [p for p in PANELS if p.split_of == panel.key] if data.disagree else []
+        if not parts:
             out.append(data)
+        # one panel per analyte, each with the bands that are true for it
+        for part in parts:
+            own = build_panel(
+                part,
+                arrays,
+                system=system,
+                times_uln=times_uln,
+                criteria=criteria,
+                overrides=overrides,
+                start_boundary=boundary,
+            )
+            if own is not None:
+                out.append(own)
     return out

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from irae_desktop.ui.grade_style import band_color
-from irae_desktop.ui.patient.trends_data import Panel, PanelData, Series
+from irae_desktop.ui.patient.trends_axes import DateAxis, ValueAxis
+from irae_desktop.ui.patient.trends_data import Band, Panel, PanelData, Series
 
 # series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
 SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
 # above this many points a series is drawn as a line alone: it reads better and draws faster
 MARKER_LIMIT = 600
-LOG_PANELS = ("enzymes", "bilirubin", "alp")
+LOG_PANELS = ("enzymes", "alt", "ast", "bilirubin", "alp")
 LEFT_AXIS_WIDTH = 72
+_FAR = 3e9  # seconds: a century, the open end of a band that holds from or until a moment
+# a lab panel is never drawn lower than this: its title, ticks and bands stay readable
+PANEL_MIN_PX = 150
 
 
 def set_left_label(plot: pg.PlotItem, text: str) -> None:
@@ -27,7 +33,7 @@ def set_left_label(plot: pg.PlotItem, text: str) -> None:
 def new_plot(title: str) -> pg.PlotItem:
     """A plot on the shared date axis, styled like every other row of the Trends tab."""
     # no context menu: building its widgets was a third of the cost of a plot
-    plot = pg.PlotItem(axisItems={"bottom": pg.DateAxisItem()}, enableMenu=False)
+    plot = pg.PlotItem(axisItems={"bottom": DateAxis(), "left": ValueAxis()}, enableMenu=False)
     # never rescale tick values behind a "(x0.001)" suffix: a C-peptide of 0.06 ng/mL must
     # read 0.06 on the axis, not 60
     plot.getAxis("left").enableAutoSIPrefix(False)
@@ -101,12 +107,16 @@ class PanelPlot:
     def __init__(self, panel: Panel) -> None:
         self.panel = panel
         self.plot = new_plot(panel.title)
+        self.plot.setMinimumHeight(PANEL_MIN_PX)
         self._label = panel.title
         self._log = False
         self.furnished = False
         self.bands: list[pg.LinearRegionItem] = []
+        # bands that hold for part of the time only (before or after the first ICI start)
+        self.spans: list[QGraphicsRectItem] = []
         self.reference: pg.InfiniteLine | None = None
         self.reference_anchor: pg.PlotDataItem | None = None
+        self.baseline_items: list[pg.InfiniteLine] = []
         self.slots: list[SeriesItems] = []
         self.legend: pg.LegendItem | None = None
         self._legend_names: tuple[str, ...] = ()
@@ -119,18 +129,8 @@ class PanelPlot:
                 self.slots = [SeriesItems(self.plot, n) for n in range(len(self.panel.analytes))]
                 self.furnished = True
             return
-        for grade in range(1, 5):
-            band = pg.LinearRegionItem(
-                (0.0, 1.0),
-                orientation="horizontal",
-                movable=False,
-                brush=band_color(grade, 60),
-                pen=pg.mkPen(None),
-            )
-            band.setZValue(-10)
-            band.hide()
-            self.plot.addItem(band, ignoreBounds=True)
-            self.bands.append(band)
+        for _ in range(4):
+            self._add_band()
         panel = self.panel
         if panel.reference_line is not None:
             self.reference = pg.InfiniteLine(
@@ -141,12 +141,23 @@ class PanelPlot:
                 labelOpts={"position": 0.02, "color": "#555", "anchors": [(0, 0), (0, 0)]},
             )
             self.plot.addItem(self.reference, ignoreBounds=True)
-            # keep the threshold in view when the axis fits the data: values far below it are
-            # the finding. An undrawn point at the threshold widens the automatic range.
-            self.reference_anchor = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
-            self.plot.addItem(self.reference_anchor)
+        # keep the ULN (or a threshold) in view when the axis fits the data: normal noise
+        # below it then stays flat, and values far below a threshold are the finding. An
+        # undrawn point at each such value widens the automatic range.
+        self.reference_anchor = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+        self.plot.addItem(self.reference_anchor)
         self.plot.enableAutoRange(axis="y")
         self.plot.setAutoVisible(y=True)
+
+    def _add_band(self) -> pg.LinearRegionItem:
+        band = pg.LinearRegionItem(
+            (0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
+        )
+        band.setZValue(-10)
+        band.hide()
+        self.plot.addItem(band, ignoreBounds=True)
+        self.bands.append(band)
+        return band
 
     def show_data(self, data: PanelData, log: bool) -> list[pg.LinearRegionItem]:
         """Draws one patient's panel; returns the band items in use."""
@@ -160,15 +171,20 @@ class PanelPlot:
         if log != self._log:
             plot.setLogMode(x=False, y=log)
             self._log = log
+        whole = [b for b in data.bands if b.x_from is None and b.x_to is None]
+        self._show_spans([b for b in data.bands if b not in whole], log)
+        while len(self.bands) < len(whole):
+            self._add_band()
         shown = []
-        for band_item, band in zip(self.bands, data.bands, strict=False):
+        for band_item, band in zip(self.bands, whole, strict=False):
             low, high = band.low, band.high
             if log:
                 low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
+            band_item.setBrush(band_color(band.grade, 60))
             band_item.setRegion((low, high))
             band_item.show()
             shown.append(band_item)
-        for band_item in self.bands[len(data.bands) :]:
+        for band_item in self.bands[len(whole) :]:
             band_item.hide()
         while len(self.slots) < len(data.series):
             self.slots.append(SeriesItems(plot, len(self.slots)))
@@ -177,8 +193,56 @@ class PanelPlot:
         for slot in self.slots[len(data.series) :]:
             slot.hide()
         self._show_legend(data.series)
-        self._show_reference(data)
+        self._show_reference(data, log)
+        self._show_baselines(data, log)
         return shown
+
+    def _show_spans(self, bands: list[Band], log: bool) -> None:
+        """Bands that hold from or until a moment, as rectangles behind the data."""
+        while len(self.spans) < len(bands):
+            rect = QGraphicsRectItem()
+            rect.setPen(QPen(Qt.PenStyle.NoPen))
+            rect.setZValue(-10)
+            self.plot.addItem(rect, ignoreBounds=True)
+            self.spans.append(rect)
+        for rect, band in zip(self.spans, bands, strict=False):
+            low, high = band.low, band.high
+            if log:
+                low, high = np.log10(max(low, 1e-6)), np.log10(max(high, 1e-6))
+            x0 = band.x_from if band.x_from is not None else (band.x_to or 0.0) - _FAR
+            x1 = band.x_to if band.x_to is not None else (band.x_from or 0.0) + _FAR
+            rect.setRect(QRectF(x0, low, x1 - x0, high - low))
+            rect.setBrush(QBrush(band_color(band.grade, 60)))
+            rect.show()
+        for rect in self.spans[len(bands) :]:
+            rect.hide()
+
+    def _show_baselines(self, data: PanelData, log: bool) -> None:
+        """A dashed line at each abnormal baseline: the bands are multiples of it."""
+        while len(self.baseline_items) < len(data.baselines):
+            line = pg.InfiniteLine(
+                angle=0,
+                pen=pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine),
+                label="",
+                # under the line, where the data (which rises from the baseline) seldom is,
+                # and on white so that a curve crossing it never strikes it through
+                labelOpts={
+                    "position": 0.01,
+                    "color": "#333",
+                    "anchors": [(0, 0), (0, 0)],
+                    "fill": pg.mkBrush(255, 255, 255, 220),
+                },
+            )
+            line.label.setZValue(20)
+            self.plot.addItem(line, ignoreBounds=True)
+            self.baseline_items.append(line)
+        for line, (y, words) in zip(self.baseline_items, data.baselines, strict=False):
+            line.setValue(np.log10(max(y, 1e-6)) if log else y)
+            line.label.setFormat(words)
+            line.label.setText(words)  # setFormat skips a label whose plot is not shown yet
+            line.show()
+        for line in self.baseline_items[len(data.baselines) :]:
+            line.hide()
 
     def _show_legend(self, series: tuple[Series, ...]) -> None:
         names = tuple(s.label for s in series) if len(series) > 1 else ()
@@ -193,14 +257,20 @@ class PanelPlot:
                 self.legend.addItem(slot.line, name)
             self.legend.setVisible(bool(names))
 
-    def _show_reference(self, data: PanelData) -> None:
-        if self.reference is None or self.reference_anchor is None:
+    def _show_reference(self, data: PanelData, log: bool) -> None:
+        if self.reference is not None:
+            value = data.reference_line
+            self.reference.setVisible(value is not None)
+            if value is not None:
+                self.reference.setValue(value)
+        if self.reference_anchor is None:
             return
-        value = data.reference_line
-        self.reference.setVisible(value is not None)
-        if value is None:
+        keep = [v for v in data.keep_in_view if v > 0 or (v == 0 and not log)]
+        xs = [s.x for s in data.series if len(s.x)]
+        if not keep or not xs:
             self.reference_anchor.setData([], [])
             return
-        self.reference.setValue(value)
-        first_x = min(float(s.x[0]) for s in data.series if len(s.x))
-        self.reference_anchor.setData([first_x], [value])
+        # a point at every date that has a result: the automatic range counts only what is
+        # in view, so whatever the zoom some of them are
+        x = np.unique(np.concatenate(xs))
+        self.reference_anchor.setData(np.tile(x, len(keep)), np.repeat(keep, x.size))

@@ -14,6 +14,12 @@ STEROID, LANES = "steroid", "lanes"
 PANEL_BY_KEY = {panel.key: panel for panel in PANELS}
 
 
+def plot_is_steroid(plot: pg.PlotItem, plots: list[pg.PlotItem]) -> bool:
+    """The steroid row sits directly above the lanes: they carry the dates for it."""
+    i = plots.index(plot)
+    return i + 1 < len(plots) and plot.getAxis("left").labelText.startswith("Steroid")
+
+
 class PlotStack:
     """Owns every plot made so far; only the placed ones are in the layout and visible."""
 
@@ -81,9 +87,12 @@ class PlotStack:
             linked = plot.getViewBox().linkedView(pg.ViewBox.XAxis)
             if linked is not (None if target is None else target.getViewBox()):
                 plot.setXLink(target)
+            # every plot carries its dates: with the stack scrolled, the last one may be out
+            # of sight; the steroid row sits on the lanes, which carry them
             bottom = plot.getAxis("bottom")
-            if bottom.style["showValues"] != (plot is plots[-1]):
-                bottom.setStyle(showValues=plot is plots[-1])
+            dated = plot is plots[-1] or not (plot_is_steroid(plot, plots))
+            if bottom.style["showValues"] != dated:
+                bottom.setStyle(showValues=dated)
 
     def prerender(self, plot: pg.PlotItem) -> None:
         """Does the work of one plot's first paint that a later paint reuses.
