@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.resources
 import logging
 from functools import cache
+from importlib.resources.abc import Traversable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -30,10 +31,7 @@ CONDENSED_BOLD = "DejaVuSansCondensed-Bold"
 # Chinese, Japanese and Korean; one regular face, also used where bold or italic is asked for
 CJK = "WenQuanYiMicroHei"
 
-_FILES = (SANS, SANS_BOLD, SANS_OBLIQUE, CONDENSED, CONDENSED_BOLD, CJK)
-# tried in this order after the face asked for; SANS first because DejaVu Sans Oblique lacks
-# the Arabic letters that the upright face has
-_FALLBACKS = (SANS, CJK)
+_FILES = (SANS, SANS_BOLD, SANS_OBLIQUE, CONDENSED, CONDENSED_BOLD)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +41,13 @@ class FontsMissingError(RuntimeError):
 
 
 @cache
-def register_fonts() -> None:
-    """Loads the TrueType files once per process; later calls are free."""
-    fonts = importlib.resources.files("irae_desktop.resources") / "fonts"
+def register_fonts() -> tuple[str, ...]:
+    """Loads the TrueType files once per process (later calls are free) and returns the
+    fallback fonts, in the order they are tried after the face asked for."""
+    return register_from(importlib.resources.files("irae_desktop.resources") / "fonts")
+
+
+def register_from(fonts: Traversable) -> tuple[str, ...]:
     for name in _FILES:
         resource = fonts / f"{name}.ttf"
         if not resource.is_file():
@@ -64,9 +66,24 @@ def register_fonts() -> None:
     addMapping(CONDENSED, 1, 0, CONDENSED_BOLD)
     addMapping(CONDENSED, 0, 1, CONDENSED)
     addMapping(CONDENSED, 1, 1, CONDENSED_BOLD)
-    for bold in (0, 1):
-        for italic in (0, 1):
-            addMapping(CJK, bold, italic, CJK)
+    # SANS first because DejaVu Sans Oblique lacks the Arabic letters the upright face has
+    fallbacks = [SANS]
+    resource = fonts / f"{CJK}.ttf"
+    if resource.is_file():
+        with importlib.resources.as_file(resource) as path:
+            pdfmetrics.registerFont(TTFont(CJK, str(path)))
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(CJK, bold, italic, CJK)
+        fallbacks.append(CJK)
+    else:
+        # everything else still prints; a damaged install should not stop a handoff
+        log.warning(
+            "The font file %s.ttf is missing from this installation: Chinese, Japanese and "
+            "Korean characters will print as empty boxes. Reinstall irae-desktop.",
+            CJK,
+        )
+    return tuple(fallbacks)
 
 
 @cache
@@ -84,7 +101,7 @@ def _joins_previous(char: str) -> bool:
 
 def font_for(char: str, font_name: str) -> str | None:
     """The first font, starting with the one asked for, that has a glyph for char."""
-    for name in (font_name, *_FALLBACKS):
+    for name in (font_name, *register_fonts()):
         if ord(char) in _covered(name):
             return name
     return None

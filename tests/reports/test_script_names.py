@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -16,7 +17,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from irae_desktop.reports.fonts import CJK, SANS, font_runs
+from irae_desktop.reports.fonts import CJK, SANS, FontsMissingError, font_runs, register_from
 from irae_desktop.reports.patient_summary import write_patient_summary
 from irae_desktop.reports.service_list import write_service_list
 from tests.reports.factory import NOW, add_lab, add_line, add_patient, add_plan
@@ -163,3 +164,22 @@ def test_a_character_no_font_has_prints_the_rest_and_says_so(db, tmp_path, caplo
         write_patient_summary(db, "ET-1", out, now=NOW, lab_days=0)
     assert "Abebe" in page_texts(out)[0]
     assert "U+1200" in caplog.text
+
+
+def test_without_the_cjk_font_file_the_rest_still_prints_and_says_so(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    for name in ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"):
+        shutil.copy(FONT_DIR / f"{name}.ttf", tmp_path)
+    for name in ("DejaVuSansCondensed", "DejaVuSansCondensed-Bold"):
+        shutil.copy(FONT_DIR / f"{name}.ttf", tmp_path)
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert register_from(tmp_path) == (SANS,)
+        assert f"{CJK}.ttf is missing" in caplog.text
+        assert "Chinese, Japanese and Korean characters will print as empty boxes" in caplog.text
+    finally:
+        register_from(FONT_DIR)  # the process's fonts back from the package
+
+
+def test_without_a_dejavu_file_the_export_stops_with_a_plain_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(FontsMissingError, match=r"DejaVuSans\.ttf is missing.*reinstall"):
+        register_from(tmp_path)
