@@ -37,6 +37,8 @@ NAMES = {
     "MX-1": "Zhang Wei 张伟",
 }
 
+CHINESE_PEMBROLIZUMAB = "帕博利珠单抗"
+
 
 @pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
@@ -44,7 +46,9 @@ def world(db):  # type: ignore[no-untyped-def]
         for mrn, name in NAMES.items():
             p = add_patient(s, mrn, name)
             add_lab(s, p, "ALT", 1, 90, 2)
-            add_line(s, p, "ici", "pembrolizumab", 200, "mg", -30, frequency="every 3 weeks")
+            # an agent recorded in Chinese also labels the chart's treatment lane
+            agent = CHINESE_PEMBROLIZUMAB if mrn == "ZH-1" else "pembrolizumab"
+            add_line(s, p, "ici", agent, 200, "mg", -30, frequency="every 3 weeks")
             # the name again inside free text, where the plan cell wraps it
             add_plan(s, p, 0, f"Repeat LFTs; family contact {name}.")
     return db
@@ -108,6 +112,8 @@ def test_patient_summary_names_the_patient_on_every_page(world, tmp_path, mrn) -
         # header line and footer line
         assert readable(page).count(NAMES[mrn]) >= 2, readable(page)[:200]
     assert_every_glyph_present(out)
+    if mrn == "ZH-1":  # glance, treatment table and the chart lane label
+        assert readable(" ".join(page_texts(out))).count(CHINESE_PEMBROLIZUMAB) >= 3
 
 
 def header_name_chars(path: Path) -> list[tuple[str, float]]:
