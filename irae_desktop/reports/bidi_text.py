@@ -42,8 +42,17 @@ def _is_right_to_left(char: str) -> bool:
     return unicodedata.bidirectional(char) in ("R", "AL")
 
 
+# a right-to-left run longer than this is prose, not a name: bound into one unbreakable word
+# it would be cut mid-word at the cell edge, so its words are left free to wrap
+BIND_LIMIT = 40
+
+
+def _is_right_to_left_word(word: str) -> bool:
+    return has_right_to_left(word) and not any(unicodedata.bidirectional(c) == "L" for c in word)
+
+
 def bind_right_to_left_words(text: str) -> str:
-    """Spaces between two right-to-left words become no-break spaces.
+    """Spaces between the words of a short right-to-left run become no-break spaces.
 
     Paragraphs wrap after the text is put in visual order, so a right-to-left name broken over
     two lines would show its words on the wrong lines (family name first). Bound together, the
@@ -51,12 +60,22 @@ def bind_right_to_left_words(text: str) -> str:
     """
     if not has_right_to_left(text):
         return text
-    chars = list(text)
-    for i, char in enumerate(chars):
-        if char != " ":
+    words = text.split(" ")
+    out: list[str] = []
+    group: list[str] = []
+
+    def flush() -> None:
+        joined = " ".join(group)
+        out.append(joined.replace(" ", "\u00a0") if len(joined) <= BIND_LIMIT else joined)
+        group.clear()
+
+    for word in words:
+        if _is_right_to_left_word(word):
+            group.append(word)
             continue
-        before = next((c for c in reversed(chars[:i]) if not c.isspace()), "")
-        after = next((c for c in chars[i + 1 :] if not c.isspace()), "")
-        if before and after and _is_right_to_left(before) and _is_right_to_left(after):
-            chars[i] = "\u00a0"
-    return "".join(chars)
+        if group:
+            flush()
+        out.append(word)
+    if group:
+        flush()
+    return " ".join(out)

@@ -17,6 +17,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from irae_desktop.reports.bidi_text import bind_right_to_left_words
 from irae_desktop.reports.fonts import CJK, SANS, FontsMissingError, font_runs, register_from
 from irae_desktop.reports.patient_summary import write_patient_summary
 from irae_desktop.reports.service_list import write_service_list
@@ -189,3 +190,10 @@ def test_without_the_cjk_font_file_the_rest_still_prints_and_says_so(tmp_path, c
 def test_without_a_dejavu_file_the_export_stops_with_a_plain_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(FontsMissingError, match=r"DejaVuSans\.ttf is missing.*reinstall"):
         register_from(tmp_path)
+
+
+def test_a_right_to_left_name_is_bound_but_prose_may_wrap() -> None:
+    assert bind_right_to_left_words("contact דוד כהן today") == "contact דוד\u00a0כהן today"
+    # a sentence-long note is left breakable: one 60-letter word would be cut mid-word
+    note = " ".join(["שלום"] * 12)
+    assert bind_right_to_left_words(note) == note
