@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from irae_desktop.reports.chart_time import TimeAxis
-from irae_desktop.reports.fonts import CONDENSED
+from irae_desktop.reports.fonts import CONDENSED, chart_strings, string_width
 from irae_desktop.reports.formatting import amount
 from irae_desktop.reports.layout import INK, RULE
 from irae_desktop.reports.summary_data import PatientSummaryData
@@ -25,7 +25,7 @@ LABEL_MIN_SIZE = 5.5
 def fit_label(label: str, width: float) -> tuple[list[str], float]:
     """A lane label whole (never cut: an agent's name is what the lane means), as lines and a
     font size: one line, made smaller if needed, else two lines split at a space."""
-    natural = stringWidth(label, CONDENSED, LABEL_SIZE)
+    natural = string_width(label, CONDENSED, LABEL_SIZE)
     if natural <= width:
         return [label], LABEL_SIZE
     size = LABEL_SIZE * width / natural
@@ -35,7 +35,7 @@ def fit_label(label: str, width: float) -> tuple[list[str], float]:
     best: tuple[list[str], float] | None = None
     for cut in range(1, len(words)):
         parts = [" ".join(words[:cut]), " ".join(words[cut:])]
-        widest = max(stringWidth(part, CONDENSED, LABEL_SIZE) for part in parts)
+        widest = max(string_width(part, CONDENSED, LABEL_SIZE) for part in parts)
         fitted = min(LABEL_SIZE, LABEL_SIZE * width / widest)
         if best is None or fitted > best[1]:
             best = (parts, fitted)
@@ -79,11 +79,8 @@ def draw_lane(
     lines_of_label, size = fit_label(label, axis.x0 - LABEL_LEFT - 2)
     top = y + 3.5 + (len(lines_of_label) - 1) * size / 2
     for n, text in enumerate(lines_of_label):
-        drawing.add(
-            String(
-                LABEL_LEFT, top - n * size, text, fontName=CONDENSED, fontSize=size, fillColor=INK
-            )
-        )
+        for piece in chart_strings(LABEL_LEFT, top - n * size, text, CONDENSED, size, INK):
+            drawing.add(piece)
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=RULE, strokeWidth=0.3))
     last_label_end = -1e9
     for t in lines:

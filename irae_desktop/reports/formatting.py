@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, tzinfo
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from irae_desktop.domain.analytes import ANALYTES, display_rank
@@ -15,6 +14,7 @@ from irae_desktop.domain.analytes import analyte_label as analyte_label
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.units import UnitError, display_unit, from_canonical
 from irae_desktop.domain.value_format import range_text, text_in_units, value_text
+from irae_desktop.reports.fonts import paragraph_markup
 
 # the team's display zone for the report being built (per thread/task, so workers do not clash)
 _DISPLAY_TZ: ContextVar[tzinfo | None] = ContextVar("display_tz", default=None)
@@ -226,10 +226,11 @@ def criteria_label(criteria_id: str | None) -> str:
 
 
 def markup(text: str | None) -> str:
-    """Free text made safe for reportlab Paragraph markup, line breaks kept."""
+    """Free text made safe for reportlab Paragraph markup, line breaks kept; each line in
+    visual order with the characters DejaVu lacks (CJK) tagged with a font that has them."""
     if not text:
         return ""
-    return escape(text).replace("\n", "<br/>")
+    return "<br/>".join(paragraph_markup(line) for line in text.split("\n"))
 
 
 def age_years(birth: date | None, today: date) -> int | None:

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD, register_fonts
+from irae_desktop.reports.fonts import CONDENSED, SANS, SANS_BOLD, draw_string, register_fonts
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 
@@ -134,15 +134,14 @@ def _draw_identity(canvas: Canvas, doc: BaseDocTemplate, identity: Identity) -> 
         canvas.rotate(-35)
         canvas.translate(-width / 2, -height / 2)
     canvas.setFillColor(INK)
-    canvas.setFont(SANS_BOLD, 13)
-    canvas.drawString(MARGIN, top - 12, identity.line1)
-    canvas.setFont(SANS, 8.5)
-    canvas.drawString(MARGIN, top - 24, identity.line2)
+    # the identity lines carry the patient's name: drawn run by run in fonts that have it
+    draw_string(canvas, MARGIN, top - 12, identity.line1, SANS_BOLD, 13)
+    draw_string(canvas, MARGIN, top - 24, identity.line2, SANS, 8.5)
     canvas.setFillColor(MUTED)
     canvas.setFont(SANS, 7.5)
     y = top - 8
     for text in (identity.title, *identity.right_lines):
-        canvas.drawRightString(width - MARGIN, y, text)
+        draw_string(canvas, width - MARGIN, y, text, SANS, 7.5, anchor="end")
         y -= 9.5
     if identity.synthetic:
         # its own row under the identity lines, so it never collides with a long name
@@ -165,8 +164,7 @@ def _draw_identity(canvas: Canvas, doc: BaseDocTemplate, identity: Identity) -> 
         MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 3 * mm
     )
     canvas.setFillColor(MUTED)
-    canvas.setFont(SANS, 7)
-    canvas.drawString(MARGIN, MARGIN + 1, identity.footer_left)
+    draw_string(canvas, MARGIN, MARGIN + 1, identity.footer_left, SANS, 7)
     canvas.restoreState()
 
 
