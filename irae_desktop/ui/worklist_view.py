@@ -48,11 +48,12 @@ SEARCH_DELAY_MS = 150
 DEFAULT_WIDTHS = {
     COL_NAME: 200,
     COL_MRN: 110,
-    COL_ICI: 180,
-    # wide enough for "G3 ALT · latest ungraded: no range" (decision 12)
-    COL_LIVER: 230,
-    COL_GLUCOSE: 230,
-    COL_ALERTS: 200,
+    COL_ICI: 170,
+    # room for a grade chip and the start of "· latest ungraded: ..." (decision 12); the whole
+    # note is in the cell's tooltip, and every column fits a 1366-pixel screen
+    COL_LIVER: 180,
+    COL_GLUCOSE: 200,
+    COL_ALERTS: 150,
     COL_LAST_LAB: 140,
     COL_DAYS: 90,
     COL_STATUS: 90,

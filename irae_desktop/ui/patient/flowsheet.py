@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from irae_desktop.domain.analytes import analyte_label, display_rank
+from irae_desktop.domain.grade_display import DASH, result_grade_text
 from irae_desktop.domain.value_format import range_text, text_in_units
-from irae_desktop.ui.grade_style import grade_color, grade_label, grade_text_color
+from irae_desktop.ui.grade_style import grade_color, grade_text_color
 from irae_desktop.ui.patient.display import local_time_text, value_text
 from irae_desktop.ui.patient.snapshot import LabRow
 
@@ -102,7 +103,10 @@ class FlowsheetModel(QAbstractTableModel):
 
     def _cell_text(self, lab: LabRow) -> str:
         text = value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)[0]
-        return text if lab.grade is None else f"{text} {grade_label(lab.grade)}"
+        # a censored range ("G0–1") or a non-fasting glucose without grade ("<G3, non-fasting")
+        # is said in the cell itself, never left blank (clinical reference, decisions 6 and 9)
+        grade = result_grade_text(lab.grade, lab.grade_reason)
+        return text if grade == DASH else f"{text} {grade}"
 
     def _tooltip(self, lab: LabRow) -> str:
         shown, unit = value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)
@@ -111,7 +115,7 @@ class FlowsheetModel(QAbstractTableModel):
             f"{analyte_label(lab.analyte)} {shown} {unit}",
             f"Reference range: {limits}"
             + (f" {unit}" if lab.lln is not None or lab.uln is not None else ""),
-            f"Grade: {grade_label(lab.grade)}"
+            f"Grade: {result_grade_text(lab.grade, lab.grade_reason)}"
             + (f" ({text_in_units(lab.grade_reason, self._system)})" if lab.grade_reason else ""),
         ]
         if lab.is_baseline:

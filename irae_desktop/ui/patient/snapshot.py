@@ -28,6 +28,7 @@ from irae_desktop.store.models import (
 from irae_desktop.store.settings import get_settings
 from irae_desktop.store.timeline import load_timeline_with_rows
 from irae_desktop.store.worklist import ici_status_on
+from irae_desktop.ui.grade_style import grade_label
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ def organ_grade_texts(timeline: PatientTimeline, now: datetime) -> tuple[str, ..
     texts = []
     for organ in ORGANS:
         found = current_grade(timeline, organ)
-        shown = f"G{found[0]} {found[1].analyte}" if found is not None else "no graded result"
+        shown = grade_label(found[0], found[1].analyte) if found is not None else "no graded result"
         if organ in later:
             shown += f" \u00b7 {ungraded_note(later[organ])}"
         elif found is None:

@@ -175,3 +175,42 @@ def test_labs_tab_switches_between_list_and_flowsheet(qtbot) -> None:  # type: i
     ]
     tab.list_button.click()
     assert tab.views.currentWidget() is tab.table and tab.correct_button.isEnabled()
+
+
+def test_flowsheet_says_what_a_grade_cannot_be_sure_of(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # clinical reference, decisions 6 and 9: a censored range and a non-fasting glucose without
+    # grade are said in the cell, not left as a bare value or a certainty
+    third = datetime(2026, 5, 5, 8, 0, tzinfo=UTC)
+    sheet = FlowsheetModel()
+    sheet.set_labs(
+        (
+            lab(
+                1,
+                "GLUCOSE",
+                third,
+                241.0,
+                "mg/dL",
+                (70.0, 140.0),
+                None,
+                # as the grader stores it
+                "GLUCOSE 241 mg/dL, hyperglycemia: non-fasting: below the grade 3 threshold; "
+                "grades 1-2 need a fasting value: no grade, ASCO 2021 / CTCAE v4.03 numeric",
+            ),
+            lab(
+                2,
+                "ALT",
+                third,
+                100.0,
+                "U/L",
+                (7.0, 40.0),
+                0,
+                "ALT <100 U/L = 2.5 x ULN (40): grade 0 to 1: censored below 100 U/L, CTCAE v5.0 "
+                "(at least grade 0, possibly up to grade 1)",
+                comparator="<",
+            ),
+        )
+    )
+    glucose = sheet.analytes.index("GLUCOSE")
+    alt = sheet.analytes.index("ALT")
+    assert sheet.data(sheet.index(0, glucose)) == "241 <G3, non-fasting"
+    assert sheet.data(sheet.index(0, alt)) == "<100 G0\u20131"
