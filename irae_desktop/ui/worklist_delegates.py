@@ -59,13 +59,31 @@ class GradeChipDelegate(QStyledItemDelegate):
             color = palette.highlightedText().color() if selected else QColor(UNGRADED_COLOR)
             painter.setPen(color)
             rest = rect.adjusted(width + 6, 0, 0, 0)
-            shown = QFontMetrics(font).elidedText(
-                f"\u00b7 {note}", Qt.TextElideMode.ElideRight, max(10, rest.width())
-            )
-            painter.drawText(
-                rest, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown
-            )
+            _draw_note(painter, rest, font, note)
         painter.restore()
+
+
+def _draw_note(painter: QPainter, rect: QRect, font: QFont, note: str) -> None:
+    """The ungraded note beside the chip: on one line where it fits, else its reason under
+    "latest ungraded:" in a smaller type, so the reason is read, not cut off (decision 12)."""
+    metrics = QFontMetrics(font)
+    text = f"\u00b7 {note}"
+    left = Qt.AlignmentFlag.AlignLeft
+    if metrics.horizontalAdvance(text) <= rect.width() or ": " not in note:
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(10, rect.width()))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | left, shown)
+        return
+    small = QFont(font)
+    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+    small_metrics = QFontMetrics(small)
+    painter.setFont(small)
+    head, reason = note.split(": ", 1)
+    for line, align in (
+        (f"{head}:", Qt.AlignmentFlag.AlignTop),
+        (reason, Qt.AlignmentFlag.AlignBottom),
+    ):
+        shown = small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(10, rect.width()))
+        painter.drawText(rect, align | left, shown)
 
 
 class NameDelegate(QStyledItemDelegate):

@@ -46,17 +46,17 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 
 DEFAULT_WIDTHS = {
-    COL_NAME: 200,
-    COL_MRN: 110,
+    COL_NAME: 190,
+    COL_MRN: 100,
     COL_ICI: 170,
     # room for a grade chip and the start of "· latest ungraded: ..." (decision 12); the whole
     # note is in the cell's tooltip, and every column fits a 1366-pixel screen
-    COL_LIVER: 180,
-    COL_GLUCOSE: 200,
+    COL_LIVER: 200,
+    COL_GLUCOSE: 220,
     COL_ALERTS: 150,
-    COL_LAST_LAB: 140,
-    COL_DAYS: 90,
-    COL_STATUS: 90,
+    COL_LAST_LAB: 130,
+    COL_DAYS: 88,
+    COL_STATUS: 56,
 }
 
 
