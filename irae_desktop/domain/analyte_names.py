@@ -341,6 +341,7 @@ EUROPEAN_NAMES: dict[str, LocalNames] = {
             "3-hidroxibutirato",
             "beta-idrossibutirrato",
             "3-idrossibutirrato",
+            "beta-hydroksybutyrat",
             "beetahydroksibutyraatti",
             "P-beta-hydroxybutyrat",
             "B-beta-hydroxybutyrat",
@@ -349,7 +350,8 @@ EUROPEAN_NAMES: dict[str, LocalNames] = {
             "translations of the LOINC component 3-Hydroxybutyrate (6873-4, 53060-9): German "
             "'β-Hydroxybutyrat', French 'bêta-hydroxybutyrate' (same letters as English once "
             "accents fold), Spanish/Portuguese 'beta-hidroxibutirato', Italian "
-            "'beta-idrossibutirrato'; Nordic specimen prefixes: " + _NORDIC_PREFIXES
+            "'beta-idrossibutirrato', Norwegian 'beta-hydroksybutyrat'; Nordic specimen prefixes: "
+            + _NORDIC_PREFIXES
         ),
     ),
 }
