@@ -297,11 +297,13 @@ EUROPEAN_NAMES: dict[str, LocalNames] = {
             "S-C-peptidi",
             "fS-C-peptidi",
             "C-Peptid nüchtern",
+            "C-Peptid im Serum",
         ),
         source=(
-            "the product's clinical reference, section 3 (C-peptide in pmol/L and nmol/L); "
-            "German 'C-Peptid', French 'peptide C', Spanish 'péptido C', Portuguese 'peptídeo C', "
-            "Nordic 'C-peptid'/'C-peptidi' with specimen prefixes: " + _NORDIC_PREFIXES
+            "labor-gaertner.de Leistungsverzeichnis 'C-Peptid' (nüchtern, µg/l and nmol/l, "
+            "1 µg/l = 0,331 nmol/l); laborkrone.de ('C-Peptid im Serum'); team-w.ch (pmol/l); "
+            "French 'peptide C', Spanish 'péptido C', Portuguese 'peptídeo C', Nordic "
+            "'C-peptid'/'C-peptidi' with specimen prefixes: " + _NORDIC_PREFIXES
         ),
     ),
     "HBA1C": LocalNames(

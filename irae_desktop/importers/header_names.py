@@ -9,10 +9,10 @@ Where the spellings come from: German practice and laboratory software (tomedo's
 Abnahmedatum, Abnahmezeit, Ergebnis, Einheit, Normbereich, Testbezeichnung; the KBV MIO
 'Laboruntersuchung': Ergebnis); Swedish laboratory catalogues (Region Skåne via
 medicinskordbok.se: Analys, Referensintervall; Akademiska sjukhuset: Enhet); Norwegian
-(Nordlandssykehuset: Referanseområde, Prøvemateriale); Finnish (terveyskirjasto.fi: viitearvot);
+(Nordlandssykehuset: Referanseområde); Finnish (terveyskirjasto.fi: viitearvot);
 and the everyday clinical words of each language for the same columns.
 
-Decisions (clinical reference, decision 6 and docs/architecture.md, patient matching):
+Decisions (also in docs/clinical-reference.md, section 6, "Patient numbers"):
 - A national identity number (personnummer, CPR-nummer, fødselsnummer, henkilötunnus, NIR,
   BSN, DNI, codice fiscale, Sozialversicherungsnummer) is not a medical record number: it is
   a different namespace and sensitive personal data. Such a column is never taken as the MRN;
