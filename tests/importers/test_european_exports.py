@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from irae_desktop.importers.timeparse import TimeTextError, parse_datetime_text
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import Patient
 from tests.importers.helpers import IMPORT_FIXTURES, labs, run, table_counts
@@ -318,3 +320,43 @@ def test_case_number_is_not_taken_as_the_mrn(db: Database, tmp_path) -> None:  #
 
     assert "Missing here: mrn" in summary.error
     assert table_counts(db)["lab_results"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Dutch and Danish exports write the day first with dashes; unambiguous when day > 12
+        ("30-11-2026 07:45", datetime(2026, 11, 30, 6, 45, tzinfo=UTC)),
+        ("30.11.2026 07:45", datetime(2026, 11, 30, 6, 45, tzinfo=UTC)),
+        ("04.12.2026 08:15", datetime(2026, 12, 4, 7, 15, tzinfo=UTC)),
+        ("30/11/2026 07:45", datetime(2026, 11, 30, 6, 45, tzinfo=UTC)),
+        ("2026-11-30 07:45", datetime(2026, 11, 30, 6, 45, tzinfo=UTC)),
+    ],
+)
+def test_european_date_spellings(text: str, expected: datetime) -> None:
+    assert parse_datetime_text(text, ZoneInfo("Europe/Amsterdam")) == expected
+
+
+@pytest.mark.parametrize("text", ["04-12-2026 08:15", "04/12/2026"])
+def test_dash_and_slash_dates_that_could_be_swapped_are_refused(text: str) -> None:
+    with pytest.raises(TimeTextError, match="ambiguous date"):
+        parse_datetime_text(text, ZoneInfo("Europe/Amsterdam"))
+
+
+def test_dash_dates_in_a_dutch_export(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "uitslagen.csv"
+    path.write_text(
+        "Patiëntnummer;Geboortedatum;Afnamedatum;Bepaling;Uitslag;Eenheid\n"
+        "NL-3003;17-05-1970;30-11-2026 07:45;ALAT;260;U/l\n"
+        "NL-3003;17-05-1970;04-12-2026 07:45;ALAT;250;U/l\n",
+        encoding="utf-8",
+    )
+
+    (summary,) = run(db, path, timezone="Europe/Amsterdam")
+
+    assert summary.imported == 1
+    (rejected,) = summary.rejected
+    assert (rejected.ref, rejected.column) == ("line 3", "Afnamedatum")
+    assert "ambiguous date '04-12-2026'" in rejected.reason
+    (alt,) = labs(db, "NL-3003")
+    assert (alt.value, alt.collected_at) == (260.0, datetime(2026, 11, 30, 6, 45, tzinfo=UTC))
