@@ -360,3 +360,24 @@ def test_dash_dates_in_a_dutch_export(db: Database, tmp_path) -> None:  # type: 
     assert "ambiguous date '04-12-2026'" in rejected.reason
     (alt,) = labs(db, "NL-3003")
     assert (alt.value, alt.collected_at) == (260.0, datetime(2026, 11, 30, 6, 45, tzinfo=UTC))
+
+
+def test_wide_german_export_never_stores_urine_glucose_as_blood(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "kumulativ.csv"
+    path.write_text(
+        "Patientennummer;Name;Vorname;Entnahmedatum;GPT (U/l);Bilirubin gesamt (µmol/l);"
+        "C-Peptid (nmol/l);Glukose (Urin)\n"
+        "DE-1001;Müller;Jürgen;30.11.2026 08:15;200;51,3;0,1;2,8\n",
+        encoding="cp1252",
+    )
+
+    (summary,) = run(db, path, timezone="Europe/Berlin")
+
+    assert summary.layout == "wide"
+    stored = {lab.analyte: lab for lab in labs(db, "DE-1001")}
+    assert set(stored) == {"ALT", "TBILI", "CPEPTIDE"}
+    assert (stored["ALT"].value, stored["ALT"].original_unit) == (200.0, "U/l")
+    assert stored["TBILI"].value == pytest.approx(3.0)
+    assert stored["CPEPTIDE"].value == pytest.approx(0.302115, rel=1e-5)
+    # the urine column is refused or left untracked, never read as blood glucose
+    assert summary.imported == 3
