@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from irae_desktop.domain.analyte_names import EUROPEAN_NAMES
+from irae_desktop.domain.text_fold import fold_text
 
 Organ = Literal["liver", "glucose", "other"]
 
@@ -37,12 +40,14 @@ class Analyte:
     possible_high: float = math.inf
     # where `possible_high` and `zero_possible` come from
     limits_source: str = ""
+    # where the European names among `local_names` come from (see domain.analyte_names)
+    names_source: str = ""
 
 
 _GLUCOSE_PRECISION = (("mg/dL", 0), ("mmol/L", 1), ("g/L", 2))
 
 # in display order: the order a hepatology or endocrinology reader scans a flowsheet in
-_ALL: tuple[Analyte, ...] = (
+_LISTED: tuple[Analyte, ...] = (
     Analyte(
         code="ALT",
         name="Alanine aminotransferase",
@@ -389,6 +394,20 @@ _ALL: tuple[Analyte, ...] = (
     ),
 )
 
+
+def _with_european_names(analyte: Analyte) -> Analyte:
+    european = EUROPEAN_NAMES.get(analyte.code)
+    if european is None:
+        return analyte
+    return replace(
+        analyte,
+        local_names=(*analyte.local_names, *european.names),
+        names_source=european.source,
+    )
+
+
+_ALL: tuple[Analyte, ...] = tuple(_with_european_names(a) for a in _LISTED)
+
 ANALYTES: dict[str, Analyte] = {a.code: a for a in _ALL}
 DISPLAY_ORDER: tuple[str, ...] = tuple(a.code for a in _ALL)
 
@@ -417,8 +436,9 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_name(text: str) -> str:
-    """Lower case with every run of spaces and punctuation reduced to one space."""
-    return _NON_WORD.sub(" ", text.lower().replace("µ", "u").replace("μ", "u")).strip()
+    """Lower case without accents, every run of spaces and punctuation reduced to one space:
+    "Bilirubine totale", "BILIRUBINE-TOTALE" and "bilirubine totale" are one name."""
+    return _NON_WORD.sub(" ", fold_text(text)).strip()
 
 
 def _build_index() -> dict[str, Analyte]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Literal
 
 from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.text_fold import fold_text
 
 UnitSystem = Literal["US", "SI"]
 
@@ -34,13 +35,20 @@ _SPELLINGS: dict[str, str] = {
     "unit/l": "U/L",
     "units/l": "U/L",
     "[u]/l": "U/L",
+    # European spellings of the same unit: French and Italian "UI/L", German and Nordic
+    # "E/L" (Einheiten, enheter) and "IE/L" (internationale Einheiten, internationella enheter)
+    "ui/l": "U/L",
+    "e/l": "U/L",
+    "ie/l": "U/L",
     "ukat/l": "µkat/L",
+    "mikrokat/l": "µkat/L",
     "mg/dl": "mg/dL",
     "mg/100ml": "mg/dL",
     "g/l": "g/L",
     "umol/l": "µmol/L",
     "mcmol/l": "µmol/L",
     "micromol/l": "µmol/L",
+    "mikromol/l": "µmol/L",
     "mmol/l": "mmol/L",
     "nmol/l": "nmol/L",
     "pmol/l": "pmol/L",
@@ -53,12 +61,12 @@ _SPELLINGS: dict[str, str] = {
     "%{hb}": "%",
     "mmol/mol": "mmol/mol",
     "mmol/mol{hb}": "mmol/mol",
+    "mmol/molhb": "mmol/mol",
 }
 
 
 def _key(text: str) -> str:
-    key = text.strip().lower().replace("µ", "u").replace("μ", "u")
-    return re.sub(r"\s+", "", key)
+    return re.sub(r"\s+", "", fold_text(text.strip()))
 
 
 def normalise_unit(text: str) -> str:

@@ -11,124 +11,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from irae_desktop.domain.text_fold import fold_text
 from irae_desktop.importers.errors import ImportFileError, UnknownLayoutError
+from irae_desktop.importers.header_names import NATIONAL_ID_HEADERS
+from irae_desktop.importers.header_names import ROLE_SYNONYMS as ROLE_SYNONYMS
 
-# role -> header spellings after normalising (lower case, runs of non-alphanumerics as "_"),
-# in order of preference where a file has several
-ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "mrn": (
-        "mrn",
-        "patient_mrn",
-        "medical_record_number",
-        "mrn_number",
-        "patient_id",
-        "patientid",
-        "pat_id",
-        "patient_number",
-        "hospital_number",
-        "patient",
-        "person_id",
-        "subject_id",
-        "record_number",
-    ),
-    "name": ("patient_name", "name", "full_name", "patient_full_name"),
-    "first_name": ("first", "first_name", "given", "given_name", "forename"),
-    "last_name": ("last", "last_name", "family", "family_name", "surname"),
-    "birth": ("dob", "birth_date", "birthdate", "date_of_birth", "birth_dt"),
-    "sex": ("sex", "gender", "administrative_gender"),
-    "weight": ("weight_kg", "weight", "body_weight", "weight_kg_"),
-    "diagnosis": ("diagnosis", "primary_diagnosis", "cancer", "cancer_type", "tumour", "tumor"),
-    "collected": (
-        "collected_at",
-        "collection_datetime",
-        "collection_date_time",
-        "collected",
-        "collection_date",
-        "specimen_collected",
-        "specimen_datetime",
-        "drawn_at",
-        "draw_time",
-        "draw_date",
-        "draw_datetime",
-        "drawn",
-        "specimen_date",
-        "sample_datetime",
-        "sample_date",
-        "sample_time",
-        "charttime",
-        "measurement_datetime",
-        "measurement_date",
-        "observation_datetime",
-        "observation_date",
-        "effective_datetime",
-        "result_datetime",
-        "result_date",
-        "datetime",
-        "date_time",
-        "date",
-    ),
-    "collected_time": ("collection_time", "time", "draw_clock_time", "measurement_time"),
-    "code": ("loinc", "loinc_code", "test_code", "code", "observation_code", "component_code"),
-    "test": (
-        "test_name",
-        "test",
-        "analyte",
-        "label",
-        "component",
-        "component_name",
-        "lab_name",
-        "lab_test",
-        "measurement_source_value",
-        "observation",
-        "description",
-        "test_description",
-        "item",
-        "parameter",
-    ),
-    "value": (
-        "result",
-        "value",
-        "result_value",
-        "value_as_number",
-        "valuenum",
-        "value_source_value",
-        "result_text",
-        "observation_value",
-        "numeric_value",
-    ),
-    "unit": (
-        "unit",
-        "units",
-        "uom",
-        "valueuom",
-        "unit_source_value",
-        "result_unit",
-        "unit_of_measure",
-    ),
-    "range": ("reference_range", "ref_range", "range", "normal_range", "reference_interval"),
-    "low": (
-        "ref_low",
-        "range_low",
-        "ref_range_lower",
-        "reference_low",
-        "low",
-        "lln",
-        "lower_limit",
-    ),
-    "high": (
-        "ref_high",
-        "range_high",
-        "ref_range_upper",
-        "reference_high",
-        "high",
-        "uln",
-        "upper_limit",
-    ),
-    "flag": ("abnormal_flag", "flag", "abnormal", "interpretation", "abn_flag"),
-    "status": ("result_status", "status"),
-    "category": ("category",),
-    "value_type": ("type", "value_type"),
-}
+# header spelling after normalising -> (role, preference): the first role listing a spelling owns
+# it, so one dictionary look-up per header column places it
+_SPELLING_ROLE: dict[str, tuple[str, int]] = {}
+for _role, _spellings in ROLE_SYNONYMS.items():
+    for _rank, _spelling in enumerate(_spellings):
+        _SPELLING_ROLE.setdefault(_spelling, (_role, _rank))
 
 LONG_NEEDS = ("mrn", "collected", "test or code", "value")
 ROSTER_ROLES = ("name", "first_name", "last_name", "birth", "sex", "weight", "diagnosis")
@@ -136,7 +29,9 @@ _UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*[\(\[](?P<unit>[^\)\]]+)[\)\]]\s
 
 
 def normalise_header(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", text.strip().lstrip("\ufeff").lower()).strip("_")
+    """ "Date de prélèvement" -> "date_de_prelevement": lower case, accents folded, every run of
+    other characters one "_" (see importers.header_names)."""
+    return re.sub(r"[^0-9a-z]+", "_", fold_text(text.strip().lstrip("\ufeff"))).strip("_")
 
 
 @dataclass
@@ -172,12 +67,19 @@ def _assign_roles(header: list[str]) -> tuple[dict[str, list[int]], list[str], s
                 f"{index + 1}); the first non-empty one is used"
             )
         seen.setdefault(norm, index)
-    for role, synonyms in ROLE_SYNONYMS.items():
-        for synonym in synonyms:
-            for index, norm in enumerate(normalised):
-                if norm == synonym and index not in used:
-                    roles.setdefault(role, []).append(index)
-                    used.add(index)
+    placed = sorted(
+        (_SPELLING_ROLE[norm][1], index, _SPELLING_ROLE[norm][0])
+        for index, norm in enumerate(normalised)
+        if norm in _SPELLING_ROLE
+    )
+    for role in ROLE_SYNONYMS:
+        for _rank, index, owner in placed:
+            if owner == role:
+                roles.setdefault(role, []).append(index)
+                used.add(index)
+    if "name" in roles and "first_name" in roles and "last_name" not in roles:
+        # "Name" beside "Vorname" (or "Naam" beside "Voornaam") is the family name
+        roles["last_name"] = roles.pop("name")
     return roles, notices, used
 
 
@@ -240,9 +142,24 @@ def detect_layout(header: list[str], is_analyte: Callable[[str], bool]) -> Colum
         + "(one result per row), or MRN, date and one column per test such as 'ALT (U/L)'; "
         + "a roster needs MRN and name or birth date. Missing here: "
         + ", ".join(missing)
-        + ". Save a column mapping to read this layout.",
+        + ". "
+        + _national_id_hint(header, roles)
+        + "Save a column mapping to read this layout.",
         found,
         missing,
+    )
+
+
+def _national_id_hint(header: list[str], roles: Mapping[str, list[int]]) -> str:
+    """Why a national identity number column was not taken as the MRN, when that is missing."""
+    if "mrn" in roles:
+        return ""
+    national = [h for h in header if normalise_header(h) in NATIONAL_ID_HEADERS]
+    if not national:
+        return ""
+    return (
+        f"Column {national[0]!r} holds a national identity number, which is not read as the "
+        "MRN; if your hospital's patient number is that number, say so in a column mapping. "
     )
 
 

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DATE_ORDERS = ("auto", "MDY", "DMY")
 
 _HL7_TS = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?([+-]\d{4})?$")
+# day and month with slashes or dashes (read by the date order), or dots (always day first):
+# "30/11/2026", "30-11-2026" (Dutch and Danish exports), "30.11.2026"
 _SLASH = re.compile(
-    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 
 
@@ -68,8 +70,8 @@ def parse_hl7_ts(text: str, zone: tzinfo) -> datetime:
 def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") -> datetime:
     """ISO 8601 (with or without offset or Z), HL7 compact, or day/month/year spellings.
 
-    Slash dates are ambiguous (03/04/2024): read by `date_order`; with "auto" only when the
-    day is above 12, otherwise refused rather than guessed.
+    Slash and dash dates are ambiguous (03/04/2024, 03-04-2024): read by `date_order`; with
+    "auto" only when the day is above 12, otherwise refused rather than guessed.
     """
     s = text.strip()
     if not s:
@@ -90,9 +92,9 @@ def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") ->
     m = _SLASH.match(s)
     if not m:
         raise TimeTextError(f"unrecognised date/time: {s!r}")
-    a, b, year, hour, minute, second, ampm = m.groups()
+    a, separator, b, year, hour, minute, second, ampm = m.groups()
     first, second_part = int(a), int(b)
-    separator_is_dot = "." in s[: m.end(2)]
+    separator_is_dot = separator == "."
     order = date_order
     if order == "auto":
         if separator_is_dot or first > 12:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from irae_desktop.domain.analytes import Analyte, lookup_analyte
+from irae_desktop.domain.analyte_names import OTHER_SPECIMEN_OR_FRACTION, URINE_PREFIXES
+from irae_desktop.domain.analytes import Analyte, lookup_analyte, normalise_name
 from irae_desktop.domain.plausibility import Verdict, check_value
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
@@ -51,10 +52,15 @@ _PARENS = re.compile(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$")
 def _lookup_parts(name: str) -> Analyte | None:
     """ "Alanine Aminotransferase (ALT)": the abbreviation in brackets, else the words before it.
 
-    Both parts must agree when both are known, so a label cannot pick a test by accident.
+    Both parts must agree when both are known, so a label cannot pick a test by accident, and
+    a name that says another specimen or fraction is not matched by its other part.
     """
     m = _PARENS.match(name.strip())
     if m is None:
+        return None
+    words = normalise_name(name).split()
+    if (words and words[0] in URINE_PREFIXES) or OTHER_SPECIMEN_OR_FRACTION.intersection(words):
+        # "Glukose (Urin)", "Bilirubin (indirekt)": the known part names a different test
         return None
     inner = lookup_analyte(m.group("inner"))
     outer = lookup_analyte(m.group("outer"))
