@@ -206,6 +206,8 @@ class _FileImport:
             problem = self.resolver.apply_roster(item)
             if problem:
                 s.reject(item.ref, "patient", problem)
+            elif self.is_roster:
+                s.roster_taken += 1
         elif isinstance(item, Problem):
             s.rows_read += 1
             s.reject(item.ref, item.column, item.reason)
