@@ -46,7 +46,7 @@ def test_a_file_taken_whole_exits_0(capsys, sqlite_url) -> None:  # type: ignore
 
 def test_german_lab_export_is_refused_with_exit_1(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
     path = str(IMPORT_FIXTURES / "de_labor_bom_semicolon.csv")
-    code, out, err = _import(capsys, sqlite_url, path, "--json")
+    code, out, _ = _import(capsys, sqlite_url, path, "--json")
 
     assert code == 1
     (summary,) = json.loads(out)["files"]
@@ -67,7 +67,9 @@ def test_lab_file_read_as_roster_before_is_refused_on_stderr(capsys, sqlite_url)
     assert len(capsys.readouterr().out.strip().splitlines()) == 1  # the header only
 
 
-def test_german_export_with_mapping_file_accounts_and_exits_0(capsys, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_german_export_with_mapping_file_accounts_and_exits_0(  # type: ignore[no-untyped-def]
+    capsys, sqlite_url, tmp_path
+) -> None:
     mapping = tmp_path / "de.json"
     mapping.write_text(
         json.dumps(
