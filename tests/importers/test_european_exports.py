@@ -301,11 +301,8 @@ def test_utf16_without_a_byte_order_mark_is_recognised(
     db: Database, tmp_path: Path, codec: str, name: str
 ) -> None:
     path = tmp_path / "nobom.txt"
-    path.write_bytes(
-        "MRN\tName\tCollected\tTest\tResult\tUnit\r\nM1\tAnn\t2025-01-01 08:00\tALT\t40\tU/L\r\n".encode(
-            codec
-        )
-    )
+    text = "MRN\tName\tCollected\tTest\tResult\tUnit\r\nM1\tAnn\t2025-01-01 08:00\tALT\t40\tU/L\r\n"
+    path.write_bytes(text.encode(codec))
     assert inspect_file(path).encoding == name
     (summary,) = run(db, path)
     assert (summary.rows_read, summary.imported) == (1, 1)
