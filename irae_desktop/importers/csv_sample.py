@@ -55,11 +55,13 @@ def find_convention(rows: SampleRows, columns: Sequence[int]) -> NumberConventio
     """The decimal mark the sample's number cells show without doubt; undecided when they
     show none, or both."""
     first: dict[bool, str] = {}
+    seen: set[str] = set()  # the same few hundred values repeat
     for line, row in rows:
         for index in columns:
             cell = row[index].strip() if index < len(row) else ""
-            if "," not in cell and "." not in cell:
+            if cell in seen or ("," not in cell and "." not in cell):
                 continue
+            seen.add(cell)
             for token in _NUMBER_TOKEN.findall(cell):
                 shown = decimal_evidence(token)
                 if shown is not None and shown not in first:
