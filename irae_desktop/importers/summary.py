@@ -91,7 +91,8 @@ class ImportSummary:
         line = f"{self.rows_read} rows read = " + " + ".join(parts)
         if self.unaccounted:
             line += f"; {self.unaccounted} rows NOT accounted for"
-        return line + f" ({self.warning_count} warnings noted separately)"
+        noted = "1 warning" if self.warning_count == 1 else f"{self.warning_count} warnings"
+        return line + f" ({noted} noted separately)"
 
     def reject(self, ref: str, column: str, reason: str) -> None:
         self.rejected_count += 1
