@@ -128,6 +128,16 @@ def test_the_wizard_offers_the_mapping_for_the_refused_file() -> None:
     ]
 
 
+def test_the_mapping_preview_says_why_it_is_not_a_roster() -> None:
+    from irae_desktop.importers.preview import preview_csv
+
+    preview = preview_csv(UNFAMILIAR)
+
+    assert preview.layout == ""
+    assert preview.problem.startswith("This file was not read as a patient roster")
+    assert preview.rows[0][:2] == ["MRN7001", "Lena Park"]
+
+
 def test_the_refused_file_imports_with_a_mapping(db: Database) -> None:
     mapping: dict[str, object] = {
         "layout": "long",
