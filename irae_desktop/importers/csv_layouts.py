@@ -254,8 +254,9 @@ def unknown_layout(
     )
 
 
-# roles that belong to results: a roster that has them is a lab file whose value is unnamed
-RESULT_ROLES = ("collected", "code", "test", "unit", "range", "low", "high", "flag", "status")
+# roles only results have: a roster that has them is a lab file whose value column is unnamed
+# ("status" and "flag" are left out: a roster may well have a patient's status or a flag)
+RESULT_ROLES = ("collected", "code", "test", "unit", "range", "low", "high")
 
 
 def roster_result_columns(cmap: ColumnMap) -> list[str]:

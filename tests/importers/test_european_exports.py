@@ -316,3 +316,18 @@ def test_utf16_without_a_byte_order_mark_is_recognised(
     assert inspect_file(path).encoding == name
     (summary,) = run(db, path)
     assert (summary.rows_read, summary.imported) == (1, 1)
+
+
+def test_a_roster_with_a_status_column_and_visit_dates_stays_a_roster(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "roster_status.csv"
+    path.write_text(
+        "MRN,Name,DOB,Status,Last visit\n"
+        "R1,Rita Row,1960-01-02,active,2025-01-03 10:00\n"
+        "R2,Rob Row,1961-02-03,signed off,2025-01-04 11:30\n",
+        encoding="utf-8",
+    )
+    (summary,) = run(db, path)
+    assert summary.error == ""
+    assert (summary.layout, summary.roster_taken) == ("roster", 2)
