@@ -78,4 +78,5 @@ def run(args: argparse.Namespace) -> int:
         for summary in summaries:
             stream = sys.stderr if summary.error else sys.stdout
             print(summary.to_text(), file=stream)
-    return EXIT_INPUT_ERRORS if any(s.has_errors for s in summaries) else EXIT_OK
+    # anything not taken (rejected, skipped, held, unaccounted for, or a file not read) is 1
+    return EXIT_OK if all(s.all_taken for s in summaries) else EXIT_INPUT_ERRORS

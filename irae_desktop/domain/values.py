@@ -34,10 +34,8 @@ class ValueTextError(ValueError):
 
 def _number(num: str, decimal_comma: bool | None, original: str) -> float:
     if decimal_comma is True and _GROUPED_DOT_ONLY.match(num):
-        raise ValueTextError(
-            f"result {original!r} is ambiguous in a file with decimal commas: the dot may group "
-            "thousands"
-        )
+        # the file writes decimal commas, so its dots can only group thousands
+        return float(num.replace(".", ""))
     if _PLAIN.match(num):
         return float(num)
     if "," in num and "." not in num and _GROUPED_ONLY.match(num):
@@ -60,8 +58,9 @@ def _number(num: str, decimal_comma: bool | None, original: str) -> float:
 def parse_result_text(text: str, *, decimal_comma: bool | None = None) -> tuple[float, str]:
     """(value, comparator) for a numeric result; ValueTextError with a plain message otherwise.
 
-    `decimal_comma`: True when the source writes 12,5 for twelve and a half, False when a comma
-    only groups thousands, None to accept either where the text is unambiguous.
+    `decimal_comma`: True when the source writes 12,5 for twelve and a half (a dot then only
+    groups thousands: 1.020 is one thousand and twenty), False when it writes 12.5 (a comma then
+    only groups thousands), None to accept either where the text is unambiguous.
     """
     stripped = (text or "").strip()
     if decimal_comma is not True and _SIMPLE.match(stripped):  # the common case
@@ -78,3 +77,37 @@ def parse_result_text(text: str, *, decimal_comma: bool | None = None) -> tuple[
     if not math.isfinite(value):
         raise ValueTextError(f"result {stripped!r} is not a finite number")
     return value, comparator
+
+
+def _numeric_part(text: str) -> str:
+    match = _SHAPE.match(text.strip())
+    return match["num"] if match else ""
+
+
+def decimal_evidence(text: str) -> bool | None:
+    """What one cell shows of its writer's decimal mark: True for a decimal comma ("0,8",
+    "1.234,5"), False for a decimal point ("12.5", "1,234.5"), None when it shows neither
+    (whole numbers, "1.020" and "1,020", which read either way, and text)."""
+    num = _numeric_part(text)
+    if not num or num.count(",") + num.count(".") == 0:
+        return None
+    if "," in num and "." in num:
+        if _THOUSANDS_COMMA_DECIMAL.match(num):
+            return True
+        return False if _THOUSANDS_DOT_DECIMAL.match(num) else None
+    if depends_on_convention(num):
+        return None
+    if _COMMA_DECIMAL.match(num):
+        return True
+    return False if _PLAIN.match(num) and "." in num else None
+
+
+def depends_on_convention(text: str) -> bool:
+    """Whether the number reads differently by the decimal mark: "1,020" and "1.020" are one
+    thousand and twenty or one point zero two ("0,800" is not: nobody groups a leading 0)."""
+    num = _numeric_part(text)
+    return (
+        bool(num)
+        and not num.startswith("0")
+        and bool(_GROUPED_ONLY.match(num) or _GROUPED_DOT_ONLY.match(num))
+    )

@@ -133,15 +133,23 @@ def detect_layout(header: list[str], is_analyte: Callable[[str], bool]) -> Colum
         and (any(r in roles for r in ROSTER_ROLES))
     ):
         return ColumnMap("roster", roles, header=header, name=name or "roster", notices=notices)
+    raise unknown_layout(header, roles)
+
+
+def unknown_layout(
+    header: list[str], roles: Mapping[str, list[int]], why: str = ""
+) -> UnknownLayoutError:
+    """The error for a header that is not a layout this program reads, offering a mapping."""
     found = [h for h in header if h.strip()]
     missing = [need for need in LONG_NEEDS if not _need_met(need, roles)]
-    raise UnknownLayoutError(
-        "The columns were not recognised. Found: "
+    return UnknownLayoutError(
+        why
+        + "The columns were not recognised. Found: "
         + ", ".join(repr(h) for h in found)
         + ". A lab file needs: patient MRN, collection date/time, test name or code, and value "
         + "(one result per row), or MRN, date and one column per test such as 'ALT (U/L)'; "
         + "a roster needs MRN and name or birth date. Missing here: "
-        + ", ".join(missing)
+        + (", ".join(missing) or "nothing, but the layout is unclear")
         + ". "
         + _national_id_hint(header, roles)
         + "Save a column mapping to read this layout.",
@@ -161,6 +169,27 @@ def _national_id_hint(header: list[str], roles: Mapping[str, list[int]]) -> str:
         f"Column {national[0]!r} holds a national identity number, which is not read as the "
         "MRN; if your hospital's patient number is that number, say so in a column mapping. "
     )
+
+
+# roles only results have: a roster that has them is a lab file whose value column is unnamed
+# ("status" and "flag" are left out: a roster may well have a patient's status or a flag)
+RESULT_ROLES = ("collected", "code", "test", "unit", "range", "low", "high")
+
+
+def roster_result_columns(cmap: ColumnMap) -> list[str]:
+    """The columns of a header read as a roster that a lab file has, and a roster does not."""
+    return [
+        f"{cmap.header[index]!r} is a result's {role}"
+        for role in RESULT_ROLES
+        for index in cmap.roles.get(role, ())
+    ]
+
+
+def unused_columns(cmap: ColumnMap) -> list[int]:
+    """The named columns no role reads."""
+    used = {index for indexes in cmap.roles.values() for index in indexes}
+    used.update(cmap.analyte_columns)
+    return [i for i, text in enumerate(cmap.header) if text.strip() and i not in used]
 
 
 def _need_met(need: str, roles: Mapping[str, list[int]]) -> bool:

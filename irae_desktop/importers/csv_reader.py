@@ -7,7 +7,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from irae_desktop.importers.csv_layouts import detect_layout, layout_from_mapping
+from irae_desktop.importers.csv_layouts import (
+    detect_layout,
+    layout_from_mapping,
+    roster_result_columns,
+    unknown_layout,
+    unused_columns,
+)
+from irae_desktop.importers.csv_sample import (
+    NumberConvention,
+    SampleRows,
+    find_convention,
+    read_sample,
+    result_like_columns,
+)
 from irae_desktop.importers.errors import ImportFileError
 from irae_desktop.importers.raw import Notice, Problem, RawPatient, RawResult, ReadItem
 from irae_desktop.importers.sniff import FileFacts, open_text
@@ -123,16 +136,57 @@ class CsvSource:
                 self.columns = layout_from_mapping(header, mapping)
             else:
                 self.columns = detect_layout(header, is_analyte)
-            self.decimal_comma: bool | None = (
-                bool(mapping["decimal_comma"])
-                if mapping and "decimal_comma" in mapping
-                else (True if self.delimiter == ";" else None)
-            )
+            sample = self._sample(mapping)
+            if mapping is None and self.columns.layout == "roster":
+                self._check_roster(sample, is_analyte)
+            self.convention = self._convention(mapping, sample)
+            self.decimal_comma = self.convention.decimal_comma
             self.date_order = str((mapping or {}).get("date_order", "auto"))
             self._prepare_rows()
         except BaseException:
             self._text.close()
             raise
+
+    def _sample(self, mapping: Mapping[str, Any] | None) -> SampleRows:
+        """The opening rows, when something is decided from them before the import."""
+        wants_convention = not (mapping and "decimal_comma" in mapping)
+        if self.columns.layout != "roster" and not wants_convention:
+            return []
+        return read_sample(self.facts, self._skipped, self.delimiter)
+
+    def _check_roster(self, sample: SampleRows, is_analyte: Callable[[str], bool]) -> None:
+        """Refuses a header read as a roster whose other columns hold results (a lab file whose
+        result columns have unfamiliar names must not lose them in silence), and names the
+        columns a real roster leaves out."""
+        cmap = self.columns
+        if cmap.name == "synthea-patients":
+            return
+        unused = unused_columns(cmap)
+        reasons = roster_result_columns(cmap) + result_like_columns(
+            sample, cmap.header, unused, is_analyte
+        )
+        if reasons:
+            raise unknown_layout(
+                cmap.header,
+                cmap.roles,
+                "This file was not read as a patient roster: its columns look like lab results ("
+                + "; ".join(reasons)
+                + "). ",
+            )
+        if unused:
+            cmap.notices.append(
+                "columns a roster does not use, left out: "
+                + ", ".join(repr(cmap.header[i]) for i in unused)
+            )
+
+    def _convention(
+        self, mapping: Mapping[str, Any] | None, sample: SampleRows
+    ) -> NumberConvention:
+        """The file's decimal mark: the mapping's, else the one its opening number cells show."""
+        if mapping and "decimal_comma" in mapping:
+            return NumberConvention(bool(mapping["decimal_comma"]), "as the column mapping says")
+        columns = self.role_columns(("value", "range", "low", "high"))
+        return find_convention(sample, (*columns, *self.columns.analyte_columns))
 
     @property
     def layout(self) -> str:

@@ -225,8 +225,12 @@ class LongRowLane:
     def _full_path(self, row: list[str], line: str) -> None:
         for item in self.source.long_items(row, line):
             outcome = self.handler.handle(item)
-            if outcome is not None:
-                self._learn(row, outcome)
+            if outcome is None:
+                continue
+            if isinstance(outcome, Written) and outcome.row.source_ref != f"line {line}":
+                # its provenance notes how the file's decimal mark read it: every row keeps that
+                continue
+            self._learn(row, outcome)
 
     def _learn(self, row: list[str], outcome: Written | str) -> None:
         for memory in (self._kinds, self._untracked, self._times, self._patients):

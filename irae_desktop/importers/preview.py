@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from irae_desktop.domain.analytes import lookup_analyte
-from irae_desktop.importers.csv_layouts import ROLE_SYNONYMS, detect_layout
-from irae_desktop.importers.csv_reader import sniff_delimiter
+from irae_desktop.importers.csv_layouts import ROLE_SYNONYMS
+from irae_desktop.importers.csv_reader import CsvSource, sniff_delimiter
 from irae_desktop.importers.errors import ImportFileError, UnknownLayoutError
 from irae_desktop.importers.sniff import inspect_file, open_text
 
@@ -45,10 +45,14 @@ def preview_csv(path: str | Path, *, rows: int = 10) -> CsvPreview:
         sample = [row for _, row in zip(range(rows), reader, strict=False)]
     result = CsvPreview(header, sample, delimiter, facts.encoding)
     try:
-        cmap = detect_layout(header, lambda t: lookup_analyte(t) is not None)
+        # as the import will see it: a header read as a roster whose columns hold results is
+        # refused here too
+        source = CsvSource(facts, lambda t: lookup_analyte(t) is not None)
     except UnknownLayoutError as exc:
         result.problem = str(exc)
         return result
+    source.close()
+    cmap = source.columns
     result.layout = cmap.name or cmap.layout
     result.roles = {role: [header[i] for i in idx] for role, idx in cmap.roles.items()}
     return result

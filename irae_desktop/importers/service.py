@@ -154,7 +154,7 @@ class _FileImport:
         csv_source = source if isinstance(source, CsvSource) else None
         self.validator = Validator(
             zone,
-            decimal_comma=csv_source.decimal_comma if csv_source else None,
+            convention=csv_source.convention if csv_source else None,
             date_order=csv_source.date_order if csv_source else "auto",
             now=options.now,
         )
@@ -206,6 +206,8 @@ class _FileImport:
             problem = self.resolver.apply_roster(item)
             if problem:
                 s.reject(item.ref, "patient", problem)
+            elif self.is_roster:
+                s.roster_taken += 1
         elif isinstance(item, Problem):
             s.rows_read += 1
             s.reject(item.ref, item.column, item.reason)

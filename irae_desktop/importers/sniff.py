@@ -26,43 +26,101 @@ class FileFacts:
     json_shape: str = ""
 
 
-def _scan(path: Path) -> tuple[int, str, str, bytes]:
-    """One pass over the bytes: size, SHA-256, whether all of it is UTF-8, and the first 64 KB."""
+# bytes Windows-1252 leaves undefined: text in it never holds them, other encodings often do
+_NOT_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_ENCODINGS_READ = "UTF-8 (with or without BOM), UTF-16 or Windows-1252/Latin-1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Bytes:
+    size: int
+    sha256: str
+    head: bytes
+    # byte offset of the first byte that is not UTF-8; -1 when all of it is UTF-8
+    bad_utf8_at: int
+    # how many bytes Windows-1252 leaves undefined the file holds
+    not_cp1252: int
+
+
+def _scan(path: Path) -> _Bytes:
+    """One pass over the bytes: size, SHA-256, where UTF-8 first fails, and the first 64 KB."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
+    bad_at = -1
+    not_cp1252 = 0
     head = b""
     size = 0
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             if not head:
                 head = chunk[:65536]
-            size += len(chunk)
             digest.update(chunk)
-            if utf8:
+            if bad_at < 0:
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-        if utf8:
+                except UnicodeDecodeError as exc:
+                    bad_at = size + exc.start
+            if bad_at >= 0:
+                not_cp1252 += sum(chunk.count(b) for b in _NOT_CP1252)
+            size += len(chunk)
+        if bad_at < 0:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                utf8 = False
+                bad_at = size
+    return _Bytes(size, digest.hexdigest(), head, bad_at, not_cp1252)
+
+
+def _utf16_without_bom(head: bytes) -> str:
+    """ "utf-16-le" or "utf-16-be" when NUL bytes fall in every other place, as they do in
+    UTF-16 text of Latin letters and digits; "" otherwise."""
+    sample = head[:8192]
+    pairs = len(sample) // 2
+    if not pairs or b"\x00" not in sample:
+        return ""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.01 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.01 * pairs:
+        return "utf-16-be"
+    return ""
+
+
+def _encoding(name: str, scanned: _Bytes) -> str:
+    """The file's text encoding, from its byte order mark, its NUL bytes and whether it is
+    valid UTF-8; ImportFileError for text in none of the encodings read."""
+    head = scanned.head
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ImportFileError(
+            f"{name}: the text is UTF-32, which this program does not read; save it as "
+            f"{_ENCODINGS_READ}."
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif utf8:
-        encoding = "utf-8"
-    else:
-        # the usual Windows export encoding; every byte decodes, so nothing is lost
-        encoding = "cp1252"
-    return size, digest.hexdigest(), encoding, head
+        if scanned.bad_utf8_at >= 0:
+            raise ImportFileError(
+                f"{name}: the file says it is UTF-8 (it starts with a byte order mark) but byte "
+                f"{scanned.bad_utf8_at + 1} is not UTF-8; save it again as UTF-8."
+            )
+        return "utf-8-sig"
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    if scanned.bad_utf8_at < 0:
+        return "utf-8"
+    if scanned.not_cp1252:
+        raise ImportFileError(
+            f"{name}: the text is not in an encoding this program reads (it is not UTF-8, and "
+            f"{scanned.not_cp1252} byte(s) are undefined in Windows-1252); save it as "
+            f"{_ENCODINGS_READ}."
+        )
+    # the usual Windows export encoding, which Latin-1 text also reads as
+    return "cp1252"
 
 
 def _looks_binary(head: bytes, encoding: str) -> bool:
-    if encoding == "utf-16":
+    if encoding.startswith("utf-16"):
         return False
     sample = head[:8192]
     if b"\x00" in sample:
@@ -93,17 +151,23 @@ def inspect_file(path: Path, forced_format: str = "auto") -> FileFacts:
     if path.is_dir():
         raise ImportFileError(f"{path}: is a folder, not a file.")
     try:
-        size, sha, encoding, head = _scan(path)
+        scanned = _scan(path)
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    size, sha, head = scanned.size, scanned.sha256, scanned.head
     if size == 0 or not head.strip(b" \t\r\n\x0b\x1c\xef\xbb\xbf"):
         raise ImportFileError(f"{path.name}: the file is empty.")
+    boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+    if b"\x00" in head[:8192] and not head.startswith(boms) and not _utf16_without_bom(head):
+        encoding = "binary"  # NUL bytes, but not as any text encoding places them
+    else:
+        encoding = _encoding(path.name, scanned)
     if _looks_binary(head, encoding):
         raise ImportFileError(
             f"{path.name}: this is not a text file (it looks binary: a spreadsheet, PDF or "
             "archive?). Export the results as CSV, HL7 v2 or FHIR JSON."
         )
-    text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
+    text = head.decode(encoding, errors="replace")
     fmt, shape = _detect_format(path, text)
     if forced_format != "auto":
         if forced_format not in FORMATS:

@@ -30,6 +30,8 @@ class ImportSummary:
     batch_id: int | None = None
     rows_read: int = 0
     imported: int = 0
+    # roster rows whose patient was created, updated or already as stored
+    roster_taken: int = 0
     duplicates: int = 0
     corrected: int = 0
     unmatched: int = 0
@@ -48,6 +50,49 @@ class ImportSummary:
     @property
     def has_errors(self) -> bool:
         return bool(self.error or self.rejected_count)
+
+    @property
+    def unaccounted(self) -> int:
+        """Rows read that no count below holds (0 when every row is accounted for)."""
+        return self.rows_read - (
+            self.imported
+            + self.corrected
+            + self.roster_taken
+            + self.not_tracked
+            + self.unmatched
+            + self.rejected_count
+            + self.duplicates
+        )
+
+    @property
+    def all_taken(self) -> bool:
+        """Whether everything the file holds is stored: nothing failed, skipped, held, rejected
+        or unaccounted for (duplicates are already stored)."""
+        return not (
+            self.error
+            or self.cancelled
+            or self.rejected_count
+            or self.not_tracked
+            or self.unmatched
+            or self.unaccounted
+        )
+
+    def accounting(self) -> str:
+        """One line that accounts for every row read."""
+        parts = [
+            f"{self.imported} imported",
+            *([f"{self.corrected} corrections"] if self.corrected else []),
+            *([f"{self.roster_taken} roster rows taken"] if self.roster_taken else []),
+            f"{self.not_tracked} skipped",
+            f"{self.unmatched} held",
+            f"{self.rejected_count} rejected",
+            f"{self.duplicates} duplicates",
+        ]
+        line = f"{self.rows_read} rows read = " + " + ".join(parts)
+        if self.unaccounted:
+            line += f"; {self.unaccounted} rows NOT accounted for"
+        noted = "1 warning" if self.warning_count == 1 else f"{self.warning_count} warnings"
+        return line + f" ({noted} noted separately)"
 
     def reject(self, ref: str, column: str, reason: str) -> None:
         self.rejected_count += 1
@@ -81,11 +126,15 @@ class ImportSummary:
             "batch_id": self.batch_id,
             "rows_read": self.rows_read,
             "imported": self.imported,
+            "roster_taken": self.roster_taken,
             "duplicates": self.duplicates,
             "corrected": self.corrected,
             "unmatched": self.unmatched,
             "not_tracked": self.not_tracked,
             "rejected_count": self.rejected_count,
+            "unaccounted": self.unaccounted,
+            "all_taken": self.all_taken,
+            "accounting": self.accounting(),
             "warning_count": self.warning_count,
             "patients_created": self.patients_created,
             "patients_updated": self.patients_updated,
@@ -100,11 +149,13 @@ class ImportSummary:
         return {
             "rows_read": self.rows_read,
             "imported": self.imported,
+            "roster_taken": self.roster_taken,
             "duplicates": self.duplicates,
             "corrected": self.corrected,
             "unmatched": self.unmatched,
             "not_tracked": self.not_tracked,
             "rejected": self.rejected_count,
+            "unaccounted": self.unaccounted,
             "warnings": self.warning_count,
             "patients_created": self.patients_created,
             "patients_updated": self.patients_updated,
@@ -130,6 +181,7 @@ class ImportSummary:
             f"  rejected: {self.rejected_count}",
             f"  warnings: {self.warning_count}",
             f"  patients created: {self.patients_created}, updated: {self.patients_updated}",
+            f"  accounted for: {self.accounting()}",
         ]
         if self.not_tracked_tests:
             top = ", ".join(f"{name} ({n})" for name, n in self.not_tracked_tests.most_common(8))

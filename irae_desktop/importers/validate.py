@@ -11,7 +11,8 @@ from irae_desktop.domain.analytes import Analyte, lookup_analyte, normalise_name
 from irae_desktop.domain.plausibility import Verdict, check_value
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
-from irae_desktop.domain.values import ValueTextError, parse_result_text
+from irae_desktop.domain.values import ValueTextError, depends_on_convention, parse_result_text
+from irae_desktop.importers.csv_sample import NumberConvention
 from irae_desktop.importers.raw import RawResult
 from irae_desktop.importers.timeparse import TimeTextError, parse_datetime_text
 from irae_desktop.store.lab_rows import LabRow
@@ -77,18 +78,22 @@ class Validator:
         zone: tzinfo,
         *,
         decimal_comma: bool | None = None,
+        convention: NumberConvention | None = None,
         date_order: str = "auto",
         now: datetime | None = None,
     ):
         self.zone = zone
-        self.decimal_comma = decimal_comma
+        # a CSV file's decimal mark, decided from its opening rows (see csv_sample); without
+        # one, either mark is read where the text is unambiguous
+        self.convention = convention
+        self.decimal_comma = convention.decimal_comma if convention else decimal_comma
         self.date_order = date_order
         self.latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
         self._analytes: dict[tuple[str, str, bool], Analyte | None] = {}
         self._times: dict[str, datetime | str] = {}
         self._canonical_units: dict[tuple[str, str], bool] = {}
         # result texts repeat (the same few hundred values per test): parse each once
-        self._values: dict[str, tuple[float, str]] = {}
+        self._values: dict[str, tuple[float, str, str]] = {}
         self._ranges: dict[
             tuple[str, str, str, str, str], tuple[float | None, float | None, tuple[str, ...]]
         ] = {}
@@ -135,8 +140,24 @@ class Validator:
         return value if same else to_canonical(analyte.code, value, unit)
 
     def _bound(self, text: str) -> float:
-        value, _ = parse_result_text(text, decimal_comma=self.decimal_comma)
-        return value
+        return self._number(text)[0]
+
+    def _number(self, text: str) -> tuple[float, str, str]:
+        """(value, comparator, provenance): the provenance says how the file's decimal mark
+        read a number that reads two ways ("1.020"), and is empty for any other."""
+        convention = self.convention
+        if convention is None or not depends_on_convention(text):
+            return (*parse_result_text(text, decimal_comma=self.decimal_comma), "")
+        if convention.decimal_comma is None:
+            comma, _ = parse_result_text(text, decimal_comma=True)
+            point, _ = parse_result_text(text, decimal_comma=False)
+            raise ValueTextError(
+                f"result {text.strip()!r} is ambiguous: {comma:g} if the file writes decimal "
+                f"commas, {point:g} if it writes decimal points, and the file does not say "
+                f"({convention.basis}); set the decimal separator in a column mapping"
+            )
+        value, comparator = parse_result_text(text, decimal_comma=convention.decimal_comma)
+        return value, comparator, convention.reading(text.strip(), value)
 
     def _range(
         self, raw: RawResult, analyte: Analyte, unit: str, warnings: list[str]
@@ -183,17 +204,20 @@ class Validator:
             return NotTracked(raw.ref, raw.name or raw.code)
         if raw.value_error:
             return Rejected(raw.ref, col.get("value", "value"), raw.value_error)
+        ref = raw.ref
         try:
             if raw.number is not None:
                 value, comparator = raw.number, raw.comparator
             else:
                 parsed = self._values.get(raw.value_text)
                 if parsed is None:
-                    parsed = parse_result_text(raw.value_text, decimal_comma=self.decimal_comma)
+                    parsed = self._number(raw.value_text)
                     if len(self._values) > 50_000:
                         self._values.clear()
                     self._values[raw.value_text] = parsed
-                value, comparator = parsed
+                value, comparator, reading = parsed
+                if reading:
+                    ref = f"{ref}; {reading}"
         except ValueTextError as exc:
             return Rejected(raw.ref, col.get("value", "value"), f"{analyte.code}: {exc}")
         try:
@@ -256,7 +280,7 @@ class Validator:
             uln,
             status,
             raw.flag[:8] or None,
-            raw.ref[:200],
+            ref[:200],
             tuple(warnings),
         )
 

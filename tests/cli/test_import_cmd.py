@@ -17,7 +17,7 @@ def _import(capsys, url: str, *args: str) -> tuple[int, str, str]:  # type: igno
     return code, out.out, out.err
 
 
-def test_import_prints_summary_and_exits_0(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_import_prints_summary_accounting_for_every_row(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = _import(
         capsys,
         sqlite_url,
@@ -26,10 +26,80 @@ def test_import_prints_summary_and_exits_0(capsys, sqlite_url) -> None:  # type:
         "UTC",
     )
 
-    assert code == 0
     assert "rows read: 31" in out
     assert "imported: 5" in out
     assert "duplicates skipped: 0" in out
+    # the panel's 26 other results are tests this program does not track: not taken, so 1
+    assert "accounted for: 31 rows read = 5 imported + 26 skipped + 0 held + 0 rejected" in out
+    assert code == 1
+
+
+def test_a_file_taken_whole_exits_0(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _import(capsys, sqlite_url, str(IMPORT_FIXTURES / "roster.csv"))
+
+    assert code == 0
+    assert (
+        "accounted for: 2 rows read = 0 imported + 2 roster rows taken + 0 skipped + 0 held + "
+        "0 rejected + 0 duplicates (0 warnings noted separately)"
+    ) in out
+
+
+def test_german_lab_export_is_refused_with_exit_1(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    path = str(IMPORT_FIXTURES / "de_labor_bom_semicolon.csv")
+    code, out, _ = _import(capsys, sqlite_url, path, "--json")
+
+    assert code == 1
+    (summary,) = json.loads(out)["files"]
+    assert "Save a column mapping to read this layout." in summary["error"]
+    assert (summary["rows_read"], summary["all_taken"]) == (0, False)
+
+
+def test_lab_file_read_as_roster_before_is_refused_on_stderr(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    path = str(IMPORT_FIXTURES / "lab_unfamiliar_result_headers.csv")
+    code, out, err = _import(capsys, sqlite_url, path)
+
+    assert code == 1
+    assert out == ""
+    assert "not imported: This file was not read as a patient roster" in err
+    assert "'Reading' holds numbers (88)" in err
+
+    main(["--db", sqlite_url, "labs"])
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1  # the header only
+
+
+def test_german_export_with_mapping_file_accounts_and_exits_0(  # type: ignore[no-untyped-def]
+    capsys, sqlite_url, tmp_path
+) -> None:
+    mapping = tmp_path / "de.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "layout": "long",
+                "columns": {
+                    "mrn": "Patientennummer",
+                    "name": "Name",
+                    "birth": "Geburtsdatum",
+                    "collected": "Entnahme",
+                    "test": "Analyt",
+                    "value": "Ergebnis",
+                    "unit": "Einheit",
+                    "range": "Referenzbereich",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    path = str(IMPORT_FIXTURES / "de_labor_bom_semicolon.csv")
+    code, out, _ = _import(
+        capsys, sqlite_url, path, "--mapping", str(mapping), "--timezone", "Europe/Berlin", "--json"
+    )
+
+    (summary,) = json.loads(out)["files"]
+    assert summary["accounting"].startswith(
+        "10 rows read = 10 imported + 0 skipped + 0 held + 0 rejected + 0 duplicates"
+    )
+    assert (summary["unaccounted"], summary["all_taken"]) == (0, True)
+    assert code == 0
 
 
 def test_json_summary_and_second_run_counts_duplicates(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +109,10 @@ def test_json_summary_and_second_run_counts_duplicates(capsys, sqlite_url) -> No
     code, out, _ = _import(capsys, sqlite_url, path, "--json")
 
     payload = json.loads(out)
-    assert code == 0
+    assert code == 1  # the bundle's 11 untracked results were not taken
+    assert payload["files"][0]["accounting"].startswith(
+        "16 rows read = 0 imported + 11 skipped + 0 held + 0 rejected + 5 duplicates"
+    )
     assert payload["files"][0]["imported"] == 0
     assert payload["files"][0]["duplicates"] == 5
     assert payload["totals"]["duplicates"] == 5
@@ -89,8 +162,8 @@ def test_mapping_file_and_bad_mapping_file(capsys, sqlite_url, tmp_path) -> None
     )
 
     code, out, _ = _import(capsys, sqlite_url, str(source), "--mapping", str(mapping))
-    assert code == 0
     assert "unmatched (held for assignment): 1" in out
+    assert code == 1  # held for assignment: not taken into a patient's record yet
 
     mapping.write_text("{not json", encoding="utf-8")
     code, _, err = _import(capsys, sqlite_url, str(source), "--mapping", str(mapping))

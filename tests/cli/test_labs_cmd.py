@@ -14,7 +14,9 @@ HL7_GLUCOSE = SAMPLES / "hl7" / "oru_r01_v24_glucose.hl7"
 
 
 def _setup(capsys, url: str) -> None:  # type: ignore[no-untyped-def]
-    assert main(["--db", url, "import", str(HL7_CMP), str(HL7_GLUCOSE), "--timezone", "UTC"]) == 0
+    code = main(["--db", url, "import", str(HL7_CMP), str(HL7_GLUCOSE), "--timezone", "UTC"])
+    # 1: the panels hold tests this program does not track, which were not taken
+    assert code == 1
     capsys.readouterr()
 
 

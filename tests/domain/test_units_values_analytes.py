@@ -155,6 +155,9 @@ def test_display_units_and_from_canonical() -> None:
         ("1.234,5", True, 1234.5, ""),
         ("1,234", False, 1234.0, ""),
         ("1,234", True, 1.234, ""),
+        # a file that writes decimal commas groups thousands with dots
+        ("1.020", True, 1020.0, ""),
+        ("1.234.567", True, 1234567.0, ""),
         (" 42 ", None, 42.0, ""),
         ("+4.0", None, 4.0, ""),
         (".5", None, 0.5, ""),
@@ -176,7 +179,6 @@ def test_result_text(text: str, decimal_comma: bool | None, value: float, compar
         ("", None, "the result is empty"),
         ("   ", None, "the result is empty"),
         ("1,234", None, "ambiguous"),
-        ("1.234", True, "ambiguous"),
         ("12,5", False, "not a number"),
         ("1..2", None, "not a number"),
         ("1,2,3", None, "not a number"),

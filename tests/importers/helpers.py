@@ -41,7 +41,12 @@ def run(
     mapping: dict[str, object] | None = None,
 ) -> list[ImportSummary]:
     options = ImportOptions(user="tester", timezone=timezone, dry_run=dry_run, mapping=mapping)
-    return import_files(db, list(paths), options)
+    summaries = import_files(db, list(paths), options)
+    for summary in summaries:
+        # every import accounts for every row it read
+        if not (summary.error or summary.cancelled):
+            assert summary.unaccounted == 0, summary.accounting()
+    return summaries
 
 
 def add_patients(

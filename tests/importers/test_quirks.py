@@ -46,7 +46,8 @@ def test_bom_utf8_export_with_separate_range_columns(db) -> None:  # type: ignor
     (summary,) = run(db, IMPORT_FIXTURES / "ehr_bom_utf8.csv")
 
     rejected = {r.ref: r for r in summary.rejected}
-    assert "ambiguous" in rejected["line 2"].reason  # "1,250": thousands or decimal comma
+    # "1,250" reads two ways, but line 4's "0.4" shows the file writes decimal points
+    assert "line 2" not in rejected
     assert rejected["line 5"].column == "unit"
     assert "furlongs" in rejected["line 5"].reason
     warnings = {w.ref: w.reason for w in summary.warnings}
@@ -56,6 +57,8 @@ def test_bom_utf8_export_with_separate_range_columns(db) -> None:  # type: ignor
     alt = get_analyte("ALT")
     assert ("line 4" in warnings) == (not alt.plausible_low <= 0.4 <= alt.plausible_high)
     stored = {lab.source_ref: lab for lab in labs(db, "MRN2002")}
+    decided = "line 2; '1,250' read as 1250 by the file's decimal point (as on line 4: '0.4')"
+    assert (stored[decided].value, stored[decided].original_text) == (1250.0, "1,250")
     assert stored["line 3"].value == 4000.0
     assert (stored["line 3"].status, stored["line 3"].grade) == ("needs_review", None)
     assert stored["line 4"].value == 0.4

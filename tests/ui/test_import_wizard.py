@@ -204,3 +204,23 @@ def test_summary_counts_results_stored_without_a_grade_and_says_how_to_fix(
     assert "warning file: 1 ALT result(s) stored without a grade" in (
         wizard.summary_text.toPlainText()
     )
+
+
+def test_a_lab_file_is_not_taken_for_a_roster_and_the_mapping_is_offered(
+    wizard: ImportWizard,
+) -> None:
+    wizard.add_files([FIXTURES / "import" / "lab_unfamiliar_result_headers.csv"])
+    assert "This file was not read as a patient roster" in wizard.file_list.item(0).text()
+    wizard.file_list.setCurrentRow(0)
+    assert wizard.mapping.isEnabled()
+
+
+def test_the_summary_accounts_for_every_row(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
+    wizard.add_files([FIXTURES / "import" / "roster_extra_columns.csv"])
+    with qtbot.waitSignal(wizard.import_done, timeout=20_000):
+        wizard.start_import()
+    assert wizard.pages.currentIndex() == PAGE_SUMMARY
+    assert (
+        "accounted for: 3 rows read = 0 imported + 3 roster rows taken + 0 skipped + 0 held + "
+        "0 rejected + 0 duplicates (1 warning noted separately)"
+    ) in wizard.summary_text.toPlainText()
