@@ -1,0 +1,167 @@
+"""Imports a file of treatment lines as one batch in one transaction, the way lab files are
+imported: dry run, cancel, a summary with every rejected row's line and reason, one audited
+import event, and nothing written twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.raw import Problem
+from irae_desktop.importers.sniff import FileFacts, inspect_file
+from irae_desktop.importers.summary import ImportSummary
+from irae_desktop.importers.treatment_reader import ReadLine, TreatmentCsv, read_header
+from irae_desktop.store.audit import record_event
+from irae_desktop.store.clinical_zone import team_zone
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import ImportBatch
+from irae_desktop.store.treatment_import import IMPORTED, TreatmentLineWriter
+
+if TYPE_CHECKING:
+    from irae_desktop.importers.service import ImportOptions
+
+PROGRESS_EVERY = 500
+log = logging.getLogger(__name__)
+Steps = Iterator[tuple[float, int]]
+
+
+def treatment_file(path: Path, options: ImportOptions) -> FileFacts | None:
+    """The file's facts when it is a CSV of treatment lines, else None (the lab import then
+    reads it, and reports any problem with the file itself)."""
+    if options.mapping:  # a column mapping is for a lab layout
+        return None
+    try:
+        facts = inspect_file(path, options.format)
+        if facts.format != "csv":
+            return None
+        return facts if read_header(facts) is not None else None
+    except (ImportFileError, OSError, UnicodeDecodeError):
+        return None
+
+
+def import_treatment_file(
+    db: Database,
+    facts: FileFacts,
+    options: ImportOptions,
+    zone: tzinfo,
+    user: str,
+    summary: ImportSummary,
+    cancel: Callable[[], bool] | None,
+) -> Steps:
+    summary.format = facts.format
+    source: TreatmentCsv | None = None
+    try:
+        with db.session_factory(writer=True)() as session, session.begin():
+            source = TreatmentCsv(facts, zone, team_zone(session))
+            summary.layout = source.layout
+            batch = ImportBatch(
+                file_name=str(facts.path)[:500],
+                file_sha256=facts.sha256,
+                format=facts.format,
+                layout=source.layout,
+                timezone=summary.timezone[:64],
+                imported_by=user[:120],
+            )
+            session.add(batch)
+            session.flush()
+            summary.batch_id = batch.id
+            writer = TreatmentLineWriter(session, user)
+            for n, item in enumerate(source.rows(), start=1):
+                summary.rows_read += 1
+                _take(writer, item, summary)
+                if n % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                    yield source.fraction(), summary.rows_read
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if summary.rows_read == 0:
+                summary.warn("file", "the file has no data rows")
+            regraded = writer.finish()
+            if regraded:
+                summary.warn(
+                    "file",
+                    f"the first ICI start changed for {len(regraded)} patient(s): their "
+                    "results were graded again against the new baselines",
+                )
+            _finish_batch(session, batch, summary, user)
+            if options.dry_run:
+                session.rollback()
+    except ImportCancelled:
+        summary.cancelled = True
+    except (ImportFileError, UnicodeDecodeError) as exc:
+        summary.error = (
+            str(exc)
+            if isinstance(exc, ImportFileError)
+            else (f"the text cannot be decoded ({exc.reason}); save it as UTF-8")
+        )
+    except SQLAlchemyError as exc:
+        log.exception("import of %s failed in the database", facts.path)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        summary.error = f"database error; nothing from this file was written ({detail})"
+    finally:
+        if source is not None:
+            source.close()
+    if summary.error or summary.cancelled:
+        summary.batch_id = None
+
+
+def _take(writer: TreatmentLineWriter, item: ReadLine | Problem, summary: ImportSummary) -> None:
+    if isinstance(item, Problem):
+        summary.reject(item.ref, item.column, item.reason)
+        return
+    record = item.record
+    patient_id = writer.patient_id(record.mrn)
+    if patient_id is None:
+        # holding treatment rows for later assignment needs a table of their own; until then
+        # the row is refused and says so
+        summary.reject(
+            item.ref,
+            "mrn",
+            f"no patient with MRN {record.mrn!r}: add the patient (or import a roster) first, "
+            "then import this file again; treatment rows are not held for assignment",
+        )
+        return
+    try:
+        written = writer.add(patient_id, record)
+    except StoreError as exc:
+        summary.reject(item.ref, "", str(exc))
+        return
+    if written.outcome == IMPORTED:
+        summary.imported += 1
+        return
+    summary.duplicates += 1
+    if written.differences:
+        summary.warn(
+            item.ref,
+            f"{record.agent} from {record.start} is already stored and was left as it is "
+            f"({'; '.join(written.differences)})",
+        )
+
+
+def _finish_batch(session: Session, batch: ImportBatch, summary: ImportSummary, user: str) -> None:
+    batch.finished_at = datetime.now(UTC)
+    batch.rows_read = summary.rows_read
+    batch.imported = summary.imported
+    batch.duplicates = summary.duplicates
+    batch.rejected = summary.rejected_count
+    batch.summary_json = json.dumps(summary.as_dict(), ensure_ascii=False)
+    record_event(
+        session,
+        user=user,
+        action="import",
+        entity="import_batch",
+        entity_id=batch.id,
+        after={"file": batch.file_name, **summary.counts()},
+        reason=f"treatment-line import of {Path(batch.file_name).name}",
+    )
+    session.flush()
