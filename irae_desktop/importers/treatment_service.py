@@ -35,10 +35,9 @@ Steps = Iterator[tuple[float, int]]
 
 
 def treatment_file(path: Path, options: ImportOptions) -> FileFacts | None:
-    """The file's facts when it is a CSV of treatment lines, else None (the lab import then
-    reads it, and reports any problem with the file itself)."""
-    if options.mapping:  # a column mapping is for a lab layout
-        return None
+    """The file's facts when it is a CSV of treatment lines (known by its header, whatever
+    column mapping was given for lab files), else None: the lab import then reads it, and
+    reports any problem with the file itself."""
     try:
         facts = inspect_file(path, options.format)
         if facts.format != "csv":
@@ -90,8 +89,8 @@ def import_treatment_file(
             if regraded:
                 summary.warn(
                     "file",
-                    f"the first ICI start changed for {len(regraded)} patient(s): their "
-                    "results were graded again against the new baselines",
+                    f"the first ICI start moves for {len(regraded)} patient(s): their "
+                    "results are graded again against the baselines it decides",
                 )
             _finish_batch(session, batch, summary, user)
             if options.dry_run:

@@ -14,6 +14,7 @@ from irae_desktop.domain.analytes import lookup_analyte
 from irae_desktop.importers.csv_reader import CsvSource, sniff_delimiter
 from irae_desktop.importers.errors import ImportFileError
 from irae_desktop.importers.sniff import inspect_file, open_text
+from irae_desktop.importers.treatment_reader import LAYOUT, read_header
 
 NONE = "(not in this file)"
 # the roles a user may assign for a one-result-per-row file, with plain labels
@@ -85,6 +86,9 @@ def inspect(path: Path, mapping: dict[str, Any] | None = None) -> FileInfo:
         return info
     try:
         info.header = _read_header(path)
+        if read_header(facts) is not None:  # treatment lines: no lab columns to map
+            info.layout = LAYOUT
+            return info
         source = CsvSource(facts, lambda text: lookup_analyte(text) is not None, mapping)
     except (ImportFileError, OSError, UnicodeDecodeError) as exc:
         info.problem = str(exc)

@@ -221,9 +221,26 @@ def test_an_import_that_moves_the_first_ici_start_regrades_the_results(
     # the ICI started on 10 January: 100 U/L of 1 January is the (abnormal) baseline, and 130 is
     # 1.3 x baseline, under the 1.5 x baseline of grade 1 (clinical reference, decision 2)
     assert _alt(db, pid) == {"2024-01-01": (1, True), "2024-01-20": (0, False)}
-    assert "the first ICI start changed for 1 patient(s)" in summary.warnings[0].reason
+    assert "the first ICI start moves for 1 patient(s)" in summary.warnings[0].reason
 
     import_files(db, [_write(tmp_path, "MRN,Agent,Start\nP-1,Yervoy,2023-12-01\n", "b.csv")])
 
     # the first ICI start moved before every result: no baseline, grade 2 again
     assert _alt(db, pid)["2024-01-20"] == (2, False)
+
+
+def test_import_and_reimport_on_each_database(any_db_url: str, tmp_path: Path) -> None:
+    from irae_desktop.store.database import open_database
+
+    db = open_database(any_db_url)
+    try:
+        _patients(db)
+        path = _write(tmp_path, ENGLISH)
+        (first,) = import_files(db, [path])
+        (again,) = import_files(db, [path])
+        with db.read() as s:
+            stored = s.scalar(select(func.count()).select_from(TreatmentLine))
+    finally:
+        db.dispose()
+    assert (first.imported, first.rejected_count, first.error) == (4, 4, "")
+    assert (again.imported, again.duplicates, stored) == (0, 4, 4)
