@@ -6,7 +6,9 @@ the drug rather than from whoever typed it.
 
 Sources: brand names from the US prescribing information or the EU product information of each
 product; ATC codes from the WHO Collaborating Centre for Drug Statistics Methodology, ATC/DDD
-Index 2024 (the JAK inhibitors moved to L04AF that year); RxNorm codes are the ingredient
+Index 2024 (the JAK inhibitors moved to L04AF that year); dosing intervals (`cycle_days`: the
+longest interval of the labelled schedules, e.g. pembrolizumab 200 mg every 3 weeks or 400 mg
+every 6 weeks) from the US prescribing information; RxNorm codes are the ingredient
 concepts (term type IN) of the US National Library of Medicine's RxNorm. A code is given only
 where it was checked; None means "not recorded here", never "has none".
 """
@@ -29,19 +31,22 @@ class Agent:
     rxnorm: str | None = None
     # other spellings of the generic name seen in orders and exports
     aliases: tuple[str, ...] = ()
+    # the longest labelled interval between doses of a drug given in cycles (days); None for
+    # a drug taken daily (domain.administrations)
+    cycle_days: int | None = None
 
 
 AGENTS: tuple[Agent, ...] = (
     # immune checkpoint inhibitors: anti-PD-1, anti-PD-L1, anti-CTLA-4
-    Agent("pembrolizumab", ICI, ("Keytruda",), "L01FF02", "1547545"),
-    Agent("nivolumab", ICI, ("Opdivo",), "L01FF01", "1597876"),
-    Agent("cemiplimab", ICI, ("Libtayo",), "L01FF06"),
-    Agent("dostarlimab", ICI, ("Jemperli",), "L01FF07"),
-    Agent("atezolizumab", ICI, ("Tecentriq",), "L01FF05"),
-    Agent("durvalumab", ICI, ("Imfinzi",), "L01FF03"),
-    Agent("avelumab", ICI, ("Bavencio",), "L01FF04"),
-    Agent("ipilimumab", ICI, ("Yervoy",), "L01FX04", "1094833"),
-    Agent("tremelimumab", ICI, ("Imjudo",)),
+    Agent("pembrolizumab", ICI, ("Keytruda",), "L01FF02", "1547545", cycle_days=42),
+    Agent("nivolumab", ICI, ("Opdivo",), "L01FF01", "1597876", cycle_days=28),
+    Agent("cemiplimab", ICI, ("Libtayo",), "L01FF06", cycle_days=21),
+    Agent("dostarlimab", ICI, ("Jemperli",), "L01FF07", cycle_days=42),
+    Agent("atezolizumab", ICI, ("Tecentriq",), "L01FF05", cycle_days=28),
+    Agent("durvalumab", ICI, ("Imfinzi",), "L01FF03", cycle_days=28),
+    Agent("avelumab", ICI, ("Bavencio",), "L01FF04", cycle_days=14),
+    Agent("ipilimumab", ICI, ("Yervoy",), "L01FX04", "1094833", cycle_days=42),
+    Agent("tremelimumab", ICI, ("Imjudo",), cycle_days=21),
     # corticosteroids (prednisone equivalents: domain.steroids)
     Agent("prednisone", IMMUNOSUPPRESSION, ("Deltasone", "Rayos"), "H02AB07", "8640"),
     Agent("prednisolone", IMMUNOSUPPRESSION, ("Orapred", "Millipred"), "H02AB06", "8638"),
@@ -87,6 +92,7 @@ AGENTS: tuple[Agent, ...] = (
         ("Remicade", "Inflectra", "Renflexis", "Remsima"),
         "L04AB02",
         "191831",
+        cycle_days=56,
     ),
     Agent("vedolizumab", IMMUNOSUPPRESSION, ("Entyvio",)),
     Agent("tofacitinib", IMMUNOSUPPRESSION, ("Xeljanz",), "L04AF01", "1357536"),

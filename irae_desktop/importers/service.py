@@ -333,10 +333,10 @@ def run_import(
     for index, (path, facts) in enumerate(ordered):
         summary = ImportSummary(file=str(path), timezone=zone_name, dry_run=options.dry_run)
         yield ImportProgress(str(path), index, count, index / count, 0)
-        treatment_facts = treatment_file(path, options)
+        treatment = treatment_file(path, options)
         steps = (
-            import_treatment_file(db, treatment_facts, options, zone, user, summary, cancel)
-            if treatment_facts is not None
+            import_treatment_file(db, *treatment, options, zone, user, summary, cancel)
+            if treatment is not None
             else _import_one(db, path, facts, options, zone, user, summary, fhir_patients, cancel)
         )
         for step in steps:

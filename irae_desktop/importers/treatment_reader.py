@@ -78,7 +78,7 @@ _LIMITS = {
 _DOSE_WITH_UNIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s].*?)?\s*$")
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return " ".join(re.findall(r"[a-z0-9]+", folded.lower()))
 
@@ -88,7 +88,7 @@ def treatment_columns(header: list[str]) -> dict[str, int] | None:
     start date columns), else None."""
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
-        name = _BY_HEADER.get(_plain(text))
+        name = _BY_HEADER.get(plain(text))
         if name is not None and name not in columns:
             columns[name] = index
     return columns if all(name in columns for name in REQUIRED) else None
@@ -101,18 +101,22 @@ def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def _sniff(facts: FileFacts) -> type[csv.Dialect] | csv.Dialect:
+def sniff(facts: FileFacts) -> type[csv.Dialect] | csv.Dialect:
     text, _ = open_text(facts)
     with text:
         return _dialect(text.read(8192))
 
 
-def read_header(facts: FileFacts) -> dict[str, int] | None:
-    """The treatment columns of a CSV file's first row, or None when it is not such a file."""
+def first_row(facts: FileFacts) -> list[str]:
+    """The first row of a CSV file (its header), or an empty list."""
     text, _ = open_text(facts)
     with text:
-        first = next(csv.reader(text, _sniff(facts)), None)
-    return treatment_columns(first) if first else None
+        return next(csv.reader(text, sniff(facts)), None) or []
+
+
+def read_header(facts: FileFacts) -> dict[str, int] | None:
+    """The treatment columns of a CSV file's first row, or None when it is not such a file."""
+    return treatment_columns(first_row(facts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,28 @@ class _RowError(ValueError):
         self.column = column
 
 
+def parse_dose(text: str, unit: str | None) -> tuple[float | None, str | None]:
+    """The dose and its unit from a dose cell ("200", "2,5", "200 mg") and a unit cell;
+    raises a ValueError that says what is wrong."""
+    if not text:
+        return None, unit
+    match = _DOSE_WITH_UNIT.match(text)
+    if match is None:
+        raise _RowError("dose", f"dose {text!r} is not a number")
+    dose = float(match.group(1).replace(",", "."))
+    written_unit = (match.group(2) or "").strip() or None
+    if written_unit and unit and written_unit.lower() != unit.lower():
+        raise _RowError("dose", f"dose {text!r} and unit {unit!r} disagree")
+    unit = unit or written_unit
+    if not math.isfinite(dose) or dose <= 0:
+        raise _RowError("dose", f"dose {text!r} is not a positive number")
+    if unit is None:
+        raise _RowError("dose_unit", f"dose {text!r} has no unit")
+    if len(unit) > _LIMITS["dose_unit"]:
+        raise _RowError("dose_unit", f"unit {unit!r} is too long")
+    return dose, unit
+
+
 class TreatmentCsv:
     """The rows of a treatment-line CSV, as ReadLines and Problems."""
 
@@ -137,7 +163,7 @@ class TreatmentCsv:
         self.facts = facts
         self.zone = zone  # for times without an offset
         self.clinical_zone = clinical_zone  # the day a timed start falls on
-        dialect = _sniff(facts)
+        dialect = sniff(facts)
         self._text, self._counter = open_text(facts)
         self._reader = csv.reader(self._text, dialect)
         header = next(self._reader, None) or []
@@ -188,25 +214,7 @@ class TreatmentCsv:
         return value or None
 
     def _dose(self, row: list[str]) -> tuple[float | None, str | None]:
-        text = self._cell(row, "dose")
-        unit = self._text_field(row, "dose_unit")
-        if not text:
-            return None, unit
-        match = _DOSE_WITH_UNIT.match(text)
-        if match is None:
-            raise _RowError("dose", f"dose {text!r} is not a number")
-        dose = float(match.group(1).replace(",", "."))
-        written_unit = (match.group(2) or "").strip() or None
-        if written_unit and unit and written_unit.lower() != unit.lower():
-            raise _RowError("dose", f"dose {text!r} and unit {unit!r} disagree")
-        unit = unit or written_unit
-        if not math.isfinite(dose) or dose <= 0:
-            raise _RowError("dose", f"dose {text!r} is not a positive number")
-        if unit is None:
-            raise _RowError("dose_unit", f"dose {text!r} has no unit")
-        if len(unit) > _LIMITS["dose_unit"]:
-            raise _RowError("dose_unit", f"unit {unit!r} is too long")
-        return dose, unit
+        return parse_dose(self._cell(row, "dose"), self._text_field(row, "dose_unit"))
 
     def _line(self, ref: str, row: list[str]) -> ReadLine:
         mrn = self._cell(row, "mrn")
@@ -220,7 +228,7 @@ class TreatmentCsv:
         except (AgentNotFound, SeveralAgents) as exc:
             raise _RowError("agent", str(exc)) from exc
         given_category = self._cell(row, "category").lower()
-        if given_category and _plain(given_category) != _plain(agent.category):
+        if given_category and plain(given_category) != plain(agent.category):
             raise _RowError(
                 "category",
                 f"category {given_category!r} does not fit {agent.generic} ({agent.category})",
@@ -234,7 +242,7 @@ class TreatmentCsv:
         if stop is not None and stop < start:
             raise _RowError("stop", f"the stop date {stop} is before the start date {start}")
         dose, unit = self._dose(row)
-        written = agent_text if _plain(agent_text) != _plain(agent.generic) else ""
+        written = agent_text if plain(agent_text) != plain(agent.generic) else ""
         source = f"imported from {self.facts.path.name} {ref}"
         notes = self._cell(row, "notes")
         record = LineRecord(

@@ -14,42 +14,60 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from irae_desktop.importers.administration_reader import (
+    AdministrationCsv,
+    ReadGiven,
+    administration_columns,
+)
 from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.given_lines import DosesByAgent
 from irae_desktop.importers.raw import Problem
 from irae_desktop.importers.sniff import FileFacts, inspect_file
 from irae_desktop.importers.summary import ImportSummary
-from irae_desktop.importers.treatment_reader import ReadLine, TreatmentCsv, read_header
+from irae_desktop.importers.treatment_reader import (
+    ReadLine,
+    TreatmentCsv,
+    first_row,
+    treatment_columns,
+)
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import ImportBatch
-from irae_desktop.store.treatment_import import IMPORTED, TreatmentLineWriter
+from irae_desktop.store.treatment_import import IMPORTED, GivenLineWriter, TreatmentLineWriter
 
 if TYPE_CHECKING:
     from irae_desktop.importers.service import ImportOptions
 
 PROGRESS_EVERY = 500
+LINES, GIVEN = "lines", "given"
 log = logging.getLogger(__name__)
 Steps = Iterator[tuple[float, int]]
 
 
-def treatment_file(path: Path, options: ImportOptions) -> FileFacts | None:
-    """The file's facts when it is a CSV of treatment lines (known by its header, whatever
-    column mapping was given for lab files), else None: the lab import then reads it, and
-    reports any problem with the file itself."""
+def treatment_file(path: Path, options: ImportOptions) -> tuple[FileFacts, str] | None:
+    """The file's facts and kind (LINES or GIVEN) when it is a CSV of treatment lines or of
+    doses given (known by its header, whatever column mapping was given for lab files), else
+    None: the lab import then reads it, and reports any problem with the file itself."""
     try:
         facts = inspect_file(path, options.format)
         if facts.format != "csv":
             return None
-        return facts if read_header(facts) is not None else None
+        header = first_row(facts)
     except (ImportFileError, OSError, UnicodeDecodeError):
         return None
+    if treatment_columns(header) is not None:
+        return facts, LINES
+    if administration_columns(header) is not None:
+        return facts, GIVEN
+    return None
 
 
 def import_treatment_file(
     db: Database,
     facts: FileFacts,
+    kind: str,
     options: ImportOptions,
     zone: tzinfo,
     user: str,
@@ -57,10 +75,14 @@ def import_treatment_file(
     cancel: Callable[[], bool] | None,
 ) -> Steps:
     summary.format = facts.format
-    source: TreatmentCsv | None = None
+    source: TreatmentCsv | AdministrationCsv | None = None
     try:
         with db.session_factory(writer=True)() as session, session.begin():
-            source = TreatmentCsv(facts, zone, team_zone(session))
+            clinical_zone = team_zone(session)
+            if kind == LINES:
+                source = TreatmentCsv(facts, zone, clinical_zone)
+            else:
+                source = AdministrationCsv(facts, zone, clinical_zone)
             summary.layout = source.layout
             batch = ImportBatch(
                 file_name=str(facts.path)[:500],
@@ -73,10 +95,14 @@ def import_treatment_file(
             session.add(batch)
             session.flush()
             summary.batch_id = batch.id
-            writer = TreatmentLineWriter(session, user)
+            writer = GivenLineWriter(session, user)
+            doses = DosesByAgent(facts.path.name)
             for n, item in enumerate(source.rows(), start=1):
                 summary.rows_read += 1
-                _take(writer, item, summary)
+                if isinstance(item, ReadGiven):
+                    doses.add(item)
+                else:
+                    _take(writer, item, summary)
                 if n % PROGRESS_EVERY == 0:
                     if cancel is not None and cancel():
                         raise ImportCancelled()
@@ -85,6 +111,7 @@ def import_treatment_file(
                 raise ImportCancelled()
             if summary.rows_read == 0:
                 summary.warn("file", "the file has no data rows")
+            doses.write(writer, summary)
             regraded = writer.finish()
             if regraded:
                 summary.warn(

@@ -10,10 +10,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from irae_desktop.domain.agents import agent_key
+from irae_desktop.domain.administrations import GroupedLine
+from irae_desktop.domain.agents import Agent, agent_key
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import Patient, TreatmentLine
-from irae_desktop.store.treatments import ICI, add_line
+from irae_desktop.store.treatments import ICI, add_dose_step, add_line, hold_line, resume_line
 
 IMPORTED, DUPLICATE = "imported", "duplicate"
 
@@ -77,8 +78,14 @@ class TreatmentLineWriter:
                 select(TreatmentLine).where(TreatmentLine.patient_id == patient_id)
             )
             self._stored[patient_id] = {(agent_key(x.agent), x.start_date): x for x in lines}
-            self._first_ici[patient_id] = _first_ici_start(self.session, patient_id)
+            # as it was before this import, even when the lines are read again
+            if patient_id not in self._first_ici:
+                self._first_ici[patient_id] = _first_ici_start(self.session, patient_id)
         return self._stored[patient_id]
+
+    def forget(self, patient_id: int) -> None:
+        """Reads the patient's lines again next time (after a rolled-back write)."""
+        self._stored.pop(patient_id, None)
 
     def add(self, patient_id: int, record: LineRecord) -> LineWritten:
         """Adds the line unless the patient already has one of that agent starting that day
@@ -131,3 +138,80 @@ class TreatmentLineWriter:
         if moved:
             regrade_patients(self.session, sorted(moved))
         return sorted(moved)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenWritten:
+    """What became of the doses of one grouped line: new, or already recorded."""
+
+    new: int
+    already: int
+
+
+def _last_day(line: TreatmentLine) -> date:
+    days = [line.start_date, *(s.start_date for s in line.dose_steps)]
+    days += [h.end_date or h.start_date for h in line.holds]
+    return max(days)
+
+
+class GivenLineWriter(TreatmentLineWriter):
+    """Also writes lines rebuilt from doses given (domain.administrations)."""
+
+    def add_given(
+        self, patient_id: int, agent: Agent, group: GroupedLine, route: str | None, note: str
+    ) -> GivenWritten:
+        """Records the group as a line of `agent`, or onto the stored line of that agent that
+        covers its first dose; doses on or before what the stored line already records are
+        counted as already there (re-importing a file adds nothing)."""
+        stored = self._lines(patient_id)
+        key = agent_key(agent.generic)
+        line = next(
+            (
+                x
+                for (k, start), x in sorted(stored.items(), key=lambda i: i[0][1], reverse=True)
+                if k == key
+                and start <= group.start
+                and (x.stop_date is None or group.start <= x.stop_date)
+            ),
+            None,
+        )
+        known = _last_day(line) if line is not None else None
+        if line is None:
+            first = group.given[0]
+            line = add_line(
+                self.session,
+                self.user,
+                patient_id,
+                category=agent.category,
+                agent=agent.generic,
+                start_date=group.start,
+                dose=first.dose,
+                dose_unit=first.unit,
+                route=route,
+                notes=note,
+                regrade=False,
+            )
+            stored[(key, group.start)] = line
+        step_days = {s.start_date for s in line.dose_steps}
+        for step in group.steps:
+            new_day = known is None or step.day > known
+            first_of_daily = agent.cycle_days is None and step.day == line.start_date
+            if new_day and step.day not in step_days and not first_of_daily and step.dose:
+                add_dose_step(
+                    self.session,
+                    self.user,
+                    line.id,
+                    start_date=step.day,
+                    dose=step.dose,
+                    dose_unit=step.unit or "",
+                    note=f"given ({step.ref})",
+                )
+        held = {h.start_date for h in line.holds}
+        for hold in group.holds:
+            if (known is None or hold.start > known) and hold.start not in held:
+                hold_line(
+                    self.session, self.user, line.id, start_date=hold.start, reason=hold.reason
+                )
+                resume_line(self.session, self.user, line.id, end_date=hold.end)
+        new = sum(1 for g in group.given if known is None or g.day > known)
+        return GivenWritten(new, len(group.given) - new)
