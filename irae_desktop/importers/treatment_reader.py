@@ -75,6 +75,11 @@ _LIMITS = {
         ("indication", "indication"),
     )
 }
+# forms that act where they are applied: not a systemic treatment line
+_LOCAL_FORM = re.compile(
+    r"\b(topical|cream|ointment|lotion|ophthalmic|otic|nasal|inhal\w*|enema|rectal|foam)\b",
+    re.IGNORECASE,
+)
 _DOSE_WITH_UNIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s].*?)?\s*$")
 
 
@@ -83,9 +88,27 @@ def plain(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", folded.lower()))
 
 
+SYNTHEA_LAYOUT = "synthea-medications"
+# Synthea's medications.csv: PATIENT is the key its patients.csv calls Id, the drug is named in
+# DESCRIPTION ("Methylprednisolone 4 MG Oral Tablet"), CODE is its RxNorm clinical drug
+_SYNTHEA = {"mrn": "patient", "agent": "description", "start": "start", "stop": "stop",
+            "indication": "reasondescription"}  # fmt: skip
+
+
+def synthea_columns(header: list[str]) -> dict[str, int] | None:
+    """Field -> column index for Synthea's medications.csv, else None."""
+    names = [plain(text) for text in header]
+    if not {"start", "stop", "patient", "code", "description"} <= set(names):
+        return None
+    return {field: names.index(name) for field, name in _SYNTHEA.items() if name in names}
+
+
 def treatment_columns(header: list[str]) -> dict[str, int] | None:
     """Field -> column index when `header` is that of a treatment-line file (MRN, agent and
-    start date columns), else None."""
+    start date columns, or Synthea's medications.csv), else None."""
+    synthea = synthea_columns(header)
+    if synthea is not None:
+        return synthea
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
         name = _BY_HEADER.get(plain(text))
@@ -117,6 +140,14 @@ def first_row(facts: FileFacts) -> list[str]:
 def read_header(facts: FileFacts) -> dict[str, int] | None:
     """The treatment columns of a CSV file's first row, or None when it is not such a file."""
     return treatment_columns(first_row(facts))
+
+
+@dataclass(frozen=True, slots=True)
+class Untracked:
+    """A drug this program does not track, in a file that lists every drug."""
+
+    ref: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +202,9 @@ class TreatmentCsv:
         if found is None:
             raise ImportFileError(f"{facts.path.name}: not a file of treatment lines.")
         self.columns = found
+        # a Synthea record lists every drug a patient had: those this program does not track
+        # are counted as such, not refused
+        self.layout = SYNTHEA_LAYOUT if synthea_columns(header) else LAYOUT
 
     def fraction(self) -> float:
         return min(1.0, self._counter.bytes_read / self.facts.size) if self.facts.size else 1.0
@@ -178,7 +212,7 @@ class TreatmentCsv:
     def close(self) -> None:
         self._text.close()
 
-    def rows(self) -> Iterator[ReadLine | Problem]:
+    def rows(self) -> Iterator[ReadLine | Problem | Untracked]:
         for row in self._reader:
             ref = f"line {self._reader.line_num}"
             if not any(cell.strip() for cell in row):
@@ -186,7 +220,10 @@ class TreatmentCsv:
             try:
                 yield self._line(ref, row)
             except _RowError as exc:
-                yield Problem(ref, str(exc), exc.column)
+                if exc.column == "agent" and self.layout == SYNTHEA_LAYOUT:
+                    yield Untracked(ref, self._cell(row, "agent"))
+                else:
+                    yield Problem(ref, str(exc), exc.column)
 
     def _cell(self, row: list[str], name: str) -> str:
         index = self.columns.get(name)
@@ -227,6 +264,10 @@ class TreatmentCsv:
             agent = find_agent(agent_text)
         except (AgentNotFound, SeveralAgents) as exc:
             raise _RowError("agent", str(exc)) from exc
+        if _LOCAL_FORM.search(agent_text):
+            raise _RowError(
+                "agent", f"{agent_text!r} acts where it is applied: not a systemic treatment"
+            )
         given_category = self._cell(row, "category").lower()
         if given_category and plain(given_category) != plain(agent.category):
             raise _RowError(

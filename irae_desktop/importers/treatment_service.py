@@ -27,6 +27,7 @@ from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.importers.treatment_reader import (
     ReadLine,
     TreatmentCsv,
+    Untracked,
     first_row,
     treatment_columns,
 )
@@ -141,7 +142,12 @@ def import_treatment_file(
         summary.batch_id = None
 
 
-def _take(writer: TreatmentLineWriter, item: ReadLine | Problem, summary: ImportSummary) -> None:
+def _take(
+    writer: TreatmentLineWriter, item: ReadLine | Problem | Untracked, summary: ImportSummary
+) -> None:
+    if isinstance(item, Untracked):
+        summary.skip_untracked(item.name)
+        return
     if isinstance(item, Problem):
         summary.reject(item.ref, item.column, item.reason)
         return
