@@ -244,3 +244,26 @@ def test_import_and_reimport_on_each_database(any_db_url: str, tmp_path: Path) -
         db.dispose()
     assert (first.imported, first.rejected_count, first.error) == (4, 4, "")
     assert (again.imported, again.duplicates, stored) == (0, 4, 4)
+
+
+def test_a_timed_start_counts_on_its_clinical_day_and_a_cream_is_refused(
+    db: Database, tmp_path: Path
+) -> None:
+    from irae_desktop.store.settings import set_setting
+
+    ids = _patients(db)
+    with db.write() as s:
+        set_setting(s, "alice", "clinical_timezone", "Australia/Sydney")
+    text = (
+        "MRN,Agent,Start\n"
+        "P-1,Keytruda,2024-01-14T22:00:00Z\n"
+        "P-1,hydrocortisone 1% cream,2024-01-20\n"
+    )
+
+    (summary,) = import_files(db, [_write(tmp_path, text)])
+
+    # 22:00 UTC on 14 January is 09:00 on 15 January in Sydney (clinical reference, decision 10)
+    assert [x[6] for x in _lines(db, ids["P-1"])] == [date(2024, 1, 15)]
+    assert [(r.ref, r.reason) for r in summary.rejected] == [
+        ("line 3", "'hydrocortisone 1% cream' acts where it is applied: not a systemic treatment")
+    ]
