@@ -20,6 +20,7 @@ from irae_desktop.importers.administration_reader import (
     administration_columns,
 )
 from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.fhir_treatments import FhirTreatments, medication_resources
 from irae_desktop.importers.given_lines import DosesByAgent
 from irae_desktop.importers.raw import Problem
 from irae_desktop.importers.sniff import FileFacts, inspect_file
@@ -42,17 +43,20 @@ if TYPE_CHECKING:
     from irae_desktop.importers.service import ImportOptions
 
 PROGRESS_EVERY = 500
-LINES, GIVEN = "lines", "given"
+LINES, GIVEN, FHIR = "lines", "given", "fhir"
 log = logging.getLogger(__name__)
 Steps = Iterator[tuple[float, int]]
 
 
 def treatment_file(path: Path, options: ImportOptions) -> tuple[FileFacts, str] | None:
-    """The file's facts and kind (LINES or GIVEN) when it is a CSV of treatment lines or of
-    doses given (known by its header, whatever column mapping was given for lab files), else
-    None: the lab import then reads it, and reports any problem with the file itself."""
+    """The file's facts and kind: LINES or GIVEN for a CSV of treatment lines or of doses given
+    (known by its header, whatever column mapping was given for lab files), FHIR for FHIR
+    medication resources; else None: the lab import then reads the file, and reports any
+    problem with the file itself."""
     try:
         facts = inspect_file(path, options.format)
+        if facts.format == "fhir":
+            return (facts, FHIR) if medication_resources(facts) is not None else None
         if facts.format != "csv":
             return None
         header = first_row(facts)
@@ -76,14 +80,18 @@ def import_treatment_file(
     cancel: Callable[[], bool] | None,
 ) -> Steps:
     summary.format = facts.format
-    source: TreatmentCsv | AdministrationCsv | None = None
+    source: TreatmentCsv | AdministrationCsv | FhirTreatments | None = None
     try:
         with db.session_factory(writer=True)() as session, session.begin():
             clinical_zone = team_zone(session)
             if kind == LINES:
                 source = TreatmentCsv(facts, zone, clinical_zone)
-            else:
+            elif kind == GIVEN:
                 source = AdministrationCsv(facts, zone, clinical_zone)
+            else:
+                source = FhirTreatments(
+                    facts, medication_resources(facts) or [], clinical_zone, zone
+                )
             summary.layout = source.layout
             batch = ImportBatch(
                 file_name=str(facts.path)[:500],
