@@ -6,7 +6,8 @@ is recorded as a hold on the same line, from the day the next dose was due to th
 it was given: an ICI held for toxicity and resumed is the same treatment. A gap of more than 12
 weeks past the due day starts a new line (a rechallenge is a new decision). A daily drug (no
 cycle in the agent table) is one line while no day is missed by more than 2 days; its dose
-steps are the days its dose changed (a taper), not every administration.
+steps are the days its dose changed (a taper), not every administration, and the store stops
+its line on the last dose given.
 """
 
 from __future__ import annotations

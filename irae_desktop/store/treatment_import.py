@@ -5,16 +5,23 @@ file moved (it decides every analyte's baseline: clinical reference, decision 3)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from irae_desktop.domain.administrations import GroupedLine
+from irae_desktop.domain.administrations import DAILY_GRACE_DAYS, GroupedLine
 from irae_desktop.domain.agents import Agent, agent_key
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.models import Patient, TreatmentLine
-from irae_desktop.store.treatments import ICI, add_dose_step, add_line, hold_line, resume_line
+from irae_desktop.store.treatments import (
+    ICI,
+    add_dose_step,
+    add_line,
+    hold_line,
+    resume_line,
+    update_line,
+)
 
 IMPORTED, DUPLICATE = "imported", "duplicate"
 
@@ -151,7 +158,17 @@ class GivenWritten:
 def _last_day(line: TreatmentLine) -> date:
     days = [line.start_date, *(s.start_date for s in line.dose_steps)]
     days += [h.end_date or h.start_date for h in line.holds]
+    days += [line.stop_date] if line.stop_date else []
     return max(days)
+
+
+def _dose_before(line: TreatmentLine, day: date) -> tuple[float | None, str | None]:
+    """The dose the line was on up to `day` (its starting dose, or its last step before)."""
+    earlier = [s for s in line.dose_steps if s.start_date < day]
+    if day <= line.start_date or not earlier:
+        return (line.dose, line.dose_unit) if day >= line.start_date else (None, None)
+    last = max(earlier, key=lambda s: s.start_date)
+    return last.dose, last.dose_unit
 
 
 class GivenLineWriter(TreatmentLineWriter):
@@ -165,17 +182,33 @@ class GivenLineWriter(TreatmentLineWriter):
         counted as already there (re-importing a file adds nothing)."""
         stored = self._lines(patient_id)
         key = agent_key(agent.generic)
+        # a daily drug's line stops on its last dose given: the record shows none after it,
+        # and an open line would count steroid days that were never given; a drug given in
+        # cycles stays open until the team stops it (domain.administrations)
+        daily = agent.cycle_days is None
+        last_given = group.given[-1].day
+        reach = timedelta(days=DAILY_GRACE_DAYS + 1 if daily else 0)
         line = next(
             (
                 x
                 for (k, start), x in sorted(stored.items(), key=lambda i: i[0][1], reverse=True)
                 if k == key
                 and start <= group.start
-                and (x.stop_date is None or group.start <= x.stop_date)
+                and (x.stop_date is None or group.start <= x.stop_date + reach)
             ),
             None,
         )
         known = _last_day(line) if line is not None else None
+        if line is not None and daily and line.stop_date and last_given > line.stop_date:
+            # later doses of a daily drug carry its stop forward
+            update_line(
+                self.session,
+                self.user,
+                line.id,
+                expected_version=line.version,
+                changes={"stop_date": last_given},
+                reason="later doses given",
+            )
         if line is None:
             first = group.given[0]
             line = add_line(
@@ -188,6 +221,7 @@ class GivenLineWriter(TreatmentLineWriter):
                 dose=first.dose,
                 dose_unit=first.unit,
                 route=route,
+                stop_date=last_given if daily else None,
                 notes=note,
                 regrade=False,
             )
@@ -195,8 +229,9 @@ class GivenLineWriter(TreatmentLineWriter):
         step_days = {s.start_date for s in line.dose_steps}
         for step in group.steps:
             new_day = known is None or step.day > known
-            first_of_daily = agent.cycle_days is None and step.day == line.start_date
-            if new_day and step.day not in step_days and not first_of_daily and step.dose:
+            # a daily drug's dated doses are its changes of dose, not each day it was given
+            unchanged = daily and _dose_before(line, step.day) == (step.dose, step.unit)
+            if new_day and step.day not in step_days and not unchanged and step.dose:
                 add_dose_step(
                     self.session,
                     self.user,
@@ -206,6 +241,7 @@ class GivenLineWriter(TreatmentLineWriter):
                     dose_unit=step.unit or "",
                     note=f"given ({step.ref})",
                 )
+                self.session.expire(line, ["dose_steps"])  # read the new step back
         held = {h.start_date for h in line.holds}
         for hold in group.holds:
             if (known is None or hold.start > known) and hold.start not in held:

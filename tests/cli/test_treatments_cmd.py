@@ -112,3 +112,33 @@ def test_empty_database_prints_the_header_only(capsys, sqlite_url) -> None:  # t
             "stop", "indication", "current_dose", "status",
         ]
     ]  # fmt: skip
+
+
+def test_doses_given_imported_then_exported_with_the_dose_after_the_taper(
+    capsys,
+    sqlite_url,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    db = open_database(sqlite_url)
+    try:
+        with db.write() as s:
+            create_patient(s, PatientRecord(mrn="T-3", name="Cy"), user="alice")
+    finally:
+        db.dispose()
+    given = tmp_path / "given.csv"
+    given.write_text(
+        "MRN,Drug,Dose,Unit,Route,Date given\n"
+        "T-3,Solu-Medrol,32,mg,IV,2024-03-01\n"
+        "T-3,Solu-Medrol,32,mg,IV,2024-03-02\n"
+        "T-3,Solu-Medrol,16,mg,IV,2024-03-03\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", sqlite_url, "import", str(given), "--timezone", "UTC"]) == 0
+    assert "imported: 3" in capsys.readouterr().out
+
+    assert main(["--db", sqlite_url, "treatments", "--patient", "T-3"]) == 0
+
+    assert capsys.readouterr().out.splitlines()[1] == (
+        # a daily drug's line stops on its last dose given, on the tapered dose
+        "T-3,immunosuppression,methylprednisolone,32,mg,,IV,2024-03-01,2024-03-03,,16 mg,stopped"
+    )

@@ -75,6 +75,8 @@ def test_infusions_become_a_line_with_a_dose_each_and_a_hold_for_the_gap(
         assert (medrol.agent, medrol.category, medrol.dose, medrol.start_date) == (
             "methylprednisolone", "immunosuppression", 32.0, date(2024, 3, 1),
         )  # fmt: skip
+        # a daily drug stops on its last dose given; an ICI stays open
+        assert (medrol.stop_date, nivo.stop_date) == (date(2024, 3, 3), None)
         # a daily drug: the starting dose, then the day it was tapered
         assert [(x.start_date, x.dose) for x in medrol.dose_steps] == [(date(2024, 3, 3), 16.0)]
 
@@ -122,3 +124,25 @@ def test_dry_run_writes_nothing(db: Database, tmp_path: Path) -> None:
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(TreatmentLine)) == 0
         assert s.scalar(select(func.count()).select_from(DoseStep)) == 0
+
+
+def test_later_doses_of_a_daily_drug_carry_its_stop_forward(db: Database, tmp_path: Path) -> None:
+    pid = _patient(db)
+    import_files(db, [_file(tmp_path)], ImportOptions(timezone="UTC"))
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "MRN,Medication,Dose,Unit,Administered At\n"
+        "A-1,Medrol,16,mg,2024-03-04\n"
+        "A-1,Medrol,8,mg,2024-03-05\n",
+        encoding="utf-8",
+    )
+
+    (summary,) = import_files(db, [later], ImportOptions(timezone="UTC"))
+
+    assert (summary.imported, summary.duplicates) == (2, 0)
+    with db.read() as s:
+        medrol = list_lines(s, pid)[1]
+        assert medrol.stop_date == date(2024, 3, 5)
+        assert [(x.start_date, x.dose) for x in medrol.dose_steps] == [
+            (date(2024, 3, 3), 16.0), (date(2024, 3, 5), 8.0),
+        ]  # fmt: skip
