@@ -146,3 +146,22 @@ def test_later_doses_of_a_daily_drug_carry_its_stop_forward(db: Database, tmp_pa
         assert [(x.start_date, x.dose) for x in medrol.dose_steps] == [
             (date(2024, 3, 3), 16.0), (date(2024, 3, 5), 8.0),
         ]  # fmt: skip
+
+
+def test_doses_given_on_each_database(any_db_url: str, tmp_path: Path) -> None:
+    from irae_desktop.store.database import open_database
+
+    db = open_database(any_db_url)
+    try:
+        _patient(db)
+        (first,) = import_files(db, [_file(tmp_path)], ImportOptions(timezone="UTC"))
+        (again,) = import_files(db, [_file(tmp_path)], ImportOptions(timezone="UTC"))
+        with db.read() as s:
+            counts = [
+                s.scalar(select(func.count()).select_from(t))
+                for t in (TreatmentLine, DoseStep, TreatmentHold)
+            ]
+    finally:
+        db.dispose()
+    assert (first.imported, first.error, again.imported, again.duplicates) == (6, "", 0, 6)
+    assert counts == [2, 4, 1]
