@@ -58,6 +58,12 @@ def medication_resources(facts: FileFacts) -> Resources | None:
     """The resources of a FHIR file that holds medications and no observations, else None."""
     if facts.format != "fhir" or facts.size > MAX_BYTES:
         return None
+    text, _ = open_text(facts)
+    with text:
+        head = text.read(1 << 20)
+    # a lab file is not parsed a second time just to learn it holds no medications
+    if "Medication" not in head:
+        return None
     resources = _load(facts)
     if not resources:
         return None
