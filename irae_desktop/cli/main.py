@@ -19,6 +19,7 @@ from irae_desktop.cli import (
     ranges_cmd,
     report_cmd,
     settings_cmd,
+    treatments_cmd,
 )
 from irae_desktop.cli.common import EXIT_USAGE, UsageError, fail_with
 
@@ -26,6 +27,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     demo_cmd,
     import_cmd,
     labs_cmd,
+    treatments_cmd,
     alerts_cmd,
     grade_cmd,
     ranges_cmd,

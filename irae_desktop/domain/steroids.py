@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from irae_desktop.domain.agents import brand_forms
 from irae_desktop.domain.timeline import TreatmentSpan
 
 # mg of prednisone equal to 1 mg of the agent (docs/clinical-reference.md section 7)
@@ -17,16 +18,8 @@ PREDNISONE_EQUIVALENT: dict[str, float] = {
     "dexamethasone": 6.67,
     "hydrocortisone": 0.25,
 }
-# brand names seen in orders, mapped to the generic
-_BRANDS = {
-    "solu-medrol": "methylprednisolone",
-    "solumedrol": "methylprednisolone",
-    "medrol": "methylprednisolone",
-    "decadron": "dexamethasone",
-    "solu-cortef": "hydrocortisone",
-    "solucortef": "hydrocortisone",
-    "deltasone": "prednisone",
-}
+# brand names seen in orders, to the generic (the one agent table: domain.agents)
+_BRANDS = brand_forms(set(PREDNISONE_EQUIVALENT))
 # budesonide acts locally: no systemic equivalent, never counted
 LOCAL_ONLY = ("budesonide",)
 

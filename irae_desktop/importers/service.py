@@ -27,6 +27,7 @@ from irae_desktop.importers.raw import Notice, Problem, RawPatient, RawResult, R
 from irae_desktop.importers.sniff import FileFacts, inspect_file
 from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.importers.timeparse import resolve_zone
+from irae_desktop.importers.treatment_service import import_treatment_file, treatment_file
 from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
@@ -334,7 +335,12 @@ def run_import(
     for index, (path, facts) in enumerate(ordered):
         summary = ImportSummary(file=str(path), timezone=zone_name, dry_run=options.dry_run)
         yield ImportProgress(str(path), index, count, index / count, 0)
-        steps = _import_one(db, path, facts, options, zone, user, summary, fhir_patients, cancel)
+        treatment = treatment_file(path, options)
+        steps = (
+            import_treatment_file(db, *treatment, options, zone, user, summary, cancel)
+            if treatment is not None
+            else _import_one(db, path, facts, options, zone, user, summary, fhir_patients, cancel)
+        )
         for step in steps:
             yield ImportProgress(str(path), index, count, (index + step[0]) / count, step[1])
         summaries.append(summary)

@@ -98,7 +98,8 @@ def _lab_point(row: Any, at: datetime, sex: str, sites: Ranges) -> LabPoint:
     )
 
 
-def _span(line: TreatmentLine) -> TreatmentSpan:
+def treatment_span(line: TreatmentLine) -> TreatmentSpan:
+    """A stored line (its dose steps and holds loaded) as the domain's span."""
     return TreatmentSpan(
         id=line.id,
         category=line.category,
@@ -195,7 +196,7 @@ def _load(
         .options(selectinload(TreatmentLine.dose_steps), selectinload(TreatmentLine.holds))
         .order_by(TreatmentLine.patient_id, TreatmentLine.start_date, TreatmentLine.id)
     ):
-        lines[line.patient_id].append(_span(line))
+        lines[line.patient_id].append(treatment_span(line))
     episodes: dict[int, list[EpisodeSpan]] = defaultdict(list)
     for ep in session.scalars(
         select(IrAEEpisode)

@@ -134,7 +134,11 @@ def add_line(
     stop_date: date | None = None,
     reason_stopped: str | None = None,
     notes: str | None = None,
+    regrade: bool = True,
 ) -> TreatmentLine:
+    """Adds a line, audited; an ICI line regrades the patient's results (its start may be the
+    first ICI start, which decides the baselines) unless `regrade` is False, for a caller that
+    adds many lines and regrades once."""
     require_patient(session, patient_id)
     values: dict[str, Any] = {
         "category": str(category),
@@ -154,7 +158,7 @@ def add_line(
     session.add(line)
     session.flush()
     _audit(session, user, "create", "treatment_line", line.id, line, after=snapshot(line))
-    if line.category == ICI:
+    if regrade and line.category == ICI:
         regrade_patients(session, [patient_id])
     return line
 

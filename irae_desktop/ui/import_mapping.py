@@ -11,9 +11,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from irae_desktop.domain.analytes import lookup_analyte
+from irae_desktop.importers.administration_reader import LAYOUT as GIVEN_LAYOUT
+from irae_desktop.importers.administration_reader import administration_columns
 from irae_desktop.importers.csv_reader import CsvSource, sniff_delimiter
 from irae_desktop.importers.errors import ImportFileError
 from irae_desktop.importers.sniff import inspect_file, open_text
+from irae_desktop.importers.treatment_reader import LAYOUT, treatment_columns
 
 NONE = "(not in this file)"
 # the roles a user may assign for a one-result-per-row file, with plain labels
@@ -85,6 +88,13 @@ def inspect(path: Path, mapping: dict[str, Any] | None = None) -> FileInfo:
         return info
     try:
         info.header = _read_header(path)
+        # treatment lines or doses given: no lab columns to map
+        if treatment_columns(info.header) is not None:
+            info.layout = LAYOUT
+            return info
+        if administration_columns(info.header) is not None:
+            info.layout = GIVEN_LAYOUT
+            return info
         source = CsvSource(facts, lambda text: lookup_analyte(text) is not None, mapping)
     except (ImportFileError, OSError, UnicodeDecodeError) as exc:
         info.problem = str(exc)

@@ -1,0 +1,207 @@
+"""Imports a file of treatment lines as one batch in one transaction, the way lab files are
+imported: dry run, cancel, a summary with every rejected row's line and reason, one audited
+import event, and nothing written twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from irae_desktop.importers.administration_reader import (
+    AdministrationCsv,
+    ReadGiven,
+    administration_columns,
+)
+from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.fhir_treatments import FhirTreatments, medication_resources
+from irae_desktop.importers.given_lines import DosesByAgent
+from irae_desktop.importers.raw import Problem
+from irae_desktop.importers.sniff import FileFacts, inspect_file
+from irae_desktop.importers.summary import ImportSummary
+from irae_desktop.importers.treatment_reader import (
+    ReadLine,
+    TreatmentCsv,
+    Untracked,
+    first_row,
+    treatment_columns,
+)
+from irae_desktop.store.audit import record_event
+from irae_desktop.store.clinical_zone import team_zone
+from irae_desktop.store.database import Database
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import ImportBatch
+from irae_desktop.store.treatment_import import IMPORTED, GivenLineWriter, TreatmentLineWriter
+
+if TYPE_CHECKING:
+    from irae_desktop.importers.service import ImportOptions
+
+PROGRESS_EVERY = 500
+LINES, GIVEN, FHIR = "lines", "given", "fhir"
+log = logging.getLogger(__name__)
+Steps = Iterator[tuple[float, int]]
+
+
+def treatment_file(path: Path, options: ImportOptions) -> tuple[FileFacts, str] | None:
+    """The file's facts and kind: LINES or GIVEN for a CSV of treatment lines or of doses given
+    (known by its header, whatever column mapping was given for lab files), FHIR for FHIR
+    medication resources; else None: the lab import then reads the file, and reports any
+    problem with the file itself."""
+    try:
+        facts = inspect_file(path, options.format)
+        if facts.format == "fhir":
+            return (facts, FHIR) if medication_resources(facts) is not None else None
+        if facts.format != "csv":
+            return None
+        header = first_row(facts)
+    except (ImportFileError, OSError, UnicodeDecodeError):
+        return None
+    if treatment_columns(header) is not None:
+        return facts, LINES
+    if administration_columns(header) is not None:
+        return facts, GIVEN
+    return None
+
+
+def import_treatment_file(
+    db: Database,
+    facts: FileFacts,
+    kind: str,
+    options: ImportOptions,
+    zone: tzinfo,
+    user: str,
+    summary: ImportSummary,
+    cancel: Callable[[], bool] | None,
+) -> Steps:
+    summary.format = facts.format
+    source: TreatmentCsv | AdministrationCsv | FhirTreatments | None = None
+    try:
+        with db.session_factory(writer=True)() as session, session.begin():
+            clinical_zone = team_zone(session)
+            if kind == LINES:
+                source = TreatmentCsv(facts, zone, clinical_zone)
+            elif kind == GIVEN:
+                source = AdministrationCsv(facts, zone, clinical_zone)
+            else:
+                source = FhirTreatments(
+                    facts, medication_resources(facts) or [], clinical_zone, zone
+                )
+            summary.layout = source.layout
+            batch = ImportBatch(
+                file_name=str(facts.path)[:500],
+                file_sha256=facts.sha256,
+                format=facts.format,
+                layout=source.layout,
+                timezone=summary.timezone[:64],
+                imported_by=user[:120],
+            )
+            session.add(batch)
+            session.flush()
+            summary.batch_id = batch.id
+            writer = GivenLineWriter(session, user)
+            doses = DosesByAgent(facts.path.name)
+            for n, item in enumerate(source.rows(), start=1):
+                summary.rows_read += 1
+                if isinstance(item, ReadGiven):
+                    doses.add(item)
+                else:
+                    _take(writer, item, summary)
+                if n % PROGRESS_EVERY == 0:
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                    yield source.fraction(), summary.rows_read
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if summary.rows_read == 0:
+                summary.warn("file", "the file has no data rows")
+            doses.write(writer, summary)
+            regraded = writer.finish()
+            if regraded:
+                summary.warn(
+                    "file",
+                    f"the first ICI start moves for {len(regraded)} patient(s): their "
+                    "results are graded again against the baselines it decides",
+                )
+            _finish_batch(session, batch, summary, user)
+            if options.dry_run:
+                session.rollback()
+    except ImportCancelled:
+        summary.cancelled = True
+    except (ImportFileError, UnicodeDecodeError) as exc:
+        summary.error = (
+            str(exc)
+            if isinstance(exc, ImportFileError)
+            else (f"the text cannot be decoded ({exc.reason}); save it as UTF-8")
+        )
+    except SQLAlchemyError as exc:
+        log.exception("import of %s failed in the database", facts.path)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        summary.error = f"database error; nothing from this file was written ({detail})"
+    finally:
+        if source is not None:
+            source.close()
+    if summary.error or summary.cancelled:
+        summary.batch_id = None
+
+
+def _take(
+    writer: TreatmentLineWriter, item: ReadLine | Problem | Untracked, summary: ImportSummary
+) -> None:
+    if isinstance(item, Untracked):
+        summary.skip_untracked(item.name)
+        return
+    if isinstance(item, Problem):
+        summary.reject(item.ref, item.column, item.reason)
+        return
+    record = item.record
+    patient_id = writer.patient_id(record.mrn)
+    if patient_id is None:
+        # holding treatment rows for later assignment needs a table of their own; until then
+        # the row is refused and says so
+        summary.reject(
+            item.ref,
+            "mrn",
+            f"no patient with MRN {record.mrn!r}: add the patient (or import a roster) first, "
+            "then import this file again; treatment rows are not held for assignment",
+        )
+        return
+    try:
+        written = writer.add(patient_id, record)
+    except StoreError as exc:
+        summary.reject(item.ref, "", str(exc))
+        return
+    if written.outcome == IMPORTED:
+        summary.imported += 1
+        return
+    summary.duplicates += 1
+    if written.differences:
+        summary.warn(
+            item.ref,
+            f"{record.agent} from {record.start} is already stored and was left as it is "
+            f"({'; '.join(written.differences)})",
+        )
+
+
+def _finish_batch(session: Session, batch: ImportBatch, summary: ImportSummary, user: str) -> None:
+    batch.finished_at = datetime.now(UTC)
+    batch.rows_read = summary.rows_read
+    batch.imported = summary.imported
+    batch.duplicates = summary.duplicates
+    batch.rejected = summary.rejected_count
+    batch.summary_json = json.dumps(summary.as_dict(), ensure_ascii=False)
+    record_event(
+        session,
+        user=user,
+        action="import",
+        entity="import_batch",
+        entity_id=batch.id,
+        after={"file": batch.file_name, **summary.counts()},
+        reason=f"treatment-line import of {Path(batch.file_name).name}",
+    )
+    session.flush()
