@@ -66,13 +66,16 @@ class ImportSummary:
 
     @property
     def all_taken(self) -> bool:
-        """Whether everything the file holds is stored: nothing failed, skipped, held, rejected
-        or unaccounted for (duplicates are already stored)."""
+        """Whether everything the file holds for this program is stored: nothing failed, held,
+        rejected or unaccounted for (duplicates are already stored). Tests the program does not
+        track (a panel's sodium) are counted, not failures; a file of nothing but such tests,
+        from which nothing at all was taken, is one: its test names may be ones not yet known."""
+        nothing_taken = self.imported + self.corrected + self.roster_taken + self.duplicates == 0
         return not (
             self.error
             or self.cancelled
             or self.rejected_count
-            or self.not_tracked
+            or (self.not_tracked and nothing_taken)
             or self.unmatched
             or self.unaccounted
         )

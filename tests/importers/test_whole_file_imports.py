@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from irae_desktop.importers import csv_layouts
 from irae_desktop.importers.sniff import inspect_file
 from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.store.database import Database
@@ -67,31 +66,28 @@ def test_german_export_with_a_mapping_reads_1_020_as_1020_by_its_decimal_commas(
     assert stored[("ALT", "45")].source_ref == "line 2"
 
 
-def test_german_export_without_a_mapping_is_refused_not_read_as_a_roster(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With header names that make its MRN and birth date known (as German synonyms would),
-    the file has MRN, name and birth date: it must still not become a roster that drops every
-    result."""
-    synonyms = csv_layouts.ROLE_SYNONYMS
-    monkeypatch.setitem(synonyms, "mrn", (*synonyms["mrn"], "patientennummer"))
-    monkeypatch.setitem(synonyms, "birth", (*synonyms["birth"], "geburtsdatum"))
-    before = table_counts(db)
-
+def test_german_export_is_read_whole_with_its_decimal_comma(db: Database) -> None:
+    """The export once read as a roster (ten results dropped without a word): its German headers
+    and test names are known, and "1.020" is read by the file's own decimal comma."""
     (summary,) = run(db, GERMAN, timezone="Europe/Berlin")
-
-    assert summary.error.startswith("This file was not read as a patient roster")
-    assert "'Analyt' holds test names" in summary.error
-    assert "Save a column mapping to read this layout." in summary.error
-    assert table_counts(db) == before
-    assert not summary.all_taken
-
-
-def test_german_export_without_synonyms_is_refused_with_the_mapping_offer(db: Database) -> None:
-    before = table_counts(db)
-    (summary,) = run(db, GERMAN, timezone="Europe/Berlin")
-    assert "Save a column mapping to read this layout." in summary.error
-    assert table_counts(db) == before
+    assert summary.error == ""
+    assert (summary.rows_read, summary.imported, summary.rejected_count) == (10, 10, 0)
+    assert summary.unaccounted == 0
+    stored = {
+        (r.source_ref.split(";")[0], r.analyte): (r.value, r.grade)
+        for r in labs(db)
+        if r.source_ref is not None
+    }
+    # ALP 1020 U/L with ULN 130 is 7.8 x ULN: grade 3 (the peak the file holds)
+    assert stored[("line 4", "ALP")] == (1020.0, 3)
+    # ALT 112 U/L with ULN 35 is 3.2 x ULN: grade 2; AST 96 / 35 = 2.7 x ULN: grade 1
+    assert stored[("line 7", "ALT")] == (112.0, 2)
+    assert stored[("line 8", "AST")] == (96.0, 1)
+    # bilirubin 1,4 mg/dl with ULN 1,2 is 1.17 x ULN: grade 1
+    assert stored[("line 10", "TBILI")] == (1.4, 1)
+    # a non-fasting glucose of 6,1 mmol/l above its ULN of 5,6 has no grade (decision 9)
+    value, grade = stored[("line 11", "GLUCOSE")]
+    assert grade is None and abs(value - 6.1 * 18.016) < 1e-6
 
 
 def test_lab_file_with_unfamiliar_result_headers_is_refused_never_a_roster(db: Database) -> None:
@@ -223,7 +219,9 @@ def test_a_file_of_undecided_decimal_mark_refuses_the_ambiguous_cell_with_its_li
     rows = [
         f"U1,Uma Undecided,2025-01-0{i + 1} 08:00,ALT,{cell},U/L" for i, cell in enumerate(cells)
     ]
-    path.write_text("mrn,name,collected_at,test,value,unit\n" + "\n".join(rows) + "\n")
+    path.write_text(
+        "mrn,name,collected_at,test,value,unit\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
 
     (summary,) = run(db, path)
 
