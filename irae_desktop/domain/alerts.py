@@ -113,8 +113,9 @@ def flare(timeline: PatientTimeline) -> list[Alert]:
                 f"{lab.grade_reason or lab.analyte} on {_day(timeline, lab.collected_at)}: grade "
                 f"{found.grade} after the grade had come down from {peak.grade} "
                 f"({peak.lab.analyte}, {_day(timeline, peak.at)}) to {lowest.grade} "
-                f"({lowest.lab.analyte}, {_day(timeline, lowest.at)}); worsening during or after a "
-                "taper: re-escalate immunosuppression"
+                f"({lowest.lab.analyte}, {_day(timeline, lowest.at)}); worse again after "
+                "improving: if this is during or after a steroid taper, re-escalate "
+                "immunosuppression"
             )
             alerts.append(
                 Alert(
@@ -164,7 +165,10 @@ def labs_overdue(timeline: PatientTimeline, now: datetime, settings: AlertSettin
         allowed = settings.overdue_days(grade)
         if allowed is None:
             continue
-        last = _organ_labs(timeline, organ)[-1]
+        # any draw counts as the labs being done, graded or not: a non-fasting glucose or a
+        # result without a range is still a result the team has (clinical reference, decision 12)
+        codes = _ORGAN_CODES[organ]
+        last = [lab for lab in timeline.labs if lab.analyte in codes][-1]
         last_day = timeline.day_of(last.collected_at)
         waited = (today - last_day).days
         if waited <= allowed:

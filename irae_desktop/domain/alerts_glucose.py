@@ -82,10 +82,13 @@ def ici_diabetes(timeline: PatientTimeline, settings: AlertSettings) -> list[Ale
             triggers.append((lab, why))
     others = timeline.labs_for("CPEPTIDE", "BHB")
     times = sorted_times(others)
-    for lab, why in reversed(triggers):
-        nearby, support = _supporting(others, times, lab, settings, timeline.zone)
+    # the pattern is an event (clinical reference, decision 13): it is raised at the first
+    # diabetes-range glucose that its C-peptide or ketones support, with the first result that
+    # supports it, so later draws of the same episode do not raise it again as if new
+    for lab, why in triggers:
+        _nearby, support = _supporting(others, times, lab, settings, timeline.zone)
         if support:
-            evidence, words = max(support, key=lambda s: s[0].collected_at)
+            evidence, words = min(support, key=lambda s: s[0].collected_at)
             rule = (
                 f"glucose {lab.comparator}{fmt_number(lab.value)} {lab.unit} on "
                 f"{timeline.day_of(lab.collected_at).isoformat()} ({why}) with {words} within "
@@ -104,6 +107,8 @@ def ici_diabetes(timeline: PatientTimeline, settings: AlertSettings) -> list[Ale
                     organ="glucose",
                 )
             ]
+    for lab, why in reversed(triggers):
+        nearby, _support = _supporting(others, times, lab, settings, timeline.zone)
         if nearby:
             continue  # measured and not supportive: no reminder for this one
         if start is None or timeline.day_of(lab.collected_at) <= start:

@@ -274,3 +274,32 @@ def test_settings_round_trip_and_change_the_rules() -> None:
         AlertSettings.from_dict({"diabetes_glucose_above_mg_dl": "high"})
     with pytest.raises(ValueError, match="cannot be negative"):
         AlertSettings.from_dict({"overdue_days_grade1": -1})
+
+
+def test_an_ungraded_draw_still_counts_as_labs_done() -> None:
+    # glucose 300 mg/dL (grade 3: labs every 2 days) on day 30, then a non-fasting 200 mg/dL on
+    # day 32, which has no grade (clinical reference, decision 9) but is a draw all the same:
+    # on day 34 the last glucose is 2 days old, not 4
+    tl = timeline([("GLUCOSE", 30, 300.0), ("GLUCOSE", 32, 200.0)], [PEMBRO])
+    assert [lab.grade for lab in tl.labs] == [3, None]
+    assert "labs_overdue" not in kinds(evaluate_alerts(tl, at(34)))
+    overdue = [a for a in evaluate_alerts(tl, at(35)) if a.kind == "labs_overdue"]
+    assert overdue and "last on" in overdue[0].rule and "3 days ago" in overdue[0].rule
+
+
+def test_the_diabetes_pattern_is_raised_at_its_first_supported_glucose() -> None:
+    # day 30: glucose 612 mg/dL with a censored C-peptide "<0.1" ng/mL, below 0.6 ng/mL
+    # (0.2 nmol/L): the pattern holds that day; a later glucose with a later C-peptide is the
+    # same episode, not a new event
+    tl = timeline(
+        [
+            ("GLUCOSE", 30, 612.0),
+            ("CPEPTIDE", 30, 0.1, "<"),
+            ("GLUCOSE", 32, 306.0),
+            ("CPEPTIDE", 35, 0.06),
+        ],
+        [PEMBRO],
+    )
+    (alert,) = [a for a in evaluate_alerts(tl, at(36)) if a.kind == "ici_diabetes"]
+    assert alert.key == "ici_diabetes:1:2"
+    assert "glucose 612 mg/dL" in alert.rule and "C-peptide <0.1 ng/mL" in alert.rule
