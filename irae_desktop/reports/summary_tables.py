@@ -113,7 +113,8 @@ def latest_table(
             ]
         )
         extra += _grade_cell_style(5, i, pt.grade) + _grade_cell_style(8, i, lv.worst_grade)
-    fr = [0.17, 0.09, 0.08, 0.10, 0.08, 0.10, 0.05, 0.24, 0.09]
+    # "Trend" needs its whole word (it wrapped as "Tren d" at 0.05 of the width)
+    fr = [0.17, 0.09, 0.08, 0.10, 0.08, 0.10, 0.07, 0.22, 0.09]
     extra.append(("FONT", (1, 1), (-1, -1), "DejaVuSansCondensed", 7.5))
     return make_table(rows, [f * width for f in fr], extra)
 
@@ -236,9 +237,11 @@ def treatment_lines_table(
         reason = markup(t.indication)
         if t.reason_stopped:
             reason += ("<br/>" if reason else "") + f"<i>stopped: {markup(t.reason_stopped)}</i>"
+        # a hold's dates on lines of their own, never broken inside ("28 No / v")
         holds = "".join(
-            f"<br/><font color='{HOLD_RED}'>held "
-            f"{short_date(h0)}–{short_date(h1) if h1 else 'ongoing'}</font>"
+            f"<br/><font color='{HOLD_RED}'>held {short_date(h0)}–<br/>"
+            + (short_date(h1) if h1 else "ongoing")
+            + "</font>"
             for h0, h1, _ in t.holds
         )
         dose = f"{amount(t.dose)} {t.dose_unit or ''} {t.frequency or ''}".strip()
@@ -253,7 +256,7 @@ def treatment_lines_table(
                 p(markup(t.response) or DASH, st["cell"]),
             ]
         )
-    return make_table(rows, [width * f for f in (0.17, 0.12, 0.095, 0.095, 0.09, 0.18, 0.25)])
+    return make_table(rows, [width * f for f in (0.16, 0.12, 0.09, 0.09, 0.11, 0.18, 0.25)])
 
 
 def lab_grid(points: Sequence[LabPoint], width: float, st: dict[str, ParagraphStyle]) -> Table:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -73,9 +74,14 @@ class AlertsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Severity", "Alert", "Status", "Raised"])
         self.tree.setRootIsDecorated(True)
-        self.tree.setColumnWidth(0, 110)
-        self.tree.setColumnWidth(1, 400)
-        self.tree.setColumnWidth(2, 130)
+        # the title takes the room left; severity, status and when keep theirs, so the time an
+        # alert was raised is never pushed out of sight on a narrow screen
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 100), (2, 110), (3, 125)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.tree.setColumnWidth(column, width)
         self.tree.setWordWrap(True)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         # the whole rule of the selected alert (else the first), wrapped: the tree cuts long

@@ -180,12 +180,14 @@ class TreatmentsTab(QWidget):
         for line in lines:
             dose = line.dose_on(self._today)
             stopped = line.reason_stopped or ""
+            status = line.status_on(self._today)
             item = QTreeWidgetItem(
                 [
                     line.agent,
                     CATEGORY_TEXT.get(line.category, line.category),
-                    line.status_on(self._today),
-                    dose.text(),
+                    status,
+                    # a stopped line's dose is the last one given, not one running now
+                    f"last: {dose.text()}" if status == "stopped" else dose.text(),
                     dose.since.isoformat() if dose.since else "",
                     line.route or "",
                     line.start.isoformat(),

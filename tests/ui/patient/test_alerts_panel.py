@@ -136,3 +136,13 @@ def test_alert_texts_follow_the_units_on_display(qtbot, view, patient_db) -> Non
     rule = next(item.child(i).text(1) for i in range(item.childCount()))
     assert rule == "Rule: glucose 23.2 mmol/L on 2026-01-02 (above 13.9 mmol/L) on immunotherapy"
     assert "23.2 mmol/L" in item.toolTip(1) and "mg/dL" not in item.toolTip(1)
+
+
+def test_the_raised_column_stays_in_sight_on_a_narrow_panel(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+    # at 1366x768 the list is about 650 pixels wide: the title gives way, the time stays
+    panel = view.alerts
+    panel.tree.resize(650, 200)
+    header = panel.tree.header()
+    raised_right = header.sectionViewportPosition(3) + header.sectionSize(3)
+    assert header.sectionSize(3) >= 120
+    assert raised_right <= panel.tree.viewport().width()
