@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
-from irae_desktop.ui.patient.display import analyte_label, converter, format_number
+from irae_desktop.ui.patient.display import analyte_label, converter, format_number, value_text
 from irae_desktop.ui.patient.snapshot import LabRow
 
 FloatArray = npt.NDArray[np.float64]
@@ -290,18 +290,18 @@ def band_note(found: PanelBands, system: str, relative: bool) -> str:
     """What the bands stand on, in words: ULN, an abnormal baseline, or why some are missing."""
     parts = []
     for analyte, bands in found.by_analyte.items():
-        fn, unit = converter(analyte, system, bands.unit)
+        unit = converter(analyte, system, bands.unit)[1]
         if bands.abnormal_baseline and bands.baseline is not None:
-            level = format_number(fn(bands.baseline))
+            # at the analyte's clinical precision in the units on display, as the labs show it
+            level = value_text(bands.baseline, "", analyte, system, bands.unit)[0]
             parts.append(f"{analyte_label(analyte)} \u00d7 abnormal baseline {level} {unit}")
         elif bands.why_none and not bands.bands:
             parts.append(f"{analyte_label(analyte)}: {bands.why_none}, no bands")
         elif bands.why_none:
             parts.append(f"{analyte_label(analyte)}: {bands.why_none}, some bands not drawn")
         elif not relative and found.uln.get(analyte):
-            parts.append(
-                f"{analyte_label(analyte)} ULN {format_number(fn(found.uln[analyte] or 0))} {unit}"
-            )
+            uln = value_text(found.uln[analyte] or 0.0, "", analyte, system, bands.unit)[0]
+            parts.append(f"{analyte_label(analyte)} ULN {uln} {unit}")
     label = next(iter(found.by_analyte.values()), None)
     text = f"bands {label.criteria_label}" if label is not None else "bands"
     if parts:

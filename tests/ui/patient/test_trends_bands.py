@@ -274,3 +274,14 @@ def test_pdf_uses_the_same_bands_before_the_first_ici_start() -> None:
     assert [(g, round(lo, 4)) for g, lo, _ in later] == [
         (1, 3.5625), (2, 7.125), (3, 11.875), (4, 47.5),
     ]  # fmt: skip
+
+
+def test_the_band_note_gives_the_uln_at_clinical_precision_in_si() -> None:
+    # ULN 1.2 mg/dL is 20.52 umol/L exactly; the labs show it as 21, and so does the note
+    labs = (
+        _row(1, "TBILI", 0.7, 1.2, 0.1, unit="mg/dL"),
+        _row(2, "TBILI", 0.9, 1.2, 0.1, unit="mg/dL"),
+    )
+    panels = build_panels(labs, system="SI", times_uln=False, criteria="ctcae-5.0")
+    note = next(p for p in panels if "TBILI" in p.panel.analytes).band_note
+    assert "Bilirubin ULN 21 \u00b5mol/L" in note
