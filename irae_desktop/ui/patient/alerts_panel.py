@@ -79,7 +79,7 @@ class AlertsPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 100), (2, 110), (3, 125)):
+        for column, width in ((0, 100), (2, 100), (3, 140)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(column, width)
         self.tree.setWordWrap(True)
