@@ -202,7 +202,9 @@ def grade_bands(
         code,
         std_unit,
         criteria.id,
-        criteria.label,
+        # the term's own source where it differs from the set's: glucose under v5.0 is graded
+        # by the ASCO 2021 / CTCAE v4.03 numeric table, and its bands must say so
+        term.label,
         (*high, *low),
         abnormal,
         baseline if uses_baseline else None,

@@ -141,3 +141,12 @@ def test_no_uln_draws_only_the_absolute_bands_and_says_why() -> None:
 def test_analyte_without_a_term_has_no_bands() -> None:
     bands = grade_bands("CPEPTIDE", "ng/mL", uln=3.0)
     assert bands.bands == () and "no CTCAE term" in bands.why_none
+
+
+def test_bands_name_the_table_the_grades_come_from() -> None:
+    # glucose under v5.0 is graded by the ASCO 2021 / CTCAE v4.03 numeric table (clinical
+    # reference, decision 1): its bands say so, as its stored grades do
+    glucose = grade_bands("GLUCOSE_FASTING", "mg/dL", uln=99.0, lln=70.0, criteria_id="ctcae-5.0")
+    assert glucose.criteria_label == "ASCO 2021 / CTCAE v4.03 numeric"
+    alt = grade_bands("ALT", "U/L", uln=40.0, criteria_id="ctcae-5.0")
+    assert alt.criteria_label == "CTCAE v5.0"
