@@ -21,7 +21,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from irae_desktop.reports.bidi_text import bind_right_to_left_words, visual_order
+from irae_desktop.reports.bidi_text import (
+    bind_right_to_left_words,
+    has_right_to_left,
+    visual_order,
+)
 
 SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
@@ -143,12 +147,32 @@ def _warn_uncovered(char: str) -> None:
     )
 
 
-def paragraph_markup(text: str, font_name: str = SANS) -> str:
+def paragraph_markup(
+    text: str,
+    font_name: str = SANS,
+    *,
+    size: float | None = None,
+    width: float | None = None,
+    taken: float = 0.0,
+) -> str:
     """Escaped Paragraph markup for one line of data text: visual order, fallback runs tagged.
 
     Runs the base family lacks are wrapped in <font name=...>; the rest inherit the
     paragraph's own face, so <b> and <i> around the result keep working.
+
+    Given the font size and the width the paragraph wraps at (and what the first line already
+    holds before this text), text with right-to-left letters is broken into lines here, in
+    logical order, and each line is then put in visual order: reordered whole and wrapped
+    after, a long Hebrew or Arabic note would show its last words on its first line.
+    Left-to-right text is left for the paragraph to wrap, exactly as before.
     """
+    if size is None or width is None or not has_right_to_left(text):
+        return _line_markup(text, font_name)
+    lines = logical_lines(bind_right_to_left_words(text), font_name, size, width, taken)
+    return "<br/>".join(_line_markup(line, font_name) for line in lines)
+
+
+def _line_markup(text: str, font_name: str) -> str:
     out: list[str] = []
     for run, name in font_runs(visual_order(bind_right_to_left_words(text)), font_name):
         if name == font_name:
@@ -156,6 +180,33 @@ def paragraph_markup(text: str, font_name: str = SANS) -> str:
         else:
             out.append(f'<font name="{name}">{escape(run)}</font>')
     return "".join(out)
+
+
+# kept free on each pre-broken line, so a rounding difference from the paragraph's own
+# measure never makes it break the line a second time (in visual order)
+_WRAP_MARGIN = 0.5
+
+
+def logical_lines(
+    text: str, font_name: str, size: float, width: float, taken: float = 0.0
+) -> list[str]:
+    """Text in logical order broken at spaces into lines that fit width as drawn (the first
+    line after `taken` points already used); a word wider than a line has a line of its own."""
+    space = pdfmetrics.stringWidth(" ", font_name, size)
+    lines: list[str] = []
+    words: list[str] = []
+    used = taken
+    for word in text.split(" "):
+        word_width = string_width(word, font_name, size)
+        needed = word_width + (space if words else 0.0)
+        if words and used + needed > width - _WRAP_MARGIN:
+            lines.append(" ".join(words))
+            words, used = [], 0.0
+            needed = word_width
+        words.append(word)
+        used += needed
+    lines.append(" ".join(words))
+    return lines
 
 
 def string_width(text: str, font_name: str, size: float) -> float:

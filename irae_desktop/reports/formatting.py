@@ -14,7 +14,7 @@ from irae_desktop.domain.analytes import analyte_label as analyte_label
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.units import UnitError, display_unit, from_canonical
 from irae_desktop.domain.value_format import range_text, text_in_units, value_text
-from irae_desktop.reports.fonts import paragraph_markup
+from irae_desktop.reports.fonts import SANS, paragraph_markup
 
 # the team's display zone for the report being built (per thread/task, so workers do not clash)
 _DISPLAY_TZ: ContextVar[tzinfo | None] = ContextVar("display_tz", default=None)
@@ -225,12 +225,27 @@ def criteria_label(criteria_id: str | None) -> str:
         return criteria_id
 
 
-def markup(text: str | None) -> str:
+def markup(
+    text: str | None,
+    *,
+    size: float | None = None,
+    width: float | None = None,
+    font_name: str = SANS,
+    taken: float = 0.0,
+) -> str:
     """Free text made safe for reportlab Paragraph markup, line breaks kept; each line in
-    visual order with the characters DejaVu lacks (CJK) tagged with a font that has them."""
+    visual order with the characters DejaVu lacks (CJK) tagged with a font that has them.
+
+    Give the paragraph's font size and the width it wraps at (its cell's width less padding)
+    wherever the text may run longer than a line: right-to-left prose is then broken into
+    lines before it is reordered, so its lines come in reading order. `taken` is what the
+    paragraph's first line holds before this text (a bold label, say)."""
     if not text:
         return ""
-    return "<br/>".join(paragraph_markup(line) for line in text.split("\n"))
+    return "<br/>".join(
+        paragraph_markup(line, font_name, size=size, width=width, taken=taken if i == 0 else 0.0)
+        for i, line in enumerate(text.split("\n"))
+    )
 
 
 def age_years(birth: date | None, today: date) -> int | None:

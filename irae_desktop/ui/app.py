@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from irae_desktop.store import paths
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 APP_NAME = "irae-desktop"
 ORG_NAME = "irae-desktop"
 HEALTH_CHECK_DELAY_MS = 3000
+# the bundled face for Chinese, Japanese and Korean (the one the PDFs use as well)
+CJK_FONT_FILE = "WenQuanYiMicroHei.ttf"
+CJK_FAMILY_PROPERTY = "bundledCjkFamily"
 
 
 def app_icon() -> QIcon:
@@ -46,6 +49,24 @@ def app_icon() -> QIcon:
     return icon
 
 
+def register_bundled_fonts() -> str | None:
+    """Adds the bundled CJK font to Qt so names such as 张伟 or 김민준 draw on a machine with no
+    CJK font of its own (Qt falls back to it per character). Returns its family name, or None
+    (logged) when the file is missing or unreadable: the app still starts."""
+    try:
+        resource = resources.files("irae_desktop.resources").joinpath("fonts", CJK_FONT_FILE)
+        data = resource.read_bytes()
+    except OSError as exc:
+        log.warning("The bundled font %s could not be read (%s)", CJK_FONT_FILE, exc)
+        return None
+    font_id = QFontDatabase.addApplicationFontFromData(data)
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("Qt did not accept the bundled font %s", CJK_FONT_FILE)
+        return None
+    return str(families[0])
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, named so QSettings and the desktop entry land where expected."""
     QCoreApplication.setApplicationName(APP_NAME)
@@ -60,6 +81,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationDisplayName("irae-desktop")
     app.setWindowIcon(app_icon())
+    if app.property(CJK_FAMILY_PROPERTY) is None:
+        # kept on the application so it is added once however often this is called
+        app.setProperty(CJK_FAMILY_PROPERTY, register_bundled_fonts() or "")
     follow_system_scheme(app)
     return app
 
