@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from irae_desktop.reports import summary_tables as tables
 from irae_desktop.reports.charts import trend_drawing
 from irae_desktop.reports.common import aware_now, reading, record_export, resolve_paper
+from irae_desktop.reports.fonts import string_width
 from irae_desktop.reports.formatting import (
     age_years,
     amount,
@@ -118,10 +119,20 @@ def _glance(
         out.append(Paragraph(f"<b>Steroid exposure:</b> {data.steroid_exposure}", body))
     out += heading("Latest consult plan", h3)
     if data.plan is not None:
+        label = f"{datetime_text(data.plan.written_at)}, {data.plan.author or ''}: "
+        # the frame's width, less what the label takes on the first line, lets a right-to-left
+        # plan wrap in reading order
+        plan = markup(
+            data.plan.plan,
+            size=body.fontSize,
+            width=width,
+            font_name=body.fontName,
+            taken=string_width(label, body.fontName, body.fontSize),
+        )
         out.append(
             Paragraph(
                 f"<font color='#5b6570'>{datetime_text(data.plan.written_at)}, "
-                f"{markup(data.plan.author)}:</font> {markup(data.plan.plan)}",
+                f"{markup(data.plan.author)}:</font> {plan}",
                 body,
             )
         )

@@ -200,6 +200,8 @@ def episodes_table(
         ["irAE", "Onset", "Resolved", "Worst grade", "Current grade", "Status", "Notes"]
     ]
     extra: list[tuple[object, ...]] = []
+    fractions = (0.14, 0.12, 0.12, 0.10, 0.17, 0.10, 0.25)
+    notes_width = width * fractions[-1]
     for i, e in enumerate(episodes, start=1):
         current = grade_text(e.current_grade)
         if e.current_analyte:
@@ -212,11 +214,17 @@ def episodes_table(
                 grade_text(e.worst_grade),
                 current,
                 e.status,
-                p(markup(e.notes), st["cell"]),
+                # the cell's width lets right-to-left notes wrap in reading order
+                p(_cell_markup(e.notes, notes_width, st["cell"]), st["cell"]),
             ]
         )
         extra += _grade_cell_style(3, i, e.worst_grade) + _grade_cell_style(4, i, e.current_grade)
-    return make_table(rows, [width * f for f in (0.14, 0.12, 0.12, 0.10, 0.17, 0.10, 0.25)], extra)
+    return make_table(rows, [width * f for f in fractions], extra)
+
+
+def _cell_markup(text: str | None, column: float, style: ParagraphStyle) -> str:
+    """Text for a table cell of `column` points, less the cell's padding on both sides."""
+    return markup(text, size=style.fontSize, width=column - 6, font_name=style.fontName)
 
 
 def treatment_lines_table(

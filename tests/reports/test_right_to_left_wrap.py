@@ -119,3 +119,23 @@ def test_left_to_right_text_is_left_to_the_paragraph_to_wrap() -> None:
     register_fonts()
     assert markup(LATIN_NOTE, size=8.0, width=150.0) == markup(LATIN_NOTE)
     assert "<br/>" not in markup(LATIN_NOTE, size=8.0, width=150.0)
+
+
+def test_a_right_to_left_plan_wraps_in_reading_order_in_the_summary(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the consult plan on page 1 of a real patient summary, after its date and author label
+    from datetime import UTC, datetime
+
+    from irae_desktop.reports.patient_summary import write_patient_summary
+    from tests.reports.factory import add_plan, hepatitis_patient
+
+    with db.write() as s:
+        patient = hepatitis_patient(s)
+        add_plan(s, patient, 0, HEBREW_NOTE + " " + HEBREW_NOTE)
+    out = tmp_path / "summary.pdf"
+    write_patient_summary(db, "MRN-100", out, now=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    words = HEBREW_NOTE.split()
+    text = page_texts(out)[0]
+    # the plan's words, read line by line from the page, come in the order they were written
+    lines = [folded(line) for line in text.splitlines()]
+    plan_words = [w for line in lines for w in line if w in set(words)]
+    assert plan_words[: len(words)] == words
