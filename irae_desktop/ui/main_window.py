@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
+from irae_desktop.ui.main_menus import build_menus
 from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
     CriteriaStatus,
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
         self._update_status(with_criteria=False)
 
         self._build_actions()
-        self._build_menus()
+        build_menus(self)
         self.update_held_count()
         self.worklist.open_patient.connect(self.open_patient)
         self.worklist.counts_changed.connect(self.count_label.setText)
@@ -195,46 +196,6 @@ class MainWindow(QMainWindow):
         self.act_add_records = record_actions(self, self._action)
         self.act_audit = self._action("&Audit trail…", self.open_audit)
         self.act_about = self._action("&About irae-desktop", self.about)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for act in (
-            self.act_new_patient,
-            self.act_import,
-            self.act_held,
-            None,
-            self.act_print,
-            self.act_save_pdf,
-            self.act_service_list,
-            None,
-            self.act_backup,
-            self.act_settings,
-            None,
-            self.act_quit,
-        ):
-            file_menu.addSeparator() if act is None else file_menu.addAction(act)
-        patient_menu = bar.addMenu("&Patient")
-        for act in (self.act_edit_patient, self.act_add_lab, *self.act_add_records):
-            patient_menu.addAction(act)
-        view_menu = bar.addMenu("&View")
-        for act in (self.act_find, self.act_refresh, self.act_back, None, self.act_audit):
-            view_menu.addSeparator() if act is None else view_menu.addAction(act)
-        bar.addMenu("&Help").addAction(self.act_about)
-        tools = self.addToolBar("Main")
-        tools.setObjectName("mainToolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (
-            self.act_new_patient,
-            self.act_import,
-            self.act_held,
-            self.act_refresh,
-            None,
-            self.act_service_list,
-            self.act_audit,
-        ):
-            tools.addSeparator() if act is None else tools.addAction(act)
 
     # navigation -----------------------------------------------------------------------------
     def current_patient_id(self) -> int | None:
