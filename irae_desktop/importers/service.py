@@ -13,12 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.analytes import lookup_analyte
 from irae_desktop.importers.csv_reader import CsvSource
-from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.errors import (
+    FILE_FAILURES,
+    ImportCancelled,
+    ImportFileError,
+    file_failure,
+)
 from irae_desktop.importers.fhir_reader import FhirSource
 from irae_desktop.importers.hl7_reader import Hl7Source
 from irae_desktop.importers.long_lane import LongRowLane, Outcome, Written
@@ -400,16 +404,8 @@ def _import_one(
                 session.rollback()
     except ImportCancelled:
         summary.cancelled = True
-    except (ImportFileError, UnicodeDecodeError) as exc:
-        summary.error = (
-            str(exc)
-            if isinstance(exc, ImportFileError)
-            else (f"the text cannot be decoded ({exc.reason}); save it as UTF-8")
-        )
-    except SQLAlchemyError as exc:
-        log.exception("import of %s failed in the database", path)
-        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        summary.error = f"database error; nothing from this file was written ({detail})"
+    except FILE_FAILURES as exc:
+        summary.error = file_failure(exc, path, log)
     finally:
         if source is not None:
             source.close()

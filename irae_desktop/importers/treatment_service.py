@@ -11,7 +11,6 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from irae_desktop.importers.administration_reader import (
@@ -19,7 +18,12 @@ from irae_desktop.importers.administration_reader import (
     ReadGiven,
     administration_columns,
 )
-from irae_desktop.importers.errors import ImportCancelled, ImportFileError
+from irae_desktop.importers.errors import (
+    FILE_FAILURES,
+    ImportCancelled,
+    ImportFileError,
+    file_failure,
+)
 from irae_desktop.importers.fhir_treatments import FhirTreatments, medication_resources
 from irae_desktop.importers.given_lines import DosesByAgent
 from irae_desktop.importers.raw import Problem
@@ -133,16 +137,8 @@ def import_treatment_file(
                 session.rollback()
     except ImportCancelled:
         summary.cancelled = True
-    except (ImportFileError, UnicodeDecodeError) as exc:
-        summary.error = (
-            str(exc)
-            if isinstance(exc, ImportFileError)
-            else (f"the text cannot be decoded ({exc.reason}); save it as UTF-8")
-        )
-    except SQLAlchemyError as exc:
-        log.exception("import of %s failed in the database", facts.path)
-        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        summary.error = f"database error; nothing from this file was written ({detail})"
+    except FILE_FAILURES as exc:
+        summary.error = file_failure(exc, facts.path, log)
     finally:
         if source is not None:
             source.close()
