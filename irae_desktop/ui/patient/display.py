@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain.analytes import analyte_label as analyte_label
-from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.units import UnitError, from_canonical
 from irae_desktop.domain.value_format import value_text as _value_text
 
@@ -70,9 +68,3 @@ def value_text(
 
 def local_time_text(when: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def clinical_today(zone_name: str) -> date:
-    """Today as the team counts days: in its clinical time zone (clinical reference,
-    decision 10), not in UTC nor necessarily in this computer's zone."""
-    return clinical_day(datetime.now(UTC), ZoneInfo(zone_name))

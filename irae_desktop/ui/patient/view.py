@@ -22,7 +22,6 @@ from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.ui.patient.alerts_panel import AlertsPanel
-from irae_desktop.ui.patient.display import clinical_today
 from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
 from irae_desktop.ui.patient.loading import LoadedPatient, load_patient
@@ -164,7 +163,8 @@ class PatientView(QWidget):
             self.units_system = snapshot.units_system
         (self.si_button if self.units_system == "SI" else self.us_button).setChecked(True)
         self.units_changed.emit(self.units_system)
-        self.header.set_info(snapshot.header, clinical_today(snapshot.clinical_timezone))
+        # the clinical day the snapshot was read on, as the Treatments tab and the lanes use it
+        self.header.set_info(snapshot.header, snapshot.today)
         self.alerts.set_units(self.units_system)
         self.alerts.set_alerts(snapshot.header.id, snapshot.alerts, snapshot.alerts_error)
         self.labs.set_units(self.units_system)
