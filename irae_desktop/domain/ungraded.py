@@ -82,6 +82,11 @@ def latest_ungraded(timeline: PatientTimeline, now: datetime | None = None) -> d
     return out
 
 
+def note_for_label(label: str) -> str:
+    """ "latest ungraded: no range": the words every view puts beside the last grade."""
+    return f"latest ungraded: {label}"
+
+
 def ungraded_note(lab: LabPoint) -> str:
     """ "latest ungraded: no range" """
-    return f"latest ungraded: {ungraded_label(lab.grade_reason)}"
+    return note_for_label(ungraded_label(lab.grade_reason))

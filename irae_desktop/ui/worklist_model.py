@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from irae_desktop.domain.alert_types import AlertSettings
+from irae_desktop.domain.ungraded import note_for_label
 from irae_desktop.store.ungraded import LatestUngraded
 from irae_desktop.store.worklist import OrganGrade, WorklistRow
 from irae_desktop.ui.grade_style import (
@@ -117,7 +118,7 @@ def overdue_limit(row: WorklistRow, settings: AlertSettings = DEFAULT_ALERTS) ->
 
 def ungraded_note(later: LatestUngraded | None) -> str:
     """ "latest ungraded: no range", or "" when the organ's latest results are all graded."""
-    return f"latest ungraded: {later.label}" if later is not None else ""
+    return note_for_label(later.label) if later is not None else ""
 
 
 def is_overdue(row: WorklistRow, settings: AlertSettings = DEFAULT_ALERTS) -> bool:
