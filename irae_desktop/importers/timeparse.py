@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from irae_desktop.store.clinical_zone import local_zone_name
+
 DATE_ORDERS = ("auto", "MDY", "DMY")
 
 _HL7_TS = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?([+-]\d{4})?$")
@@ -30,16 +32,11 @@ def resolve_zone(name: str | None) -> tuple[tzinfo, str]:
                 f"Unknown time zone {name!r} (use an IANA name such as Europe/Paris)."
             ) from exc
     # the time module knows only today's offset; a fixed offset would read a winter time in a
-    # summer file an hour off, so the zone's IANA name is looked up the way each system keeps it
-    # (TZ, /etc/timezone or /etc/localtime on Linux and macOS, the registry on Windows)
-    try:
-        from tzlocal import get_localzone_name
-
-        guessed = get_localzone_name()
-        if guessed:
-            return ZoneInfo(guessed), guessed
-    except (ImportError, OSError, LookupError, ValueError):
-        pass
+    # summer file an hour off, so the zone's IANA name is looked up as the clinical day's
+    # default is (TZ, /etc/timezone or /etc/localtime on Linux and macOS, the registry on Windows)
+    named = local_zone_name()
+    if named != "UTC":
+        return ZoneInfo(named), named
     local = datetime.now().astimezone().tzinfo
     offset = local.utcoffset(None) if local else None
     if offset is None or offset == timedelta(0):

@@ -52,11 +52,24 @@ def _candidates() -> list[str]:
     return names
 
 
+def _system_zone_name() -> str | None:
+    """The zone name as each system keeps it (TZ, /etc/timezone or /etc/localtime, the Windows
+    registry), as tzlocal reads it; None when it cannot say."""
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name()
+    except (ImportError, OSError, LookupError, ValueError):
+        return None
+
+
 def local_zone_name() -> str:
-    """This computer's IANA zone: TZ, the system's zone file or link; "UTC" when none of them
-    names a zone this Python knows and that agrees with the clock's current offset."""
+    """This computer's IANA zone: the system's own setting, else TZ or the zone file or link;
+    "UTC" when none of them names a zone this Python knows and that agrees with the clock's
+    current offset. The one answer for the clinical day's default and an import's naive times."""
     offset = datetime.now().astimezone().utcoffset()
-    for name in _candidates():
+    system = _system_zone_name()
+    for name in ([system] if system else []) + _candidates():
         zone = valid_zone(name)
         if zone is not None and datetime.now(zone).utcoffset() == offset:
             return name
