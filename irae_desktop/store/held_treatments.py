@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import HeldTreatmentRow, ImportBatch, Patient
+
+if TYPE_CHECKING:
+    from irae_desktop.store.treatment_import import GivenLineWriter, LineRecord
 
 # a held row is a whole treatment line, or one dose given (doses become lines when assigned)
 LINE, GIVEN = "line", "given"
@@ -99,14 +102,13 @@ def _hold(
 
 def hold_line(
     session: Session,
-    record: Any,
+    record: LineRecord,
     *,
     batch_id: int | None,
     source_file: str | None,
     source_ref: str,
 ) -> bool:
-    """Keeps a treatment line (a store.treatment_import.LineRecord) whose MRN is unknown;
-    False if the same line is already held."""
+    """Keeps a treatment line whose MRN is unknown; False if the same line is already held."""
     data = _jsonable(asdict(record))
     return _hold(
         session,
@@ -282,7 +284,7 @@ def assign_held_treatments(
     return added
 
 
-def _line_record(row: HeldTreatmentRow, mrn: str) -> Any:
+def _line_record(row: HeldTreatmentRow, mrn: str) -> LineRecord:
     from irae_desktop.store.treatment_import import LineRecord
 
     data = json.loads(row.record_json)
@@ -292,7 +294,7 @@ def _line_record(row: HeldTreatmentRow, mrn: str) -> Any:
     return LineRecord(**data)
 
 
-def _write_doses(writer: Any, patient_id: int, rows: list[HeldTreatmentRow]) -> int:
+def _write_doses(writer: GivenLineWriter, patient_id: int, rows: list[HeldTreatmentRow]) -> int:
     """Groups held doses by agent into lines as the administration import does; the number of
     doses that were new to the patient."""
     from irae_desktop.domain.administrations import group_given
