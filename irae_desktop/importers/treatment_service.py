@@ -85,6 +85,7 @@ def import_treatment_file(
     cancel: Callable[[], bool] | None,
 ) -> Steps:
     summary.format = facts.format
+    summary.treatments = True
     source: TreatmentCsv | AdministrationCsv | FhirTreatments | None = None
     try:
         with db.session_factory(writer=True)() as session, session.begin():
