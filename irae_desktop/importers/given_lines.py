@@ -15,10 +15,8 @@ from irae_desktop.store.treatment_import import GivenLineWriter
 
 
 class DosesByAgent:
-    def __init__(self, file_name: str, source_file: str, batch_id: int | None):
+    def __init__(self, file_name: str, batch_id: int | None):
         self.file_name = file_name
-        # where held doses say they came from: the batch's file
-        self.source_file = source_file
         self.batch_id = batch_id
         self._rows: dict[tuple[str, str], list[ReadGiven]] = defaultdict(list)
         self._agents: dict[str, Agent] = {}
@@ -40,7 +38,7 @@ class DosesByAgent:
                         row.given,
                         row.route,
                         batch_id=self.batch_id,
-                        source_file=self.source_file,
+                        source_file=self.file_name,
                     )
                     if held:
                         summary.unmatched += 1

@@ -111,13 +111,13 @@ def import_treatment_file(
             session.flush()
             summary.batch_id = batch.id
             writer = GivenLineWriter(session, user)
-            doses = DosesByAgent(facts.path.name, batch.file_name, batch.id)
+            doses = DosesByAgent(facts.path.name, batch.id)
             for n, item in enumerate(source.rows(), start=1):
                 summary.rows_read += 1
                 if isinstance(item, ReadGiven):
                     doses.add(item)
                 else:
-                    _take(writer, item, summary, batch.file_name)
+                    _take(writer, item, summary, facts.path.name)
                 if n % PROGRESS_EVERY == 0:
                     if cancel is not None and cancel():
                         raise ImportCancelled()

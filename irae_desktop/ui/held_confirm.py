@@ -85,7 +85,9 @@ def results_table(rows: HeldRows, parent: QWidget) -> QTableWidget:
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     for r, held in enumerate(rows):
         for c, value in enumerate(_cells(held)):
-            table.setItem(r, c, QTableWidgetItem(value))
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a long file name may not fit the column
+            table.setItem(r, c, item)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
@@ -134,7 +136,8 @@ class AssignConfirmDialog(QDialog):
         self.held_mrns = sorted({r.mrn for r in rows})
         self.mismatch = any(mrn.strip() != patient.mrn for mrn in self.held_mrns)
         self.setWindowTitle(f"Confirm: assign {several}")
-        self.setMinimumWidth(640)
+        # a treatment row has more to show (agent, dose, dates) than a result
+        self.setMinimumWidth(820 if self.treatments else 640)
         who = patient.name or f"MRN {patient.mrn}"
         count = plural(len(rows), one, several)
 

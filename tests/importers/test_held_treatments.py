@@ -113,7 +113,7 @@ def test_a_line_for_an_unknown_mrn_is_held_and_counted_as_held(
         200.0, "mg", "q3w", "IV", "melanoma",
     )  # fmt: skip
     assert (held.start, held.stop) == (date(2024, 1, 10), None)
-    assert (held.source_file, held.source_ref) == (str(path), "line 3")
+    assert (held.source_file, held.source_ref) == ("lines.csv", "line 3")
     assert held.batch_id == summary.batch_id and held.imported_by == "tester"
 
 
