@@ -108,7 +108,8 @@ def hold_line(
     source_file: str | None,
     source_ref: str,
 ) -> bool:
-    """Keeps a treatment line whose MRN is unknown; False if the same line is already held."""
+    """Keeps a treatment line whose MRN is unknown; False if the same line is already held, or
+    was held and assigned."""
     data = _jsonable(asdict(record))
     return _hold(
         session,
@@ -132,7 +133,7 @@ def hold_given(
     source_file: str | None,
 ) -> bool:
     """Keeps one dose of `agent` (its generic name) given to an unknown MRN; False if the same
-    dose is already held."""
+    dose is already held, or was held and assigned."""
     category = find_agent(agent).category
     data = {
         "agent": agent,
@@ -147,8 +148,13 @@ def hold_given(
     )
 
 
+_WAITING = HeldTreatmentRow.assigned_mrn.is_(None)
+
+
 def count_held_treatments(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(HeldTreatmentRow)) or 0)
+    """Held rows waiting for a person (assigned ones are kept, but wait no more)."""
+    query = select(func.count()).select_from(HeldTreatmentRow).where(_WAITING)
+    return int(session.scalar(query) or 0)
 
 
 def _held(row: HeldTreatmentRow, imported_at: datetime | None, by: str | None) -> HeldTreatment:
@@ -176,10 +182,12 @@ def _held(row: HeldTreatmentRow, imported_at: datetime | None, by: str | None) -
 
 
 def held_treatments(session: Session) -> list[HeldTreatment]:
-    """Every held treatment row with its import batch, by MRN, agent, then start."""
+    """Every held treatment row waiting to be assigned, with its import batch, by MRN, agent,
+    then start."""
     query = (
         select(HeldTreatmentRow, ImportBatch.started_at, ImportBatch.imported_by)
         .outerjoin(ImportBatch, ImportBatch.id == HeldTreatmentRow.batch_id)
+        .where(_WAITING)
         .order_by(
             HeldTreatmentRow.mrn,
             HeldTreatmentRow.agent,
@@ -194,7 +202,7 @@ def _load_rows(session: Session, row_ids: Sequence[int]) -> list[HeldTreatmentRo
     rows = list(
         session.scalars(
             select(HeldTreatmentRow)
-            .where(HeldTreatmentRow.id.in_(row_ids))
+            .where(HeldTreatmentRow.id.in_(row_ids), _WAITING)
             .order_by(HeldTreatmentRow.start_date, HeldTreatmentRow.id)
         )
     )
@@ -278,7 +286,7 @@ def assign_held_treatments(
             after={"mrn": patient.mrn, "mrn_differs": mismatch},
             reason=why[:500],
         )
-        session.delete(row)
+        row.assigned_mrn = patient.mrn
     session.flush()
     writer.finish()
     return added

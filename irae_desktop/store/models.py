@@ -355,6 +355,9 @@ class HeldTreatmentRow(Base):
     record_json: Mapped[str] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(String(500))
     source_ref: Mapped[str | None] = mapped_column(String(200))
+    # set once the row is assigned: kept so that importing the file again, its MRN still
+    # unknown, does not hold the row a second time (a dropped row is deleted: it comes back)
+    assigned_mrn: Mapped[str | None] = mapped_column(String(64))
 
 
 class SiteReferenceRange(Base):

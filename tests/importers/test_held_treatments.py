@@ -224,9 +224,13 @@ def test_an_assigned_ici_line_regrades_and_the_file_adds_nothing_after(
     assert "although the file said X-1: X-1 merged into H-1" in (event.reason or "")
     assert json.loads(event.before_json or "{}")["held_mrn"] == "X-1"
 
-    # the file again: X-1 is still unknown, but the row is held no more, and was assigned
-    # already; a file naming H-1 itself adds nothing either
-    run(both_db, _write(tmp_path, "again.csv", LINES))
+    # the file again: X-1 is still unknown, but its row was assigned: it is not held again
+    (again,) = run(both_db, path)
+    assert (again.imported, again.unmatched, again.duplicates) == (0, 0, 2)
+    assert _held(both_db) == []
+    # and a file naming H-1 itself adds nothing either
+    (named,) = run(both_db, _write(tmp_path, "again.csv", LINES))
+    assert (named.imported, named.unmatched, named.duplicates) == (0, 0, 2)
     with both_db.read() as s:
         assert (
             s.scalar(

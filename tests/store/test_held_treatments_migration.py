@@ -46,7 +46,7 @@ def test_upgrade_from_0005_and_back(any_db_url: str) -> None:
         engine.dispose()
     assert columns == {
         "id", "batch_id", "mrn", "kind", "agent", "start_date", "fingerprint", "record_json",
-        "source_file", "source_ref",
+        "source_file", "source_ref", "assigned_mrn",
     }  # fmt: skip
     assert [u["column_names"] for u in unique] == [["fingerprint"]]
     assert TABLE not in _tables(any_db_url)

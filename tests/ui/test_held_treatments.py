@@ -122,7 +122,8 @@ def test_a_held_line_is_assigned_through_the_confirmation(qtbot, held_db: Databa
     )
     with held_db.read() as s:
         line = s.scalars(select(TreatmentLine).join(Patient).where(Patient.mrn == "MRN-300")).one()
-        left = sorted(r.agent for r in s.scalars(select(HeldTreatmentRow)))
+        waiting = select(HeldTreatmentRow).where(HeldTreatmentRow.assigned_mrn.is_(None))
+        left = sorted(r.agent for r in s.scalars(waiting))
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "assign")).all()
     assert (line.agent, line.dose, line.dose_unit, line.start_date, line.indication) == (
         "pembrolizumab", 200.0, "mg", date(2024, 1, 15), "melanoma",

@@ -3,7 +3,8 @@
 A treatment file (lines, doses given, Synthea or FHIR medications) used to refuse such a row;
 it is now kept in held_treatment_rows until someone assigns it to a patient or discards it with
 a reason. `fingerprint` identifies what the row says, so importing the file again holds nothing
-twice.
+twice; an assigned row stays, marked with the MRN it went to, so that a file whose MRN is still
+unknown does not bring it back.
 
 Revision ID: 0006_held_treatments
 Revises: 0005
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("record_json", sa.Text(), nullable=False),
         sa.Column("source_file", sa.String(length=500), nullable=True),
         sa.Column("source_ref", sa.String(length=200), nullable=True),
+        sa.Column("assigned_mrn", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["import_batches.id"],
