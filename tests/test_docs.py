@@ -7,7 +7,7 @@ import argparse
 import re
 from pathlib import Path
 
-from irae_desktop.cli import grade_cmd, labs_cmd, treatments_cmd
+from irae_desktop.cli import grade_cmd, held_cmd, labs_cmd, treatments_cmd
 from irae_desktop.cli.main import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def test_every_command_and_option_is_in_the_contract() -> None:
 def test_csv_columns_are_in_the_contract() -> None:
     assert ", ".join(labs_cmd.COLUMNS) in ARCHITECTURE.replace("\n", " ")
     assert ", ".join(treatments_cmd.COLUMNS) in ARCHITECTURE.replace("\n", " ")
+    assert ", ".join(held_cmd.COLUMNS) in ARCHITECTURE.replace("\n", " ")
     for column in grade_cmd.COLUMNS:
         assert f"`{column}`" in ARCHITECTURE, column
 

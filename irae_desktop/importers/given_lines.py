@@ -10,12 +10,14 @@ from irae_desktop.domain.agents import Agent
 from irae_desktop.importers.administration_reader import ReadGiven
 from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.held_treatments import hold_given
 from irae_desktop.store.treatment_import import GivenLineWriter
 
 
 class DosesByAgent:
-    def __init__(self, file_name: str):
+    def __init__(self, file_name: str, batch_id: int | None):
         self.file_name = file_name
+        self.batch_id = batch_id
         self._rows: dict[tuple[str, str], list[ReadGiven]] = defaultdict(list)
         self._agents: dict[str, Agent] = {}
 
@@ -27,14 +29,21 @@ class DosesByAgent:
         for (mrn, generic), rows in sorted(self._rows.items()):
             patient_id = writer.patient_id(mrn)
             if patient_id is None:
+                # each dose waits for a person to assign it; assigned, they become lines
                 for row in rows:
-                    summary.reject(
-                        row.ref,
-                        "mrn",
-                        f"no patient with MRN {mrn!r}: add the patient (or import a roster) "
-                        "first, then import this file again; treatment rows are not held for "
-                        "assignment",
+                    held = hold_given(
+                        writer.session,
+                        mrn,
+                        generic,
+                        row.given,
+                        row.route,
+                        batch_id=self.batch_id,
+                        source_file=self.file_name,
                     )
+                    if held:
+                        summary.unmatched += 1
+                    else:
+                        summary.duplicates += 1
                 continue
             agent = self._agents[generic]
             route = next((r.route for r in rows if r.route), None)

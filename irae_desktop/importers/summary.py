@@ -27,6 +27,8 @@ class ImportSummary:
     layout: str = ""
     timezone: str = ""
     dry_run: bool = False
+    # a file of treatment lines or doses given (its held rows are treatment rows)
+    treatments: bool = False
     batch_id: int | None = None
     rows_read: int = 0
     imported: int = 0

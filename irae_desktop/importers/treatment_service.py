@@ -1,6 +1,6 @@
 """Imports a file of treatment lines as one batch in one transaction, the way lab files are
-imported: dry run, cancel, a summary with every rejected row's line and reason, one audited
-import event, and nothing written twice."""
+imported: dry run, cancel, a summary with every rejected row's line and reason, rows for an
+unknown MRN held for assignment, one audited import event, and nothing written twice."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.held_treatments import hold_line
 from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.treatment_import import IMPORTED, GivenLineWriter, TreatmentLineWriter
 
@@ -84,6 +85,7 @@ def import_treatment_file(
     cancel: Callable[[], bool] | None,
 ) -> Steps:
     summary.format = facts.format
+    summary.treatments = True
     source: TreatmentCsv | AdministrationCsv | FhirTreatments | None = None
     try:
         with db.session_factory(writer=True)() as session, session.begin():
@@ -109,13 +111,13 @@ def import_treatment_file(
             session.flush()
             summary.batch_id = batch.id
             writer = GivenLineWriter(session, user)
-            doses = DosesByAgent(facts.path.name)
+            doses = DosesByAgent(facts.path.name, batch.id)
             for n, item in enumerate(source.rows(), start=1):
                 summary.rows_read += 1
                 if isinstance(item, ReadGiven):
                     doses.add(item)
                 else:
-                    _take(writer, item, summary)
+                    _take(writer, item, summary, facts.path.name)
                 if n % PROGRESS_EVERY == 0:
                     if cancel is not None and cancel():
                         raise ImportCancelled()
@@ -147,7 +149,10 @@ def import_treatment_file(
 
 
 def _take(
-    writer: TreatmentLineWriter, item: ReadLine | Problem | Untracked, summary: ImportSummary
+    writer: TreatmentLineWriter,
+    item: ReadLine | Problem | Untracked,
+    summary: ImportSummary,
+    source_file: str,
 ) -> None:
     if isinstance(item, Untracked):
         summary.skip_untracked(item.name)
@@ -158,14 +163,18 @@ def _take(
     record = item.record
     patient_id = writer.patient_id(record.mrn)
     if patient_id is None:
-        # holding treatment rows for later assignment needs a table of their own; until then
-        # the row is refused and says so
-        summary.reject(
-            item.ref,
-            "mrn",
-            f"no patient with MRN {record.mrn!r}: add the patient (or import a roster) first, "
-            "then import this file again; treatment rows are not held for assignment",
+        # a row for an MRN no patient has waits for a person to assign it, as a result does
+        held = hold_line(
+            writer.session,
+            record,
+            batch_id=summary.batch_id,
+            source_file=source_file,
+            source_ref=item.ref,
         )
+        if held:
+            summary.unmatched += 1
+        else:
+            summary.duplicates += 1
         return
     try:
         written = writer.add(patient_id, record)
@@ -190,6 +199,7 @@ def _finish_batch(session: Session, batch: ImportBatch, summary: ImportSummary, 
     batch.imported = summary.imported
     batch.duplicates = summary.duplicates
     batch.rejected = summary.rejected_count
+    batch.unmatched = summary.unmatched
     batch.summary_json = json.dumps(summary.as_dict(), ensure_ascii=False)
     record_event(
         session,

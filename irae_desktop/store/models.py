@@ -335,6 +335,31 @@ class UnmatchedLabRow(Base):
     source_ref: Mapped[str | None] = mapped_column(String(200))
 
 
+class HeldTreatmentRow(Base):
+    """A treatment row for an MRN that matched no patient: a whole line (kind "line") or one
+    dose given (kind "given"), kept as read until someone assigns or discards it."""
+
+    __tablename__ = "held_treatment_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    mrn: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    agent: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[date] = mapped_column(Date)
+    # what the row says, without where it was read: the same row from a second import of the
+    # file (or from another file) is held once
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    record_json: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    # set once the row is assigned: kept so that importing the file again, its MRN still
+    # unknown, does not hold the row a second time (a dropped row is deleted: it comes back)
+    assigned_mrn: Mapped[str | None] = mapped_column(String(64))
+
+
 class SiteReferenceRange(Base):
     """The site default range for an analyte, used when a result arrives without one."""
 

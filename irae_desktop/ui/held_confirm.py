@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.store.held_treatments import HeldTreatment
 from irae_desktop.store.unmatched import HeldResult, PatientChoice
 from irae_desktop.ui.held_format import (
     NOT_IN_FILE,
@@ -34,9 +35,11 @@ from irae_desktop.ui.held_format import (
     tone_color,
     tone_style,
 )
+from irae_desktop.ui.held_treatment_view import agent_text, dates_text, dose_text
 from irae_desktop.ui.patient.display import local_time_text
 
 RESULT_COLUMNS = ("MRN in file", "Test", "Result", "Collected", "Source")
+TREATMENT_CONFIRM_COLUMNS = ("MRN in file", "Agent", "Dose", "Dates", "Source")
 DROP_REASONS = (
     "Not a patient of this service",
     "Wrong file imported",
@@ -44,25 +47,47 @@ DROP_REASONS = (
 )
 
 
-def results_table(rows: list[HeldResult], parent: QWidget) -> QTableWidget:
-    """A read-only list of exactly the results the confirmation is about."""
-    table = QTableWidget(len(rows), len(RESULT_COLUMNS), parent)
-    table.setAccessibleName("Results this applies to")
-    table.setHorizontalHeaderLabels(list(RESULT_COLUMNS))
+HeldRows = list[HeldResult] | list[HeldTreatment]
+
+
+def is_treatments(rows: HeldRows) -> bool:
+    return bool(rows) and isinstance(rows[0], HeldTreatment)
+
+
+def held_noun(rows: HeldRows) -> tuple[str, str]:
+    """What the rows are called, one and several."""
+    if is_treatments(rows):
+        return "held treatment row", "held treatment rows"
+    return "held result", "held results"
+
+
+def _cells(held: HeldResult | HeldTreatment) -> tuple[str, ...]:
+    if isinstance(held, HeldTreatment):
+        return held.mrn, agent_text(held), dose_text(held), dates_text(held), source_text(held)
+    return (
+        held.mrn,
+        analyte_text(held),
+        result_text(held),
+        local_time_text(held.collected_at),
+        source_text(held),
+    )
+
+
+def results_table(rows: HeldRows, parent: QWidget) -> QTableWidget:
+    """A read-only list of exactly the rows the confirmation is about."""
+    columns = TREATMENT_CONFIRM_COLUMNS if is_treatments(rows) else RESULT_COLUMNS
+    table = QTableWidget(len(rows), len(columns), parent)
+    table.setAccessibleName("Rows this applies to")
+    table.setHorizontalHeaderLabels(list(columns))
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     for r, held in enumerate(rows):
-        values = (
-            held.mrn,
-            analyte_text(held),
-            result_text(held),
-            local_time_text(held.collected_at),
-            source_text(held),
-        )
-        for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(value))
+        for c, value in enumerate(_cells(held)):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a long file name may not fit the column
+            table.setItem(r, c, item)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
@@ -101,29 +126,40 @@ class AssignConfirmDialog(QDialog):
     """
 
     def __init__(
-        self, rows: list[HeldResult], patient: PatientChoice, parent: QWidget | None = None
+        self, rows: HeldRows, patient: PatientChoice, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.rows = rows
         self.patient = patient
+        self.treatments = is_treatments(rows)
+        one, several = held_noun(rows)
         self.held_mrns = sorted({r.mrn for r in rows})
         self.mismatch = any(mrn.strip() != patient.mrn for mrn in self.held_mrns)
-        self.setWindowTitle("Confirm: assign held results")
-        self.setMinimumWidth(640)
+        self.setWindowTitle(f"Confirm: assign {several}")
+        # a treatment row has more to show (agent, dose, dates) than a result
+        self.setMinimumWidth(820 if self.treatments else 640)
         who = patient.name or f"MRN {patient.mrn}"
-        count = plural(len(rows), "held result")
+        count = plural(len(rows), one, several)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(_heading(f"Assign {count} to {who}?", self))
         layout.addWidget(self._comparison())
         layout.addWidget(self._verdict())
-        layout.addWidget(QLabel("These results will be stored on the patient and graded:", self))
+        stored = (
+            "These rows will be stored on the patient as treatment lines, as the import would "
+            "have stored them; the results are graded again if the first ICI start moves:"
+            if self.treatments
+            else "These results will be stored on the patient and graded:"
+        )
+        stored_label = QLabel(stored, self)
+        stored_label.setWordWrap(True)
+        layout.addWidget(stored_label)
         layout.addWidget(results_table(rows, self))
 
         self.checked_box = QCheckBox(
-            f"I have &checked that these results belong to {who}, MRN {patient.mrn}, "
-            f"born {birth_text(patient)}",
+            f"I have &checked that these {'rows' if self.treatments else 'results'} belong to "
+            f"{who}, MRN {patient.mrn}, born {birth_text(patient)}",
             self,
         )
         self.reason = QLineEdit(self)
@@ -142,7 +178,8 @@ class AssignConfirmDialog(QDialog):
         layout.addWidget(self.message)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.confirm_button = QPushButton(f"&Assign {plural(len(rows), 'result')} to {who}", self)
+        item = "row" if self.treatments else "result"
+        self.confirm_button = QPushButton(f"&Assign {plural(len(rows), item)} to {who}", self)
         self.buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -163,7 +200,8 @@ class AssignConfirmDialog(QDialog):
         grid.setVerticalSpacing(6)
         bold = QFont(self.font())
         bold.setWeight(QFont.Weight.DemiBold)
-        for col, text in enumerate(("", "In the lab file", "Chosen patient")):
+        source = "In the treatment file" if self.treatments else "In the lab file"
+        for col, text in enumerate(("", source, "Chosen patient")):
             label = QLabel(text, frame)
             label.setFont(bold)
             grid.addWidget(label, 0, col)
@@ -207,8 +245,9 @@ class AssignConfirmDialog(QDialog):
         if self.mismatch:
             text = (
                 f"<b>\u26a0 The MRN in the file ({', '.join(self.held_mrns)}) is not this "
-                f"patient's MRN ({self.patient.mrn}).</b><br>The laboratory sent these results "
-                "for a different record number. Assign them only if you have confirmed they "
+                f"patient's MRN ({self.patient.mrn}).</b><br>The "
+                f"{'file gave these rows' if self.treatments else 'laboratory sent these results'}"
+                " for a different record number. Assign them only if you have confirmed they "
                 "belong to this patient, for example after two records were merged."
             )
         else:
@@ -247,14 +286,15 @@ class AssignConfirmDialog(QDialog):
 class DropDialog(QDialog):
     """Asks for the reason before held results are discarded; the reason goes to the audit."""
 
-    def __init__(self, rows: list[HeldResult], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: HeldRows, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows = rows
-        self.setWindowTitle("Confirm: drop held results")
+        one, several = held_noun(rows)
+        self.setWindowTitle(f"Confirm: drop {several}")
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        layout.addWidget(_heading(f"Drop {plural(len(rows), 'held result')}?", self))
+        layout.addWidget(_heading(f"Drop {plural(len(rows), one, several)}?", self))
         note = QLabel(
             "They will not be stored on any patient. What they were, who dropped them and why "
             "stay in the audit trail; importing the file again brings them back to this list.",
@@ -278,7 +318,8 @@ class DropDialog(QDialog):
         self.message = _error_label(self)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.confirm_button = QPushButton(f"&Drop {plural(len(rows), 'result')}", self)
+        item = "row" if is_treatments(rows) else "result"
+        self.confirm_button = QPushButton(f"&Drop {plural(len(rows), item)}", self)
         self.buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.store.held_treatments import HeldTreatment
 from irae_desktop.store.unmatched import HeldResult, PatientChoice
 from irae_desktop.ui.patient.display import analyte_label, local_time_text
 from irae_desktop.ui.patient_dialog import SEXES
@@ -35,11 +36,11 @@ def analyte_text(held: HeldResult) -> str:
     return analyte_label(held.analyte)
 
 
-def source_text(held: HeldResult) -> str:
+def source_text(held: HeldResult | HeldTreatment) -> str:
     return f"{held.source_file or 'unknown file'}, {held.source_ref or 'no row reference'}"
 
 
-def imported_text(held: HeldResult) -> str:
+def imported_text(held: HeldResult | HeldTreatment) -> str:
     if held.imported_at is None:
         return "unknown"
     who = f" by {held.imported_by}" if held.imported_by else ""

@@ -1,4 +1,5 @@
-"""The held-results screen: results for unknown MRNs, assigned to a patient or dropped."""
+"""The held-results screen: lab results and treatment rows for unknown MRNs, each kind on its
+own tab, assigned to a patient or dropped."""
 
 from __future__ import annotations
 
@@ -15,13 +16,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
+from irae_desktop.store.held_treatments import (
+    HeldTreatment,
+    assign_held_treatments,
+    drop_held_treatments,
+    held_treatments,
+)
 from irae_desktop.store.unmatched import (
     HeldResult,
     PatientChoice,
@@ -31,7 +40,13 @@ from irae_desktop.store.unmatched import (
     held_results,
 )
 from irae_desktop.ui.errors import show_error
-from irae_desktop.ui.held_confirm import AssignConfirmDialog, DropDialog
+from irae_desktop.ui.held_confirm import (
+    AssignConfirmDialog,
+    DropDialog,
+    HeldRows,
+    held_noun,
+    is_treatments,
+)
 from irae_desktop.ui.held_format import (
     analyte_text,
     fit_columns,
@@ -43,30 +58,34 @@ from irae_desktop.ui.held_format import (
     table_item,
 )
 from irae_desktop.ui.held_picker import PatientPicker
+from irae_desktop.ui.held_treatment_view import fill_treatment_table, make_treatment_table
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.workers import Job, run_function
 
 HELD_COLUMNS = ("MRN in file", "Test", "Result", "Collected", "File", "Row", "Imported", "Batch")
 COL_MRN, COL_TEST, COL_RESULT, COL_COLLECTED, COL_FILE, COL_ROW, COL_IMPORTED, COL_BATCH = range(8)
+# the tabs, and what the main window asks for after an import of one kind of file
+LABS, TREATMENTS = "labs", "treatments"
+Loaded = tuple[list[HeldResult], list[HeldTreatment], list[PatientChoice]]
 
 
-def load_held(db: Database) -> tuple[list[HeldResult], list[PatientChoice]]:
+def load_held(db: Database) -> Loaded:
     with db.read() as session:
-        return held_results(session), assignment_targets(session)
+        return held_results(session), held_treatments(session), assignment_targets(session)
 
 
 def assign_held(
-    db: Database, ids: list[int], patient: PatientChoice, reason: str, user: str
+    db: Database, kind: str, ids: list[int], patient: PatientChoice, reason: str, user: str
 ) -> int:
+    assign = assign_held_treatments if kind == TREATMENTS else assign_unmatched
     with db.write() as session:
-        return assign_unmatched(
-            session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id
-        )
+        return assign(session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id)
 
 
-def drop_held(db: Database, ids: list[int], reason: str, user: str) -> int:
+def drop_held(db: Database, kind: str, ids: list[int], reason: str, user: str) -> int:
+    drop = drop_held_treatments if kind == TREATMENTS else drop_unmatched
     with db.write() as session:
-        return drop_unmatched(session, ids, user=user, reason=reason)
+        return drop(session, ids, user=user, reason=reason)
 
 
 class HeldResultsDialog(QDialog):
@@ -79,10 +98,11 @@ class HeldResultsDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.setWindowTitle("Held lab results")
+        self.setWindowTitle("Held rows: lab results and treatments")
         self.resize(1180, 760)
         self.setMinimumSize(880, 580)
         self.held: list[HeldResult] = []
+        self.held_treatments: list[HeldTreatment] = []
         self.patients: list[PatientChoice] = []
         self.job: Job | None = None
         self.confirm: QDialog | None = None
@@ -90,19 +110,26 @@ class HeldResultsDialog(QDialog):
         self._assign_after_load: int | None = None
 
         intro = QLabel(
-            "These results came in lab files for an MRN that matches no patient here, in a file "
-            "without a name or birth date to create one. They are on no patient and are not "
-            "graded. Assign each to the right patient, or drop it with a reason.",
+            "These rows came in files for an MRN that matches no patient here, in a file "
+            "without a name or birth date to create one: lab results (on no patient and not "
+            "graded) and treatment lines or doses given (on no patient's treatments). Assign "
+            "each to the right patient, or drop it with a reason.",
             self,
         )
         intro.setWordWrap(True)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("muted")
         self.table = make_table(HELD_COLUMNS, "Held results", COL_FILE, self)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        # grouped by MRN until the user sorts otherwise (Qt's default would be descending)
-        self.table.horizontalHeader().setSortIndicator(COL_MRN, Qt.SortOrder.AscendingOrder)
+        self.treatment_table = make_treatment_table(self)
+        self.tabs = QTabWidget(self)
+        for table in (self.table, self.treatment_table):
+            table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            table.itemSelectionChanged.connect(self._selection_changed)
+            # grouped by MRN until the user sorts otherwise (Qt's default would be descending)
+            table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+            self.tabs.addTab(table, "")
+        self.tabs.currentChanged.connect(self._selection_changed)
+        self._name_tabs()
         self.same_mrn_button = QPushButton("Select all with this &MRN", self)
         self.same_mrn_button.clicked.connect(self.select_same_mrn)
         self.selection_label = QLabel(self)
@@ -128,7 +155,7 @@ class HeldResultsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.count_label)
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.tabs, 3)
         layout.addLayout(selection_row)
         layout.addWidget(self._assign_box(), 2)
         layout.addWidget(self.message)
@@ -139,7 +166,9 @@ class HeldResultsDialog(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, lambda: self.reload())
         # the order a user works in, not the order the widgets were made in
         chain = (
+            self.tabs,
             self.table,
+            self.treatment_table,
             self.same_mrn_button,
             self.picker.search,
             self.picker.table,
@@ -155,7 +184,7 @@ class HeldResultsDialog(QDialog):
         self.reload()
 
     def _assign_box(self) -> QGroupBox:
-        box = QGroupBox("Assign the selected results to a patient", self)
+        box = QGroupBox("Assign the selected rows to a patient", self)
         self.picker = PatientPicker(box)
         self.picker.chosen_changed.connect(self._update_buttons)
         self.picker.activated.connect(self.request_assign)
@@ -197,17 +226,17 @@ class HeldResultsDialog(QDialog):
         )
         return self.job
 
-    def _loaded(self, data: tuple[list[HeldResult], list[PatientChoice]], keep: list[int]) -> None:
-        self.held, self.patients = data
+    def _loaded(self, data: Loaded, keep: list[int]) -> None:
+        self.held, self.held_treatments, self.patients = data
         self._fill_held()
+        fill_treatment_table(self.treatment_table, self.held_treatments)
+        self._name_tabs()
+        if not self._active()[1] and (self.held or self.held_treatments):
+            # nothing left on this tab: show the kind that is waiting
+            self.show_kind(TREATMENTS if self.held_treatments else LABS)
         self.picker.set_patients(self.patients)
         self.select_ids(keep)
-        mrns = len({h.mrn for h in self.held})
-        self.count_label.setText(
-            f"{plural(len(self.held), 'held result')} for {plural(mrns, 'MRN')}"
-            if self.held
-            else "No held results: every imported result is on a patient."
-        )
+        self.count_label.setText(self._count_text())
         self._selection_changed()
         pid, self._assign_after_load = self._assign_after_load, None
         if pid is not None and self.picker.select_patient(pid) and self.selected_rows():
@@ -218,6 +247,35 @@ class HeldResultsDialog(QDialog):
         self.count_label.setText("The held results could not be loaded. Press F5 to try again.")
         show_error(self, exc, action="load the held results")
         self.loaded.emit()
+
+    def _count_text(self) -> str:
+        if not self.held and not self.held_treatments:
+            return "Nothing held: every imported result and treatment row is on a patient."
+        parts = []
+        if self.held:
+            mrns = len({h.mrn for h in self.held})
+            parts.append(f"{plural(len(self.held), 'held result')} for {plural(mrns, 'MRN')}")
+        if self.held_treatments:
+            mrns = len({h.mrn for h in self.held_treatments})
+            rows = plural(len(self.held_treatments), "held treatment row")
+            parts.append(f"{rows} for {plural(mrns, 'MRN')}")
+        return "; ".join(parts)
+
+    def _name_tabs(self) -> None:
+        self.tabs.setTabText(0, f"&Lab results ({len(self.held)})")
+        self.tabs.setTabText(1, f"&Treatment rows ({len(self.held_treatments)})")
+
+    def kind(self) -> str:
+        """LABS or TREATMENTS: the tab the user works on."""
+        return TREATMENTS if self.tabs.currentIndex() == 1 else LABS
+
+    def show_kind(self, kind: str) -> None:
+        self.tabs.setCurrentIndex(1 if kind == TREATMENTS else 0)
+
+    def _active(self) -> tuple[QTableWidget, list[HeldResult] | list[HeldTreatment]]:
+        if self.kind() == TREATMENTS:
+            return self.treatment_table, self.held_treatments
+        return self.table, self.held
 
     def _fill_held(self) -> None:
         table = self.table
@@ -244,36 +302,41 @@ class HeldResultsDialog(QDialog):
         fit_columns(table)
 
     # the held results -----------------------------------------------------------------------
-    def selected_rows(self) -> list[HeldResult]:
-        by_id = {h.id: h for h in self.held}
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        ids = [row_id(self.table, r) for r in rows]
-        return [by_id[i] for i in ids if i in by_id]
+    def selected_rows(self) -> HeldRows:
+        """The rows selected on the tab in view (one kind at a time)."""
+        table, held = self._active()
+        by_id = {h.id: h for h in held}
+        rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
+        ids = [row_id(table, r) for r in rows]
+        return [by_id[i] for i in ids if i in by_id]  # type: ignore[return-value]
 
     def select_ids(self, ids: list[int]) -> None:
+        """Selects the rows with these ids on the tab in view."""
+        table = self._active()[0]
         wanted = set(ids)
-        model = self.table.model()
+        model = table.model()
         selection = QItemSelection()
-        for r in range(self.table.rowCount()):
-            if row_id(self.table, r) in wanted:
+        for r in range(table.rowCount()):
+            if row_id(table, r) in wanted:
                 selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
         flag = QItemSelectionModel.SelectionFlag
-        self.table.selectionModel().select(selection, flag.ClearAndSelect | flag.Rows)
+        table.selectionModel().select(selection, flag.ClearAndSelect | flag.Rows)
 
     def select_same_mrn(self) -> None:
-        """Extends the selection to every held result with the selected rows' MRN(s)."""
+        """Extends the selection to every held row of the tab with the selected rows' MRN(s)."""
         mrns = {h.mrn for h in self.selected_rows()}
-        self.select_ids([h.id for h in self.held if h.mrn in mrns])
+        self.select_ids([h.id for h in self._active()[1] if h.mrn in mrns])
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         rows = self.selected_rows()
         mrns = sorted({h.mrn for h in rows})
+        item = "treatment row" if self.kind() == TREATMENTS else "result"
         if rows:
             self.selection_label.setText(
-                f"{plural(len(rows), 'result')} selected; MRN in the file: {', '.join(mrns)}"
+                f"{plural(len(rows), item)} selected; MRN in the file: {', '.join(mrns)}"
             )
         else:
-            self.selection_label.setText("Select held results above (Ctrl or Shift for more).")
+            self.selection_label.setText(f"Select held {item}s above (Ctrl or Shift for more).")
         if len(mrns) == 1:
             self.picker.suggest_mrn(mrns[0])
         self._update_buttons()
@@ -310,7 +373,7 @@ class HeldResultsDialog(QDialog):
         """Opens the confirmation; nothing is written unless the user confirms it."""
         rows, patient = self.selected_rows(), self.chosen_patient()
         if self._busy or not rows or patient is None:
-            self.message.setText("Select held results and the patient to assign them to.")
+            self.message.setText("Select held rows and the patient to assign them to.")
             return None
         dialog = AssignConfirmDialog(rows, patient, self)
         dialog.accepted.connect(lambda: self._assign(dialog))
@@ -320,24 +383,25 @@ class HeldResultsDialog(QDialog):
 
     def _assign(self, dialog: AssignConfirmDialog) -> None:
         ids, patient, reason = [h.id for h in dialog.rows], dialog.patient, dialog.reason_text()
-        count = len(ids)
+        count, kind = len(ids), (TREATMENTS if dialog.treatments else LABS)
 
         def done(added: int) -> str:
-            text = (
-                f"Assigned {plural(count, 'result')} to {patient.name or 'the patient'} "
-                f"(MRN {patient.mrn}) and graded them."
-            )
+            who = f"{patient.name or 'the patient'} (MRN {patient.mrn})"
+            if kind == TREATMENTS:
+                text = f"Assigned {plural(count, 'treatment row')} to {who} as treatment lines."
+            else:
+                text = f"Assigned {plural(count, 'result')} to {who} and graded them."
             if added < count:
                 text += f" {plural(count - added, 'was', 'were')} already stored there."
             return text
 
-        args = (self.db, ids, patient, reason, current_user())
+        args = (self.db, kind, ids, patient, reason, current_user())
         self._run(assign_held, args, done, ("assign", "assigned"))
 
     def request_drop(self) -> DropDialog | None:
         rows = self.selected_rows()
         if self._busy or not rows:
-            self.message.setText("Select the held results to drop.")
+            self.message.setText("Select the held rows to drop.")
             return None
         dialog = DropDialog(rows, self)
         dialog.accepted.connect(lambda: self._drop(dialog))
@@ -347,11 +411,14 @@ class HeldResultsDialog(QDialog):
 
     def _drop(self, dialog: DropDialog) -> None:
         ids, reason = [h.id for h in dialog.rows], dialog.reason_text()
+        kind = TREATMENTS if is_treatments(dialog.rows) else LABS
+        one, several = held_noun(dialog.rows)
 
         def done(dropped: int) -> str:
-            return f"Dropped {plural(dropped, 'held result')}; the reason is in the audit trail."
+            return f"Dropped {plural(dropped, one, several)}; the reason is in the audit trail."
 
-        self._run(drop_held, (self.db, ids, reason, current_user()), done, ("drop", "dropped"))
+        args = (self.db, kind, ids, reason, current_user())
+        self._run(drop_held, args, done, ("drop", "dropped"))
 
     def new_patient_for_mrn(self) -> QDialog | None:
         """The usual patient dialog with the file's MRN filled in; the assignment follows."""
@@ -395,12 +462,12 @@ class HeldResultsDialog(QDialog):
     def _succeeded(self, text: str) -> None:
         self._busy = False
         self.message.setText(text)
-        self.table.clearSelection()
+        self._active()[0].clearSelection()
         self.changed.emit(text)
         self.reload()
 
     def _failed(self, exc: BaseException, verb: str, past: str) -> None:
         self._busy = False
-        self.message.setText(f"Nothing was changed: the results could not be {past}.")
-        show_error(self, exc, action=f"{verb} the held results")
+        self.message.setText(f"Nothing was changed: the held rows could not be {past}.")
+        show_error(self, exc, action=f"{verb} the held rows")
         self.reload()  # someone else may have assigned or dropped them meanwhile

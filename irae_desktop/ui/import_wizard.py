@@ -91,7 +91,7 @@ class ImportWizard(QDialog):
     preview_done = Signal()
     import_done = Signal(object)
     imported = Signal(str)
-    held_requested = Signal()
+    held_requested = Signal(str)  # "treatments" after a treatment file held rows, else "labs"
 
     def __init__(self, db: Database, files: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -425,7 +425,10 @@ class ImportWizard(QDialog):
         close.clicked.connect(self.accept)
         # held results are on no patient until someone assigns them: offer that straight away
         self.held_button = QPushButton(page)
-        self.held_button.setToolTip("Assign the results for unknown MRNs to patients, or drop them")
+        self.held_kind = "labs"
+        self.held_button.setToolTip(
+            "Assign the results or treatment rows for unknown MRNs to patients, or drop them"
+        )
         self.held_button.clicked.connect(self._review_held)
         self.held_button.hide()
         row = QHBoxLayout()
@@ -460,7 +463,11 @@ class ImportWizard(QDialog):
         self.summary_label.setText(head)
         self.summary_text.setPlainText("\n\n".join(s.to_text() for s in summaries) or head)
         held = sum(s.unmatched for s in kept)
-        self.held_button.setText(f"Review &held results ({held})\u2026")
+        treatments = sum(s.unmatched for s in kept if s.treatments)
+        self.held_kind = "treatments" if treatments else "labs"
+        # the button names what is waiting: results, treatment rows, or both ("rows")
+        what = {0: "results", held: "treatment rows"}.get(treatments, "rows")
+        self.held_button.setText(f"Review &held {what} ({held})\u2026")
         self.held_button.setVisible(held > 0)
         self.pages.setCurrentIndex(PAGE_SUMMARY)
         self.import_done.emit(self.summaries)
@@ -468,7 +475,7 @@ class ImportWizard(QDialog):
             self.imported.emit(summary_line(kept))
 
     def _review_held(self) -> None:
-        self.held_requested.emit()
+        self.held_requested.emit(self.held_kind)
         self.accept()
 
     # drag and drop onto the wizard ----------------------------------------------------------

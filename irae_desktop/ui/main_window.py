@@ -106,7 +106,9 @@ class MainWindow(QMainWindow):
         # results on no patient are easy to forget, so their count stays in sight until resolved
         self.held_label = QLabel(self)
         self.held_label.setObjectName("heldNote")
-        self.held_label.setToolTip("Results for unknown MRNs, waiting to be assigned or dropped")
+        self.held_label.setToolTip(
+            "Lab results and treatment rows for unknown MRNs, waiting to be assigned or dropped"
+        )
         self.held_label.linkActivated.connect(lambda _link: self.open_held_results())
         self.held_label.hide()
         bar = self.statusBar()
@@ -169,10 +171,11 @@ class MainWindow(QMainWindow):
             "&Import lab files…", self.import_files, key("Ctrl+I"), tip="CSV, HL7 v2 or FHIR files"
         )
         self.act_held = self._action(
-            "&Held lab results…",
+            "&Held rows…",
             self.open_held_results,
             key("Ctrl+Shift+H"),
-            tip="Results for unknown MRNs: assign them to a patient or drop them",
+            tip="Lab results and treatment rows for unknown MRNs: assign them to a patient or "
+            "drop them",
         )
         self.act_print = self._action(
             "&Print summary…", self.print_summary, key(key.StandardKey.Print)
@@ -276,9 +279,9 @@ class MainWindow(QMainWindow):
 
     def _set_held_count(self, count: int) -> None:
         self.held_count = count
-        self.act_held.setText(f"&Held lab results ({count})…" if count else "&Held lab results…")
+        self.act_held.setText(f"&Held rows ({count})…" if count else "&Held rows…")
         self.held_label.setText(
-            f'<a href="held">{count} held lab result{"" if count == 1 else "s"} to assign</a>'
+            f'<a href="held">{count} held row{"" if count == 1 else "s"} to assign</a>'
         )
         self.held_label.setVisible(count > 0)
         self.held_count_changed.emit(count)
@@ -367,7 +370,7 @@ class MainWindow(QMainWindow):
 
         wizard = ImportWizard(self.db, files or [], parent=self)
         wizard.imported.connect(self._imported)
-        wizard.held_requested.connect(self.open_held_results)
+        wizard.held_requested.connect(self.open_held_kind)
         wizard.open()
         return self._keep(wizard)
 
@@ -375,6 +378,10 @@ class MainWindow(QMainWindow):
         self._data_changed(summary_text)
         if self.held_dialog is not None and self.held_dialog.isVisible():
             self.held_dialog.reload()  # the import may have held more
+
+    def open_held_kind(self, kind: str) -> None:
+        """The held-rows window on the tab of `kind` ("labs" or "treatments")."""
+        self.open_held_results().show_kind(kind)
 
     def open_held_results(self) -> HeldResultsDialog:
         """One held-results window, kept when closed: opening it again shows it reloaded."""

@@ -30,10 +30,12 @@ def settings_keys() -> list[QKeySequence]:
 
 
 def count_held(db: Database) -> int:
+    """Lab results and treatment rows held for unknown MRNs."""
+    from irae_desktop.store.held_treatments import count_held_treatments
     from irae_desktop.store.unmatched import count_unmatched
 
     with db.read() as session:
-        return count_unmatched(session)
+        return count_unmatched(session) + count_held_treatments(session)
 
 
 def _import_patient_view() -> None:

@@ -346,8 +346,8 @@ def test_main_window_counts_held_results_and_opens_the_screen(  # type: ignore[n
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     assert counted.args == [3]
     assert "(3 held for unknown MRNs)" in wizard.summary_label.text()
-    assert window.act_held.text() == "&Held lab results (3)…"
-    assert window.held_label.isVisible() and "3 held lab results" in window.held_label.text()
+    assert window.act_held.text() == "&Held rows (3)…"
+    assert window.held_label.isVisible() and "3 held rows" in window.held_label.text()
 
     assert wizard.held_button.isVisible()
     qtbot.mouseClick(wizard.held_button, Qt.MouseButton.LeftButton)
