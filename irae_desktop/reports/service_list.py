@@ -8,7 +8,6 @@ from datetime import datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
 
 from irae_desktop.reports.common import aware_now, reading, record_export, resolve_paper
 from irae_desktop.reports.formatting import (
@@ -41,7 +40,7 @@ from irae_desktop.reports.layout import (
 from irae_desktop.reports.service_data import ServiceRow, load_service_rows
 from irae_desktop.reports.summary_tables import dose_text, make_table
 from irae_desktop.store.audit import current_user
-from irae_desktop.store.database import Database
+from irae_desktop.store.database import Database, StoreSession
 from irae_desktop.store.settings import get_settings
 
 PLAN_LIMIT = 320
@@ -218,7 +217,7 @@ def service_rows(
 
 
 def write_service_list(
-    source: Database | Session,
+    source: Database | StoreSession,
     path: str | os.PathLike[str],
     *,
     paper: str | None = None,
