@@ -1,0 +1,85 @@
+"""One patient read for the patient view and the printed summary: named records, each line and
+episode with what an editor needs, every stored result by name, and a clear refusal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from irae_desktop.store.database import Database
+from irae_desktop.store.episodes import add_episode
+from irae_desktop.store.labs import add_manual_lab
+from irae_desktop.store.notes import add_note
+from irae_desktop.store.patient_read import find_patient_id, latest_plan, read_patient
+from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.treatments import add_line, hold_line
+
+
+def test_record_carries_lines_episodes_notes_and_results(db: Database, patient_id: int) -> None:
+    with db.write() as s:
+        line = add_line(
+            s,
+            "u1",
+            patient_id,
+            category="immunosuppression",
+            agent="prednisone",
+            start_date=date(2026, 3, 2),
+            dose=60,
+            dose_unit="mg",
+            frequency="once daily",
+            notes="taper over 6 weeks",
+        )
+        hold_line(s, "u1", line.id, start_date=date(2026, 3, 10), reason="infection")
+        add_episode(s, "u1", patient_id, organ="hepatitis", onset=date(2026, 3, 1), notes="biopsy")
+        add_note(s, "u1", patient_id, text="seen", plan="repeat LFTs Friday")
+        add_note(s, "u1", patient_id, text="seen again", plan="  ")
+        add_manual_lab(
+            s, "u1", patient_id, "ALT", datetime(2026, 3, 5, 8, tzinfo=UTC), "132", "U/L", uln=40
+        )
+    with db.read() as s:
+        record = read_patient(s, patient_id, with_labs=True)
+    assert record.patient.mrn == "MRN-100"
+    (treatment,) = record.treatments
+    assert (treatment.agent, treatment.dose, treatment.notes) == (
+        "prednisone",
+        60,
+        "taper over 6 weeks",
+    )
+    assert treatment.version == 2  # the hold changed the line
+    assert [(h.start, h.end, h.reason) for h in treatment.holds] == [
+        (date(2026, 3, 10), None, "infection")
+    ]
+    assert treatment.status_on(date(2026, 3, 11)) == "held"
+    (episode,) = record.episodes
+    assert (episode.organ, episode.notes, episode.version) == ("hepatitis", "biopsy", 1)
+    (lab,) = record.labs
+    assert (lab.analyte, lab.value, lab.original_text, lab.original_unit) == (
+        "ALT",
+        132,
+        "132",
+        "U/L",
+    )
+    assert (lab.uln, lab.grade, lab.version, lab.status) == (40, 2, 1, "final")
+    plan = latest_plan(record.notes)
+    assert plan is not None and plan.plan == "repeat LFTs Friday"  # a blank plan is no plan
+
+
+def test_results_are_left_out_unless_asked_for(db: Database, patient_id: int) -> None:
+    with db.write() as s:
+        add_manual_lab(
+            s, "u1", patient_id, "ALT", datetime(2026, 3, 5, 8, tzinfo=UTC), "50", "U/L", uln=40
+        )
+    with db.read() as s:
+        record = read_patient(s, patient_id)
+    assert record.labs == ()
+    assert [p.value for p in record.timeline.labs] == [50]
+
+
+def test_unknown_patient_is_refused_by_name(db: Database, patient_id: int) -> None:
+    with db.read() as s:
+        assert find_patient_id(s, " MRN-100 ") == patient_id
+        with pytest.raises(PatientNotFoundError, match="No patient with MRN 'NOPE'"):
+            find_patient_id(s, "NOPE")
+        with pytest.raises(PatientNotFoundError, match="no longer exists"):
+            read_patient(s, patient_id + 1000)
