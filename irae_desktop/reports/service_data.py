@@ -9,7 +9,7 @@ from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
-from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
+from irae_desktop.reports.treatment_view import PrintedLine, current_ici, treatment_info
 from irae_desktop.store.database import StoreSession
 from irae_desktop.store.service_read import read_active_patients
 
@@ -39,7 +39,7 @@ class ServiceRow:
     latest: list[LatestValue]
     ici_agent: str | None
     ici_status: str | None
-    treatments: list[TreatmentInfo]
+    treatments: list[PrintedLine]
     alerts: list[clinical.AlertLine]  # current: conditions and events of the last 7 days
     plan: PlanInfo | None
     labs_due: date | None
@@ -99,9 +99,9 @@ def load_service_rows(session: StoreSession, *, now: datetime) -> list[ServiceRo
                 episodes=episodes,
                 organs=organs,
                 latest=latest_values(labs, KEY_ANALYTES),
-                ici_agent=ici.agent if ici else None,
+                ici_agent=ici.line.agent if ici else None,
                 ici_status=ici.status if ici else None,
-                treatments=[t for t in treatments if t.is_current and t.category != "ici"],
+                treatments=[t for t in treatments if t.is_current and t.line.category != "ici"],
                 alerts=[a for a in alerts if a.standing == "current"],
                 unacknowledged=[a for a in alerts if a.standing == "unacknowledged"],
                 plan=PlanInfo(plan.written_at, plan.author, plan.plan or "") if plan else None,

@@ -173,7 +173,7 @@ def _row_cells(row: ServiceRow, now: datetime, cell: ParagraphStyle) -> list[obj
             f"{short_date(row.plan.written_at)}, {markup(row.plan.author)}</font>"
         )
     treatments = "<br/>".join(
-        f"<b>{markup(t.agent)}</b> {markup(dose_text(t))}" for t in row.treatments
+        f"<b>{markup(t.line.agent)}</b> {markup(dose_text(t))}" for t in row.treatments
     )
     return [
         Paragraph(_patient_cell(row, age_years(row.birth_date, today)), cell),

@@ -16,7 +16,7 @@ from irae_desktop.reports.formatting import (
     local_time,
     trend_arrow,
 )
-from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
+from irae_desktop.reports.treatment_view import PrintedLine, current_ici, treatment_info
 from irae_desktop.store.database import StoreSession
 from irae_desktop.store.patient_read import (
     EpisodeRecord,
@@ -79,7 +79,7 @@ class PatientSummaryData:
     criteria: str | None
     labs: list[LabPoint]
     latest: list[LatestValue]
-    treatments: list[TreatmentInfo]
+    treatments: list[PrintedLine]
     episodes: list[EpisodeInfo]
     alerts: list[clinical.AlertLine]
     ici_agent: str | None
@@ -93,8 +93,8 @@ class PatientSummaryData:
     baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
     @property
-    def current_treatments(self) -> list[TreatmentInfo]:
-        return [t for t in self.treatments if t.is_current and t.category != "ici"]
+    def current_treatments(self) -> list[PrintedLine]:
+        return [t for t in self.treatments if t.is_current and t.line.category != "ici"]
 
 
 def latest_values(points: Sequence[LabPoint], only: Sequence[str] = ()) -> list[LatestValue]:
@@ -141,7 +141,7 @@ def load_patient_summary(
     organs = clinical.organ_status(timeline, now)
     responses = clinical.responses(timeline, today)
     treatments = [
-        treatment_info(line.span(), today, patient.weight_kg, responses.get(line.id, ""))
+        treatment_info(line, today, patient.weight_kg, responses.get(line.id, ""))
         for line in record.treatments
     ]
     alerts = clinical.active_alerts(timeline, now, record.alert_settings, record.acknowledgements)
@@ -166,7 +166,7 @@ def load_patient_summary(
         treatments=treatments,
         episodes=[episode_info(e, organs) for e in record.episodes],
         alerts=alerts,
-        ici_agent=ici.agent if ici else None,
+        ici_agent=ici.line.agent if ici else None,
         ici_status=ici.status if ici else None,
         plan=PlanInfo(note.written_at, note.author, note.plan or "") if note else None,
         organs=organs,

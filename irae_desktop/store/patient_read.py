@@ -12,13 +12,7 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.alert_types import AlertSettings
 from irae_desktop.domain.doses import LineDose, line_dose
-from irae_desktop.domain.timeline import (
-    DoseStepPoint,
-    HoldSpan,
-    PatientTimeline,
-    TreatmentSpan,
-    line_status,
-)
+from irae_desktop.domain.timeline import PatientTimeline, TreatmentSpan
 from irae_desktop.store.alerts import Acknowledgement, acknowledgements, team_alert_settings
 from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import ConsultNote, IrAEEpisode, LabResult, Patient, TreatmentLine
@@ -62,51 +56,39 @@ class StoredLab(NamedTuple):
         return self.source_file or self.source_ref or "entered by hand"
 
 
-@dataclass(frozen=True, slots=True)
-class TreatmentRecord:
-    """A stored treatment line with its dose steps and holds: what the window lists and edits
-    and what the printed summary and the export describe."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreatmentRecord(TreatmentSpan):
+    """A stored treatment line, its dose steps and holds: the domain's span (what the rules,
+    the printed summary and the export read) with what only an editor needs, its notes and its
+    version for the optimistic lock."""
 
-    id: int
-    category: str
-    agent: str
-    dose: float | None
-    dose_unit: str | None
-    frequency: str | None
-    route: str | None
-    start: date
-    stop: date | None
-    indication: str | None
-    reason_stopped: str | None
-    notes: str | None
-    steps: tuple[DoseStepPoint, ...]
-    holds: tuple[HoldSpan, ...]
-    version: int
-
-    def status_on(self, day: date) -> str:
-        """ "on", "held", "stopped" or "planned" (domain.timeline.line_status)."""
-        return line_status(self.start, self.stop, self.holds, day)
-
-    def span(self) -> TreatmentSpan:
-        return TreatmentSpan(
-            id=self.id,
-            category=self.category,
-            agent=self.agent,
-            dose=self.dose,
-            dose_unit=self.dose_unit,
-            frequency=self.frequency,
-            route=self.route,
-            start=self.start,
-            stop=self.stop,
-            indication=self.indication,
-            reason_stopped=self.reason_stopped,
-            dose_steps=self.steps,
-            holds=self.holds,
-        )
+    notes: str | None = None
+    version: int = 0
 
     def dose_on(self, day: date) -> LineDose:
         """The dose in effect on `day` and the dose history, as the printed summary has them."""
-        return line_dose(self.span(), day)
+        return line_dose(self, day)
+
+
+def treatment_record(span: TreatmentSpan, *, notes: str | None, version: int) -> TreatmentRecord:
+    """A line as the timeline read it, with its notes and version."""
+    return TreatmentRecord(
+        id=span.id,
+        category=span.category,
+        agent=span.agent,
+        dose=span.dose,
+        dose_unit=span.dose_unit,
+        frequency=span.frequency,
+        route=span.route,
+        start=span.start,
+        stop=span.stop,
+        indication=span.indication,
+        reason_stopped=span.reason_stopped,
+        dose_steps=span.dose_steps,
+        holds=span.holds,
+        notes=notes,
+        version=version,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,25 +230,7 @@ def _treatments(session: Session, timeline: PatientTimeline) -> tuple[TreatmentR
     out = []
     for span in timeline.treatments:
         notes, version = extra.get(span.id, (None, 0))
-        out.append(
-            TreatmentRecord(
-                id=span.id,
-                category=span.category,
-                agent=span.agent,
-                dose=span.dose,
-                dose_unit=span.dose_unit,
-                frequency=span.frequency,
-                route=span.route,
-                start=span.start,
-                stop=span.stop,
-                indication=span.indication,
-                reason_stopped=span.reason_stopped,
-                notes=notes,
-                steps=span.dose_steps,
-                holds=span.holds,
-                version=version,
-            )
-        )
+        out.append(treatment_record(span, notes=notes, version=version))
     return tuple(out)
 
 

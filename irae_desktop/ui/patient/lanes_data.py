@@ -74,7 +74,7 @@ def build_lanes(
             (day_start(h.start, zone), day_start(h.end, zone) if h.end else day_start(end, zone))
             for h in line.holds
         )
-        ticks = np.array([day_start(s.start, zone) for s in line.steps], dtype=np.float64)
+        ticks = np.array([day_start(s.start, zone) for s in line.dose_steps], dtype=np.float64)
         if line.category == "ici" and ticks.size == 0:
             ticks = np.array([day_start(line.start, zone)], dtype=np.float64)
         # the dose in effect today (after taper steps), as the Treatments tab and the PDF say
@@ -98,7 +98,7 @@ def build_lanes(
 
 
 def _schedule(line: TreatmentRecord) -> list[tuple[date, float]]:
-    steps = sorted((s.start, s.dose) for s in line.steps)
+    steps = sorted((s.start, s.dose) for s in line.dose_steps)
     if not steps or steps[0][0] > line.start:
         steps.insert(0, (line.start, line.dose or 0.0))
     return steps
