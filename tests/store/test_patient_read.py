@@ -3,17 +3,22 @@ episode with what an editor needs, every stored result by name, and a clear refu
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 
 import pytest
 
+from irae_desktop.domain.alert_types import AlertSettings
 from irae_desktop.store.database import Database
 from irae_desktop.store.episodes import add_episode
 from irae_desktop.store.labs import add_manual_lab
+from irae_desktop.store.models import AppSetting
 from irae_desktop.store.notes import add_note
 from irae_desktop.store.patient_read import find_patient_id, latest_plan, read_patient
 from irae_desktop.store.patients import PatientNotFoundError
-from irae_desktop.store.treatments import add_line, hold_line
+from irae_desktop.store.treatment_export import treatment_rows
+from irae_desktop.store.treatments import add_line, hold_line, stop_line
+from irae_desktop.store.worklist import worklist_rows
 
 
 def test_record_carries_lines_episodes_notes_and_results(db: Database, patient_id: int) -> None:
@@ -83,3 +88,34 @@ def test_unknown_patient_is_refused_by_name(db: Database, patient_id: int) -> No
             find_patient_id(s, "NOPE")
         with pytest.raises(PatientNotFoundError, match="no longer exists"):
             read_patient(s, patient_id + 1000)
+
+
+def test_every_reader_says_stopped_on_the_stop_day(db: Database, patient_id: int) -> None:
+    """The window, the worklist and the export take a line's status from one function: a line
+    stopped on 1 April reads "stopped" that day everywhere."""
+    stop = date(2026, 4, 1)
+    with db.write() as s:
+        line = add_line(
+            s, "u1", patient_id, category="ici", agent="nivolumab", start_date=date(2026, 1, 5)
+        )
+        stop_line(s, "u1", line.id, stop_date=stop, reason="colitis")
+    with db.read() as s:
+        (record,) = read_patient(s, patient_id).treatments
+        (exported,) = treatment_rows(s, today=stop)
+        (row,) = worklist_rows(s, today=stop, now=datetime(2026, 4, 1, 12, tzinfo=UTC))
+    assert record.status_on(stop) == exported.status == row.ici_status == "stopped"
+    assert record.status_on(date(2026, 3, 31)) == "on"
+
+
+def test_damaged_alert_thresholds_fall_back_to_the_built_in_ones(
+    db: Database, patient_id: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stored threshold the rules cannot use (2.5 days where whole days are counted) gives
+    the built-in thresholds, with a warning in the log, to every reader."""
+    with db.write() as s:
+        s.add(AppSetting(key="alert_thresholds", value_json='{"overdue_days_grade1": 2.5}'))
+    with db.read() as s, caplog.at_level(logging.WARNING):
+        settings = read_patient(s, patient_id).alert_settings
+    assert settings == AlertSettings()
+    assert settings.overdue_days_grade1 == 7
+    assert "saved alert thresholds unusable" in caplog.text
