@@ -163,6 +163,11 @@ def find_patient_id(session: Session, mrn_or_id: str | int) -> int:
     return int(found)
 
 
+def patient_mrn(session: Session, patient_id: int) -> str | None:
+    """The patient's MRN, or None when there is no such patient."""
+    return session.scalar(select(Patient.mrn).where(Patient.id == patient_id))
+
+
 def patient_details(patient: Patient) -> PatientDetails:
     return PatientDetails(
         id=patient.id,
