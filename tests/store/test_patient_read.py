@@ -16,6 +16,7 @@ from irae_desktop.store.models import AppSetting
 from irae_desktop.store.notes import add_note
 from irae_desktop.store.patient_read import find_patient_id, latest_plan, read_patient
 from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.service_read import read_active_patients
 from irae_desktop.store.treatment_export import treatment_rows
 from irae_desktop.store.treatments import add_line, hold_line, stop_line
 from irae_desktop.store.worklist import worklist_rows
@@ -119,3 +120,30 @@ def test_damaged_alert_thresholds_fall_back_to_the_built_in_ones(
     assert settings == AlertSettings()
     assert settings.overdue_days_grade1 == 7
     assert "saved alert thresholds unusable" in caplog.text
+
+
+def test_a_blank_plan_never_hides_the_last_plan(db: Database, patient_id: int) -> None:
+    """The handoff list and the patient read agree: the newest note with a plan in words."""
+    with db.write() as s:
+        add_note(
+            s,
+            "u1",
+            patient_id,
+            text="seen",
+            plan="start prednisone 1 mg/kg",
+            written_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        )
+        add_note(
+            s,
+            "u1",
+            patient_id,
+            text="reviewed",
+            plan="   ",
+            written_at=datetime(2026, 3, 3, 9, tzinfo=UTC),
+        )
+    with db.read() as s:
+        (active,) = read_active_patients(s).patients
+        record = read_patient(s, patient_id)
+    assert active.plan is not None and active.plan.plan == "start prednisone 1 mg/kg"
+    newest = latest_plan(record.notes)
+    assert newest is not None and newest.id == active.plan.id
