@@ -41,6 +41,8 @@ def test_layer_contracts_hold() -> None:
         ("domain/leak.py", "import sqlalchemy", "Domain is pure"),
         ("store/leak.py", "import PySide6", "Only ui imports Qt"),
         ("domain/leak.py", "from irae_desktop.store import models", "Layers point down only"),
+        ("ui/leak.py", "from sqlalchemy import select", "read through the store"),
+        ("reports/leak.py", "import alembic", "read through the store"),
     ],
 )
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, contract: str) -> None:

@@ -68,16 +68,16 @@ def run(args: argparse.Namespace) -> int:
             if args.format == "json":
                 payload = []
                 for row in rows:
-                    item = {c: getattr(row, c) for c in COLUMNS}
-                    item["start"] = row.start.isoformat()
-                    item["stop"] = row.stop.isoformat() if row.stop else None
+                    item = {c: row.column(c) for c in COLUMNS}
+                    item["start"] = row.line.start.isoformat()
+                    item["stop"] = row.line.stop.isoformat() if row.line.stop else None
                     payload.append(item)
                 print(json.dumps(payload, ensure_ascii=False, indent=2))
             else:
                 writer = csv.writer(sys.stdout, lineterminator="\n")
                 writer.writerow(COLUMNS)
                 for row in rows:
-                    writer.writerow([_cell(getattr(row, c)) for c in COLUMNS])
+                    writer.writerow([_cell(row.column(c)) for c in COLUMNS])
     finally:
         db.dispose()
     return EXIT_OK

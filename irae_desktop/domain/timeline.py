@@ -80,12 +80,24 @@ class TreatmentSpan:
         return not any(h.start <= day and (h.end is None or day <= h.end) for h in self.holds)
 
     def status_on(self, day: date) -> str:
-        """ "on", "held", "stopped" or "planned" on `day`."""
-        if day < self.start:
-            return "planned"
-        if self.stop is not None and day > self.stop:
-            return "stopped"
-        return "on" if self.active_on(day) else "held"
+        """ "on", "held", "stopped" or "planned" on `day` (see line_status)."""
+        return line_status(self.start, self.stop, self.holds, day)
+
+
+def line_status(start: date, stop: date | None, holds: Iterable[HoldSpan], day: date) -> str:
+    """A treatment line's status on `day`: "planned", "stopped", "held" or "on".
+
+    The one place the word is worked out, for the window, the worklist, the printed summary and
+    the export. The dates mean what the actions that write them mean: a line stopped on a day is
+    "stopped" from that day, and a hold ended (the line resumed) on a day is "on" again that day.
+    """
+    if day < start:
+        return "planned"
+    if stop is not None and day >= stop:
+        return "stopped"
+    if any(h.start <= day and (h.end is None or day < h.end) for h in holds):
+        return "held"
+    return "on"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from irae_desktop.reports.fonts import CONDENSED, chart_strings, string_width
 from irae_desktop.reports.formatting import amount
 from irae_desktop.reports.layout import INK, RULE
 from irae_desktop.reports.summary_data import PatientSummaryData
-from irae_desktop.reports.treatment_view import TreatmentInfo
+from irae_desktop.reports.treatment_view import PrintedLine
 
 LANE_H = 12.0
 LABEL_LEFT = 4.0
@@ -53,15 +53,15 @@ LANE_COLOURS = {
 }
 
 
-def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[TreatmentInfo]]]:
+def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[PrintedLine]]]:
     """(label, colour key, lines) per lane: one lane per agent, the corticosteroids pooled."""
-    lanes: dict[str, tuple[str, str, list[TreatmentInfo]]] = {}
+    lanes: dict[str, tuple[str, str, list[PrintedLine]]] = {}
     for t in data.treatments:
         if t.is_steroid:
             key, label, colour = "steroid", "Steroid (pred-eq mg)", "steroid"
         else:
-            colour = t.category if t.category in LANE_COLOURS else "other"
-            key, label = f"{colour}:{t.agent}", t.agent
+            colour = t.line.category if t.line.category in LANE_COLOURS else "other"
+            key, label = f"{colour}:{t.line.agent}", t.line.agent
         lanes.setdefault(key, (label, colour, []))[2].append(t)
     return list(lanes.values())
 
@@ -72,7 +72,7 @@ def draw_lane(
     y: float,
     label: str,
     colour_key: str,
-    lines: list[TreatmentInfo],
+    lines: list[PrintedLine],
     end_day: date,
 ) -> None:
     colour = LANE_COLOURS[colour_key]
@@ -84,8 +84,8 @@ def draw_lane(
     drawing.add(Line(axis.x0, y, axis.x0 + axis.width, y, strokeColor=RULE, strokeWidth=0.3))
     last_label_end = -1e9
     for t in lines:
-        x0 = axis.clamp(axis.xd(t.start))
-        x1 = axis.clamp(axis.xd(t.stop or end_day))
+        x0 = axis.clamp(axis.xd(t.line.start))
+        x1 = axis.clamp(axis.xd(t.line.stop or end_day))
         if x1 <= axis.x0 or x0 >= axis.x0 + axis.width:
             continue
         bar_h = 3.0 if colour_key == "ici" else 8.0
@@ -101,9 +101,9 @@ def draw_lane(
                 fillOpacity=0.30,
             )
         )
-        for h_start, h_end, _ in t.holds:
-            hx0 = axis.clamp(axis.xd(h_start))
-            hx1 = axis.clamp(axis.xd(h_end or end_day))
+        for hold in t.line.holds:
+            hx0 = axis.clamp(axis.xd(hold.start))
+            hx1 = axis.clamp(axis.xd(hold.end or end_day))
             drawing.add(
                 Rect(
                     hx0,
@@ -130,7 +130,7 @@ def draw_lane(
             continue
         marks: list[tuple[date, float | None]] = [
             (s.start, s.prednisone_mg if colour_key == "steroid" else s.dose) for s in t.steps
-        ] or [(t.start, None if colour_key == "steroid" else t.dose)]
+        ] or [(t.line.start, None if colour_key == "steroid" else t.line.dose)]
         for day, dose in marks:
             if dose is None:
                 continue

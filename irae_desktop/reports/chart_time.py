@@ -20,7 +20,9 @@ def chart_window(data: PatientSummaryData, max_days: int) -> tuple[datetime, dat
     end = data.now
     candidates = [p.collected_at for p in data.labs]
     candidates += [
-        local_midnight(t.start) - timedelta(days=14) for t in data.treatments if t.category == "ici"
+        local_midnight(t.line.start) - timedelta(days=14)
+        for t in data.treatments
+        if t.line.category == "ici"
     ]
     start = min(candidates, default=end - timedelta(days=30))
     start = max(start, end - timedelta(days=max_days))

@@ -448,13 +448,17 @@ def trend_drawing(
     lanes = [
         lane
         for lane in lane_rows(data)
-        if any(t.start <= last_day and (t.stop or data.today) >= first_day for t in lane[2])
+        if any(
+            t.line.start <= last_day and (t.line.stop or data.today) >= first_day for t in lane[2]
+        )
     ]
     height = len(drawn) * (PANEL_H + PANEL_GAP) + len(lanes) * LANE_H + AXIS_H + 8
     drawing = Drawing(width, height)
     axis = TimeAxis(start, end, LABEL_W, width - LABEL_W - BAND_LABEL_W)
     y = height - PANEL_H - 12
-    first_ici = min((t.start for t in data.treatments if t.category == "ici"), default=None)
+    first_ici = min(
+        (t.line.start for t in data.treatments if t.line.category == "ici"), default=None
+    )
     boundary = None
     if first_ici is not None:  # the first moment of the day after it, local time
         after = first_ici + timedelta(days=1)

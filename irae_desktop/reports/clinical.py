@@ -35,14 +35,6 @@ class AlertLine:
     raised_at: datetime | None = None
 
 
-def alert_settings(thresholds: dict[str, float]) -> AlertSettings:
-    """The team's thresholds; a damaged stored value falls back to the built-in defaults."""
-    try:
-        return AlertSettings.from_dict(dict(thresholds))
-    except ValueError:
-        return AlertSettings()
-
-
 def active_alerts(
     timeline: PatientTimeline,
     now: datetime,

@@ -1,20 +1,19 @@
-"""What both reports share: a Database or a Session as source, the paper setting, the audit."""
+"""What both reports share: the source (a Database or an open store session), the paper
+setting, the audit."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from irae_desktop.reports.layout import PAPER_SIZES, PaperSizeError
 from irae_desktop.store.audit import current_user, record_event
-from irae_desktop.store.database import Database
+from irae_desktop.store.database import Database, StoreSession, reading, writing
 from irae_desktop.store.settings import get_settings
+
+__all__ = ["aware_now", "reading", "record_export", "resolve_paper"]
 
 
 def aware_now(now: datetime | None) -> datetime:
@@ -25,16 +24,7 @@ def aware_now(now: datetime | None) -> datetime:
     return now
 
 
-@contextmanager
-def reading(source: Database | Session) -> Iterator[Session]:
-    if isinstance(source, Session):
-        yield source
-    else:
-        with source.read() as session:
-            yield session
-
-
-def resolve_paper(session: Session, paper: str | None) -> str:
+def resolve_paper(session: StoreSession, paper: str | None) -> str:
     """The explicit choice, else the team setting, else US Letter."""
     chosen = paper if paper is not None else get_settings(session).paper_size
     if not isinstance(chosen, str) or not chosen.strip():
@@ -48,7 +38,7 @@ def resolve_paper(session: Session, paper: str | None) -> str:
 
 
 def record_export(
-    source: Database | Session,
+    source: Database | StoreSession,
     *,
     user: str | None,
     entity: str,
@@ -59,8 +49,7 @@ def record_export(
 ) -> None:
     """Writes the export to the audit trail: in its own transaction for a Database, else in the
     caller's session (the caller commits)."""
-
-    def add(session: Session) -> None:
+    with writing(source) as session:
         record_event(
             session,
             user=user or current_user(),
@@ -71,10 +60,3 @@ def record_export(
             patient_mrn=patient_mrn,
             after={"file": str(Path(path).resolve()), **details},
         )
-
-    if isinstance(source, Session):
-        add(source)
-        source.flush()
-    else:
-        with source.write() as session:
-            add(session)

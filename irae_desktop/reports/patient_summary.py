@@ -7,7 +7,6 @@ from datetime import datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
-from sqlalchemy.orm import Session
 
 from irae_desktop.reports import summary_tables as tables
 from irae_desktop.reports.charts import trend_drawing
@@ -41,7 +40,7 @@ from irae_desktop.reports.summary_data import (
     recent_labs,
 )
 from irae_desktop.store.audit import current_user
-from irae_desktop.store.database import Database
+from irae_desktop.store.database import Database, StoreSession
 
 ICI_COLOURS = {"on": "#1b5e20", "held": "#b3261e", "stopped": "#5b6570"}
 
@@ -225,7 +224,7 @@ def build_story(
 
 
 def write_patient_summary(
-    source: Database | Session,
+    source: Database | StoreSession,
     patient: str | int,
     path: str | os.PathLike[str],
     *,

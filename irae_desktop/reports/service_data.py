@@ -5,18 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
-from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
-from irae_desktop.store.alerts import acknowledgements
-from irae_desktop.store.models import ConsultNote, Patient
-from irae_desktop.store.settings import get_settings
-from irae_desktop.store.timeline import load_timelines
+from irae_desktop.reports.treatment_view import PrintedLine, current_ici, treatment_info
+from irae_desktop.store.database import StoreSession
+from irae_desktop.store.service_read import read_active_patients
 
 # the values a night team asks for first
 KEY_ANALYTES = (
@@ -44,7 +39,7 @@ class ServiceRow:
     latest: list[LatestValue]
     ici_agent: str | None
     ici_status: str | None
-    treatments: list[TreatmentInfo]
+    treatments: list[PrintedLine]
     alerts: list[clinical.AlertLine]  # current: conditions and events of the last 7 days
     plan: PlanInfo | None
     labs_due: date | None
@@ -62,45 +57,18 @@ class ServiceRow:
         return (-self.worst_grade, -len(self.alerts), self.name.lower(), self.mrn)
 
 
-def _latest_plans(session: Session, ids: list[int]) -> dict[int, PlanInfo]:
-    newest = (
-        select(ConsultNote.patient_id, func.max(ConsultNote.written_at).label("at"))
-        .where(ConsultNote.patient_id.in_(ids), ConsultNote.plan.is_not(None))
-        .group_by(ConsultNote.patient_id)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(ConsultNote)
-        .join(
-            newest,
-            (newest.c.patient_id == ConsultNote.patient_id)
-            & (newest.c.at == ConsultNote.written_at),
-        )
-        .where(ConsultNote.plan.is_not(None))
-        .order_by(ConsultNote.id)
-    )
-    # two notes at the same instant: the later id wins, as in the patient summary
-    return {n.patient_id: PlanInfo(n.written_at, n.author, n.plan or "") for n in rows}
-
-
-def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
+def load_service_rows(session: StoreSession, *, now: datetime) -> list[ServiceRow]:
     """All active patients, sickest first: highest current grade, then active alerts, then name."""
     today = local_time(now).date()
-    patients = session.scalars(select(Patient).where(Patient.status == "active")).all()
-    ids = [p.id for p in patients]
-    if not ids:
-        return []
-    plans = _latest_plans(session, ids)
-    timelines = load_timelines(session, ids)
-    settings = clinical.alert_settings(get_settings(session).alert_thresholds)
-    acks = acknowledgements(session, ids)
+    found = read_active_patients(session)
+    settings = found.alert_settings
     rows: list[ServiceRow] = []
-    for p in patients:
-        timeline = timelines[p.id]
+    for active in found.patients:
+        p, timeline, plan = active.patient, active.timeline, active.plan
         organs = clinical.organ_status(timeline, now)
         treatments = [treatment_info(span, today, p.weight_kg) for span in timeline.treatments]
         ici = current_ici(treatments, today)
-        alerts = clinical.active_alerts(timeline, now, settings, acks.get(p.id, {}))
+        alerts = clinical.active_alerts(timeline, now, settings, active.acknowledgements)
         episodes = []
         for e in timeline.episodes:
             if e.status == "resolved":
@@ -131,12 +99,12 @@ def load_service_rows(session: Session, *, now: datetime) -> list[ServiceRow]:
                 episodes=episodes,
                 organs=organs,
                 latest=latest_values(labs, KEY_ANALYTES),
-                ici_agent=ici.agent if ici else None,
+                ici_agent=ici.line.agent if ici else None,
                 ici_status=ici.status if ici else None,
-                treatments=[t for t in treatments if t.is_current and t.category != "ici"],
+                treatments=[t for t in treatments if t.is_current and t.line.category != "ici"],
                 alerts=[a for a in alerts if a.standing == "current"],
                 unacknowledged=[a for a in alerts if a.standing == "unacknowledged"],
-                plan=plans.get(p.id),
+                plan=PlanInfo(plan.written_at, plan.author, plan.plan or "") if plan else None,
                 labs_due=clinical.labs_due(organs, settings),
                 ungraded={
                     organ: ungraded_note(lab)

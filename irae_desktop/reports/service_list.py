@@ -8,7 +8,6 @@ from datetime import datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
 
 from irae_desktop.reports.common import aware_now, reading, record_export, resolve_paper
 from irae_desktop.reports.formatting import (
@@ -41,7 +40,7 @@ from irae_desktop.reports.layout import (
 from irae_desktop.reports.service_data import ServiceRow, load_service_rows
 from irae_desktop.reports.summary_tables import dose_text, make_table
 from irae_desktop.store.audit import current_user
-from irae_desktop.store.database import Database
+from irae_desktop.store.database import Database, StoreSession
 from irae_desktop.store.settings import get_settings
 
 PLAN_LIMIT = 320
@@ -174,7 +173,7 @@ def _row_cells(row: ServiceRow, now: datetime, cell: ParagraphStyle) -> list[obj
             f"{short_date(row.plan.written_at)}, {markup(row.plan.author)}</font>"
         )
     treatments = "<br/>".join(
-        f"<b>{markup(t.agent)}</b> {markup(dose_text(t))}" for t in row.treatments
+        f"<b>{markup(t.line.agent)}</b> {markup(dose_text(t))}" for t in row.treatments
     )
     return [
         Paragraph(_patient_cell(row, age_years(row.birth_date, today)), cell),
@@ -218,7 +217,7 @@ def service_rows(
 
 
 def write_service_list(
-    source: Database | Session,
+    source: Database | StoreSession,
     path: str | os.PathLike[str],
     *,
     paper: str | None = None,

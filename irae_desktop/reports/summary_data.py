@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from irae_desktop.domain.timeline import LabPoint
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import (
@@ -19,13 +16,14 @@ from irae_desktop.reports.formatting import (
     local_time,
     trend_arrow,
 )
-from irae_desktop.reports.treatment_view import TreatmentInfo, current_ici, treatment_info
-from irae_desktop.store.alerts import acknowledgements
-from irae_desktop.store.labs import baseline_overrides
-from irae_desktop.store.models import ConsultNote, IrAEEpisode, Patient
-from irae_desktop.store.patients import PatientNotFoundError
-from irae_desktop.store.settings import get_settings
-from irae_desktop.store.timeline import load_timeline
+from irae_desktop.reports.treatment_view import PrintedLine, current_ici, treatment_info
+from irae_desktop.store.database import StoreSession
+from irae_desktop.store.patient_read import (
+    EpisodeRecord,
+    find_patient_id,
+    latest_plan,
+    read_patient,
+)
 
 __all__ = [
     "EpisodeInfo",
@@ -33,7 +31,6 @@ __all__ = [
     "LatestValue",
     "PatientSummaryData",
     "PlanInfo",
-    "find_patient",
     "latest_values",
     "load_patient_summary",
     "recent_labs",
@@ -82,7 +79,7 @@ class PatientSummaryData:
     criteria: str | None
     labs: list[LabPoint]
     latest: list[LatestValue]
-    treatments: list[TreatmentInfo]
+    treatments: list[PrintedLine]
     episodes: list[EpisodeInfo]
     alerts: list[clinical.AlertLine]
     ici_agent: str | None
@@ -96,20 +93,8 @@ class PatientSummaryData:
     baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
     @property
-    def current_treatments(self) -> list[TreatmentInfo]:
-        return [t for t in self.treatments if t.is_current and t.category != "ici"]
-
-
-def find_patient(session: Session, mrn_or_id: str | int) -> Patient:
-    if isinstance(mrn_or_id, int):
-        patient = session.get(Patient, mrn_or_id)
-        shown = f"id {mrn_or_id}"
-    else:
-        patient = session.scalars(select(Patient).where(Patient.mrn == mrn_or_id.strip())).first()
-        shown = f"MRN {mrn_or_id.strip()!r}"
-    if patient is None:
-        raise PatientNotFoundError(f"No patient with {shown} in this database.")
-    return patient
+    def current_treatments(self) -> list[PrintedLine]:
+        return [t for t in self.treatments if t.is_current and t.line.category != "ici"]
 
 
 def latest_values(points: Sequence[LabPoint], only: Sequence[str] = ()) -> list[LatestValue]:
@@ -128,7 +113,7 @@ def latest_values(points: Sequence[LabPoint], only: Sequence[str] = ()) -> list[
     return out
 
 
-def episode_info(episode: IrAEEpisode, organs: dict[str, clinical.OrganStatus]) -> EpisodeInfo:
+def episode_info(episode: EpisodeRecord, organs: dict[str, clinical.OrganStatus]) -> EpisodeInfo:
     organ = EPISODE_ORGAN.get(episode.organ.strip().lower())
     current = organs.get(organ) if organ else None
     return EpisodeInfo(
@@ -144,32 +129,23 @@ def episode_info(episode: IrAEEpisode, organs: dict[str, clinical.OrganStatus]) 
 
 
 def load_patient_summary(
-    session: Session, mrn_or_id: str | int, *, now: datetime
+    session: StoreSession, mrn_or_id: str | int, *, now: datetime
 ) -> PatientSummaryData:
     """Reads one patient's record as it stands at `now` (aware), ready to print."""
-    patient = find_patient(session, mrn_or_id)
-    team = get_settings(session)
+    record = read_patient(session, find_patient_id(session, mrn_or_id))
+    patient, team, timeline = record.patient, record.team, record.timeline
     with display_timezone(team.clinical_timezone):
         today = local_time(now).date()
-    timeline = load_timeline(session, patient.id)
     # a result stamped after `now` (a clock ahead on the lab system) is not shown as current
     labs = [p for p in timeline.labs if p.collected_at <= now]
     organs = clinical.organ_status(timeline, now)
     responses = clinical.responses(timeline, today)
     treatments = [
-        treatment_info(span, today, patient.weight_kg, responses.get(span.id, ""))
-        for span in timeline.treatments
+        treatment_info(line, today, patient.weight_kg, responses.get(line.id, ""))
+        for line in record.treatments
     ]
-    acks = acknowledgements(session, [patient.id]).get(patient.id, {})
-    alerts = clinical.active_alerts(
-        timeline, now, clinical.alert_settings(team.alert_thresholds), acks
-    )
-    note = session.scalars(
-        select(ConsultNote)
-        .where(ConsultNote.patient_id == patient.id, ConsultNote.plan.is_not(None))
-        .order_by(ConsultNote.written_at.desc(), ConsultNote.id.desc())
-        .limit(1)
-    ).first()
+    alerts = clinical.active_alerts(timeline, now, record.alert_settings, record.acknowledgements)
+    note = latest_plan(record.notes)
     ici = current_ici(treatments, today)
     graded = [p.criteria_id for p in labs if p.criteria_id]
     return PatientSummaryData(
@@ -188,18 +164,16 @@ def load_patient_summary(
         labs=labs,
         latest=latest_values(labs),
         treatments=treatments,
-        episodes=[episode_info(e, organs) for e in patient.episodes],
+        episodes=[episode_info(e, organs) for e in record.episodes],
         alerts=alerts,
-        ici_agent=ici.agent if ici else None,
+        ici_agent=ici.line.agent if ici else None,
         ici_status=ici.status if ici else None,
         plan=PlanInfo(note.written_at, note.author, note.plan or "") if note else None,
         organs=organs,
         timezone=team.clinical_timezone,
         units=team.units_system,
         steroid_exposure=clinical.steroid_summary(timeline, today),
-        baseline_overrides={
-            code: (o.value, o.uln) for code, o in baseline_overrides(session, patient.id).items()
-        },
+        baseline_overrides=record.baseline_overrides,
     )
 
 

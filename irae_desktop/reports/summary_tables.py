@@ -31,7 +31,7 @@ from irae_desktop.reports.formatting import (
 )
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE, SHADE
 from irae_desktop.reports.summary_data import EpisodeInfo, LabPoint, LatestValue
-from irae_desktop.reports.treatment_view import TreatmentInfo
+from irae_desktop.reports.treatment_view import PrintedLine
 
 SEVERITY_FILL = {
     "critical": colors.HexColor("#f8d0cd"),
@@ -119,14 +119,14 @@ def latest_table(
     return make_table(rows, [f * width for f in fr], extra)
 
 
-def dose_text(t: TreatmentInfo) -> str:
+def dose_text(t: PrintedLine) -> str:
     if t.current_dose is None:
         return DASH
     text = f"{amount(t.current_dose)} {t.current_unit or ''}".strip()
-    if t.frequency:
-        text += f" {t.frequency}"
-    if t.route:
-        text += f" {t.route}"
+    if t.line.frequency:
+        text += f" {t.line.frequency}"
+    if t.line.route:
+        text += f" {t.line.route}"
     if t.prednisone_mg is not None:
         text += f": prednisone-eq {amount(t.prednisone_mg)} mg/day"
         if t.mg_per_kg is not None:
@@ -136,7 +136,7 @@ def dose_text(t: TreatmentInfo) -> str:
     return text
 
 
-def taper_text(t: TreatmentInfo) -> str:
+def taper_text(t: PrintedLine) -> str:
     """The dose steps as a plan: past steps greyed, the current one bold, planned ones plain."""
     parts = []
     for s in t.steps:
@@ -150,16 +150,16 @@ def taper_text(t: TreatmentInfo) -> str:
 
 
 def current_treatment_table(
-    treatments: Sequence[TreatmentInfo], width: float, st: dict[str, ParagraphStyle]
+    treatments: Sequence[PrintedLine], width: float, st: dict[str, ParagraphStyle]
 ) -> Table:
     rows: list[list[object]] = [["Agent", "Current dose", "Since", "Dose steps / taper plan"]]
     for t in treatments:
-        name = t.agent + (" (HELD)" if t.status == "held" else "")
+        name = t.line.agent + (" (HELD)" if t.status == "held" else "")
         rows.append(
             [
                 p(f"<b>{markup(name)}</b>", st["cell"]),
                 p(markup(dose_text(t)), st["cell"]),
-                date_text(t.dose_since or t.start),
+                date_text(t.dose_since or t.line.start),
                 p(taper_text(t), st["cell"]),
             ]
         )
@@ -228,7 +228,7 @@ def _cell_markup(text: str | None, column: float, style: ParagraphStyle) -> str:
 
 
 def treatment_lines_table(
-    treatments: Sequence[TreatmentInfo], width: float, st: dict[str, ParagraphStyle]
+    treatments: Sequence[PrintedLine], width: float, st: dict[str, ParagraphStyle]
 ) -> Table:
     rows: list[list[object]] = [
         [
@@ -242,23 +242,24 @@ def treatment_lines_table(
         ]
     ]
     for t in treatments:
-        reason = markup(t.indication)
-        if t.reason_stopped:
-            reason += ("<br/>" if reason else "") + f"<i>stopped: {markup(t.reason_stopped)}</i>"
+        line = t.line
+        reason = markup(line.indication)
+        if line.reason_stopped:
+            reason += ("<br/>" if reason else "") + f"<i>stopped: {markup(line.reason_stopped)}</i>"
         # a hold's dates on lines of their own, never broken inside ("28 No / v")
         holds = "".join(
-            f"<br/><font color='{HOLD_RED}'>held {short_date(h0)}–<br/>"
-            + (short_date(h1) if h1 else "ongoing")
+            f"<br/><font color='{HOLD_RED}'>held {short_date(hold.start)}–<br/>"
+            + (short_date(hold.end) if hold.end else "ongoing")
             + "</font>"
-            for h0, h1, _ in t.holds
+            for hold in t.line.holds
         )
-        dose = f"{amount(t.dose)} {t.dose_unit or ''} {t.frequency or ''}".strip()
+        dose = f"{amount(t.line.dose)} {t.line.dose_unit or ''} {t.line.frequency or ''}".strip()
         rows.append(
             [
-                p(f"<b>{markup(t.agent)}</b><br/>{markup(t.category)}", st["cell"]),
+                p(f"<b>{markup(t.line.agent)}</b><br/>{markup(t.line.category)}", st["cell"]),
                 p(markup(dose), st["cell"]),
-                date_text(t.start),
-                date_text(t.stop),
+                date_text(t.line.start),
+                date_text(t.line.stop),
                 p(STATUS_WORD.get(t.status, t.status) + holds, st["cell"]),
                 p(reason, st["cell"]),
                 p(markup(t.response) or DASH, st["cell"]),

@@ -21,26 +21,17 @@ class DoseStepInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class TreatmentInfo:
-    line_id: int
-    category: str
-    agent: str
-    dose: float | None
-    dose_unit: str | None
-    frequency: str | None
-    route: str | None
-    start: date
-    stop: date | None
-    indication: str | None
-    reason_stopped: str | None
+class PrintedLine:
+    """A stored treatment line (`line`) and what a report prints about it on one day."""
+
+    line: TreatmentSpan
+    status: str  # on, held, stopped, planned
     is_current: bool
     current_dose: float | None
     current_unit: str | None
     mg_per_kg: float | None  # per dose; for a corticosteroid, prednisone-equivalent per day
     prednisone_mg: float | None  # per day, for a systemic corticosteroid
     steps: tuple[DoseStepInfo, ...]
-    holds: tuple[tuple[date, date | None, str | None], ...]
-    status: str  # on, held, stopped, planned
     response: str
     is_steroid: bool = False
     dose_since: date | None = None  # the day the current dose began (a taper step, say)
@@ -55,7 +46,7 @@ def _prednisone(span: TreatmentSpan, day: date, weight_kg: float | None) -> Dail
 
 def treatment_info(
     span: TreatmentSpan, today: date, weight_kg: float | None, response: str = ""
-) -> TreatmentInfo:
+) -> PrintedLine:
     """The line as it stands on `today`; steroids also in prednisone-equivalent mg/day."""
     status = span.status_on(today)
     is_current = status in ("on", "held")
@@ -87,33 +78,22 @@ def treatment_info(
                 step_pred.mg if step_pred else None,
             )
         )
-    return TreatmentInfo(
-        line_id=span.id,
-        category=span.category,
-        agent=span.agent,
-        dose=span.dose,
-        dose_unit=span.dose_unit,
-        frequency=span.frequency,
-        route=span.route,
-        start=span.start,
-        stop=span.stop,
-        indication=span.indication,
-        reason_stopped=span.reason_stopped,
+    return PrintedLine(
+        line=span,
+        status=status,
         is_current=is_current,
         current_dose=dose,
         current_unit=unit,
         mg_per_kg=mg_per_kg,
         prednisone_mg=pred,
         steps=tuple(steps),
-        holds=tuple((h.start, h.end, h.reason) for h in span.holds),
-        status=status,
         response=response,
         is_steroid=steroid,
         dose_since=now.since if is_current else None,
     )
 
 
-def current_ici(treatments: list[TreatmentInfo], today: date) -> TreatmentInfo | None:
+def current_ici(treatments: list[PrintedLine], today: date) -> PrintedLine | None:
     """The most recently started ICI line (the one whose status the team acts on)."""
-    started = [t for t in treatments if t.category == "ici" and t.start <= today]
-    return max(started, key=lambda t: (t.start, t.line_id)) if started else None
+    started = [t for t in treatments if t.line.category == "ici" and t.line.start <= today]
+    return max(started, key=lambda t: (t.line.start, t.line.id)) if started else None

@@ -64,7 +64,12 @@ class PatientAlert:
 
 
 def team_alert_settings(session: Session) -> AlertSettings:
-    """The domain's AlertSettings with the team's saved thresholds (bad ones: the built-in)."""
+    """The domain's AlertSettings with the team's saved thresholds: the one way the window, the
+    worklist, the reports and the command line read them.
+
+    Stored thresholds the rules cannot use (not a table of numbers, a negative number, a
+    fraction where whole days are counted) never stop a reader: the built-in thresholds are
+    used instead and a warning is logged."""
     saved = get_settings(session).alert_thresholds
     try:
         return AlertSettings.from_dict(dict(saved))

@@ -79,6 +79,33 @@ class Database:
         self.engine.dispose()
 
 
+# An open unit of work from Database.read() or write(). ui/ and reports/ pass it on to store
+# functions and never look inside: what it is belongs to the store.
+StoreSession = Session
+
+
+@contextmanager
+def reading(source: Database | StoreSession) -> Iterator[StoreSession]:
+    """A read session: the caller's own, or a new one from the database."""
+    if isinstance(source, Database):
+        with source.read() as session:
+            yield session
+    else:
+        yield source
+
+
+@contextmanager
+def writing(source: Database | StoreSession) -> Iterator[StoreSession]:
+    """A database's own write transaction (committed at the end), or the caller's session
+    (flushed at the end; the caller commits)."""
+    if isinstance(source, Database):
+        with source.write() as session:
+            yield session
+    else:
+        yield source
+        source.flush()
+
+
 def _describe_connect_failure(url: str, exc: Exception) -> str:
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
     where = make_engine_safe_name(url)

@@ -156,3 +156,12 @@ def add_demo_patients(db: Database, *, anchor: date | None = None) -> list[str]:
             continue  # another workstation added it at the same moment
         added.append(demo.mrn)
     return added
+
+
+def add_demo_if_empty(db: Database) -> list[str]:
+    """Adds the synthetic demonstration patients to a database that has no patient yet (a
+    first run); returns their MRNs, or [] when the database already had patients."""
+    with db.read() as session:
+        if session.scalar(select(Patient.id).limit(1)) is not None:
+            return []
+    return add_demo_patients(db)

@@ -38,3 +38,26 @@ def resolve_db_url(explicit: str | None) -> str:
         return explicit
     env = os.environ.get(DB_URL_ENV, "").strip()
     return env or default_db_url()
+
+
+def validate_db_url(text: str) -> str:
+    """Accepts an SQLite file path or an SQLAlchemy URL; returns the URL to store."""
+    # imported here: this module is read at start-up, before the database machinery is needed
+    from sqlalchemy.engine import make_url
+
+    from irae_desktop.store.credentials import refuse_saved_password
+    from irae_desktop.store.errors import StoreError
+
+    text = text.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        return f"sqlite:///{text}"
+    try:
+        url = make_url(text)
+    except Exception as exc:
+        raise StoreError(f"{text!r} is not a database URL.") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError("Only SQLite files and PostgreSQL servers are supported.")
+    # the address is kept in plain text on this computer: a password may not be part of it
+    return refuse_saved_password(text)

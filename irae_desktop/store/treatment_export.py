@@ -6,33 +6,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from irae_desktop.domain.clinical_day import clinical_day
-from irae_desktop.domain.doses import line_dose
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.models import Patient, TreatmentLine
+from irae_desktop.store.patient_read import TreatmentRecord, treatment_record
 from irae_desktop.store.timeline import treatment_span
 
 
 @dataclass(frozen=True, slots=True)
 class TreatmentRow:
-    """One treatment line as the export prints it; `current_dose` is the dose on `today`."""
+    """One treatment line as the export prints it: the stored line, its patient's MRN, and its
+    dose (`current_dose`, as text) and status on the day asked about."""
 
     mrn: str
-    category: str
-    agent: str
-    dose: float | None
-    dose_unit: str | None
-    frequency: str | None
-    route: str | None
-    start: date
-    stop: date | None
-    indication: str | None
+    line: TreatmentRecord
     current_dose: str
     status: str
+
+    def column(self, name: str) -> Any:
+        """A column of the export by name: the row's own, else the stored line's."""
+        if name in ("mrn", "current_dose", "status"):
+            return getattr(self, name)
+        return getattr(self.line, name)
 
 
 def clinical_today(session: Session, now: datetime | None = None) -> date:
@@ -55,19 +55,11 @@ def treatment_rows(
     if mrn is not None:
         query = query.where(Patient.mrn == mrn)
     for patient_mrn, line in session.execute(query):
-        span = treatment_span(line)
+        record = treatment_record(treatment_span(line), notes=line.notes, version=line.version)
         yield TreatmentRow(
             mrn=patient_mrn,
-            category=line.category,
-            agent=line.agent,
-            dose=line.dose,
-            dose_unit=line.dose_unit,
-            frequency=line.frequency,
-            route=line.route,
-            start=line.start_date,
-            stop=line.stop_date,
-            indication=line.indication,
+            line=record,
             # the one dose function the window and the printed summary use
-            current_dose=line_dose(span, day).text(),
-            status=span.status_on(day),
+            current_dose=record.dose_on(day).text(),
+            status=record.status_on(day),
         )

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.clinical_day import clinical_day
+from irae_desktop.domain.timeline import HoldSpan, line_status
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.lab_latest import computed_rows
 from irae_desktop.store.models import LabSummary, Patient, TreatmentHold, TreatmentLine
@@ -77,37 +78,26 @@ class WorklistRow(NamedTuple):
         return max((g.grade for g in (self.liver, self.glucose) if g is not None), default=0)
 
 
-def ici_status_on(
-    stop_date: date | None, holds: list[tuple[date, date | None]], today: date
-) -> str:
-    if stop_date is not None and stop_date <= today:
-        return "stopped"
-    for start, end in holds:
-        if start <= today and (end is None or end > today):
-            return "held"
-    return "on"
-
-
 def _current_ici(session: Session, today: date) -> dict[int, tuple[str, str]]:
     """Per patient, the latest ICI line started by today, and whether it is on, held or stopped."""
     lines, holds_table = _LINES.c, _HOLDS.c
-    latest: dict[int, tuple[int, str, date | None]] = {}
-    for line_id, pid, agent, stop in session.execute(
-        select(lines.id, lines.patient_id, lines.agent, lines.stop_date)
+    latest: dict[int, tuple[int, str, date, date | None]] = {}
+    for line_id, pid, agent, start, stop in session.execute(
+        select(lines.id, lines.patient_id, lines.agent, lines.start_date, lines.stop_date)
         .where(lines.category == "ici", lines.start_date <= today)
         .order_by(lines.patient_id, lines.start_date, lines.id)
     ).all():
-        latest[pid] = (line_id, agent, stop)  # ordered by start: the last one wins
-    holds: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for line_id, start, end in session.execute(
+        latest[pid] = (line_id, agent, start, stop)  # ordered by start: the last one wins
+    holds: dict[int, list[HoldSpan]] = defaultdict(list)
+    for line_id, held_from, held_to in session.execute(
         select(holds_table.line_id, holds_table.start_date, holds_table.end_date)
         .join_from(_HOLDS, _LINES, holds_table.line_id == lines.id)
         .where(lines.category == "ici")
     ).all():
-        holds[line_id].append((start, end))
+        holds[line_id].append(HoldSpan(held_from, held_to))
     return {
-        pid: (agent, ici_status_on(stop, holds.get(line_id, []), today))
-        for pid, (line_id, agent, stop) in latest.items()
+        pid: (agent, line_status(start, stop, holds.get(line_id, []), today))
+        for pid, (line_id, agent, start, stop) in latest.items()
     }
 
 

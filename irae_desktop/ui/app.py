@@ -112,19 +112,6 @@ def is_new_default_database(db_url: str | None) -> bool:
     )
 
 
-def add_demo_if_empty(db: Database) -> list[str]:
-    """On first run with a new empty database, add the synthetic demonstration patients."""
-    from sqlalchemy import func, select
-
-    from irae_desktop.store.demo import add_demo_patients
-    from irae_desktop.store.models import Patient
-
-    with db.read() as session:
-        if session.scalar(select(func.count()).select_from(Patient)):
-            return []
-    return add_demo_patients(db)
-
-
 def configured_db_url() -> str | None:
     """The location chosen in Settings, unless IRAE_DB_URL says otherwise."""
     from PySide6.QtCore import QSettings
@@ -291,6 +278,8 @@ def run_gui(db_url: str | None = None) -> int:
         )
     if first_run:
         try:
+            from irae_desktop.store.demo import add_demo_if_empty
+
             added = add_demo_if_empty(db)
         except Exception as exc:
             log.warning("demo patients not added: %s", type(exc).__name__)

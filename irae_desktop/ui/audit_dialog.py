@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.store import audit_query, audit_view
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import Patient
+from irae_desktop.store.patient_read import patient_mrn
 from irae_desktop.ui.errors import show_error
 
 COLUMNS = (
@@ -70,9 +70,9 @@ class AuditDialog(QWidget):
         self.mrn.setPlaceholderText("all patients")
         if patient_id is not None:
             with db.read() as session:
-                p = session.get(Patient, patient_id)
-                if p is not None:
-                    self.mrn.setText(p.mrn)
+                mrn = patient_mrn(session, patient_id)
+            if mrn is not None:
+                self.mrn.setText(mrn)
         self.user = QComboBox(self)
         self.action = QComboBox(self)
         with db.read() as session:

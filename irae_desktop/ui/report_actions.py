@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from irae_desktop.store.database import Database
-from irae_desktop.store.models import Patient
+from irae_desktop.store.patient_read import patient_mrn
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.workers import DelayedProgress, Job, run_function
 
@@ -41,8 +41,7 @@ def _run(parent: QWidget, title: str, fn: Callable[[], Any], done: Callable[[Any
 
 def _patient_file_stem(db: Database, patient_id: int) -> str:
     with db.read() as session:
-        p = session.get(Patient, patient_id)
-        mrn = p.mrn if p is not None else str(patient_id)
+        mrn = patient_mrn(session, patient_id) or str(patient_id)
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in mrn)
     return f"summary-{safe}-{datetime.now():%Y%m%d}.pdf"
 

@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
 
 from irae_desktop.domain.alert_types import AlertSettings
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.store import settings as team
 from irae_desktop.store.audit import current_user
-from irae_desktop.store.credentials import refuse_saved_password
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.paths import validate_db_url
 from irae_desktop.ui.errors import plain_message, show_error
 from irae_desktop.ui.workers import DelayedProgress, Job, run_function
 
@@ -87,23 +86,6 @@ def threshold_label(name: str) -> str:
         text = text.replace(raw, nice)
     text = text.replace("_", " ")
     return text[:1].upper() + text[1:]
-
-
-def validate_db_url(text: str) -> str:
-    """Accepts an SQLite file path or an SQLAlchemy URL; returns the URL to store."""
-    text = text.strip()
-    if not text:
-        return ""
-    if "://" not in text:
-        return f"sqlite:///{text}"
-    try:
-        url = make_url(text)
-    except Exception as exc:
-        raise StoreError(f"{text!r} is not a database URL.") from exc
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise StoreError("Only SQLite files and PostgreSQL servers are supported.")
-    # the address is kept in plain text on this computer: a password may not be part of it
-    return refuse_saved_password(text)
 
 
 def _combo(items: dict[str, str], current: str) -> QComboBox:

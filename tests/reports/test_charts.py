@@ -36,7 +36,7 @@ def test_window_runs_from_before_the_first_ici_dose_to_the_planned_taper(db) -> 
     with db.read() as s:
         data = load_patient_summary(s, "MRN-100", now=NOW)
     start, end = chart_window(data, max_days=365)
-    first_ici = min(t.start for t in data.treatments if t.category == "ici")
+    first_ici = min(t.line.start for t in data.treatments if t.line.category == "ici")
     assert start.date() == first_ici - timedelta(days=14)
     # the next prednisone step is 6 days ahead: the axis reaches past it
     assert end.date() >= NOW.date() + timedelta(days=6)

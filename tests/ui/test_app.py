@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from irae_desktop.store import paths
 from irae_desktop.store.database import open_database
+from irae_desktop.store.demo import add_demo_if_empty
 from irae_desktop.store.models import Patient
 from irae_desktop.ui import app as app_module
 from irae_desktop.ui.app import (
-    add_demo_if_empty,
     configured_db_url,
     is_new_default_database,
     make_application,

@@ -10,9 +10,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from irae_desktop.domain.analytes import analyte_label, display_rank
 from irae_desktop.domain.grade_display import DASH, result_grade_text
 from irae_desktop.domain.value_format import range_text, text_in_units
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.grade_style import grade_color, grade_text_color
 from irae_desktop.ui.patient.display import local_time_text, value_text
-from irae_desktop.ui.patient.snapshot import LabRow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,12 +27,12 @@ class FlowsheetModel(QAbstractTableModel):
         self._system = "US"
         self._times: list[datetime] = []
         self._analytes: list[str] = []
-        self._cells: dict[tuple[datetime, str], list[LabRow]] = {}
+        self._cells: dict[tuple[datetime, str], list[StoredLab]] = {}
         self._stored_units: dict[str, str] = {}
 
-    def set_labs(self, labs: tuple[LabRow, ...]) -> None:
+    def set_labs(self, labs: tuple[StoredLab, ...]) -> None:
         self.beginResetModel()
-        cells: dict[tuple[datetime, str], list[LabRow]] = {}
+        cells: dict[tuple[datetime, str], list[StoredLab]] = {}
         for lab in labs:
             if lab.status != "entered-in-error":
                 cells.setdefault((lab.collected_at, lab.analyte), []).append(lab)
@@ -61,7 +61,7 @@ class FlowsheetModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._analytes)
 
-    def results_at(self, row: int, column: int) -> list[LabRow]:
+    def results_at(self, row: int, column: int) -> list[StoredLab]:
         return self._cells.get((self._times[row], self._analytes[column]), [])
 
     def headerData(
@@ -79,7 +79,7 @@ class FlowsheetModel(QAbstractTableModel):
         stored = self._stored_units.get(code)
         return "" if stored is None else value_text(0.0, "", code, self._system, stored)[1]
 
-    def _worst(self, labs: list[LabRow]) -> LabRow:
+    def _worst(self, labs: list[StoredLab]) -> StoredLab:
         return max(labs, key=lambda lab: -1 if lab.grade is None else lab.grade)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -101,14 +101,14 @@ class FlowsheetModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _cell_text(self, lab: LabRow) -> str:
+    def _cell_text(self, lab: StoredLab) -> str:
         text = value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)[0]
         # a censored range ("G0–1") or a non-fasting glucose without grade ("<G3, non-fasting")
         # is said in the cell itself, never left blank (clinical reference, decisions 6 and 9)
         grade = result_grade_text(lab.grade, lab.grade_reason)
         return text if grade == DASH else f"{text} {grade}"
 
-    def _tooltip(self, lab: LabRow) -> str:
+    def _tooltip(self, lab: StoredLab) -> str:
         shown, unit = value_text(lab.value, lab.comparator, lab.analyte, self._system, lab.unit)
         limits = range_text(lab.analyte, lab.lln, lab.uln, lab.unit, self._system, "none reported")
         lines = [

@@ -17,9 +17,9 @@ from PySide6.QtGui import QColor
 from irae_desktop.domain.analytes import analyte_label, display_rank
 from irae_desktop.domain.grade_display import result_grade_text
 from irae_desktop.domain.value_format import range_text, text_in_units
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.grade_style import grade_color, grade_text_color
 from irae_desktop.ui.patient.display import format_number, local_time_text, value_text
-from irae_desktop.ui.patient.snapshot import LabRow
 
 (
     COL_TIME,
@@ -59,11 +59,11 @@ Index = QModelIndex | QPersistentModelIndex
 _BY_TIME = attrgetter("collected_at")
 
 
-def _by_analyte(lab: LabRow) -> tuple[int, str]:
+def _by_analyte(lab: StoredLab) -> tuple[int, str]:
     return display_rank(lab.analyte)
 
 
-def time_ordered(labs: Any, newest_first: bool) -> list[LabRow]:
+def time_ordered(labs: Any, newest_first: bool) -> list[StoredLab]:
     """By collection time, and within one draw in the analyte table's display order (whichever
     way time runs): two stable passes, since reversing one key must not reverse the other."""
     rows = sorted(labs, key=_by_analyte)
@@ -76,7 +76,7 @@ class LabTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[LabRow] = []
+        self._rows: list[StoredLab] = []
         self._system = "US"
         self._sort_column = COL_TIME
         self._order = Qt.SortOrder.DescendingOrder
@@ -84,19 +84,19 @@ class LabTableModel(QAbstractTableModel):
         # sizing the columns and painting ask for the same few cells many times
         self._texts: dict[int, tuple[str, ...]] = {}
 
-    def set_labs(self, labs: tuple[LabRow, ...]) -> None:
+    def set_labs(self, labs: tuple[StoredLab, ...]) -> None:
         self.beginResetModel()
         self._texts.clear()
         self._rows = self._sorted(labs)
         self.endResetModel()
 
-    def _sorted(self, labs: Any) -> list[LabRow]:
+    def _sorted(self, labs: Any) -> list[StoredLab]:
         descending = self._order == Qt.SortOrder.DescendingOrder
         if self._sort_column == COL_TIME:
             return time_ordered(labs, descending)
         return sorted(labs, key=self._key, reverse=descending)
 
-    def _key(self, lab: LabRow) -> tuple[Any, ...]:
+    def _key(self, lab: StoredLab) -> tuple[Any, ...]:
         col = self._sort_column
         if col == COL_TIME:
             primary: Any = lab.collected_at.timestamp()
@@ -142,7 +142,7 @@ class LabTableModel(QAbstractTableModel):
     def units(self) -> str:
         return self._system
 
-    def lab_at(self, row: int) -> LabRow:
+    def lab_at(self, row: int) -> StoredLab:
         return self._rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -158,7 +158,7 @@ class LabTableModel(QAbstractTableModel):
             return HEADERS[section]
         return None
 
-    def _range_text(self, lab: LabRow) -> str:
+    def _range_text(self, lab: StoredLab) -> str:
         return range_text(lab.analyte, lab.lln, lab.uln, lab.unit, self._system, "none reported")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -200,7 +200,7 @@ class LabTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, lab: LabRow, col: int) -> str:
+    def _display(self, lab: StoredLab, col: int) -> str:
         if col == COL_TIME:
             return local_time_text(lab.collected_at)
         if col == COL_ANALYTE:
@@ -224,7 +224,7 @@ class LabTableModel(QAbstractTableModel):
             return lab.source
         return ""
 
-    def _tooltip(self, lab: LabRow) -> str:
+    def _tooltip(self, lab: StoredLab) -> str:
         lines = [
             f"As reported: {lab.original_text or format_number(lab.value)} "
             f"{lab.original_unit}".rstrip(),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from irae_desktop.domain.analytes import display_rank
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.patient.display import analyte_label
 from irae_desktop.ui.patient.flowsheet import FlowsheetModel
 from irae_desktop.ui.patient.forms import ReasonDialog
@@ -37,7 +38,6 @@ from irae_desktop.ui.patient.lab_model import (
     LabFilterProxy,
     LabTableModel,
 )
-from irae_desktop.ui.patient.snapshot import LabRow
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
 
@@ -167,7 +167,7 @@ class LabsTab(QWidget):
             if column not in (COL_RULE, COL_SOURCE):
                 header.setSectionResizeMode(column, mode)
 
-    def set_labs(self, labs: tuple[LabRow, ...]) -> None:
+    def set_labs(self, labs: tuple[StoredLab, ...]) -> None:
         current = self.analyte_filter.currentData()
         self.model.set_labs(labs)
         self.flowsheet_model.set_labs(labs)
@@ -194,7 +194,7 @@ class LabsTab(QWidget):
             self.flowsheet.setColumnHidden(column, chosen is not None and code != chosen)
         self.count_label.setText(f"{self.proxy.rowCount()} result(s)")
 
-    def selected_lab(self) -> LabRow | None:
+    def selected_lab(self) -> StoredLab | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None

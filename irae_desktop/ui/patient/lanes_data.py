@@ -11,7 +11,7 @@ import numpy.typing as npt
 from irae_desktop.domain import clinical_day
 from irae_desktop.domain.steroids import PREDNISONE_EQUIVALENT, steroid_generic
 from irae_desktop.domain.steroids import doses_per_day as domain_doses_per_day
-from irae_desktop.ui.patient.snapshot import TreatmentInfo
+from irae_desktop.store.patient_read import TreatmentRecord
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -52,14 +52,14 @@ class SteroidCurve:
     per_kg: bool
 
 
-def _end_day(line: TreatmentInfo, today: date) -> tuple[date, bool]:
+def _end_day(line: TreatmentRecord, today: date) -> tuple[date, bool]:
     if line.stop is not None:
         return line.stop, False
     return max(today, line.start) + timedelta(days=1), True
 
 
 def build_lanes(
-    treatments: tuple[TreatmentInfo, ...],
+    treatments: tuple[TreatmentRecord, ...],
     today: date,
     labels: dict[int, str] | None = None,
     *,
@@ -74,7 +74,7 @@ def build_lanes(
             (day_start(h.start, zone), day_start(h.end, zone) if h.end else day_start(end, zone))
             for h in line.holds
         )
-        ticks = np.array([day_start(s.start, zone) for s in line.steps], dtype=np.float64)
+        ticks = np.array([day_start(s.start, zone) for s in line.dose_steps], dtype=np.float64)
         if line.category == "ici" and ticks.size == 0:
             ticks = np.array([day_start(line.start, zone)], dtype=np.float64)
         # the dose in effect today (after taper steps), as the Treatments tab and the PDF say
@@ -97,15 +97,15 @@ def build_lanes(
     return lanes
 
 
-def _schedule(line: TreatmentInfo) -> list[tuple[date, float]]:
-    steps = sorted((s.start, s.dose) for s in line.steps)
+def _schedule(line: TreatmentRecord) -> list[tuple[date, float]]:
+    steps = sorted((s.start, s.dose) for s in line.dose_steps)
     if not steps or steps[0][0] > line.start:
         steps.insert(0, (line.start, line.dose or 0.0))
     return steps
 
 
 def steroid_curve(
-    treatments: tuple[TreatmentInfo, ...], today: date, weight_kg: float | None, *, zone: tzinfo
+    treatments: tuple[TreatmentRecord, ...], today: date, weight_kg: float | None, *, zone: tzinfo
 ) -> SteroidCurve | None:
     """The daily prednisone-equivalent dose of all systemic steroid lines together."""
     lines = [

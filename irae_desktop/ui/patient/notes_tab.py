@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.store.patient_read import EpisodeRecord, NoteRecord
 from irae_desktop.ui.grade_style import grade_label
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import EpisodeDialog, FormDialog, NoteDialog
-from irae_desktop.ui.patient.snapshot import EpisodeInfo, NoteInfo
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
 ID_ROLE = 256
@@ -36,7 +36,7 @@ def _paragraphs(text: str) -> str:
     return "<br>".join(escape(line) for line in text.strip().splitlines())
 
 
-def note_html(note: NoteInfo) -> str:
+def note_html(note: NoteRecord) -> str:
     """A note as it is read: when and by whom, then the assessment and plan, wrapped."""
     parts = [
         f"<p><b>{escape(local_time_text(note.written_at))}</b> \u2013 {escape(note.author)}</p>",
@@ -60,8 +60,8 @@ class NotesTab(QWidget):
         super().__init__(parent)
         self._save = save
         self._patient_id: int | None = None
-        self._episodes: tuple[EpisodeInfo, ...] = ()
-        self._notes: tuple[NoteInfo, ...] = ()
+        self._episodes: tuple[EpisodeRecord, ...] = ()
+        self._notes: tuple[NoteRecord, ...] = ()
         self.active_dialog: FormDialog | None = None
         self.episodes = _list(["Organ", "Onset", "Grade", "Status", "Resolved", "Notes"])
         self.notes = _list(["Written", "Author", "Assessment"])
@@ -106,7 +106,7 @@ class NotesTab(QWidget):
         layout.addWidget(splitter)
 
     def set_data(
-        self, patient_id: int, episodes: tuple[EpisodeInfo, ...], notes: tuple[NoteInfo, ...]
+        self, patient_id: int, episodes: tuple[EpisodeRecord, ...], notes: tuple[NoteRecord, ...]
     ) -> None:
         self._patient_id, self._episodes, self._notes = patient_id, episodes, notes
         self.episodes.clear()

@@ -9,7 +9,7 @@ from irae_desktop.domain.response import (
     concurrent_agents,
     immunosuppression_responses,
 )
-from irae_desktop.ui.patient.snapshot import TreatmentInfo
+from irae_desktop.store.patient_read import TreatmentRecord
 
 
 def label_for(response: LineResponse, concurrent: tuple[str, ...] = ()) -> str | None:
@@ -28,7 +28,7 @@ def label_for(response: LineResponse, concurrent: tuple[str, ...] = ()) -> str |
     return ", ".join(parts) or None
 
 
-def response_labels(timeline: Any, treatments: tuple[TreatmentInfo, ...]) -> dict[int, str]:
+def response_labels(timeline: Any, treatments: tuple[TreatmentRecord, ...]) -> dict[int, str]:
     """Line id -> label for lines with a measurable response; {} without a timeline."""
     if not treatments or timeline is None:
         return {}

@@ -7,15 +7,15 @@ from datetime import date
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from irae_desktop.ui.patient.snapshot import TreatmentInfo
+from irae_desktop.store.patient_read import TreatmentRecord
 
 STOP_OLD, KEEP_BOTH, CANCEL = "stop", "keep", "cancel"
 NOT_SAVED = "Not saved: the patient is already on this agent. Change the line, or save again."
 
 
 def same_agent_line(
-    lines: Sequence[TreatmentInfo], agent: str, start: date
-) -> TreatmentInfo | None:
+    lines: Sequence[TreatmentRecord], agent: str, start: date
+) -> TreatmentRecord | None:
     """An existing line of `agent` still going on `start` (or planned), the latest started."""
     wanted = agent.strip().casefold()
     found = [
@@ -26,7 +26,7 @@ def same_agent_line(
     return max(found, key=lambda line: (line.start, line.id)) if found else None
 
 
-def describe_line(line: TreatmentInfo, today: date) -> str:
+def describe_line(line: TreatmentRecord, today: date) -> str:
     dose = line.dose_on(today).text()
     text = f"{line.agent} started {line.start.isoformat()}"
     if dose:
@@ -37,7 +37,7 @@ def describe_line(line: TreatmentInfo, today: date) -> str:
 
 
 def same_agent_box(
-    parent: QWidget | None, existing: TreatmentInfo, start: date, today: date
+    parent: QWidget | None, existing: TreatmentRecord, start: date, today: date
 ) -> QMessageBox:
     """The warning, naming the existing line; the stop choice only where the line can stop."""
     box = QMessageBox(parent)
@@ -69,7 +69,7 @@ def same_agent_box(
 
 
 def ask_same_agent(
-    parent: QWidget | None, existing: TreatmentInfo, start: date, today: date
+    parent: QWidget | None, existing: TreatmentRecord, start: date, today: date
 ) -> str:
     """STOP_OLD, KEEP_BOTH or CANCEL, as the user answers the warning."""
     box = same_agent_box(parent, existing, start, today)

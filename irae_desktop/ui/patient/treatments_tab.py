@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from irae_desktop.domain.doses import CURRENT, DoseEntry
+from irae_desktop.domain.timeline import HoldSpan
+from irae_desktop.store.patient_read import TreatmentRecord
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
 from irae_desktop.ui.patient.same_agent import (
     CANCEL,
@@ -32,7 +34,6 @@ from irae_desktop.ui.patient.same_agent import (
     ask_same_agent,
     same_agent_line,
 )
-from irae_desktop.ui.patient.snapshot import HoldInfo, TreatmentInfo
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 
 Save = Callable[[Callable[[Any, str], Any]], str | None]
@@ -42,13 +43,13 @@ NO_SELECTION = "Select a line to see its doses and holds in full."
 STATE_WORDS = {"past": "past", "current": "current", "planned": "planned"}
 
 
-def _entry_kind(line: TreatmentInfo, entry: DoseEntry) -> str:
+def _entry_kind(line: TreatmentRecord, entry: DoseEntry) -> str:
     if line.category == "ici" and not entry.is_starting:
         return "infusion"
     return "starting dose" if entry.is_starting or entry.start == line.start else "dose step"
 
 
-def _entry_row(line: TreatmentInfo, entry: DoseEntry) -> list[str]:
+def _entry_row(line: TreatmentRecord, entry: DoseEntry) -> list[str]:
     """A dated dose under its line: the date in the Since column, where it is never cut."""
     kind = _entry_kind(line, entry)
     return [
@@ -60,12 +61,12 @@ def _entry_row(line: TreatmentInfo, entry: DoseEntry) -> list[str]:
     ]
 
 
-def _hold_row(hold: HoldInfo) -> list[str]:
+def _hold_row(hold: HoldSpan) -> list[str]:
     end = hold.end.isoformat() if hold.end else "ongoing"
     return ["hold", "", "", "", "", "", hold.start.isoformat(), end, hold.reason or ""]
 
 
-def detail_text(line: TreatmentInfo, today: date, response: str = "") -> str:
+def detail_text(line: TreatmentRecord, today: date, response: str = "") -> str:
     """The selected line in words: its current dose, then every dated dose and every hold."""
     dose = line.dose_on(today)
     head = f"<b>{escape(line.agent)}</b> ({escape(line.status_on(today))})"
@@ -101,7 +102,7 @@ class TreatmentsTab(QWidget):
         self._save = save
         self._patient_id: int | None = None
         self._weight: float | None = None
-        self._lines: tuple[TreatmentInfo, ...] = ()
+        self._lines: tuple[TreatmentRecord, ...] = ()
         self._today = datetime.now(UTC).astimezone().date()
         self._labels: dict[int, str] = {}
         self.active_dialog: FormDialog | None = None
@@ -167,7 +168,7 @@ class TreatmentsTab(QWidget):
         self,
         patient_id: int,
         weight: float | None,
-        lines: tuple[TreatmentInfo, ...],
+        lines: tuple[TreatmentRecord, ...],
         labels: dict[int, str],
         today: date | None = None,
     ) -> None:
@@ -237,7 +238,7 @@ class TreatmentsTab(QWidget):
                     widest = max(widest, metrics.horizontalAdvance(text) + 12 + extra)
             self.tree.setColumnWidth(column, min(widest, WIDEST))
 
-    def selected_line(self) -> TreatmentInfo | None:
+    def selected_line(self) -> TreatmentRecord | None:
         item = self.tree.currentItem()
         while item is not None and item.parent() is not None:
             item = item.parent()

@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.patient.display import analyte_label, converter, format_number, value_text
-from irae_desktop.ui.patient.snapshot import LabRow
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -80,7 +80,7 @@ class AnalyteArrays:
     comparators: tuple[str, ...]
     lab_index: IntArray  # positions in snapshot.labs
     unit: str  # of the first result: the fallback when the analyte has no conversion
-    rows: tuple[LabRow, ...] = ()  # the results themselves, for the grade bands
+    rows: tuple[StoredLab, ...] = ()  # the results themselves, for the grade bands
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ class PanelData:
 _NOT_DRAWN = ("entered-in-error", "needs_review")
 
 
-def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
+def group_labs(labs: tuple[StoredLab, ...]) -> dict[str, list[int]]:
     by_analyte: dict[str, list[int]] = defaultdict(list)
     for i, lab in enumerate(labs):
         # withdrawn results and results held for review are not drawn and do not scale the
@@ -139,7 +139,7 @@ def group_labs(labs: tuple[LabRow, ...]) -> dict[str, list[int]]:
     return by_analyte
 
 
-def analyte_arrays(labs: tuple[LabRow, ...]) -> dict[str, AnalyteArrays]:
+def analyte_arrays(labs: tuple[StoredLab, ...]) -> dict[str, AnalyteArrays]:
     """Every analyte's results as arrays; the per-result Python work of the plots, done once."""
     out: dict[str, AnalyteArrays] = {}
     for analyte, idx in group_labs(labs).items():
@@ -312,7 +312,7 @@ def band_note(found: PanelBands, system: str, relative: bool) -> str:
 
 
 def build_panels(
-    labs: tuple[LabRow, ...],
+    labs: tuple[StoredLab, ...],
     *,
     system: str,
     times_uln: bool,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 
 from irae_desktop.reports.formatting import analyte_label as paper_label
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.grade_style import GRADE_COLORS
 from irae_desktop.ui.patient.flowsheet import FlowsheetModel
 from irae_desktop.ui.patient.lab_model import (
@@ -20,7 +21,6 @@ from irae_desktop.ui.patient.lab_model import (
     COL_VALUE,
     LabTableModel,
 )
-from irae_desktop.ui.patient.snapshot import LabRow
 
 FIRST = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 SECOND = datetime(2026, 5, 3, 8, 0, tzinfo=UTC)
@@ -36,9 +36,9 @@ def lab(
     grade: int | None,
     reason: str | None = None,
     comparator: str = "",
-) -> LabRow:
+) -> StoredLab:
     lln, uln = limits
-    return LabRow(
+    return StoredLab(
         id=n,
         analyte=analyte,
         collected_at=when,

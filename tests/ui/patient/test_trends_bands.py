@@ -15,21 +15,21 @@ from irae_desktop.reports.charts import chart_bands
 from irae_desktop.reports.summary_data import load_patient_summary
 from irae_desktop.store.demo import add_demo_patients
 from irae_desktop.store.models import Patient
-from irae_desktop.ui.patient.snapshot import LabRow
+from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.patient.trends_data import PANELS, analyte_arrays, build_panels
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def _row(n: int, analyte: str, value: float, uln: float | None, lln: float | None = None,
-         *, unit: str = "U/L", baseline: bool = False) -> LabRow:  # fmt: skip
-    return LabRow(
+         *, unit: str = "U/L", baseline: bool = False) -> StoredLab:  # fmt: skip
+    return StoredLab(
         n, analyte, T0 + timedelta(days=n), value, "", unit, uln, lln, None, None,
         "ctcae-5.0", baseline, "final", None, None, str(value), unit, 1,
     )  # fmt: skip
 
 
-def _point(row: LabRow) -> LabPoint:
+def _point(row: StoredLab) -> LabPoint:
     return LabPoint(
         row.id, row.analyte, row.collected_at, row.value, row.comparator, row.unit, row.uln,
         row.lln, None, None, row.criteria, row.is_baseline, None,
@@ -40,7 +40,7 @@ def _edges(panel) -> list[tuple[int, float, float]]:  # type: ignore[no-untyped-
     return [(b.grade, round(b.low, 4), round(b.high, 4)) for b in panel.bands]
 
 
-def _panel(labs: tuple[LabRow, ...], key: str, criteria: str, **kw):  # type: ignore[no-untyped-def]
+def _panel(labs: tuple[StoredLab, ...], key: str, criteria: str, **kw):  # type: ignore[no-untyped-def]
     panels = build_panels(labs, system="US", times_uln=False, criteria=criteria, **kw)
     return next(p for p in panels if p.panel.key == key)
 
