@@ -30,10 +30,14 @@ class ServiceRead:
     alert_settings: AlertSettings
 
 
+# a note whose plan is blank states no plan: it must not hide the last plan that was written
+_STATES_A_PLAN = ConsultNote.plan.is_not(None) & (func.trim(ConsultNote.plan) != "")
+
+
 def _latest_plans(session: Session, ids: list[int]) -> dict[int, NoteRecord]:
     newest = (
         select(ConsultNote.patient_id, func.max(ConsultNote.written_at).label("at"))
-        .where(ConsultNote.patient_id.in_(ids), ConsultNote.plan.is_not(None))
+        .where(ConsultNote.patient_id.in_(ids), _STATES_A_PLAN)
         .group_by(ConsultNote.patient_id)
         .subquery()
     )
@@ -44,7 +48,7 @@ def _latest_plans(session: Session, ids: list[int]) -> dict[int, NoteRecord]:
             (newest.c.patient_id == ConsultNote.patient_id)
             & (newest.c.at == ConsultNote.written_at),
         )
-        .where(ConsultNote.plan.is_not(None))
+        .where(_STATES_A_PLAN)
         .order_by(ConsultNote.id)
     )
     # two notes at the same instant: the later id wins, as in the patient summary
