@@ -116,7 +116,7 @@ def classify(exc: BaseException) -> DatabaseFailure | None:
     if found is None:
         return None
     kind, code = found
-    return kind(_WORDS[kind], code=code)
+    return kind(_WORDS[kind], code=code, from_code=True)
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -20,14 +20,17 @@ class DatabaseFailure(StoreError):
     """A failure the database reported, classified by its SQLite error code or SQLSTATE.
 
     `code` is the driver's own name for it (e.g. "SQLITE_BUSY", "40P01"), kept for the log.
+    `from_code` is True when the failure was made from the code alone (its message is the
+    class's general words); False when the store raised it with words for the situation.
     """
 
     # True when running the whole transaction again may succeed
     retryable = False
 
-    def __init__(self, message: str, *, code: str = "") -> None:
+    def __init__(self, message: str, *, code: str = "", from_code: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.from_code = from_code
 
 
 class DatabaseBusyError(DatabaseFailure):
