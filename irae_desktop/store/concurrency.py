@@ -30,6 +30,7 @@ __all__ = [
     "flush_or_conflict",
     "is_busy_error",
     "retry_on_busy",
+    "run_operation",
     "write_with_retry",
 ]
 
@@ -118,6 +119,15 @@ def retry_on_busy(
             sleep(delay)
             delay = min(delay * 2, 2.0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_operation(
+    db: Database, work: Callable[[Session, str], T], user: str, *, attempts: int = 3
+) -> T:
+    """One write from the window, as irae_desktop.ui.operations runs it on its worker thread:
+    `work(session, user)` in one transaction, run again from the start when the database was
+    busy. Tests that mean "what the window does" call this."""
+    return write_with_retry(db, lambda session: work(session, user), attempts=attempts)
 
 
 def write_with_retry(db: Database, work: Callable[[Session], T], **kwargs: Any) -> T:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.unmatched import (
     HeldResult,
@@ -43,6 +42,7 @@ from irae_desktop.ui.held_format import (
     table_item,
 )
 from irae_desktop.ui.held_picker import PatientPicker
+from irae_desktop.ui.operations import ALERTS, HELD, LABS, Change, WriteOp, run_write
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.workers import Job, run_function
 
@@ -56,17 +56,17 @@ def load_held(db: Database) -> tuple[list[HeldResult], list[PatientChoice]]:
 
 
 def assign_held(
-    db: Database, ids: list[int], patient: PatientChoice, reason: str, user: str
+    session: Any, user: str, ids: list[int], patient: PatientChoice, reason: str
 ) -> int:
-    with db.write() as session:
-        return assign_unmatched(
-            session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id
-        )
+    """The assign action's write (run by irae_desktop.ui.operations)."""
+    return assign_unmatched(
+        session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id
+    )
 
 
-def drop_held(db: Database, ids: list[int], reason: str, user: str) -> int:
-    with db.write() as session:
-        return drop_unmatched(session, ids, user=user, reason=reason)
+def drop_held(session: Any, user: str, ids: list[int], reason: str) -> int:
+    """The drop action's write (run by irae_desktop.ui.operations)."""
+    return drop_unmatched(session, ids, user=user, reason=reason)
 
 
 class HeldResultsDialog(QDialog):
@@ -85,6 +85,7 @@ class HeldResultsDialog(QDialog):
         self.held: list[HeldResult] = []
         self.patients: list[PatientChoice] = []
         self.job: Job | None = None
+        self.write: WriteOp | None = None
         self.confirm: QDialog | None = None
         self._busy = False
         self._assign_after_load: int | None = None
@@ -331,8 +332,12 @@ class HeldResultsDialog(QDialog):
                 text += f" {plural(count - added, 'was', 'were')} already stored there."
             return text
 
-        args = (self.db, ids, patient, reason, current_user())
-        self._run(assign_held, args, done, ("assign", "assigned"))
+        self._run(
+            lambda s, user: assign_held(s, user, ids, patient, reason),
+            done,
+            ("assign", "assigned"),
+            patient.id,
+        )
 
     def request_drop(self) -> DropDialog | None:
         rows = self.selected_rows()
@@ -351,7 +356,7 @@ class HeldResultsDialog(QDialog):
         def done(dropped: int) -> str:
             return f"Dropped {plural(dropped, 'held result')}; the reason is in the audit trail."
 
-        self._run(drop_held, (self.db, ids, reason, current_user()), done, ("drop", "dropped"))
+        self._run(lambda s, user: drop_held(s, user, ids, reason), done, ("drop", "dropped"), None)
 
     def new_patient_for_mrn(self) -> QDialog | None:
         """The usual patient dialog with the file's MRN filled in; the assignment follows."""
@@ -374,22 +379,22 @@ class HeldResultsDialog(QDialog):
 
     def _run(
         self,
-        fn: Callable[..., int],
-        args: tuple[Any, ...],
+        work: Callable[[Any, str], int],
         done: Callable[[int], str],
         verbs: tuple[str, str],
+        patient_id: int | None,
     ) -> None:
         verb, past = verbs
         self._busy = True
         self._update_buttons()
         self.message.setText("Saving\u2026")
-        self.job = run_function(
-            fn,
-            *args,
+        self.write = run_write(
+            self.db,
+            work,
             title=f"{verb.capitalize()} held results",
+            change=Change(frozenset({HELD, LABS, ALERTS}), patient_id),
             on_success=lambda n: self._succeeded(done(n)),
             on_failure=lambda exc: self._failed(exc, verb, past),
-            parent=self,
         )
 
     def _succeeded(self, text: str) -> None:

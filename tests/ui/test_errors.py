@@ -45,9 +45,7 @@ def _sqlite_failure(tmp: Path, kind: str) -> OperationalError:
     ("kind", "words"),
     [("locked", "database is busy"), ("full", "disk is full"), ("readonly", "read-only")],
 )
-def test_database_failures_are_worded_by_their_code(
-    tmp_path: Path, kind: str, words: str
-) -> None:
+def test_database_failures_are_worded_by_their_code(tmp_path: Path, kind: str, words: str) -> None:
     message = plain_message(_sqlite_failure(tmp_path, kind))
     assert message is not None and words in message
 
