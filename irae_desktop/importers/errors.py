@@ -17,6 +17,9 @@ from irae_desktop.store.errors import DatabaseFailure
 # serialization failure or a deadlock (two imports touching the same patients at once)
 IMPORT_ATTEMPTS = 5
 
+# a unique key refused a row another transaction committed while this one ran
+_SAVED_FIRST_ELSEWHERE = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
 
 class ImportFileError(Exception):
     """The file cannot be imported at all (unreadable, binary, empty, unknown layout)."""
@@ -49,10 +52,15 @@ def run_again(
 ) -> bool:
     """True when a file's batch, rolled back by `exc`, should be run again from the start:
     the database was busy or chose this transaction to abort (serialization failure,
-    deadlock), and attempts are left. Says so in the log and waits a moment first, a random
-    one so that two imports that collided do not collide again in step."""
+    deadlock), or another import committed the same new row first (a unique key: on
+    PostgreSQL two imports may both find a patient missing and both add it; the one that
+    waited fails, and on its next attempt it finds the patient and matches the file to it),
+    and attempts are left. Says so in the log and waits a moment first, a random one so that
+    two imports that collided do not collide again in step."""
     failure = classify(exc)
-    if failure is None or not failure.retryable or attempt >= IMPORT_ATTEMPTS:
+    if failure is None or attempt >= IMPORT_ATTEMPTS:
+        return False
+    if not (failure.retryable or failure.code in _SAVED_FIRST_ELSEWHERE):
         return False
     log.warning(
         "import of %s rolled back (%s); running the whole file again (attempt %d of %d)",
