@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.reports.layout import PAPER_SIZES, PaperSizeError
 from irae_desktop.store.audit import current_user, record_event
+from irae_desktop.store.concurrency import write_with_retry
 from irae_desktop.store.database import Database
 from irae_desktop.store.settings import get_settings
 
@@ -76,5 +77,4 @@ def record_export(
         add(source)
         source.flush()
     else:
-        with source.write() as session:
-            add(session)
+        write_with_retry(source, add)  # its own transaction, run again if the db was busy
