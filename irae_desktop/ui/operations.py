@@ -131,22 +131,28 @@ def run_write(
     def body() -> T:
         return run_operation(db, work, user, attempts=attempts)
 
+    # the data changed whatever a caller's callback does, so the notice goes first and the
+    # write counts as finished even if a callback fails
     def succeeded(result: T) -> None:
         op.result = result
-        if change is not None:
-            announce(change)
-        if on_success is not None:
-            on_success(result)
-        op.saved.emit(result)
-        _finish(op)
+        try:
+            if change is not None:
+                announce(change)
+            if on_success is not None:
+                on_success(result)
+            op.saved.emit(result)
+        finally:
+            _finish(op)
 
     def failed(exc: BaseException) -> None:
         op.error = exc
-        text = words(exc)
-        if on_failure is not None:
-            on_failure(exc)
-        op.refused.emit(text)
-        _finish(op)
+        try:
+            text = words(exc)
+            if on_failure is not None:
+                on_failure(exc)
+            op.refused.emit(text)
+        finally:
+            _finish(op)
 
     op.job = workers.run_function(body, title=title, on_success=succeeded, on_failure=failed)
     return op
