@@ -22,6 +22,7 @@ from irae_desktop.importers.errors import (
     ImportCancelled,
     ImportFileError,
     file_failure,
+    run_again,
 )
 from irae_desktop.importers.fhir_reader import FhirSource
 from irae_desktop.importers.hl7_reader import Hl7Source
@@ -378,39 +379,60 @@ def _import_one(
     fhir_patients: dict[str, RawPatient],
     cancel: Callable[[], bool] | None,
 ) -> Iterator[tuple[float, int]]:
-    source: _Source | None = None
-    try:
-        facts = known_facts or inspect_file(path, options.format)
-        summary.format = facts.format
-        source = _open_source(facts, options, zone, fhir_patients)
-        summary.layout = source.layout
-        with (
-            _fewer_collections(),
-            db.session_factory(writer=True)() as session,
-            session.begin(),
-            bulk_write_cache(session),
-        ):
-            work = _FileImport(session, source, facts, summary, options, zone, user)
-            for _ in _steps(work, source):
-                if cancel is not None and cancel():
-                    raise ImportCancelled()
-                yield source.fraction(), summary.rows_read
-            if cancel is not None and cancel():  # a cancel after the last step still counts
-                raise ImportCancelled()
-            if summary.rows_read == 0:
-                summary.warn("file", "the file has no data rows")
-            work.finish()
-            if options.dry_run:
-                session.rollback()
-    except ImportCancelled:
-        summary.cancelled = True
-    except FILE_FAILURES as exc:
-        summary.error = file_failure(exc, path, log)
-    finally:
-        if source is not None:
-            source.close()
+    attempt = 1
+    while True:
+        source: _Source | None = None
+        try:
+            facts = known_facts or inspect_file(path, options.format)
+            summary.format = facts.format
+            source = _open_source(facts, options, zone, fhir_patients)
+            summary.layout = source.layout
+            yield from _write_batch(db, source, facts, summary, options, zone, user, cancel)
+        except ImportCancelled:
+            summary.cancelled = True
+        except FILE_FAILURES as exc:
+            if run_again(exc, path, attempt, log):
+                attempt += 1
+                summary.start_again()
+                continue
+            summary.error = file_failure(exc, path, log)
+        finally:
+            if source is not None:
+                source.close()
+        break
     if summary.error or summary.cancelled:
         summary.batch_id = None
+
+
+def _write_batch(
+    db: Database,
+    source: _Source,
+    facts: FileFacts,
+    summary: ImportSummary,
+    options: ImportOptions,
+    zone: Any,
+    user: str,
+    cancel: Callable[[], bool] | None,
+) -> Iterator[tuple[float, int]]:
+    """One attempt at a file: its whole batch in one transaction, committed at the end."""
+    with (
+        _fewer_collections(),
+        db.session_factory(writer=True)() as session,
+        session.begin(),
+        bulk_write_cache(session),
+    ):
+        work = _FileImport(session, source, facts, summary, options, zone, user)
+        for _ in _steps(work, source):
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            yield source.fraction(), summary.rows_read
+        if cancel is not None and cancel():  # a cancel after the last step still counts
+            raise ImportCancelled()
+        if summary.rows_read == 0:
+            summary.warn("file", "the file has no data rows")
+        work.finish()
+        if options.dry_run:
+            session.rollback()
 
 
 def import_files(

@@ -53,6 +53,12 @@ class ImportSummary:
     def has_errors(self) -> bool:
         return bool(self.error or self.rejected_count)
 
+    def start_again(self) -> None:
+        """Forgets what a rolled-back attempt counted, before the file is read again."""
+        fresh = ImportSummary(file=self.file, timezone=self.timezone, dry_run=self.dry_run)
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
+
     @property
     def unaccounted(self) -> int:
         """Rows read that no count below holds (0 when every row is accounted for)."""

@@ -23,6 +23,7 @@ from irae_desktop.importers.errors import (
     ImportCancelled,
     ImportFileError,
     file_failure,
+    run_again,
 )
 from irae_desktop.importers.fhir_treatments import FhirTreatments, medication_resources
 from irae_desktop.importers.given_lines import DosesByAgent
@@ -86,6 +87,36 @@ def import_treatment_file(
 ) -> Steps:
     summary.format = facts.format
     summary.treatments = True
+    attempt = 1
+    while True:
+        try:
+            yield from _write_batch(db, facts, kind, options, zone, user, summary, cancel)
+        except ImportCancelled:
+            summary.cancelled = True
+        except FILE_FAILURES as exc:
+            if run_again(exc, facts.path, attempt, log):
+                attempt += 1
+                summary.start_again()
+                summary.format = facts.format
+                summary.treatments = True
+                continue
+            summary.error = file_failure(exc, facts.path, log)
+        break
+    if summary.error or summary.cancelled:
+        summary.batch_id = None
+
+
+def _write_batch(
+    db: Database,
+    facts: FileFacts,
+    kind: str,
+    options: ImportOptions,
+    zone: tzinfo,
+    user: str,
+    summary: ImportSummary,
+    cancel: Callable[[], bool] | None,
+) -> Steps:
+    """One attempt at a file: its whole batch in one transaction, committed at the end."""
     source: TreatmentCsv | AdministrationCsv | FhirTreatments | None = None
     try:
         with db.session_factory(writer=True)() as session, session.begin():
@@ -137,15 +168,9 @@ def import_treatment_file(
             _finish_batch(session, batch, summary, user)
             if options.dry_run:
                 session.rollback()
-    except ImportCancelled:
-        summary.cancelled = True
-    except FILE_FAILURES as exc:
-        summary.error = file_failure(exc, facts.path, log)
     finally:
         if source is not None:
             source.close()
-    if summary.error or summary.cancelled:
-        summary.batch_id = None
 
 
 def _take(

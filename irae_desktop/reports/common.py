@@ -10,7 +10,8 @@ from typing import Any
 
 from irae_desktop.reports.layout import PAPER_SIZES, PaperSizeError
 from irae_desktop.store.audit import current_user, record_event
-from irae_desktop.store.database import Database, StoreSession, reading, writing
+from irae_desktop.store.concurrency import write_with_retry
+from irae_desktop.store.database import Database, StoreSession, reading
 from irae_desktop.store.settings import get_settings
 
 __all__ = ["aware_now", "reading", "record_export", "resolve_paper"]
@@ -49,7 +50,8 @@ def record_export(
 ) -> None:
     """Writes the export to the audit trail: in its own transaction for a Database, else in the
     caller's session (the caller commits)."""
-    with writing(source) as session:
+
+    def add(session: StoreSession) -> None:
         record_event(
             session,
             user=user or current_user(),
@@ -60,3 +62,9 @@ def record_export(
             patient_mrn=patient_mrn,
             after={"file": str(Path(path).resolve()), **details},
         )
+
+    if isinstance(source, Database):
+        write_with_retry(source, add)  # its own transaction, run again if the db was busy
+    else:
+        add(source)
+        source.flush()

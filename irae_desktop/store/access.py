@@ -9,14 +9,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from irae_desktop.store.engine import sqlite_path
-from irae_desktop.store.errors import StoreError
+from irae_desktop.store.error_codes import classify
+from irae_desktop.store.errors import DatabaseReadOnlyError
+
+__all__ = [
+    "READ_ONLY_MESSAGE",
+    "DatabaseReadOnlyError",
+    "is_permission_error",
+    "probe_write_access",
+]
 
 # tables a workstation writes to in ordinary work; lacking any of them means read-only
 _WRITTEN = ("patients", "lab_results", "treatment_lines", "consult_notes", "audit_events")
-
-
-class DatabaseReadOnlyError(StoreError):
-    """The database may be read but not changed by this user (file or server permissions)."""
 
 
 READ_ONLY_MESSAGE = (
@@ -26,12 +30,8 @@ READ_ONLY_MESSAGE = (
 
 
 def is_permission_error(exc: BaseException) -> bool:
-    """A refused write: PostgreSQL SQLSTATE 42501, or a read-only SQLite file or folder."""
-    orig = getattr(exc, "orig", exc)
-    if getattr(orig, "sqlstate", None) == "42501":
-        return True
-    lowered = str(orig).lower()
-    return "readonly database" in lowered or "permission denied" in lowered
+    """A refused write: PostgreSQL SQLSTATE 42501 or 25006, or a read-only SQLite file."""
+    return isinstance(classify(exc), DatabaseReadOnlyError)
 
 
 def probe_write_access(engine: Engine) -> bool:

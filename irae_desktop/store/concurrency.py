@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from irae_desktop.store.errors import ConcurrentEditError, StoreError
+from irae_desktop.store.error_codes import classify, is_retryable
+from irae_desktop.store.errors import ConcurrentEditError, DatabaseBusyError, DatabaseFailure
 
 if TYPE_CHECKING:
     from irae_desktop.store.database import Database
@@ -21,16 +22,26 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-# SQLSTATEs PostgreSQL uses for "try the transaction again": serialization failure, deadlock
-_PG_RETRYABLE = {"40001", "40P01"}
+__all__ = [
+    "DatabaseBusyError",
+    "bump_version",
+    "changed",
+    "check_version",
+    "flush_or_conflict",
+    "is_busy_error",
+    "retry_on_busy",
+    "run_operation",
+    "write_with_retry",
+]
+
+BUSY_MESSAGE = (
+    "The database stayed busy (another program is writing to it). "
+    "Nothing was saved; please try again in a moment."
+)
 
 
 class Versioned(Protocol):
     version: int
-
-
-class DatabaseBusyError(StoreError):
-    """Another program kept the database busy for longer than we were willing to wait."""
 
 
 def check_version(
@@ -76,16 +87,9 @@ def changed(
 
 
 def is_busy_error(exc: BaseException) -> bool:
-    """True for SQLite "database is locked/busy" and PostgreSQL serialization failures/deadlocks."""
-    if isinstance(exc, OperationalError):
-        text = str(getattr(exc, "orig", exc)).lower()
-        if "database is locked" in text or "database is busy" in text:
-            return True
-    if isinstance(exc, DBAPIError):
-        code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-        if code in _PG_RETRYABLE:
-            return True
-    return False
+    """True for SQLite busy/locked and PostgreSQL serialization failures, deadlocks and lock
+    timeouts (by error code; see irae_desktop.store.error_codes)."""
+    return is_retryable(exc)
 
 
 def retry_on_busy(
@@ -104,18 +108,26 @@ def retry_on_busy(
     for attempt in range(1, attempts + 1):
         try:
             return work()
-        except (OperationalError, DBAPIError) as exc:
+        except (DatabaseFailure, DBAPIError) as exc:
             if not is_busy_error(exc):
                 raise
+            failure = classify(exc)
+            code = failure.code if failure is not None else ""
             if attempt == attempts:
-                raise DatabaseBusyError(
-                    "The database stayed busy (another program is writing to it). "
-                    "Nothing was saved; please try again in a moment."
-                ) from exc
-            log.info("database busy, retrying (attempt %d of %d)", attempt, attempts)
+                raise DatabaseBusyError(BUSY_MESSAGE, code=code) from exc
+            log.info("database busy (%s), retrying (attempt %d of %d)", code, attempt, attempts)
             sleep(delay)
             delay = min(delay * 2, 2.0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_operation(
+    db: Database, work: Callable[[Session, str], T], user: str, *, attempts: int = 3
+) -> T:
+    """One write from the window, as irae_desktop.ui.operations runs it on its worker thread:
+    `work(session, user)` in one transaction, run again from the start when the database was
+    busy. Tests that mean "what the window does" call this."""
+    return write_with_retry(db, lambda session: work(session, user), attempts=attempts)
 
 
 def write_with_retry(db: Database, work: Callable[[Session], T], **kwargs: Any) -> T:

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from irae_desktop.store.access import (
     READ_ONLY_MESSAGE,
     DatabaseReadOnlyError,
-    is_permission_error,
     probe_write_access,
 )
 from irae_desktop.store.credentials import password_file
 from irae_desktop.store.engine import make_engine, make_session_factory, sqlite_path
+from irae_desktop.store.error_codes import classified, classify
 from irae_desktop.store.errors import DatabaseUnavailableError
 from irae_desktop.store.migrate import upgrade_to_head
 from irae_desktop.store.paths import resolve_db_url
@@ -53,9 +53,11 @@ class Database:
         """The location without any password, for window titles and messages."""
         return self.engine.url.render_as_string(hide_password=True)
 
+    # The store boundary: a driver failure leaving read() or write() is re-raised as its
+    # DatabaseFailure class (irae_desktop.store.error_codes); anything else passes unchanged.
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
+        with classified(), self._reader() as session:
             yield session
 
     @contextmanager
@@ -64,13 +66,12 @@ class Database:
         if self.read_only:
             raise DatabaseReadOnlyError(READ_ONLY_MESSAGE)
         try:
-            with self._writer() as session, session.begin():
+            with classified(), self._writer() as session, session.begin():
                 yield session
-        except DBAPIError as exc:
-            if not is_permission_error(exc):
-                raise
+        except DatabaseReadOnlyError as exc:
+            # refused by the file or the server: the window switches to read-only
             self.read_only = True
-            raise DatabaseReadOnlyError(READ_ONLY_MESSAGE) from exc
+            raise type(exc)(READ_ONLY_MESSAGE, code=exc.code) from exc.__cause__
 
     def session_factory(self, *, writer: bool = False) -> sessionmaker[Session]:
         return self._writer if writer else self._reader
@@ -145,7 +146,10 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         backup = upgrade_to_head(engine) if migrate else None
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
-        raise DatabaseUnavailableError(_describe_connect_failure(resolved, exc)) from exc
+        failure = classify(exc)
+        raise DatabaseUnavailableError(
+            _describe_connect_failure(resolved, exc), code=failure.code if failure else ""
+        ) from exc
     except Exception:
         engine.dispose()
         raise

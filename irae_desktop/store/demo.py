@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.demo_data import RANGES, DemoPatient, demo_patients
+from irae_desktop.store.errors import ConstraintViolationError
 from irae_desktop.store.models import (
     ConsultNote,
     DoseStep,
@@ -152,7 +152,7 @@ def add_demo_patients(db: Database, *, anchor: date | None = None) -> list[str]:
             continue
         try:
             _add_patient(db, demo, anchor)
-        except IntegrityError:
+        except ConstraintViolationError:
             continue  # another workstation added it at the same moment
         added.append(demo.mrn)
     return added

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,6 +188,32 @@ def add_manual_lab(
     _audit(session, user, "create", "lab_result", lab.id, patient, after=snapshot(lab))
     regrade(session, [patient.id])
     return lab
+
+
+class ManualLabSaved(NamedTuple):
+    """What the lab form shows after a save: the new result and the grade it received."""
+
+    lab_id: int
+    grade: int | None
+    grade_reason: str
+
+
+def save_manual_lab(
+    session: Session,
+    user: str,
+    patient_id: int,
+    analyte: str,
+    collected_at: datetime,
+    value_text: str,
+    unit: str,
+    lln: float | None = None,
+    uln: float | None = None,
+) -> ManualLabSaved:
+    """The lab form's save (add_manual_lab), answered with plain values for the window."""
+    lab = add_manual_lab(
+        session, user, patient_id, analyte, collected_at, value_text, unit, lln=lln, uln=uln
+    )
+    return ManualLabSaved(lab.id, lab.grade, lab.grade_reason or "")
 
 
 def correct_lab(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from irae_desktop.domain.records import PatientRecord
+from irae_desktop.domain.records import PatientRecord, Sex
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.store.grading import regrade_patients
@@ -192,3 +192,31 @@ def delete_patient(session: Session, patient_id: int, *, user: str, reason: str)
     )
     session.delete(patient)
     session.flush()
+
+
+def save_patient(
+    session: Session,
+    user: str,
+    values: Mapping[str, Any],
+    *,
+    patient_id: int | None = None,
+    expected_version: int | None = None,
+) -> int:
+    """The patient form's save: creates a patient (no `patient_id`) or applies the form's
+    values to the one loaded at `expected_version`; returns the patient's id."""
+    if patient_id is None:
+        record = PatientRecord(
+            mrn=values["mrn"],
+            name=values.get("name") or "",
+            birth_date=values.get("birth_date"),
+            sex=Sex(values["sex"]) if values.get("sex") else None,
+            weight_kg=values.get("weight_kg"),
+            diagnosis=values.get("diagnosis"),
+        )
+        return create_patient(session, record, user=user).id
+    if expected_version is None:
+        raise StoreError("An edit needs the version of the patient it was made on.")
+    update_patient(
+        session, patient_id, expected_version=expected_version, changes=values, user=user
+    )
+    return patient_id

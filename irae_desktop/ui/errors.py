@@ -13,7 +13,18 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from irae_desktop import app_logging
 from irae_desktop.store import paths
-from irae_desktop.store.errors import StoreError
+from irae_desktop.store.error_codes import classify
+from irae_desktop.store.errors import (
+    ConstraintViolationError,
+    CorruptDatabaseError,
+    DatabaseBusyError,
+    DatabaseFailure,
+    DatabaseReadOnlyError,
+    DatabaseUnavailableError,
+    DiskFullError,
+    PermissionDeniedError,
+    StoreError,
+)
 
 log = logging.getLogger("irae_desktop")
 
@@ -39,28 +50,51 @@ def log_file() -> Path | None:
     return app_logging.log_file()
 
 
+# the window's words for each database failure class, most specific first; the class comes
+# from the error code (irae_desktop.store.error_codes), never from the message text
+_DATABASE_WORDS: tuple[tuple[type[DatabaseFailure], str], ...] = (
+    (
+        DatabaseBusyError,
+        "The database is busy: another irae-desktop window or a backup is writing to it. "
+        "Nothing was changed. Wait a moment and try again.",
+    ),
+    (
+        DiskFullError,
+        "The disk is full, so nothing was saved. Free some space (or ask IT), then try again.",
+    ),
+    (
+        PermissionDeniedError,
+        "Your database account may not make this change, so nothing was saved. "
+        "Ask the database administrator for write access.",
+    ),
+    (DatabaseReadOnlyError, "The database is read-only for your account, so nothing was saved."),
+    (CorruptDatabaseError, "The database file is damaged or is not an irae-desktop database."),
+    (
+        ConstraintViolationError,
+        "The change clashes with data saved at the same moment (perhaps from another "
+        "workstation). Nothing was saved; refresh and try again.",
+    ),
+    (
+        DatabaseUnavailableError,
+        "The database cannot be reached or opened, so nothing was saved. "
+        "Check the network or the file, then try again.",
+    ),
+)
+
+
 def plain_message(exc: BaseException) -> str | None:
     """A message a clinician can act on, or None when the failure is a bug."""
+    failure = classify(exc)
+    if failure is not None:
+        if not failure.from_code:
+            return str(failure)  # the store worded this one for its situation (which server...)
+        for kind, words in _DATABASE_WORDS:
+            if isinstance(failure, kind):
+                return words
     if isinstance(exc, StoreError):
         return str(exc)
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    if "database is locked" in text or "database table is locked" in text:
-        return (
-            "The database is busy: another irae-desktop window or a backup is writing to it. "
-            "Nothing was changed. Wait a moment and try again."
-        )
-    if (
-        "disk is full" in text
-        or "database or disk is full" in text
-        or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
-    ):
-        return (
-            "The disk is full, so nothing was saved. Free some space (or ask IT), then try again."
-        )
-    if "readonly database" in text or "read-only" in text:
-        return "The database is read-only for your account, so nothing was saved."
-    if "file is not a database" in text or "malformed" in text:
-        return "The database file is damaged or is not an irae-desktop database."
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return _DATABASE_WORDS[1][1]
     if isinstance(exc, PermissionError):
         return f"You do not have permission to use {exc.filename or 'this file'}."
     if isinstance(exc, FileNotFoundError):

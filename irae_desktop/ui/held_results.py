@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.held_treatments import (
     HeldTreatment,
@@ -39,6 +38,7 @@ from irae_desktop.store.unmatched import (
     drop_unmatched,
     held_results,
 )
+from irae_desktop.ui import operations as changed
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.held_confirm import (
     AssignConfirmDialog,
@@ -59,6 +59,7 @@ from irae_desktop.ui.held_format import (
 )
 from irae_desktop.ui.held_picker import PatientPicker
 from irae_desktop.ui.held_treatment_view import fill_treatment_table, make_treatment_table
+from irae_desktop.ui.operations import Change, WriteOp, run_write
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.workers import Job, run_function
 
@@ -75,17 +76,17 @@ def load_held(db: Database) -> Loaded:
 
 
 def assign_held(
-    db: Database, kind: str, ids: list[int], patient: PatientChoice, reason: str, user: str
+    session: Any, user: str, kind: str, ids: list[int], patient: PatientChoice, reason: str
 ) -> int:
+    """The assign action's write (run by irae_desktop.ui.operations)."""
     assign = assign_held_treatments if kind == TREATMENTS else assign_unmatched
-    with db.write() as session:
-        return assign(session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id)
+    return assign(session, ids, patient.mrn, user=user, reason=reason, patient_id=patient.id)
 
 
-def drop_held(db: Database, kind: str, ids: list[int], reason: str, user: str) -> int:
+def drop_held(session: Any, user: str, kind: str, ids: list[int], reason: str) -> int:
+    """The drop action's write (run by irae_desktop.ui.operations)."""
     drop = drop_held_treatments if kind == TREATMENTS else drop_unmatched
-    with db.write() as session:
-        return drop(session, ids, user=user, reason=reason)
+    return drop(session, ids, user=user, reason=reason)
 
 
 class HeldResultsDialog(QDialog):
@@ -105,6 +106,7 @@ class HeldResultsDialog(QDialog):
         self.held_treatments: list[HeldTreatment] = []
         self.patients: list[PatientChoice] = []
         self.job: Job | None = None
+        self.write: WriteOp | None = None
         self.confirm: QDialog | None = None
         self._busy = False
         self._assign_after_load: int | None = None
@@ -395,8 +397,12 @@ class HeldResultsDialog(QDialog):
                 text += f" {plural(count - added, 'was', 'were')} already stored there."
             return text
 
-        args = (self.db, kind, ids, patient, reason, current_user())
-        self._run(assign_held, args, done, ("assign", "assigned"))
+        self._run(
+            lambda s, user: assign_held(s, user, kind, ids, patient, reason),
+            done,
+            ("assign", "assigned"),
+            patient.id,
+        )
 
     def request_drop(self) -> DropDialog | None:
         rows = self.selected_rows()
@@ -417,8 +423,12 @@ class HeldResultsDialog(QDialog):
         def done(dropped: int) -> str:
             return f"Dropped {plural(dropped, one, several)}; the reason is in the audit trail."
 
-        args = (self.db, kind, ids, reason, current_user())
-        self._run(drop_held, args, done, ("drop", "dropped"))
+        self._run(
+            lambda s, user: drop_held(s, user, kind, ids, reason),
+            done,
+            ("drop", "dropped"),
+            None,
+        )
 
     def new_patient_for_mrn(self) -> QDialog | None:
         """The usual patient dialog with the file's MRN filled in; the assignment follows."""
@@ -441,22 +451,26 @@ class HeldResultsDialog(QDialog):
 
     def _run(
         self,
-        fn: Callable[..., int],
-        args: tuple[Any, ...],
+        work: Callable[[Any, str], int],
         done: Callable[[int], str],
         verbs: tuple[str, str],
+        patient_id: int | None,
     ) -> None:
         verb, past = verbs
         self._busy = True
         self._update_buttons()
         self.message.setText("Saving\u2026")
-        self.job = run_function(
-            fn,
-            *args,
-            title=f"{verb.capitalize()} held results",
+        self.write = run_write(
+            self.db,
+            work,
+            title=f"{verb.capitalize()} held rows",
+            # an assigned ICI line can move the baseline and so regrade the patient's results
+            change=Change(
+                frozenset({changed.HELD, changed.LABS, changed.ALERTS, changed.TREATMENTS}),
+                patient_id,
+            ),
             on_success=lambda n: self._succeeded(done(n)),
             on_failure=lambda exc: self._failed(exc, verb, past),
-            parent=self,
         )
 
     def _succeeded(self, text: str) -> None:

@@ -38,10 +38,10 @@ from irae_desktop.importers.timeparse import resolve_zone
 from irae_desktop.store import mapping_profiles
 from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
-from irae_desktop.store.errors import StoreError
 from irae_desktop.store.settings import get_settings
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.import_mapping import FileInfo, MappingEditor, inspect
+from irae_desktop.ui.operations import MAPPINGS, Change, WriteOp, run_write
 from irae_desktop.ui.settings_dialog import zone_box
 from irae_desktop.ui.workers import Job, run_generator
 
@@ -103,6 +103,7 @@ class ImportWizard(QDialog):
         self.summaries: list[ImportSummary] = []
         self.preview: list[ImportSummary] = []
         self.job: Job | None = None
+        self.profile_write: WriteOp | None = None
         self._cancel = threading.Event()
         self._dry_run = True
         self._finished_files: list[ImportSummary] = []
@@ -232,19 +233,25 @@ class ImportWizard(QDialog):
         self.use_mapping.setChecked(True)
         self.mapping_message.setText(f"Mapping {name!r} loaded.")
 
-    def save_profile(self) -> bool:
-        try:
-            with self.db.write() as session:
-                mapping_profiles.save_profile(
-                    session, self.profile_name.text(), self.mapping.mapping(), user=current_user()
-                )
-        except StoreError as exc:
-            self.mapping_message.setText(str(exc))
-            return False
-        self.mapping_message.setText(f"Mapping {self.profile_name.text().strip()!r} saved.")
+    def save_profile(self) -> WriteOp:
+        """Saves the column mapping under its name off the GUI thread; the outcome is shown
+        beside it when the write is saved or refused."""
+        name, mapping = self.profile_name.text(), self.mapping.mapping()
+        self.mapping_message.setText("Saving\u2026")
+        self.profile_write = run_write(
+            self.db,
+            lambda session, user: mapping_profiles.save_profile(session, name, mapping, user=user),
+            title="Save mapping",
+            change=Change(frozenset({MAPPINGS})),
+            on_success=lambda _saved: self._profile_saved(name.strip()),
+        )
+        self.profile_write.refused.connect(self.mapping_message.setText)
+        return self.profile_write
+
+    def _profile_saved(self, name: str) -> None:
+        self.mapping_message.setText(f"Mapping {name!r} saved.")
         self._reload_profiles()
-        self.profiles.setCurrentText(self.profile_name.text().strip())
-        return True
+        self.profiles.setCurrentText(name)
 
     def options(self, *, dry_run: bool) -> ImportOptions:
         mapping = self.mapping.mapping() if self.use_mapping.isChecked() else None

@@ -23,11 +23,11 @@ from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.ungraded import saved_message
 from irae_desktop.domain.units import display_unit
 from irae_desktop.store import labs
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.models import Patient
 from irae_desktop.ui.errors import plain_message, show_error
+from irae_desktop.ui.operations import ALERTS, LABS, Change, WriteOp, run_write
 
 
 def unit_choices(code: str) -> list[str]:
@@ -66,6 +66,7 @@ class LabDialog(QDialog):
         self.result_text = ""
         self.saved_ungraded = False
         self.notice: QMessageBox | None = None
+        self.write: WriteOp | None = None
         with db.read() as session:
             patient = session.get(Patient, patient_id)
             who = f"{patient.name} ({patient.mrn})" if patient else f"patient {patient_id}"
@@ -105,7 +106,7 @@ class LabDialog(QDialog):
         hint = QLabel("Leave the range blank to use the site default.", self)
         hint.setObjectName("muted")
         form.addRow("", hint)
-        buttons = QDialogButtonBox(
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.save)
@@ -137,42 +138,59 @@ class LabDialog(QDialog):
         # the clinician typed local wall-clock time; stored as UTC
         return local.astimezone().astimezone(UTC)
 
-    def save(self) -> bool:
-        """Parses, writes, grades; a refusal keeps the dialog open with the reason."""
+    def save(self) -> WriteOp | None:
+        """Parses, then starts the write off the GUI thread and returns it (None when the form
+        is refused first); a refusal keeps the dialog open with the reason."""
+        if self.write is not None and not self.write.done:
+            return None  # already saving
         if not self.value.text().strip():
             self.message.setText("Enter the value as reported (a comparator like <0.1 is fine).")
-            return False
+            return None
         try:
             lln = _optional_number(self.lln.text(), "lower limit")
             uln = _optional_number(self.uln.text(), "upper limit")
-            with self.db.write() as session:
-                lab = labs.add_manual_lab(
-                    session,
-                    current_user(),
-                    self.patient_id,
-                    self.analyte.currentData(),
-                    self.collected_at(),
-                    self.value.text().strip(),
-                    self.unit.currentText(),
-                    lln=lln,
-                    uln=uln,
-                )
-                lab_id = lab.id
-                grade = lab.grade
-                reason = lab.grade_reason or ""
         except StoreError as exc:
             self.message.setText(str(exc))
-            return False
-        except Exception as exc:
-            message = plain_message(exc)
-            if message is not None:
-                self.message.setText(message)
-            else:
-                show_error(self, exc, action="save the lab result")
-            return False
+            return None
+        patient_id, analyte = self.patient_id, self.analyte.currentData()
+        collected_at, value_text = self.collected_at(), self.value.text().strip()
+        unit = self.unit.currentText()
+        self.buttons.setEnabled(False)
+        self.message.setText("Saving\u2026")
+        self.write = run_write(
+            self.db,
+            lambda session, user: labs.save_manual_lab(
+                session,
+                user,
+                patient_id,
+                analyte,
+                collected_at,
+                value_text,
+                unit,
+                lln=lln,
+                uln=uln,
+            ),
+            title="Save lab result",
+            change=Change(frozenset({LABS, ALERTS}), patient_id),
+            on_success=self._saved,
+            on_failure=self._refused,
+        )
+        return self.write
+
+    def _refused(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        message = plain_message(exc)
+        if message is not None:
+            self.message.setText(message)
+        else:
+            self.message.setText("")
+            show_error(self, exc, action="save the lab result")
+
+    def _saved(self, saved: labs.ManualLabSaved) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText("")
         # clinical reference, decision 12: an ungraded result says so at once, and what to do
-        self.result_text = saved_message(grade, reason)
-        self.saved_ungraded = grade is None
-        self.saved.emit(lab_id)
+        self.result_text = saved_message(saved.grade, saved.grade_reason)
+        self.saved_ungraded = saved.grade is None
+        self.saved.emit(saved.lab_id)
         self.accept()
-        return True

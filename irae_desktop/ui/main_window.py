@@ -24,6 +24,16 @@ from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.main_menus import build_menus
+from irae_desktop.ui.operations import (
+    ALERTS,
+    HELD,
+    LABS,
+    PATIENTS,
+    TREATMENTS,
+    Change,
+    announce,
+    change_notice,
+)
 from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
     CriteriaStatus,
@@ -126,6 +136,8 @@ class MainWindow(QMainWindow):
         self.worklist.open_patient.connect(self.open_patient)
         self.worklist.counts_changed.connect(self.count_label.setText)
         self.worklist.loaded.connect(self._on_worklist_loaded)
+        # every write from the window (and every import) is announced here once
+        change_notice().changed.connect(self._on_change)
         window_state.restore(self.settings, self, self.splitter, self.worklist)
         self._restore_selection: int | None = window_state.last_patient(self.settings)
 
@@ -136,7 +148,6 @@ class MainWindow(QMainWindow):
             from irae_desktop.ui.patient.view import PatientView
 
             view = PatientView(self.db, self.patient_host)
-            view.data_changed.connect(self.refresh)
             view.print_requested.connect(lambda *_a: self.print_summary())
             view.units_changed.connect(self.criteria_label.show_units)
             layout = self.patient_host.layout()
@@ -266,6 +277,13 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.update_held_count()
 
+    def _on_change(self, change: Change) -> None:
+        """Data changed: the worklist, status bar and held count reload (the open patient
+        reloads itself from the same notice)."""
+        self.worklist.refresh()
+        self._update_status()
+        self.update_held_count()
+
     def update_held_count(self) -> None:
         """Counts held results off the GUI thread; the menu and status bar show the number."""
         workers.run_function(
@@ -344,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def _patient_saved(self, patient_id: int) -> None:
         self.show_message("Patient saved.")
-        self.worklist.refresh(select_patient=patient_id)
+        self.worklist.refresh(select_patient=patient_id)  # the new one selected
         if self.pages.currentIndex() == PAGE_PATIENT:
             self.open_patient(patient_id)
 
@@ -362,8 +380,8 @@ class MainWindow(QMainWindow):
         return self._keep(dialog)
 
     def _data_changed(self, message: str) -> None:
+        """After a write: its words in the status bar (the views reload from the notice)."""
         self.show_message(message)
-        self.refresh()
 
     def import_files(self, files: list[Path] | None = None) -> Any:
         from irae_desktop.ui.import_wizard import ImportWizard
@@ -376,6 +394,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, summary_text: str) -> None:
         self._data_changed(summary_text)
+        announce(Change(frozenset({PATIENTS, LABS, ALERTS, TREATMENTS, HELD})))
         if self.held_dialog is not None and self.held_dialog.isVisible():
             self.held_dialog.reload()  # the import may have held more
 

@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.domain.records import PatientRecord, Sex
 from irae_desktop.store import patients
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
-from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.store.models import Patient
 from irae_desktop.ui.date_text import parse_date, short_format
 from irae_desktop.ui.errors import plain_message, show_error
+from irae_desktop.ui.operations import PATIENTS, Change, WriteOp, run_write
 
 SEXES = (("", "not recorded"), ("F", "female"), ("M", "male"), ("O", "other"), ("U", "unknown"))
 
@@ -43,6 +41,7 @@ class PatientDialog(QDialog):
         self.db = db
         self.patient_id = patient_id
         self._version: int | None = None
+        self.write: WriteOp | None = None
         self.setWindowTitle("Edit patient" if patient_id else "New patient")
         self.setMinimumWidth(460)
 
@@ -151,55 +150,51 @@ class PatientDialog(QDialog):
             "status": self.status.currentData(),
         }
 
-    def save(self) -> bool:
-        """Writes the patient; on any refusal the dialog stays open with the reason shown."""
+    def save(self) -> WriteOp | None:
+        """Starts writing the patient off the GUI thread and returns the write in flight (None
+        when the form is refused first); the dialog stays open, its buttons off, until the
+        write is saved (then it closes) or refused (the reason shown)."""
+        if self.write is not None and not self.write.done:
+            return None  # already saving
         try:
             v = self.values()
         except ValueError as exc:
             self.message.setText(str(exc))
             self.birth.setFocus()
-            return False
+            return None
         if not v["mrn"]:
             self.message.setText("An MRN is required.")
             self.mrn.setFocus()
-            return False
-        try:
-            with self.db.write() as session:
-                if self.patient_id is None:
-                    record = PatientRecord(
-                        mrn=v["mrn"],
-                        name=v["name"],
-                        birth_date=v["birth_date"],
-                        sex=Sex(v["sex"]) if v["sex"] else None,
-                        weight_kg=v["weight_kg"],
-                        diagnosis=v["diagnosis"],
-                    )
-                    saved_id = patients.create_patient(session, record, user=current_user()).id
-                else:
-                    assert self._version is not None
-                    patients.update_patient(
-                        session,
-                        self.patient_id,
-                        expected_version=self._version,
-                        changes=v,
-                        user=current_user(),
-                    )
-                    saved_id = self.patient_id
-        except ConcurrentEditError as exc:
-            self.message.setText(str(exc))
-            return False
-        except StoreError as exc:
-            self.message.setText(str(exc))
-            if isinstance(exc, patients.DuplicateMrnError):
-                self.mrn.setFocus()
-                self.mrn.selectAll()
-            return False
-        except Exception as exc:
-            if plain_message(exc) is not None:
-                self.message.setText(plain_message(exc) or "")
-            else:
-                show_error(self, exc, action="save the patient")
-            return False
+            return None
+        patient_id, version = self.patient_id, self._version
+        self.buttons.setEnabled(False)
+        self.message.setText("Saving\u2026")
+        self.write = run_write(
+            self.db,
+            lambda session, user: patients.save_patient(
+                session, user, v, patient_id=patient_id, expected_version=version
+            ),
+            title="Save patient",
+            change=Change(frozenset({PATIENTS}), patient_id),
+            on_success=self._saved,
+            on_failure=self._refused,
+        )
+        return self.write
+
+    def _saved(self, saved_id: int) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText("")
         self.saved.emit(saved_id)
         self.accept()
-        return True
+
+    def _refused(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        message = plain_message(exc)
+        if message is None:
+            self.message.setText("")
+            show_error(self, exc, action="save the patient")
+            return
+        self.message.setText(message)
+        if isinstance(exc, patients.DuplicateMrnError):
+            self.mrn.setFocus()
+            self.mrn.selectAll()

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 from irae_desktop.domain.alert_types import AlertSettings
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.store import settings as team
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.paths import validate_db_url
 from irae_desktop.ui.errors import plain_message, show_error
-from irae_desktop.ui.workers import DelayedProgress, Job, run_function
+from irae_desktop.ui.operations import ALERTS, LABS, SETTINGS, Change, WriteOp, run_write
+from irae_desktop.ui.workers import DelayedProgress, Job
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ class SettingsDialog(QDialog):
         self.db = db
         self.qsettings = qsettings
         self.job: Job | None = None
+        self.write: WriteOp | None = None
         self.setWindowTitle("Settings")
         self.resize(640, 520)
         with db.read() as session:
@@ -328,37 +329,39 @@ class SettingsDialog(QDialog):
             if changed
         ]
         regrade = bool(regrading)
-        db, user = self.db, current_user()
 
-        def work() -> int:
-            with db.write() as session:
-                team.update_settings(session, user, changes, regrade=False)
-                for row in ranges:
-                    team.set_site_range(
-                        session,
-                        user,
-                        row["analyte"],
-                        lln=row["lln"],
-                        uln=row["uln"],
-                        unit=row["unit"],
-                        sex=row["sex"],
-                    )
-                for analyte, sex in removed:
-                    team.delete_site_range(session, user, analyte, sex)
-                if regrade:
-                    why = ", ".join(regrading) + " changed in Settings"
-                    return team.regrade_everything(session, user, why)
+        def work(session: Any, user: str) -> int:
+            # one transaction (run_write): the settings, the ranges and the regrade together
+            team.update_settings(session, user, changes, regrade=False)
+            for row in ranges:
+                team.set_site_range(
+                    session,
+                    user,
+                    row["analyte"],
+                    lln=row["lln"],
+                    uln=row["uln"],
+                    unit=row["unit"],
+                    sex=row["sex"],
+                )
+            for analyte, sex in removed:
+                team.delete_site_range(session, user, analyte, sex)
+            if regrade:
+                why = ", ".join(regrading) + " changed in Settings"
+                return team.regrade_everything(session, user, why)
             return 0
 
         self.buttons.setEnabled(False)
         self.message.setText("Saving\u2026" + (" and regrading stored results" if regrade else ""))
-        self.job = run_function(
+        self.write = run_write(
+            self.db,
             work,
             title="Save settings",
+            change=Change(frozenset({SETTINGS, LABS, ALERTS})),
             on_success=lambda _n: self._saved(url),
             on_failure=self._failed,
-            parent=self,
         )
+        self.job = self.write.job
+        assert self.job is not None
         DelayedProgress(self.job, self, cancellable=False)
         return True
 

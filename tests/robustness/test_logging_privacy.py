@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from irae_desktop.app_logging import LOG_FILE_NAME, log_file, redact, setup_logging
 from irae_desktop.cli.main import main
 from irae_desktop.domain.records import PatientRecord
 from irae_desktop.importers.service import ImportOptions, import_files
 from irae_desktop.store.database import open_database
+from irae_desktop.store.errors import ConstraintViolationError
 from irae_desktop.store.models import Patient
 from irae_desktop.store.paths import log_dir
 from irae_desktop.store.patients import create_patient, update_patient
@@ -67,7 +67,7 @@ def test_import_and_edit_log_no_patient_data(logged: Path, tmp_path: Path) -> No
             with db.write() as s:
                 s.add(Patient(mrn=SECRET_MRN, name=SECRET_NAME))
                 s.flush()
-        except IntegrityError:
+        except ConstraintViolationError:
             logging.getLogger("irae_desktop.test").exception("unexpected error while saving")
     finally:
         db.dispose()

@@ -1,7 +1,10 @@
 """Two processes at once: an import runs while two editors save the same patient repeatedly.
 
-Each editor does what the window does: load the patient, think, save with the version it
-loaded; a ConcurrentEditError makes it reload and try again, as a clinician would. At the end
+Each editor does what the window does: load the patient as the patient form does, think, and
+save through the window's own write path, store.concurrency.run_operation with the same store
+operations the window hands it (patients.save_patient from the patient form, notes.add_note
+from the notes tab); irae_desktop.ui.operations runs exactly that on its worker thread. A
+ConcurrentEditError makes the editor reload and try again, as a clinician would. At the end
 every increment must be there (no lost update), the trail must hold each one in order, the
 import must have written every row, and nobody may have seen any other error.
 """
@@ -23,12 +26,12 @@ import pytest
 from sqlalchemy import select
 
 from irae_desktop.domain.records import PatientRecord
-from irae_desktop.store.concurrency import write_with_retry
+from irae_desktop.store.concurrency import run_operation
 from irae_desktop.store.database import open_database
 from irae_desktop.store.errors import ConcurrentEditError
 from irae_desktop.store.models import AuditEvent, Patient
 from irae_desktop.store.notes import add_note, list_notes
-from irae_desktop.store.patients import create_patient, update_patient
+from irae_desktop.store.patients import create_patient, save_patient
 from irae_desktop.store.treatments import add_line
 from tests.robustness.helpers import counts_by_prefix, plain_engine, write_lab_csv
 
@@ -36,6 +39,8 @@ START_WEIGHT = 50.0
 STEP = 0.5
 MIN_EDITS = 12
 MAX_EDITS = 200
+# the fields the patient form shows and sends back on save
+FORM_FIELDS = ("mrn", "name", "birth_date", "sex", "weight_kg", "diagnosis", "status")
 
 
 def _editor(url: str, patient_id: int, name: str, done: Any, out: Any) -> None:
@@ -45,25 +50,26 @@ def _editor(url: str, patient_id: int, name: str, done: Any, out: Any) -> None:
     errors: list[str] = []
     try:
         while edits < MAX_EDITS and (edits < MIN_EDITS or not done.is_set()):
-            with db.read() as s:
+            with db.read() as s:  # what the patient form loads
                 p = s.get(Patient, patient_id)
                 assert p is not None
-                loaded_version, weight = p.version, p.weight_kg or 0.0
+                loaded_version = p.version
+                form = {field: getattr(p, field) for field in FORM_FIELDS}
             time.sleep(random.uniform(0, 0.01))  # the clinician types
+            form["weight_kg"] = (form["weight_kg"] or 0.0) + STEP
             try:
-                write_with_retry(
+                run_operation(
                     db,
-                    lambda s, v=loaded_version, w=weight: update_patient(
-                        s,
-                        patient_id,
-                        expected_version=v,
-                        changes={"weight_kg": w + STEP},
-                        user=name,
+                    lambda s, user, v=loaded_version, f=form: save_patient(
+                        s, user, f, patient_id=patient_id, expected_version=v
                     ),
+                    name,
                 )
                 edits += 1
-                write_with_retry(
-                    db, lambda s, k=edits: add_note(s, name, patient_id, text=f"{name} note {k}")
+                run_operation(
+                    db,
+                    lambda s, user, k=edits: add_note(s, user, patient_id, text=f"{name} note {k}"),
+                    name,
                 )
             except ConcurrentEditError:
                 conflicts += 1

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from irae_desktop.domain.records import PatientRecord
-from irae_desktop.store.access import DatabaseReadOnlyError, is_permission_error
+from irae_desktop.store.access import DatabaseReadOnlyError
 from irae_desktop.store.database import open_database
 from irae_desktop.store.models import Patient
 from irae_desktop.store.patients import create_patient
@@ -32,12 +32,3 @@ def test_read_only_sqlite_file(tmp_path: Path) -> None:
             pass
     finally:
         ro.dispose()
-
-
-def test_permission_errors_recognised() -> None:
-    class _Pg(Exception):
-        sqlstate = "42501"
-
-    assert is_permission_error(_Pg("permission denied for table patients"))
-    assert is_permission_error(Exception("attempt to write a readonly database"))
-    assert not is_permission_error(Exception("UNIQUE constraint failed: patients.mrn"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,23 +20,43 @@ from irae_desktop.store.database import Database
 from irae_desktop.store.patients import create_patient, get_by_mrn
 from tests.file_modes import mode_is
 
+_LOCKED: list[sqlite3.OperationalError] = []
+
+
+def _real_sqlite_error(tmp: Path, statement: str, *, hold_lock: bool = False) -> sqlite3.Error:
+    path = tmp / "busy.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER PRIMARY KEY)")
+    holder.execute("INSERT OR IGNORE INTO t VALUES (1)")
+    if hold_lock:
+        holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute(statement)
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError("SQLite did not fail")
+
 
 def _locked() -> OperationalError:
-    return OperationalError("INSERT ...", {}, sqlite3.OperationalError("database is locked"))
+    """A real "database is locked" from SQLite, wrapped as SQLAlchemy wraps it."""
+    if not _LOCKED:
+        with tempfile.TemporaryDirectory() as tmp:
+            exc = _real_sqlite_error(Path(tmp), "BEGIN IMMEDIATE", hold_lock=True)
+        assert isinstance(exc, sqlite3.OperationalError)
+        _LOCKED.append(exc)
+    return OperationalError("INSERT ...", {}, _LOCKED[0])
 
 
-class _PgError(Exception):
-    def __init__(self, sqlstate: str) -> None:
-        super().__init__("could not serialize access")
-        self.sqlstate = sqlstate
-
-
-def test_busy_errors_recognised() -> None:
+def test_busy_errors_recognised(tmp_path: Path) -> None:
     assert is_busy_error(_locked())
-    assert is_busy_error(OperationalError("x", {}, _PgError("40001")))
-    assert is_busy_error(OperationalError("x", {}, _PgError("40P01")))
-    assert not is_busy_error(OperationalError("x", {}, sqlite3.OperationalError("no such table")))
-    assert not is_busy_error(IntegrityError("x", {}, sqlite3.IntegrityError("UNIQUE failed")))
+    no_table = _real_sqlite_error(tmp_path, "SELECT * FROM no_such_table")
+    duplicate = _real_sqlite_error(tmp_path, "INSERT INTO t VALUES (1)")
+    assert not is_busy_error(OperationalError("x", {}, no_table))
+    assert not is_busy_error(IntegrityError("x", {}, duplicate))
 
 
 def test_retry_until_free() -> None:
@@ -59,14 +80,15 @@ def test_gives_up_with_plain_message() -> None:
         retry_on_busy(work, attempts=4, sleep=lambda _s: None)
 
 
-def test_other_errors_not_retried() -> None:
+def test_other_errors_not_retried(tmp_path: Path) -> None:
     calls = []
+    no_table = _real_sqlite_error(tmp_path, "SELECT * FROM no_such_table")
 
     def work() -> None:
         calls.append(1)
-        raise OperationalError("x", {}, sqlite3.OperationalError("disk I/O error"))
+        raise OperationalError("x", {}, no_table)
 
-    with pytest.raises(OperationalError, match="disk I/O"):
+    with pytest.raises(OperationalError, match="no such table"):
         retry_on_busy(work, sleep=lambda _s: None)
     assert calls == [1]
 

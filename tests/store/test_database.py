@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select, text
 
 from irae_desktop.store.database import open_database
-from irae_desktop.store.errors import DatabaseUnavailableError, NewerSchemaError
+from irae_desktop.store.errors import (
+    ConstraintViolationError,
+    DatabaseUnavailableError,
+    NewerSchemaError,
+)
 from irae_desktop.store.migrate import current_revision, head_revision
 from irae_desktop.store.models import (
     AuditEvent,
@@ -144,7 +148,7 @@ def test_naive_datetime_is_refused(db) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_foreign_keys_enforced(db) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(Exception, match="FOREIGN KEY"), db.write() as s:
+    with pytest.raises(ConstraintViolationError) as caught, db.write() as s:
         s.add(
             LabResult(
                 patient_id=999,
@@ -154,6 +158,7 @@ def test_foreign_keys_enforced(db) -> None:  # type: ignore[no-untyped-def]
                 collected_at=datetime(2026, 1, 1, tzinfo=UTC),
             )
         )
+    assert "FOREIGN KEY" in str(caught.value.__cause__)
 
 
 def test_newer_schema_is_refused_and_untouched(tmp_path: Path) -> None:

@@ -8,11 +8,10 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from irae_desktop.domain.records import PatientRecord, Sex
 from irae_desktop.store.database import Database, open_database
-from irae_desktop.store.errors import StoreError
+from irae_desktop.store.errors import ConstraintViolationError, StoreError
 from irae_desktop.store.models import AuditEvent, Patient
 from irae_desktop.store.patient_bulk import insert_patients, new_patient_values
 from irae_desktop.store.patients import create_patient, snapshot
@@ -86,7 +85,7 @@ def test_taken_mrn_refuses_the_whole_statement(any_db_url: str) -> None:
     try:
         with db.write() as session:
             create_patient(session, PatientRecord(mrn="T1"), user="x")
-        with pytest.raises(IntegrityError), db.write() as session:
+        with pytest.raises(ConstraintViolationError), db.write() as session:
             insert_patients(
                 session,
                 [new_patient_values(PatientRecord(mrn=m)) for m in ("T0", "T1", "T2")],

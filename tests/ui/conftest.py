@@ -117,3 +117,11 @@ def window(qtbot, ui_db: Database, qsettings, no_alert_engine):  # type: ignore[
         win.worklist.refresh()
     yield win
     win.close()
+
+
+def wait_written(qtbot, op):  # type: ignore[no-untyped-def]
+    """Waits for a write the window started (irae_desktop.ui.operations) to be saved or
+    refused, and returns it; `op` None means the form refused before writing."""
+    assert op is not None, "the form refused before writing"
+    qtbot.waitUntil(lambda: op.done, timeout=20_000)
+    return op

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from irae_desktop.store.models import Patient
 from irae_desktop.ui.date_text import parse_date
 from irae_desktop.ui.patient_dialog import PatientDialog
+from tests.ui.conftest import wait_written
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_iso_and_us_short_dates_typed_from_the_first_key(qtbot, ui_db, us_locale
     _type_birth(qtbot, dialog, text)
     assert dialog.birth.text() == text
     assert dialog.birth_read.text() == "17 Apr 1958"
-    assert dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is None
     assert _saved_birth(ui_db) == date(1958, 4, 17)
 
 
@@ -65,7 +66,7 @@ def test_uk_short_date(qtbot, ui_db, uk_locale) -> None:  # type: ignore[no-unty
     dialog = PatientDialog(ui_db)
     qtbot.addWidget(dialog)
     _type_birth(qtbot, dialog, "17/04/1958")
-    assert dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is None
     assert _saved_birth(ui_db) == date(1958, 4, 17)
 
 
@@ -74,7 +75,7 @@ def test_empty_birth_date_is_not_recorded(qtbot, ui_db) -> None:  # type: ignore
     qtbot.addWidget(dialog)
     dialog.mrn.setText("MRN-777")
     assert dialog.birth_read.text() == "not recorded"
-    assert dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is None
     assert _saved_birth(ui_db) is None
 
 

@@ -17,6 +17,7 @@ from irae_desktop.ui.lab_dialog import LabDialog
 from irae_desktop.ui.main_window import MainWindow
 from irae_desktop.ui.patient_dialog import PatientDialog
 from irae_desktop.ui.settings_dialog import DB_URL_KEY, SettingsDialog, validate_db_url
+from tests.ui.conftest import wait_written
 
 
 def patient_count(db: Database) -> int:
@@ -54,7 +55,7 @@ def test_duplicate_mrn_is_refused_and_nothing_is_written(qtbot, ui_db: Database)
     # said while typing, before the rest is filled in
     assert dialog.message.text() == "MRN MRN-100 already belongs to another patient."
     qtbot.keyClicks(dialog.name, "Someone Else")
-    assert not dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is not None  # refused by the store
     assert "already belongs to another patient" in dialog.message.text()
     assert patient_count(ui_db) == before
     assert dialog.result() != QDialog.DialogCode.Accepted
@@ -67,7 +68,7 @@ def test_missing_mrn_and_implausible_weight_are_refused(qtbot, ui_db: Database) 
     assert dialog.message.text() == "An MRN is required."
     dialog.mrn.setText("MRN-500")
     dialog.weight.setValue(0.2)
-    assert not dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is not None
     assert "not plausible" in dialog.message.text()
     assert patient_count(ui_db) == 3
 
@@ -81,9 +82,9 @@ def test_edit_detects_a_concurrent_save(qtbot, ui_db: Database) -> None:  # type
     other = PatientDialog(ui_db, pid)
     qtbot.addWidget(other)
     other.diagnosis.setText("NSCLC")
-    assert other.save()
+    assert wait_written(qtbot, other.save()).error is None
     dialog.name.setText("Grace B. Hopper")
-    assert not dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is not None
     assert "changed by someone else" in dialog.message.text()
     with ui_db.read() as s:
         assert s.get(Patient, pid).name == "Grace Hopper"  # type: ignore[union-attr]
@@ -97,7 +98,7 @@ def test_lab_entered_by_hand_is_graded_and_bad_value_refused(qtbot, ui_db: Datab
     dialog.analyte.setCurrentIndex(dialog.analyte.findData("ALT"))
     dialog.when.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
     dialog.value.setText("abc")
-    assert not dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is not None
     assert dialog.message.text()  # the parser's reason, in words
     with ui_db.read() as s:
         count = s.scalar(
@@ -284,7 +285,7 @@ def test_audit_trail_export_writes_the_filtered_events(qtbot, ui_db, tmp_path, m
     dialog = PatientDialog(ui_db)
     qtbot.addWidget(dialog)
     dialog.mrn.setText("MRN-901")
-    assert dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is None
     target = tmp_path / "trail.csv"
     monkeypatch.setattr(report_actions, "ask_save_path", lambda *_a: target)
     trail = AuditDialog(ui_db)

@@ -15,23 +15,56 @@ from irae_desktop.store.errors import DatabaseUnavailableError
 from irae_desktop.ui.errors import plain_message, setup_logging, show_error
 
 
+def _sqlite_failure(tmp: Path, kind: str) -> OperationalError:
+    """A real SQLite failure of one kind, wrapped as SQLAlchemy wraps it."""
+    path = tmp / f"{kind}.sqlite3"
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("CREATE TABLE t (x BLOB)")
+    if kind == "locked":
+        setup.execute("BEGIN IMMEDIATE")
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        statement = "BEGIN IMMEDIATE"
+    elif kind == "full":
+        conn = setup
+        conn.execute("PRAGMA max_page_count = 3")
+        statement = "INSERT INTO t VALUES (zeroblob(100000))"
+    else:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        statement = "INSERT INTO t VALUES (1)"
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        return OperationalError(statement, {}, exc)
+    finally:
+        conn.close()
+        setup.close()
+    raise AssertionError("SQLite did not fail")
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("locked", "database is busy"), ("full", "disk is full"), ("readonly", "read-only")],
+)
+def test_database_failures_are_worded_by_their_code(tmp_path: Path, kind: str, words: str) -> None:
+    message = plain_message(_sqlite_failure(tmp_path, kind))
+    assert message is not None and words in message
+
+
+def test_message_text_alone_is_not_trusted() -> None:
+    # a driver error that only says "locked" in its text, without SQLite's code, is a bug
+    text_only = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    assert plain_message(text_only) is None
+
+
 @pytest.mark.parametrize(
     ("exc", "words"),
     [
-        (
-            OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked")),
-            "database is busy",
-        ),
-        (
-            OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
-            "disk is full",
-        ),
         (OSError(errno.ENOSPC, "No space left on device"), "disk is full"),
         (PermissionError(13, "Permission denied", "/x/labs.csv"), "permission to use /x/labs.csv"),
         (FileNotFoundError(2, "No such file", "/x/gone.csv"), "/x/gone.csv does not exist"),
         (
             DatabaseUnavailableError("The database server at db:5432 cannot be reached."),
-            "cannot be reached",
+            "db:5432 cannot be reached",
         ),
     ],
 )

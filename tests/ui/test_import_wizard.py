@@ -22,6 +22,7 @@ from irae_desktop.ui.import_wizard import (
 )
 from irae_desktop.ui.main_window import MainWindow
 from tests.conftest import FIXTURES, SAMPLES
+from tests.ui.conftest import wait_written
 
 BAD_FILE = FIXTURES / "ui" / "labs_with_bad_row.csv"
 SYNTHEA = SAMPLES / "synthea" / "observations_v3_labs.csv"
@@ -154,15 +155,17 @@ def test_cancel_in_the_middle_of_a_file_writes_nothing(
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
 
 
-def test_edited_mapping_is_saved_as_a_named_profile(wizard: ImportWizard, ui_db: Database) -> None:
+def test_edited_mapping_is_saved_as_a_named_profile(  # type: ignore[no-untyped-def]
+    qtbot, wizard: ImportWizard, ui_db: Database
+) -> None:
     wizard.add_files([BAD_FILE])
     wizard.mapping.set_column("low", "")
     assert wizard.use_mapping.isChecked()  # editing means "use my mapping"
     wizard.profile_name.setText("")
-    assert not wizard.save_profile()
+    assert wait_written(qtbot, wizard.save_profile()).error is not None
     assert "needs a name" in wizard.mapping_message.text()
     wizard.profile_name.setText("Main lab export")
-    assert wizard.save_profile()
+    assert wait_written(qtbot, wizard.save_profile()).error is None
     with ui_db.read() as s:
         assert s.scalars(select(MappingProfile.name)).all() == ["Main lab export"]
     assert wizard.profiles.currentText() == "Main lab export"

@@ -175,8 +175,21 @@ def test_worklist_that_cannot_load_says_so(
 
     from irae_desktop.ui import errors, worklist_view
 
+    path = ui_db.sqlite_file
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    waiter = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        waiter.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        real = exc  # SQLite's own "database is locked", with its code
+    finally:
+        waiter.close()
+        holder.rollback()
+        holder.close()
+
     def locked(_db):  # type: ignore[no-untyped-def]
-        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+        raise OperationalError("SELECT", {}, real)
 
     shown: list[str] = []
     monkeypatch.setattr(worklist_view, "_load_rows", locked)

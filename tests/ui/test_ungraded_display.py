@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from irae_desktop.store.models import LabResult, Patient
 from irae_desktop.ui.worklist_model import COL_LIVER, UNGRADED_ROLE
+from tests.ui.conftest import wait_written
 
 NO_RANGE = (
     "Lab result saved WITHOUT a grade (no range): ALT 90 U/L: no ULN reported and no site "
@@ -63,14 +64,16 @@ def test_graded_manual_entry_says_graded_and_opens_no_notice(qtbot, window, ui_d
     assert dialog.notice is None
 
 
-def test_impossible_manual_value_keeps_the_dialog_open_and_writes_nothing(window, ui_db) -> None:  # type: ignore[no-untyped-def]
+def test_impossible_manual_value_keeps_the_dialog_open_and_writes_nothing(
+    qtbot, window, ui_db
+) -> None:  # type: ignore[no-untyped-def]
     pid = _pid(ui_db, "MRN-100")
     window.worklist.select_patient(pid)
     dialog = window.add_lab()
     dialog.analyte.setCurrentIndex(dialog.analyte.findData("ALT"))
     dialog.when.setDateTime(QDateTime.currentDateTime().addSecs(-600))
     dialog.value.setText("-5")
-    assert not dialog.save()
+    assert wait_written(qtbot, dialog.save()).error is not None
     assert dialog.message.text() == (
         "ALT -5 U/L cannot be true: no result is negative; nothing was saved."
     )

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.domain.value_format import text_in_units
 from irae_desktop.ui.grade_style import SEVERITY_MARKS, severity_color
+from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import ReasonDialog
 from irae_desktop.ui.patient.snapshot import AlertInfo
 
-Save = Callable[[Callable[[Any, str], Any]], str | None]
+Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = 4
 ACK_HELP = "Record that you have seen the selected alert, with an optional note"
@@ -264,7 +265,7 @@ class AlertsPanel(QWidget):
         if alert is None or patient_id is None or not alert.can_acknowledge:
             return None
 
-        def submit(values: dict[str, Any]) -> str | None:
+        def submit(values: dict[str, Any]) -> WriteOp | str | None:
             from irae_desktop.store.labs import acknowledge_alert
 
             return self._save(

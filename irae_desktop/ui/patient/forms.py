@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# the save callback returns None on success, or a message to show (the dialog then stays open)
-Submit = Callable[[dict[str, Any]], str | None]
+from irae_desktop.ui.operations import WriteOp
+
+# the save callback returns a write in flight (irae_desktop.ui.operations), a message to show
+# at once (the dialog then stays open), or None when there was nothing to write
+Submit = Callable[[dict[str, Any]], WriteOp | str | None]
 
 
 def parse_positive(text: str, what: str) -> float:
@@ -72,6 +75,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self._submit = submit
+        self.saving: WriteOp | None = None
         self.form = QFormLayout()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -118,16 +122,40 @@ class FormDialog(QDialog):
         self.error_label.show()
 
     def accept(self) -> None:
+        if self.saving is not None:
+            return  # one save at a time
         try:
             values = self.collect()
         except ValueError as exc:
             self.show_error(str(exc))
             return
-        problem = self._submit(values)
-        if problem:
-            self.show_error(problem)
+        outcome = self._submit(values)
+        if isinstance(outcome, WriteOp):
+            self._wait_for(outcome)
+            return
+        if outcome:
+            self.show_error(outcome)
             return
         super().accept()
+
+    def _wait_for(self, op: WriteOp) -> None:
+        """Keeps the dialog open, its buttons off, until the write in flight is saved or
+        refused; the window stays usable meanwhile."""
+        self.saving = op
+        self.buttons.setEnabled(False)
+        self.error_label.hide()
+        op.saved.connect(self._saved)
+        op.refused.connect(self._refused)
+
+    def _saved(self, _result: object) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        super().accept()
+
+    def _refused(self, words: str) -> None:
+        self.saving = None
+        self.buttons.setEnabled(True)
+        self.show_error(words)
 
 
 class ReasonDialog(FormDialog):

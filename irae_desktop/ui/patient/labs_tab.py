@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.domain.analytes import display_rank
 from irae_desktop.store.patient_read import StoredLab
+from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.display import analyte_label
 from irae_desktop.ui.patient.flowsheet import FlowsheetModel
 from irae_desktop.ui.patient.forms import ReasonDialog
@@ -39,7 +40,7 @@ from irae_desktop.ui.patient.lab_model import (
     LabTableModel,
 )
 
-Save = Callable[[Callable[[Any, str], Any]], str | None]
+Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 
 
 class TextSizeCache(QStyledItemDelegate):
@@ -218,7 +219,7 @@ class LabsTab(QWidget):
         if lab is None or lab.status != NEEDS_REVIEW:
             return None
 
-        def submit(values: dict[str, Any]) -> str | None:
+        def submit(values: dict[str, Any]) -> WriteOp | str | None:
             from irae_desktop.store.labs import confirm_held_lab
 
             return self._save(
@@ -242,7 +243,7 @@ class LabsTab(QWidget):
         if lab is None:
             return None
 
-        def submit(values: dict[str, Any]) -> str | None:
+        def submit(values: dict[str, Any]) -> WriteOp | str | None:
             from irae_desktop.store.labs import correct_lab
 
             return self._save(

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.store.patient_read import EpisodeRecord, NoteRecord
 from irae_desktop.ui.grade_style import grade_label
+from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import EpisodeDialog, FormDialog, NoteDialog
 
-Save = Callable[[Callable[[Any, str], Any]], str | None]
+Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 ID_ROLE = 256
 
 

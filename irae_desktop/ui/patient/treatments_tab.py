@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.domain.doses import CURRENT, DoseEntry
 from irae_desktop.domain.timeline import HoldSpan
 from irae_desktop.store.patient_read import TreatmentRecord
+from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.forms import DatedReasonDialog, FormDialog
 from irae_desktop.ui.patient.same_agent import (
     CANCEL,
@@ -36,7 +37,7 @@ from irae_desktop.ui.patient.same_agent import (
 )
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 
-Save = Callable[[Callable[[Any, str], Any]], str | None]
+Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 ID_ROLE = 256
 WIDEST = 200  # px a column may take before its text is elided (whole in the detail pane)
 NO_SELECTION = "Select a line to see its doses and holds in full."
@@ -282,7 +283,7 @@ class TreatmentsTab(QWidget):
             )
         )
 
-    def _add(self, patient_id: int, values: dict[str, Any]) -> str | None:
+    def _add(self, patient_id: int, values: dict[str, Any]) -> WriteOp | str | None:
         """Saves a new line; a second line of an agent already on is said first, with the
         choice to stop the old one where the new one starts, or to keep both."""
         from irae_desktop.store.treatments import add_line, stop_line

@@ -18,9 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
+from irae_desktop.ui.operations import (
+    ALERTS,
+    LABS,
+    NOTES,
+    TREATMENTS,
+    Change,
+    WriteOp,
+    change_notice,
+    failure_words,
+    run_write,
+)
 from irae_desktop.ui.patient.alerts_panel import AlertsPanel
 from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
@@ -31,6 +41,9 @@ from irae_desktop.ui.patient.treatments_tab import TreatmentsTab
 from irae_desktop.ui.patient.trends import TrendsView
 
 log = logging.getLogger(__name__)
+
+# what a save from the patient view may change
+PATIENT_DATA = frozenset({LABS, ALERTS, TREATMENTS, NOTES})
 
 
 def describe_conflict(exc: ConcurrentEditError) -> str:
@@ -114,6 +127,7 @@ class PatientView(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(splitter, 1)
         self._set_enabled(False)
+        change_notice().changed.connect(self._on_change)
 
     # loading ------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -132,6 +146,11 @@ class PatientView(QWidget):
     def refresh(self) -> None:
         if self.current_patient_id is not None:
             self._load()
+
+    def _on_change(self, change: Change) -> None:
+        """A write from this window (or an import) changed data: reload if it may be ours."""
+        if change.patient_id is None or change.patient_id == self.current_patient_id:
+            self.refresh()
 
     def _load(self) -> None:
         from irae_desktop.ui.workers import run_function
@@ -222,23 +241,30 @@ class PatientView(QWidget):
         if self.current_patient_id is not None:
             self.print_requested.emit(self.current_patient_id)
 
-    def run_save(self, action: Callable[[Any, str], Any]) -> str | None:
-        """Runs one audited write; returns None on success or a message for the open dialog."""
-        try:
-            with self.db.write() as session:
-                action(session, current_user())
-        except ConcurrentEditError as exc:
-            self.refresh()
-            return describe_conflict(exc)
-        except StoreError as exc:
-            return str(exc)
-        except Exception:
-            log.exception("saving a change failed")
-            return (
-                "The change could not be saved (unexpected error; see the log). "
-                "Nothing was written."
-            )
-        self.show_message("")
-        self.refresh()
-        self.data_changed.emit()
-        return None
+    def run_save(self, action: Callable[[Any, str], Any]) -> WriteOp:
+        """Starts one audited write off the GUI thread (irae_desktop.ui.operations); the open
+        dialog waits on the returned write and shows its words if it is refused."""
+        patient_id = self.current_patient_id
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ConcurrentEditError):
+                self.refresh()  # show what the other user saved
+
+        def words(exc: BaseException) -> str:
+            if isinstance(exc, ConcurrentEditError):
+                return describe_conflict(exc)
+            return failure_words(exc)
+
+        def saved(_result: object) -> None:
+            self.show_message("")
+            self.data_changed.emit()
+
+        return run_write(
+            self.db,
+            action,
+            title="Save change",
+            change=Change(PATIENT_DATA, patient_id),
+            on_success=saved,
+            on_failure=refused,
+            words=words,
+        )
