@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.ungraded import saved_message
 from irae_desktop.domain.units import display_unit
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store import labs
 from irae_desktop.store.audit import current_user
 from irae_desktop.store.database import Database
@@ -135,7 +136,7 @@ class LabDialog(QDialog):
         local = self.when.dateTime().toPython()
         assert isinstance(local, datetime)
         # the clinician typed local wall-clock time; stored as UTC
-        return local.astimezone().astimezone(UTC)
+        return aware_utc(local.astimezone())
 
     def save(self) -> bool:
         """Parses, writes, grades; a refusal keeps the dialog open with the reason."""
