@@ -1,4 +1,8 @@
-"""The lab analytes the product knows: codes, canonical units, organ, LOINC and local names."""
+"""The lab analytes the product knows, one table for every layer: code, long name and label,
+display order (the order listed), organ, series colour, canonical and SI units, decimals,
+plausible and possible limits, LOINC and local names. Screen, paper, store and command line
+read these facts here; tests/test_one_analyte_table.py fails when another module spells a
+label or a colour out."""
 
 from __future__ import annotations
 
@@ -11,6 +15,10 @@ from irae_desktop.domain.analyte_names import EUROPEAN_NAMES
 from irae_desktop.domain.text_fold import fold_text
 
 Organ = Literal["liver", "glucose", "other"]
+# the organs with a worst current grade (worklist, alerts, handoff), in the order shown
+GRADED_ORGANS: tuple[Organ, ...] = ("liver", "glucose")
+# an organ's title in column heads and alert titles
+ORGAN_TITLES: dict[str, str] = {"liver": "Liver", "glucose": "Glucose", "other": "Other"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,13 +26,20 @@ class Analyte:
     """One measurable quantity, identified by a short product code such as "ALT"."""
 
     code: str
+    # the long label, as a clinician says it in full ("Alanine aminotransferase")
     name: str
-    # the one short name on screen, on paper and in rule texts
+    # the one short label on screen, on paper and in rule texts
     label: str
+    # the colour of the analyte's series on the Trends tab and the PDF charts; analytes drawn
+    # in one panel differ, and none is near a grade band's hue (Okabe-Ito blue, bluish green,
+    # black: told apart with colour blindness too)
+    colour: str
     # decimals shown per unit (standard spelling): the precision clinical labs report, so a
     # converted value never shows digits the measurement does (clinical reference, decision 7)
     precision: tuple[tuple[str, int], ...]
     canonical_unit: str
+    # the unit shown when the team reads SI units (the canonical one where SI has no other)
+    si_unit: str
     organ: Organ
     loinc: tuple[str, ...]
     local_names: tuple[str, ...]
@@ -45,6 +60,7 @@ class Analyte:
 
 
 _GLUCOSE_PRECISION = (("mg/dL", 0), ("mmol/L", 1), ("g/L", 2))
+_BLUE, _GREEN, _BLACK = "#0072B2", "#009E73", "#000000"
 
 # in display order: the order a hepatology or endocrinology reader scans a flowsheet in
 _LISTED: tuple[Analyte, ...] = (
@@ -52,8 +68,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="ALT",
         name="Alanine aminotransferase",
         label="ALT",
+        colour=_BLUE,
         precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
+        si_unit="U/L",
         organ="liver",
         loinc=("1742-6", "1743-4", "1744-2"),
         local_names=(
@@ -81,8 +99,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="AST",
         name="Aspartate aminotransferase",
         label="AST",
+        colour=_GREEN,
         precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
+        si_unit="U/L",
         organ="liver",
         loinc=("1920-8", "30239-8", "88112-8"),
         local_names=(
@@ -108,8 +128,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="TBILI",
         name="Total bilirubin",
         label="Bilirubin",
+        colour=_BLUE,
         precision=(("mg/dL", 1), ("µmol/L", 0)),
         canonical_unit="mg/dL",
+        si_unit="µmol/L",
         organ="liver",
         loinc=("1975-2",),
         local_names=(
@@ -140,8 +162,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="DBILI",
         name="Direct bilirubin",
         label="Direct bilirubin",
+        colour=_GREEN,
         precision=(("mg/dL", 1), ("µmol/L", 0)),
         canonical_unit="mg/dL",
+        si_unit="µmol/L",
         organ="liver",
         loinc=("1968-7",),
         local_names=(
@@ -167,8 +191,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="ALP",
         name="Alkaline phosphatase",
         label="ALP",
+        colour=_BLUE,
         precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
+        si_unit="U/L",
         organ="liver",
         loinc=("6768-6",),
         local_names=(
@@ -194,8 +220,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="GGT",
         name="Gamma-glutamyl transferase",
         label="GGT",
+        colour=_GREEN,
         precision=(("U/L", 0), ("µkat/L", 2)),
         canonical_unit="U/L",
+        si_unit="U/L",
         organ="liver",
         loinc=("2324-2",),
         local_names=(
@@ -222,8 +250,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="GLUCOSE",
         name="Glucose",
         label="Glucose",
+        colour=_BLUE,
         precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
+        si_unit="mmol/L",
         organ="glucose",
         loinc=("2345-7", "2339-0", "15074-8"),
         local_names=(
@@ -257,8 +287,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="GLUCOSE_FASTING",
         name="Fasting glucose",
         label="Glucose (fasting)",
+        colour=_GREEN,
         precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
+        si_unit="mmol/L",
         organ="glucose",
         loinc=("1558-6", "1554-5"),
         local_names=(
@@ -284,8 +316,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="GLUCOSE_POC",
         name="Capillary glucose (point of care)",
         label="Glucose (POC)",
+        colour=_BLACK,
         precision=_GLUCOSE_PRECISION,
         canonical_unit="mg/dL",
+        si_unit="mmol/L",
         organ="glucose",
         loinc=("41653-7",),
         local_names=(
@@ -311,8 +345,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="CPEPTIDE",
         name="C-peptide",
         label="C-peptide",
+        colour=_BLUE,
         precision=(("ng/mL", 2), ("nmol/L", 2), ("pmol/L", 0)),
         canonical_unit="ng/mL",
+        si_unit="nmol/L",
         organ="glucose",
         loinc=("1986-9", "13037-7"),
         local_names=(
@@ -337,8 +373,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="HBA1C",
         name="Hemoglobin A1c",
         label="HbA1c",
+        colour=_BLUE,
         precision=(("%", 1), ("mmol/mol", 0)),
         canonical_unit="%",
+        si_unit="mmol/mol",
         organ="glucose",
         loinc=("4548-4", "59261-8", "17856-6"),
         local_names=(
@@ -367,8 +405,10 @@ _LISTED: tuple[Analyte, ...] = (
         code="BHB",
         name="Beta-hydroxybutyrate",
         label="Ketones (BHB)",
+        colour=_BLUE,
         precision=(("mmol/L", 1), ("mg/dL", 1)),
         canonical_unit="mmol/L",
+        si_unit="mmol/L",
         organ="glucose",
         loinc=("6873-4", "53060-9"),
         local_names=(
@@ -410,6 +450,26 @@ _ALL: tuple[Analyte, ...] = tuple(_with_european_names(a) for a in _LISTED)
 
 ANALYTES: dict[str, Analyte] = {a.code: a for a in _ALL}
 DISPLAY_ORDER: tuple[str, ...] = tuple(a.code for a in _ALL)
+
+
+def graded_analytes(organ: Organ) -> tuple[str, ...]:
+    """The graded analytes of an organ in display order: the ones its worst current grade on
+    the worklist is taken from (clinical reference, sections 2 and 3)."""
+    return tuple(a.code for a in _ALL if a.organ == organ and a.graded)
+
+
+def organ_analytes(organ: Organ) -> frozenset[str]:
+    """Every analyte of an organ, graded or not."""
+    return frozenset(a.code for a in _ALL if a.organ == organ)
+
+
+def panel_title(codes: tuple[str, ...]) -> str:
+    """The title of a chart of these analytes, from their labels: "ALT/AST"; "Glucose" for
+    glucose with its fasting and point-of-care kinds, whose labels all begin with it."""
+    labels = [analyte_label(c) for c in codes]
+    if all(label.startswith(labels[0]) for label in labels):
+        return labels[0]
+    return "/".join(labels)
 
 
 def display_rank(code: str) -> tuple[int, str]:
