@@ -7,11 +7,12 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from irae_desktop.cli.common import EXIT_INPUT_ERRORS, EXIT_OK, open_db
 from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.domain.value_format import export_number
 
 COLUMNS = (
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def utc_text(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return aware_utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _bound(analyte: str, value: float | None, unit: str) -> float | None:

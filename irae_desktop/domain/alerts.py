@@ -16,23 +16,19 @@ from irae_desktop.domain.alerts_liver import (
     steroid_refractory,
 )
 from irae_desktop.domain.alerts_review import needs_review
-from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.analytes import GRADED_ORGANS, ORGAN_TITLES, graded_analytes
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline
 
 __all__ = ["Alert", "AlertSettings", "evaluate_alerts"]
 
-ORGANS = ("liver", "glucose")
-_ORGAN_TITLE = {"liver": "Liver", "glucose": "Glucose"}
+ORGANS = GRADED_ORGANS
+_ORGAN_TITLE = ORGAN_TITLES
 # a result older than this before the organ's latest one no longer sets the current grade
 _CURRENT_WINDOW_DAYS = 30
 
 
-# graded analytes of each organ
-_ORGAN_CODES = {
-    organ: frozenset(a.code for a in ANALYTES.values() if a.organ == organ and a.graded)
-    for organ in ORGANS
-}
+_ORGAN_CODES: dict[str, frozenset[str]] = {o: frozenset(graded_analytes(o)) for o in ORGANS}
 
 
 def _organ_labs(timeline: PatientTimeline, organ: str) -> list[LabPoint]:

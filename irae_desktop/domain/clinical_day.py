@@ -8,19 +8,19 @@ that zone, never in UTC (clinical reference, decision 10). Stored instants stay 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from irae_desktop.domain.utc import aware_utc, naive_utc
 
 
 def clinical_day(moment: datetime, zone: tzinfo) -> date:
     """The calendar day of `moment` in `zone`. A naive `moment` is a stored UTC time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).date()
+    return aware_utc(moment).astimezone(zone).date()
 
 
 def day_start(day: date, zone: tzinfo) -> datetime:
     """The instant (aware, UTC) at which clinical day `day` begins in `zone`."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    return aware_utc(datetime.combine(day, time(0), tzinfo=zone))
 
 
 def days_between(earlier: datetime, later: datetime, zone: tzinfo) -> int:
@@ -33,7 +33,7 @@ def on_or_before(day: date, zone: tzinfo) -> Callable[[datetime], bool]:
     `clinical_day(moment, zone) <= day`, by one comparison with the instant the next day
     begins (for the many results of a regrade)."""
     end = day_start(day + timedelta(days=1), zone)
-    naive_end = end.replace(tzinfo=None)
+    naive_end = naive_utc(end)
 
     def test(moment: datetime) -> bool:
         return moment < (naive_end if moment.tzinfo is None else end)

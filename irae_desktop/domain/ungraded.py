@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.analytes import ANALYTES, GRADED_ORGANS
 from irae_desktop.domain.grade_parts import MISSING_WORDS
 from irae_desktop.domain.plausibility import NEEDS_REVIEW_PREFIX
 from irae_desktop.domain.timeline import LabPoint, PatientTimeline
 
 # the organs whose grade is shown on the worklist, the header and the service list
-_ORGANS = ("liver", "glucose")
+_ORGANS = GRADED_ORGANS
 
 NO_RANGE = "no range"
 NEEDS_REVIEW = "needs review"

@@ -135,16 +135,6 @@ _EXPECTED: dict[str, str] = {
     "BHB": "mmol/L, mg/dL",
 }
 
-_SI_UNITS: dict[str, str] = {
-    "TBILI": "µmol/L",
-    "DBILI": "µmol/L",
-    "GLUCOSE": "mmol/L",
-    "GLUCOSE_FASTING": "mmol/L",
-    "GLUCOSE_POC": "mmol/L",
-    "CPEPTIDE": "nmol/L",
-    "HBA1C": "mmol/mol",
-}
-
 
 def _table(analyte_code: str) -> dict[str, _Linear]:
     table = _CONVERSIONS.get(analyte_code)
@@ -194,7 +184,7 @@ def display_unit(analyte_code: str, system: UnitSystem) -> str:
     if analyte_code not in ANALYTES:
         raise UnitError(f"unknown analyte {analyte_code!r}")
     if system == "SI":
-        return _SI_UNITS.get(analyte_code, ANALYTES[analyte_code].canonical_unit)
+        return ANALYTES[analyte_code].si_unit
     if system != "US":
         raise UnitError(f"unknown unit system {system!r} (expected US or SI)")
     return ANALYTES[analyte_code].canonical_unit

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
 from irae_desktop.domain.administrations import Given
 from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
 from irae_desktop.domain.clinical_day import clinical_day
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.importers.administration_reader import ReadGiven
 from irae_desktop.importers.fhir_reader import patient_from_resource
 from irae_desktop.importers.raw import Problem
@@ -152,9 +153,7 @@ class FhirTreatments:
         except TimeTextError as exc:
             raise ValueError(str(exc)) from exc
         if ":" not in text:  # a date alone: the day as written
-            return (
-                date.fromisoformat(text[:10]) if len(text) >= 10 else moment.astimezone(UTC).date()
-            )
+            return date.fromisoformat(text[:10]) if len(text) >= 10 else aware_utc(moment).date()
         return clinical_day(moment, self.clinical_zone)
 
     def _read(self, kind: str, resource: dict[str, Any], ref: str) -> ReadLine | ReadGiven:

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from irae_desktop.domain.utc import aware_utc, utc_from_wall_clock
 from irae_desktop.store.clinical_zone import local_zone_name
 
 DATE_ORDERS = ("auto", "MDY", "DMY")
@@ -44,10 +45,6 @@ def resolve_zone(name: str | None) -> tuple[tzinfo, str]:
     return timezone(offset), str(local)
 
 
-def _aware(naive: datetime, zone: tzinfo) -> datetime:
-    return naive.replace(tzinfo=zone).astimezone(UTC)
-
-
 def parse_hl7_ts(text: str, zone: tzinfo) -> datetime:
     """HL7 DTM: YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]; needs at least a full date."""
     m = _HL7_TS.match(text.strip())
@@ -60,8 +57,8 @@ def parse_hl7_ts(text: str, zone: tzinfo) -> datetime:
     if offset:
         sign = 1 if offset[0] == "+" else -1
         delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])) * sign
-        return naive.replace(tzinfo=timezone(delta)).astimezone(UTC)
-    return _aware(naive, zone)
+        return utc_from_wall_clock(naive, timezone(delta))
+    return utc_from_wall_clock(naive, zone)
 
 
 def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") -> datetime:
@@ -79,8 +76,8 @@ def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") ->
         except ValueError as exc:
             raise TimeTextError(f"not a valid date/time: {s!r}") from exc
         if parsed.tzinfo is None:
-            return _aware(parsed, zone)
-        return parsed.astimezone(UTC)
+            return utc_from_wall_clock(parsed, zone)
+        return aware_utc(parsed)
     if s.isdigit() or (len(s) > 8 and s[:8].isdigit()):
         try:
             return parse_hl7_ts(s, zone)
@@ -113,7 +110,7 @@ def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") ->
         naive = datetime(int(year), month, day, h, int(minute or 0), int(second or 0))
     except ValueError as exc:
         raise TimeTextError(f"not a valid date/time: {s!r}") from exc
-    return _aware(naive, zone)
+    return utc_from_wall_clock(naive, zone)
 
 
 def parse_birth_date(text: str, *, date_order: str = "auto") -> date:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.analytes import ANALYTES, panel_title
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
 from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands, same_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
@@ -36,22 +36,9 @@ AXIS_H = 14.0
 MAX_MARKERS = 120
 BAND_LABEL_W = 12.0  # right of the plot: the grade of each band
 
-SERIES_COLOURS = {
-    "ALT": colors.HexColor("#1f5fa8"),
-    "AST": colors.HexColor("#c2571a"),
-    "TBILI": colors.HexColor("#6a3d9a"),
-    "ALP": colors.HexColor("#2e7d32"),
-    "GLUCOSE": colors.HexColor("#1f5fa8"),
-    "GLUCOSE_FASTING": colors.HexColor("#00838f"),
-    "GLUCOSE_POC": colors.HexColor("#8d6e63"),
-    "CPEPTIDE": colors.HexColor("#ad1457"),
-    "BHB": colors.HexColor("#5d4037"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class PanelSpec:
-    title: str
     analytes: tuple[str, ...]
     relative: bool  # plot value / ULN instead of the value
     graded: bool = True  # shade the grade bands (domain.panel_bands)
@@ -59,17 +46,22 @@ class PanelSpec:
     reference: tuple[float, str] | None = None  # a threshold line worth naming
     problem: str = "hepatitis"  # the irAE the panel follows
 
+    @property
+    def title(self) -> str:
+        """From the analytes' labels in the one analyte table, as the Trends tab titles them."""
+        scale = " (× ULN, log scale)" if self.log_scale else " (× ULN)"
+        return panel_title(self.analytes) + (scale if self.relative else "")
+
 
 # the grade bands are not typed here: they come from the criteria files through the same
 # rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("ALT / AST (× ULN, log scale)", ("ALT", "AST"), True, log_scale=True),
-    PanelSpec("Bilirubin", ("TBILI",), False),
-    PanelSpec("ALP", ("ALP",), False),
-    PanelSpec("Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"), False, problem="diabetes"),
-    PanelSpec("Ketones (BHB)", ("BHB",), False, graded=False, problem="diabetes"),
+    PanelSpec(("ALT", "AST"), True, log_scale=True),
+    PanelSpec(("TBILI",), False),
+    PanelSpec(("ALP",), False),
+    PanelSpec(("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"), False, problem="diabetes"),
+    PanelSpec(("BHB",), False, graded=False, problem="diabetes"),
     PanelSpec(
-        "C-peptide",
         ("CPEPTIDE",),
         False,
         graded=False,
@@ -159,8 +151,7 @@ def split_panel(
         return [(spec, shown_points, bands, found, early)]
     out: list[_Drawn] = []
     for analyte in present:
-        title = spec.title.replace(spec.title.split(" (")[0], analyte_label(analyte), 1)
-        one = replace(spec, title=title, analytes=(analyte,))
+        one = replace(spec, analytes=(analyte,))
         own_bands, own = chart_bands(one, every, criteria, overrides)
         _s, _b, _f, early = _with_early(one, own_bands, own, every, criteria)
         out.append((one, [p for p in shown_points if p.analyte == analyte], own_bands, own, early))
@@ -327,7 +318,8 @@ def _panel(
                 series.append((p, v))
         if not series:
             continue
-        colour = SERIES_COLOURS.get(analyte, INK)
+        known = ANALYTES.get(analyte)
+        colour = colors.HexColor(known.colour) if known is not None else INK
         coords: list[float] = []
         for p, v in series:
             coords += [axis.clamp(axis.x(p.collected_at)), yv(v)]

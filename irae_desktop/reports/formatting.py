@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from irae_desktop.domain.analytes import ANALYTES, display_rank
+from irae_desktop.domain.analytes import ANALYTES, display_rank, organ_analytes
 from irae_desktop.domain.analytes import analyte_label as analyte_label
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.units import UnitError, display_unit, from_canonical
@@ -78,9 +78,10 @@ def lab_value(value: float, comparator: str = "") -> str:
     return f"{_COMPARATOR_GLYPH.get(comparator, comparator)}{number(value)}"
 
 
-# analytes graded as multiples of the ULN (clinical reference, section 2); glucose is graded on
-# absolute values and C-peptide not at all, so a multiple of their ULN would only mislead
-MULTIPLE_OF_ULN = frozenset({"ALT", "AST", "TBILI", "DBILI", "ALP", "GGT"})
+# the liver analytes: graded as multiples of the ULN (clinical reference, section 2); glucose
+# is graded on absolute values and C-peptide not at all, so a multiple of their ULN would only
+# mislead
+MULTIPLE_OF_ULN = organ_analytes("liver")
 
 
 def times_uln(value: float, uln: float | None, analyte: str | None = None) -> str:

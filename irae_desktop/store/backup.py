@@ -21,6 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
@@ -190,7 +191,7 @@ def auto_backups(directory: Path | None = None) -> list[tuple[datetime, Path]]:
     for path in folder.iterdir():
         match = _AUTO_NAME.match(path.name)
         if match:
-            stamp = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+            stamp = aware_utc(datetime.strptime(match.group(1), _STAMP))
             found.append((stamp, path))
     return sorted(found)
 

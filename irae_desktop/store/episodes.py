@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.concurrency import changed, check_version, flush_or_conflict
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import IrAEEpisode, Patient
+from irae_desktop.store.models import EPISODE_STATUSES, IrAEEpisode, Patient
 from irae_desktop.store.patients import require_patient
 
 EDITABLE_FIELDS = ("organ", "onset", "resolution", "grade", "status", "notes")
-STATUSES = ("active", "improving", "resolved")
+STATUSES = EPISODE_STATUSES
 
 
 class EpisodeNotFoundError(StoreError):

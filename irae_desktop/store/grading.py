@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import DateTime, String, Table, bindparam, func, select, type_coerce, update
@@ -17,6 +17,7 @@ from irae_desktop.domain.plausibility import review_reason
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.series import REASON_MAX, LabToGrade, SeriesGrade, grade_series
 from irae_desktop.domain.units import UnitError, convert, unit_for
+from irae_desktop.domain.utc import naive_utc
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_latest import refresh_latest
@@ -87,16 +88,6 @@ def _to_unit(analyte: str, value: float | None, canonical: str, unit: str) -> fl
     if value is None or unit == canonical:
         return value
     return convert(analyte, value, canonical, unit)
-
-
-def naive_utc(moment: Any) -> datetime:
-    """A stored time as a naive UTC datetime (cheap to compare; the domain reads a naive time
-    as UTC when it works out its clinical day)."""
-    if isinstance(moment, str):  # SQLite text
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return cast(datetime, moment)
 
 
 def grading_context(

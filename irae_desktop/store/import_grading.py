@@ -22,6 +22,7 @@ from irae_desktop.domain.series import (
     grade_without_baseline,
 )
 from irae_desktop.domain.units import convert
+from irae_desktop.domain.utc import naive_utc
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.grading import (
     HELD,
@@ -29,7 +30,6 @@ from irae_desktop.store.grading import (
     GradingContext,
     grading_context,
     held_reason,
-    naive_utc,
     patient_facts,
     prepare_lab,
     site_ranges,

@@ -4,8 +4,9 @@
 # patient derived from it, the last lab time and the worst current grade per organ. Every write
 # to lab_results ends in `refresh_latest` for the patients it touched: store.grading's
 # regrade_patients calls it (manual entry, corrections, withdrawals, held results, treatment and
-# patient changes, regrade_all, demo data) and so does the import service for the patients of a
-# file. `stale_patients` compares both tables with the results, for the start-up check.
+# patient changes, site ranges, regrade_all, demo data) and so does the import service for the
+# patients of a file. `stale_patients` compares both tables with the results and
+# `repair_latest` refreshes the patients that disagree: store.integrity's start-up check.
 
 from __future__ import annotations
 
@@ -49,8 +50,11 @@ def latest_query(patient_ids: Sequence[int] | None = None) -> Select[Any]:
     """The latest result not entered in error of every (patient, analyte) present, computed from
     lab_results; ties in collection time go to the highest id (the one stored last).
 
-    One index search per pair on ix_lab_results_patient_analyte_time, whose order ends in the
-    row id on SQLite: far cheaper than a window function, which sorts every result.
+    One index search per pair on the identity index (uq_lab_results_identity: patient,
+    analyte, collection time, value, comparator), read newest first; only results sharing the
+    newest collection time are sorted by id. Far cheaper than a window function, which sorts
+    every result. (The index this once read, ix_lab_results_patient_analyte_time, was dropped
+    by migration 0004 as a prefix of the identity index.)
     """
     pairs_query = select(_LAB.c.patient_id, _LAB.c.analyte).distinct()
     if patient_ids is not None:
@@ -79,7 +83,8 @@ def latest_query(patient_ids: Sequence[int] | None = None) -> Select[Any]:
 
 def summary_query(patient_ids: Sequence[int]) -> Select[Any]:
     """lab_summary rows of these patients from their lab_latest rows: the organ_grades rule in
-    SQL (worst grade, then latest, then the analyte listed first), one search per organ."""
+    SQL (worst grade, then latest, then the analyte first in display order), one search per
+    organ."""
     grouped_from = _LATEST
     per_organ = []
     for organ, codes in ORGAN_ANALYTES.items():

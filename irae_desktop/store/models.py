@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -19,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from irae_desktop.domain.records import ResultStatus, Sex, TreatmentCategory
+from irae_desktop.domain.values import COMPARATORS
 from irae_desktop.store.types import UTCDateTime, utcnow
 
 NAMING = {
@@ -34,8 +37,32 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# The values an enumerated column may hold, enforced by CHECK constraints (migration
+# 0007_check_constraints writes the same ones out; tests/store/test_schema_agrees.py compares).
+PATIENT_STATUSES = ("active", "signed_off")
+EPISODE_STATUSES = ("active", "improving", "resolved")
+# a site range for any sex (""), or for one
+RANGE_SEXES = ("", "F", "M")
+
+
+def _one_of(name: str, values: tuple[str, ...], *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK that the column `name` holds one of `values` (or NULL when `nullable`)."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    test = f"{name} IN ({listed})"
+    return CheckConstraint(f"{name} IS NULL OR {test}" if nullable else test, name=name)
+
+
+def _grade(name: str) -> CheckConstraint:
+    """A CHECK that the column `name` is a CTCAE grade (0 within range, 1-5) or NULL."""
+    return CheckConstraint(f"{name} IS NULL OR ({name} >= 0 AND {name} <= 5)", name=name)
+
+
 class Patient(Base):
     __tablename__ = "patients"
+    __table_args__ = (
+        _one_of("status", PATIENT_STATUSES),
+        _one_of("sex", tuple(Sex), nullable=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mrn: Mapped[str] = mapped_column(String(64), unique=True)
@@ -110,6 +137,9 @@ class LabResult(Base):
             "collected_at",
             sqlite_where=text("status = 'corrected'"),
         ),
+        _one_of("status", tuple(ResultStatus)),
+        _one_of("comparator", COMPARATORS),
+        _grade("grade"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +179,7 @@ class LabLatest(Base):
     it current), so the worklist reads a row per pair instead of searching every result."""
 
     __tablename__ = "lab_latest"
+    __table_args__ = (_grade("grade"),)
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -166,6 +197,7 @@ class LabSummary(Base):
     with a valid result, so the worklist reads a row per patient."""
 
     __tablename__ = "lab_summary"
+    __table_args__ = (_grade("liver_grade"), _grade("glucose_grade"))
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -181,6 +213,7 @@ class LabSummary(Base):
 
 class TreatmentLine(Base):
     __tablename__ = "treatment_lines"
+    __table_args__ = (_one_of("category", tuple(TreatmentCategory)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
@@ -245,6 +278,7 @@ class TreatmentHold(Base):
 
 class IrAEEpisode(Base):
     __tablename__ = "irae_episodes"
+    __table_args__ = (_one_of("status", EPISODE_STATUSES), _grade("grade"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
@@ -319,6 +353,7 @@ class UnmatchedLabRow(Base):
     """A result for an MRN that matched no patient, from a file without demographics to add one."""
 
     __tablename__ = "unmatched_lab_rows"
+    __table_args__ = (_one_of("comparator", COMPARATORS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(
@@ -364,7 +399,10 @@ class SiteReferenceRange(Base):
     """The site default range for an analyte, used when a result arrives without one."""
 
     __tablename__ = "site_reference_ranges"
-    __table_args__ = (UniqueConstraint("analyte", "sex", name="uq_site_range"),)
+    __table_args__ = (
+        UniqueConstraint("analyte", "sex", name="uq_site_range"),
+        _one_of("sex", RANGE_SEXES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     analyte: Mapped[str] = mapped_column(String(32))

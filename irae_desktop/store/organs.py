@@ -6,13 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-# clinical reference, sections 2 and 3. Listed order breaks ties between analytes (see
-# organ_grades).
-# The lab_summary table stores the result of this rule: changing it needs a migration that
-# rebuilds the table (tests/store/test_lab_summary_migration.py checks the two agree).
+from irae_desktop.domain.analytes import GRADED_ORGANS, graded_analytes
+
+# The graded analytes of each organ, from the one analyte table (clinical reference, sections
+# 2 and 3); display order breaks ties between analytes (see organ_grades).
+# The lab_summary table stores the result of this rule: changing the organ or grading of an
+# analyte needs a migration that rebuilds the table (tests/store/test_lab_summary_migration.py
+# checks the two agree).
 ORGAN_ANALYTES: dict[str, tuple[str, ...]] = {
-    "liver": ("ALT", "AST", "TBILI", "ALP", "GGT"),
-    "glucose": ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"),
+    organ: graded_analytes(organ) for organ in GRADED_ORGANS
 }
 ANALYTE_ORGAN = {a: organ for organ, codes in ORGAN_ANALYTES.items() for a in codes}
 ORGAN_RANK = {a: rank for codes in ORGAN_ANALYTES.values() for rank, a in enumerate(codes)}

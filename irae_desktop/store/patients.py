@@ -14,10 +14,10 @@ from irae_desktop.domain.records import PatientRecord, Sex
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
 from irae_desktop.store.grading import regrade_patients
-from irae_desktop.store.models import Patient
+from irae_desktop.store.models import PATIENT_STATUSES, Patient
 
 EDITABLE_FIELDS = ("name", "birth_date", "sex", "weight_kg", "diagnosis", "status", "mrn")
-STATUSES = ("active", "signed_off")
+STATUSES = PATIENT_STATUSES
 
 
 class DuplicateMrnError(StoreError):

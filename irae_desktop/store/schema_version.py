@@ -4,6 +4,14 @@ from __future__ import annotations
 
 # oldest first; tests/store/test_schema_version.py checks these against the migration scripts,
 # so a new migration without an entry here fails the tests rather than being skipped at start-up
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006_held_treatments")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006_held_treatments",
+    "0007_check_constraints",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"

@@ -19,12 +19,12 @@ from irae_desktop.store.clinical_zone import SETTING_KEY as ZONE_KEY
 from irae_desktop.store.clinical_zone import local_zone_name, valid_zone
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.grading import regrade_all
-from irae_desktop.store.models import AppSetting, SiteReferenceRange
+from irae_desktop.store.models import RANGE_SEXES, AppSetting, SiteReferenceRange
 
 CRITERIA_SETS = ("ctcae-5.0", "ctcae-6.0")
 UNIT_SYSTEMS = ("US", "SI")
 PAPER_SIZES = ("letter", "a4")
-SEXES = ("", "F", "M")
+SEXES = RANGE_SEXES
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, DateTime, String, Table, select, type_coerce
@@ -20,6 +20,7 @@ from irae_desktop.domain.timeline import (
     TreatmentSpan,
     first_ici_start,
 )
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.models import (
     IrAEEpisode,
@@ -41,15 +42,6 @@ def _source(entered_by: str | None, source_file: str | None, source_ref: str | N
     if source_file:
         return f"{source_file} ({source_ref})" if source_ref else source_file
     return source_ref
-
-
-def aware_utc(moment: Any) -> datetime:
-    """A stored time as an aware UTC datetime, as the UTCDateTime column type gives it."""
-    if isinstance(moment, str):  # SQLite text
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        return cast(datetime, moment.replace(tzinfo=UTC))
-    return cast(datetime, moment.astimezone(UTC))
 
 
 Ranges = dict[tuple[str, str], tuple[float | None, float | None]]

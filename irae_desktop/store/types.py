@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from irae_desktop.domain.utc import aware_utc, naive_utc
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC; returns aware UTC datetimes.
@@ -25,19 +27,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; times must carry a zone")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        return naive_utc(value) if dialect.name == "sqlite" else aware_utc(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        parsed: datetime = (
-            # raw SQLite text, e.g. from a hand-made fixture database
-            datetime.fromisoformat(value) if isinstance(value, str) else value
-        )
-        if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        # raw SQLite text too, e.g. from a hand-made fixture database
+        return aware_utc(value)
 
 
 def utcnow() -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store import audit_query, audit_view
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
@@ -52,7 +53,7 @@ def _day_start(d: QDate) -> datetime:
     day = d.toPython()
     assert isinstance(day, date)
     local = datetime.combine(day, time.min).astimezone()
-    return local.astimezone(UTC)
+    return aware_utc(local)
 
 
 class AuditDialog(QWidget):

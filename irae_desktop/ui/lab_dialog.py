@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.ungraded import saved_message
 from irae_desktop.domain.units import display_unit
+from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store import labs
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
@@ -136,7 +137,7 @@ class LabDialog(QDialog):
         local = self.when.dateTime().toPython()
         assert isinstance(local, datetime)
         # the clinician typed local wall-clock time; stored as UTC
-        return local.astimezone().astimezone(UTC)
+        return aware_utc(local.astimezone())
 
     def save(self) -> WriteOp | None:
         """Parses, then starts the write off the GUI thread and returns it (None when the form

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from irae_desktop.domain.alert_types import AlertSettings
-from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.analytes import ANALYTES, analyte_label
 from irae_desktop.store import settings as team
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
@@ -74,9 +74,10 @@ _LABEL_WORDS = (
     ("_mmol_l", " (mmol/L)"),
     ("_days", " (days)"),
     ("_fraction", " (fraction)"),
-    ("cpeptide", "C-peptide"),
-    ("bhb", "β-hydroxybutyrate"),
-    ("alp", "ALP"),
+    # analytes by their labels in the one analyte table
+    ("cpeptide", analyte_label("CPEPTIDE")),
+    ("bhb", analyte_label("BHB")),
+    ("alp", analyte_label("ALP")),
 )
 
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from irae_desktop.domain.alert_types import AlertSettings
+from irae_desktop.domain.analytes import GRADED_ORGANS, ORGAN_TITLES
 from irae_desktop.domain.ungraded import note_for_label
 from irae_desktop.store.ungraded import LatestUngraded
 from irae_desktop.store.worklist import OrganGrade, WorklistRow
@@ -41,8 +42,7 @@ HEADERS = (
     "Patient",
     "MRN",
     "Current ICI",
-    "Liver",
-    "Glucose",
+    *(ORGAN_TITLES[organ] for organ in GRADED_ORGANS),
     "Alerts",
     "Last lab",
     "Days since",

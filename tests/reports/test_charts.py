@@ -19,7 +19,7 @@ def test_trend_page_shows_lanes_and_prednisone_equivalents(db, tmp_path: Path) -
     write_patient_summary(db, "MRN-100", out, now=NOW)
     text = squash(" ".join(page_texts(out)))
     trends = text.split("Trends with CTCAE grade bands and treatments")[1].split("Bands show")[0]
-    assert "ALT / AST (× ULN, log scale)" in trends
+    assert "ALT/AST (× ULN, log scale)" in trends
     assert "Bilirubin (mg/dL)" in trends
     # no glucose or C-peptide results: no empty panels
     assert "Glucose (mg/dL)" not in trends and "C-peptide" not in trends

@@ -44,7 +44,7 @@ def _lab(pid: int, analyte: str, day: int, value: float, unit: str, uln: float |
     )
 
 
-def _patient(db: Database, mrn: str = "M1", sex: str = "F", ici: bool = True) -> int:
+def _patient(db: Database, mrn: str = "M1", sex: str | None = "F", ici: bool = True) -> int:
     with db.write() as s:
         p = Patient(mrn=mrn, name="Ada Test", sex=sex, weight_kg=70.0)
         s.add(p)
@@ -126,7 +126,7 @@ def test_damaged_criteria_setting_falls_back_to_the_default(db: Database) -> Non
 def test_site_default_range_fills_a_missing_uln_by_sex(db: Database) -> None:
     woman = _patient(db, "W1", "F")
     man = _patient(db, "M1", "M")
-    nobody = _patient(db, "X1", "")
+    nobody = _patient(db, "X1", None)
     with db.write() as s:
         s.add_all(
             [

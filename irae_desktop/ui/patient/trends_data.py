@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from irae_desktop.domain.analytes import panel_title
 from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
 from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.patient.display import analyte_label, converter, format_number, value_text
@@ -22,33 +23,36 @@ IntArray = npt.NDArray[np.intp]
 @dataclass(frozen=True, slots=True)
 class Panel:
     key: str
-    title: str
     analytes: tuple[str, ...]
     graded: bool = True  # grade bands come from the criteria (domain.panel_bands)
     split_of: str | None = None  # drawn instead of that panel when its analytes' bands differ
     reference_line: float | None = None
     reference_text: str = ""
 
+    @property
+    def title(self) -> str:
+        """From the analytes' labels in the one analyte table, as the PDF titles its charts."""
+        return panel_title(self.analytes)
+
 
 # the grade bands are not typed here: they come from the criteria files through the same
 # rules as the stored grades (clinical reference, decision 15)
 PANELS: tuple[Panel, ...] = (
-    Panel("enzymes", "ALT/AST", ("ALT", "AST")),
-    Panel("alt", "ALT", ("ALT",), split_of="enzymes"),
-    Panel("ast", "AST", ("AST",), split_of="enzymes"),
-    Panel("bilirubin", "Bilirubin", ("TBILI",)),
-    Panel("alp", "ALP", ("ALP",)),
-    Panel("glucose", "Glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")),
-    Panel("ketones", "Ketones (BHB)", ("BHB",), graded=False),
+    Panel("enzymes", ("ALT", "AST")),
+    Panel("alt", ("ALT",), split_of="enzymes"),
+    Panel("ast", ("AST",), split_of="enzymes"),
+    Panel("bilirubin", ("TBILI",)),
+    Panel("alp", ("ALP",)),
+    Panel("glucose", ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC")),
+    Panel("ketones", ("BHB",), graded=False),
     Panel(
         "cpeptide",
-        "C-peptide",
         ("CPEPTIDE",),
         graded=False,
         reference_line=0.6,
         reference_text="0.6 ng/mL (0.2 nmol/L): insulin deficiency below",
     ),
-    Panel("hba1c", "HbA1c", ("HBA1C",), graded=False),
+    Panel("hba1c", ("HBA1C",), graded=False),
 )
 LIVER_KEYS = ("enzymes", "alt", "ast", "bilirubin", "alp")
 ENZYME_KEYS = ("enzymes", "alt", "ast")

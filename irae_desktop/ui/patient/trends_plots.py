@@ -8,12 +8,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.ui.grade_style import band_color
 from irae_desktop.ui.patient.trends_axes import DateAxis, ValueAxis
 from irae_desktop.ui.patient.trends_data import Band, Panel, PanelData, Series
 
-# series colours that stay apart from the grade band hues (Okabe-Ito blue, bluish green, black)
-SERIES_STYLE: list[tuple[str, str]] = [("#0072B2", "o"), ("#009E73", "s"), ("#000000", "d")]
+# marker shapes by place in the panel; the colours are the analytes' own (domain.analytes)
+SERIES_SYMBOLS = ("o", "s", "d")
+UNKNOWN_ANALYTE_COLOUR = "#5B6572"  # never drawn today: every panel lists known analytes
 # above this many points a series is drawn as a line alone: it reads better and draws faster
 MARKER_LIMIT = 600
 LOG_PANELS = ("enzymes", "alt", "ast", "bilirubin", "alp")
@@ -50,21 +52,33 @@ class SeriesItems:
     """The items of one series slot: the line, exact-value markers, and censored markers."""
 
     def __init__(self, plot: pg.PlotItem, n: int) -> None:
-        self.colour, self.symbol = SERIES_STYLE[n % len(SERIES_STYLE)]
-        pen = pg.mkPen(self.colour, width=2)
-        marker = {"symbolSize": 6, "symbolBrush": self.colour, "symbolPen": self.colour}
-        self.line = pg.PlotDataItem(pen=pen, **marker)
+        self.symbol = SERIES_SYMBOLS[n % len(SERIES_SYMBOLS)]
+        self.colour = ""
+        self.line = pg.PlotDataItem(symbolSize=6)
         # when some values are censored the line carries no markers: exact values get filled
         # ones here, the censored get open triangles below
-        self.exact = pg.PlotDataItem(pen=None, symbol=self.symbol, **marker)
-        self.censored = pg.ScatterPlotItem(
-            size=13, brush=pg.mkBrush(None), pen=pg.mkPen(self.colour, width=2)
-        )
+        self.exact = pg.PlotDataItem(pen=None, symbol=self.symbol, symbolSize=6)
+        self.censored = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(None))
         for item in (self.line, self.exact, self.censored):
             plot.addItem(item)
             item.hide()
 
+    def _paint(self, analyte: str) -> None:
+        """The analyte's own colour, as on the PDF charts (a slot may show another analyte
+        for the next patient)."""
+        known = ANALYTES.get(analyte)
+        colour = known.colour if known is not None else UNKNOWN_ANALYTE_COLOUR
+        if colour == self.colour:
+            return
+        self.colour = colour
+        self.line.setPen(pg.mkPen(colour, width=2))
+        for item in (self.line, self.exact):
+            item.setSymbolBrush(colour)
+            item.setSymbolPen(colour)
+        self.censored.setPen(pg.mkPen(colour, width=2))
+
     def show(self, series: Series, log: bool) -> None:
+        self._paint(series.analyte)
         censored = bool(series.censored.any())
         dense = series.x.size > MARKER_LIMIT
         self.line.setSymbol(None if censored or dense else self.symbol)
