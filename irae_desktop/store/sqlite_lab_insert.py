@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, closing
+from contextlib import closing
 from itertools import chain
 from typing import Any
 
@@ -14,30 +13,14 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from irae_desktop.store.lab_rows import LAB_TABLE, ROW_KEYS, batch_columns
-from irae_desktop.store.shared_setting import SharedSetting
+from irae_desktop.store.lab_insert_row import LabInsertRow, position
+from irae_desktop.store.lab_rows import LAB_TABLE, batch_columns
 from irae_desktop.store.sqlite_lab_statements import LabInsertStatements
 
 # rows per INSERT statement. The driver lets other threads run while SQLite executes a
 # statement, but takes the interpreter back between two rows of an executemany; a statement
 # of many rows keeps SQLite's work (indexes, pages) off the interpreter for longer
 ROWS_PER_STATEMENT = 256
-
-# how often (seconds) the interpreter hands over between threads while a bulk write runs
-# (Python's default is 0.005): the writing thread waits this long for the interpreter after
-# each statement, and at the default it would stand idle for much of the write
-WRITE_SWITCH_INTERVAL = 0.0005
-
-_HANDOVER = SharedSetting(
-    sys.getswitchinterval,
-    sys.setswitchinterval,
-    lambda usual: min(WRITE_SWITCH_INTERVAL, usual),
-)
-
-
-def quick_thread_handover() -> AbstractContextManager[None]:
-    """Shortens the interpreter's switch interval while any bulk write runs, then restores it."""
-    return _HANDOVER.held()
 
 
 class SqliteLabInsert:
@@ -63,9 +46,11 @@ class SqliteLabInsert:
             self.connection.connection.dbapi_connection  # type: ignore[assignment]
         )
         bindable = self._driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self.rows_per_statement = max(1, min(ROWS_PER_STATEMENT, bindable // len(ROW_KEYS)))
+        self.rows_per_statement = max(
+            1, min(ROWS_PER_STATEMENT, bindable // len(LabInsertRow._fields))
+        )
         self.statements = LabInsertStatements(dialect, batch_columns(batch_id, source_file))
-        self._time_index = ROW_KEYS.index("collected_at")
+        self._time_index = position("collected_at")
         self._time_text = (
             LAB_TABLE.c["collected_at"].type.dialect_impl(dialect).bind_processor(dialect)
         )
@@ -78,8 +63,8 @@ class SqliteLabInsert:
         event.listen(self.connection, "rollback", self._before_rollback)
 
     def run(self, rows: list[list[Any]]) -> None:
-        """Starts writing `rows` (laid out as ROW_KEYS; the lists are changed in place and must
-        not be touched again) once the chunk before is written."""
+        """Starts writing `rows` (lists of LabInsertRow's fields in order, changed in place: not
+        to be touched again) once the chunk before is written."""
         if not rows:
             return
         statement = self._prepare(rows)
@@ -124,10 +109,10 @@ class SqliteLabInsert:
                 text = times[when] = text_of(when)
             values[index] = text
         missing = []
-        for column in self.statements.empty_is_null:
+        for key, column in self.statements.empty_is_null:
             empty = [values for values in rows if values[column] is None]
             if empty:
-                missing.append(ROW_KEYS[column])
+                missing.append(key)
                 for values in empty:
                     values[column] = ""
         return self.statements.storing_empty_as_null(tuple(missing))
