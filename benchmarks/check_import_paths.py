@@ -59,7 +59,7 @@ def differences(bulk_db: Path, full_db: Path) -> dict[str, int]:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(lab_results)")]
         counts = {
             column: conn.execute(
-                f"SELECT count(*) FROM main.lab_results AS b JOIN full.lab_results AS f "  # noqa: S608
+                f"SELECT count(*) FROM main.lab_results AS b JOIN full.lab_results AS f "
                 f"USING (id) WHERE b.{column} IS NOT f.{column} "
                 f"OR typeof(b.{column}) != typeof(f.{column})"
             ).fetchone()[0]

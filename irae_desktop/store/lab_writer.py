@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +17,7 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.import_grading import ImportGrader
-from irae_desktop.store.lab_insert_row import LabInsertRow, position
+from irae_desktop.store.lab_insert_row import LabInsertRow
 from irae_desktop.store.lab_rows import (
     LabRow,
     PatientRef,
@@ -29,7 +29,6 @@ from irae_desktop.store.models import LabResult, Patient
 from irae_desktop.store.sqlite_lab_insert import SqliteLabInsert
 
 CHUNK_ROWS = 20000
-_PATIENT = position("patient_id")
 _LAB = cast(Table, LabResult.__table__)
 _CORRECTED = ResultStatus.CORRECTED.value
 REGRADE_GROUP = 50
@@ -143,15 +142,23 @@ class LabBatchWriter:
         if not self._buffer:
             return
         buffered, self._buffer = self._buffer, []
-        # the grader and the insert fill in and bind lists in the row's field order
-        rows = [list(row) for row in buffered]
-        for values, row in zip(rows, buffered, strict=True):
+        rows: list[Sequence[Any]] = []
+        # rows the grader fills in, as lists in the row's field order (its interface)
+        ungraded: list[list[Any]] = []
+        for row in buffered:
             patient = row.patient_id
             if patient.__class__ is not int:
-                values[_PATIENT] = patient_id = cast(PatientRef, patient).id
+                patient_id = cast(PatientRef, patient).id
                 if not patient_id:
                     raise StoreError("internal error: a result's new patient was not stored")
-        self.grader.grade_rows(rows)
+                row = row._replace(patient_id=patient_id)
+            if row.grade_criteria is None:
+                values = list(row)
+                ungraded.append(values)
+                rows.append(values)
+            else:  # graded on the bulk path already
+                rows.append(row)
+        self.grader.grade_rows(ungraded)
         if self._sqlite is not None:
             self._sqlite.run(rows)
         else:

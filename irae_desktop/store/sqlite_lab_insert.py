@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_insert_row import LabInsertRow, position
 from irae_desktop.store.lab_rows import LAB_TABLE, batch_columns
 from irae_desktop.store.sqlite_lab_statements import LabInsertStatements
@@ -51,6 +52,7 @@ class SqliteLabInsert:
         )
         self.statements = LabInsertStatements(dialect, batch_columns(batch_id, source_file))
         self._time_index = position("collected_at")
+        self._width = len(LabInsertRow._fields)
         self._time_text = (
             LAB_TABLE.c["collected_at"].type.dialect_impl(dialect).bind_processor(dialect)
         )
@@ -62,12 +64,12 @@ class SqliteLabInsert:
         event.listen(self.connection, "commit", self._before_commit)
         event.listen(self.connection, "rollback", self._before_rollback)
 
-    def run(self, rows: list[list[Any]]) -> None:
-        """Starts writing `rows` (lists of LabInsertRow's fields in order, changed in place: not
-        to be touched again) once the chunk before is written."""
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Starts writing `rows` (each LabInsertRow's fields in order, as the row or a list)
+        once the chunk before is written."""
         if not rows:
             return
-        statement = self._prepare(rows)
+        params, statement = self._prepare(rows)
         step = self.rows_per_statement
         whole = len(rows) - len(rows) % step if step > 1 else 0
         many = statement(step) if whole else ""
@@ -75,7 +77,7 @@ class SqliteLabInsert:
         self.wait()
         writing = threading.Thread(
             target=self._write,
-            args=(many, one, step, whole, rows),
+            args=(many, one, step, whole, params),
             name="irae-lab-insert",
             daemon=True,
         )
@@ -94,45 +96,57 @@ class SqliteLabInsert:
             writing.join()
             self._writing = None
 
-    def _prepare(self, rows: list[list[Any]]) -> Callable[[int], str]:
-        """Puts the stored text of each time into `rows` and sends the missing values of the
-        columns that never hold "" as ""; gives the statements that store those as NULL."""
+    def _prepare(self, rows: Sequence[Sequence[Any]]) -> tuple[list[Any], Callable[[int], str]]:
+        """The chunk's parameters, row after row in one list, with the stored text of each
+        time and "" for a missing value of the columns that never hold ""; and the statements
+        that store that "" as NULL."""
         times = self._times
         if len(times) > 100_000:
             times.clear()
-        index = self._time_index
         text_of = self._time_text or str
-        for values in rows:
-            when = values[index]
+
+        def stored_time(when: Any) -> Any:
             text = times.get(when)
             if text is None:
                 text = times[when] = text_of(when)
-            values[index] = text
+            return text
+
+        width = self._width
+        params = list(chain.from_iterable(rows))
+        if len(params) != width * len(rows):
+            raise StoreError("internal error: a lab row of the wrong width")
+        # one column of every row at a time: params[column::width]
+        column = self._time_index
+        params[column::width] = [stored_time(when) for when in params[column::width]]
         missing = []
         for key, column in self.statements.empty_is_null:
-            empty = [values for values in rows if values[column] is None]
-            if empty:
+            values = params[column::width]
+            if None in values:
                 missing.append(key)
-                for values in empty:
-                    values[column] = ""
-        return self.statements.storing_empty_as_null(tuple(missing))
+                params[column::width] = ["" if value is None else value for value in values]
+        return params, self.statements.storing_empty_as_null(tuple(missing))
 
-    def _write(
-        self, many: str, one: str, step: int, whole: int, params: Sequence[Sequence[Any]]
-    ) -> None:
+    def _write(self, many: str, one: str, step: int, whole: int, params: list[Any]) -> None:
         """The writing thread's work: the rows in statements of `step` rows up to `whole`,
-        the rest one by one, all in file order."""
+        the rest one by one, all in file order (`params`: every row's values in turn)."""
         sql = many or one
+        width = self._width
         try:
             # inside the try: whatever fails here must reach the importing thread, or the
             # batch would be committed without these rows
             with closing(self._driver.cursor()) as cursor:
-                flat = chain.from_iterable
-                for start in range(0, whole, step):
-                    cursor.execute(many, list(flat(params[start : start + step])))
-                if whole < len(params):
+                size = step * width
+                for start in range(0, whole * width, size):
+                    cursor.execute(many, params[start : start + size])
+                if whole * width < len(params):
                     sql = one
-                    cursor.executemany(one, params[whole:])
+                    cursor.executemany(
+                        one,
+                        [
+                            params[start : start + width]
+                            for start in range(whole * width, len(params), width)
+                        ],
+                    )
         except sqlite3.Error as exc:
             # raised as SQLAlchemy's, as every other statement's errors are
             self._failure = DBAPIError.instance(sql[:2000], None, exc, sqlite3.Error)
