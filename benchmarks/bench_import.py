@@ -129,7 +129,11 @@ def _peak_mb() -> float:
 def run_irae(csv_path: str, db_path: str) -> dict[str, Any]:
     import irae_desktop.importers.service as service
     from irae_desktop.importers.service import ImportOptions, import_files
+    from irae_desktop.process_settings import tune_for_bulk_import
     from irae_desktop.store.database import open_database
+
+    # as `irae-desktop import` sets up its process
+    tune_for_bulk_import()
 
     # rows are graded as they are written; this is the regrade of patients whose baseline the
     # file moved (none in this file: its patients are new and have no ICI line)

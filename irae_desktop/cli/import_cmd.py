@@ -50,6 +50,10 @@ def _load_mapping(path: str | None) -> dict[str, Any] | None:
 def run(args: argparse.Namespace) -> int:
     from irae_desktop.importers.service import ImportOptions, import_files
     from irae_desktop.importers.timeparse import resolve_zone
+    from irae_desktop.process_settings import tune_for_bulk_import
+
+    # this process does nothing but the import: the interpreter is tuned for it
+    tune_for_bulk_import()
 
     mapping = _load_mapping(args.mapping)
     try:

@@ -31,14 +31,13 @@ from irae_desktop.importers.csv_reader import (
 from irae_desktop.importers.patient_match import KnownPatient
 from irae_desktop.importers.raw import ReadItem
 from irae_desktop.importers.summary import ImportSummary
-from irae_desktop.store.lab_rows import ROW_KEYS, LabRow
+from irae_desktop.store.lab_insert_row import LabInsertRow
+from irae_desktop.store.lab_rows import LabRow
 
 # entries a part's memory may hold before it starts again (a miss only costs a full-path row)
 MEMORY_LIMIT = 50_000
-# where a row (laid out as ROW_KEYS) holds its grade
-_GRADE = ROW_KEYS.index("grade")
-_CRITERIA = ROW_KEYS.index("grade_criteria")
-_REASON = ROW_KEYS.index("grade_reason")
+# grade, criteria and reason of a row the writer's grader grades
+_GRADED_BY_WRITER: tuple[None, None, None] = (None, None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +57,11 @@ class RowHandler(Protocol):
 
     def handle(self, item: ReadItem) -> Outcome: ...
 
-    def add_rows(self, rows: list[list[Any]]) -> None: ...
+    def add_rows(self, rows: list[LabInsertRow]) -> None: ...
 
     def plain_sex(self, patient: KnownPatient) -> tuple[bool, str | None]: ...
 
-    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]: ...
+    def grade_alone(self, row: LabInsertRow, sex: str) -> tuple[int | None, str, str]: ...
 
 
 @dataclass(slots=True)
@@ -137,7 +136,7 @@ class LongRowLane:
         time_of, patient_of = self._time_of, self._patient_of
         # rows assembled here wait in `ready` and go to the writer before any full-path row,
         # so the writer sees every row in file order
-        ready: list[list[Any]] = []
+        ready: list[LabInsertRow] = []
         add = ready.append
         fast = 0  # rows read here since the summary's count was last brought up to date
         count = 0
@@ -171,29 +170,34 @@ class LongRowLane:
                     sex = patient.sex
                     if sex is None and not patient.settled:
                         sex = self._settle(patient)
-                    values = [
-                        # the id once the patient is stored (a new one is not yet)
-                        patient.known.id or patient.known,
-                        kind.analyte,
-                        when,
-                        value.value,
-                        value.comparator,
-                        kind.unit,
-                        value.original_text,
-                        kind.original_unit,
-                        kind.lln,
-                        kind.uln,
-                        kind.flag,
-                        kind.status,
-                        None,  # grade, criteria and reason: graded here or by the writer
-                        None,
-                        None,
-                        f"line {line}",
-                    ]
-                    if sex is not None:
-                        graded = value.grades.get(sex) or self._grade(values, value, sex)
-                        values[_GRADE], values[_CRITERIA], values[_REASON] = graded
-                    add(values)
+                    # graded here when the patient's results are each graded alone,
+                    # otherwise by the writer
+                    grade, criteria, reason = (
+                        _GRADED_BY_WRITER
+                        if sex is None
+                        else value.grades.get(sex) or self._grade(kind, value, when, sex)
+                    )
+                    add(
+                        LabInsertRow(
+                            # the id once the patient is stored (a new one is not yet)
+                            patient_id=patient.known.id or patient.known,
+                            analyte=kind.analyte,
+                            collected_at=when,
+                            value=value.value,
+                            comparator=value.comparator,
+                            unit=kind.unit,
+                            original_text=value.original_text,
+                            original_unit=kind.original_unit,
+                            lln=kind.lln,
+                            uln=kind.uln,
+                            abnormal_flag=kind.flag,
+                            status=kind.status,
+                            grade=grade,
+                            grade_criteria=criteria,
+                            grade_reason=reason,
+                            source_ref=f"line {line}",
+                        )
+                    )
                     fast += 1
                     continue
             else:
@@ -215,8 +219,30 @@ class LongRowLane:
         patient.settled, patient.sex = self.handler.plain_sex(patient.known)
         return patient.sex
 
-    def _grade(self, values: list[Any], value: _Value, sex: str) -> tuple[int | None, str, str]:
-        graded = value.grades[sex] = self.handler.grade_alone(values, sex)
+    def _grade(
+        self, kind: _Kind, value: _Value, when: datetime, sex: str
+    ) -> tuple[int | None, str, str]:
+        """The grade of this kind and value for a patient of this sex graded result by result
+        (it depends on nothing else), remembered with the value."""
+        probe = LabInsertRow(
+            patient_id=0,
+            analyte=kind.analyte,
+            collected_at=when,
+            value=value.value,
+            comparator=value.comparator,
+            unit=kind.unit,
+            original_text=value.original_text,
+            original_unit=kind.original_unit,
+            lln=kind.lln,
+            uln=kind.uln,
+            abnormal_flag=kind.flag,
+            status=kind.status,
+            grade=None,
+            grade_criteria=None,
+            grade_reason=None,
+            source_ref="",
+        )
+        graded = value.grades[sex] = self.handler.grade_alone(probe, sex)
         return graded
 
     def _has_mrn(self, row: list[str]) -> bool:

@@ -3,11 +3,9 @@ transaction, yielding progress; dry run, cancel and a summary per file."""
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,28 +35,15 @@ from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.lab_insert_row import LabInsertRow, bind_values
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
-from irae_desktop.store.shared_setting import SharedSetting
 from irae_desktop.store.ungraded import ungraded_in_batch
 from irae_desktop.store.unmatched import hold_unmatched
 
 PROGRESS_EVERY = 2000
-# a bulk import allocates millions of short-lived, acyclic objects: Python's default of a
-# cycle collection every 700 allocations spends about a quarter of the reading time on them
-IMPORT_GC_THRESHOLD = 100_000
 log = logging.getLogger(__name__)
-_COLLECTIONS = SharedSetting(
-    gc.get_threshold,
-    lambda threshold: gc.set_threshold(*threshold),
-    lambda usual: (max(IMPORT_GC_THRESHOLD, usual[0]), *usual[1:]),
-)
-
-
-def _fewer_collections() -> AbstractContextManager[None]:
-    """Raises the collector's first threshold while any import runs, then puts it back."""
-    return _COLLECTIONS.held()
 
 
 class _Source(Protocol):
@@ -188,8 +173,8 @@ class _FileImport:
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
 
-    def add_rows(self, rows: list[list[Any]]) -> None:
-        self.writer.add_values(rows)
+    def add_rows(self, rows: list[LabInsertRow]) -> None:
+        self.writer.add_rows(rows)
 
     def plain_sex(self, patient: KnownPatient) -> tuple[bool, str | None]:
         """As ImportGrader.plain_sex; a patient not stored yet is not known yet."""
@@ -197,8 +182,8 @@ class _FileImport:
             return False, None
         return self.writer.grader.plain_sex(patient.id)
 
-    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]:
-        return self.writer.grader.grade_alone(values, sex)
+    def grade_alone(self, row: LabInsertRow, sex: str) -> tuple[int | None, str, str]:
+        return self.writer.grader.grade_alone(bind_values(row), sex)
 
     def handle(self, item: ReadItem) -> Outcome:
         """Reads one item into the batch; says what became of a result (see long_lane)."""
@@ -416,7 +401,6 @@ def _write_batch(
 ) -> Iterator[tuple[float, int]]:
     """One attempt at a file: its whole batch in one transaction, committed at the end."""
     with (
-        _fewer_collections(),
         db.session_factory(writer=True)() as session,
         session.begin(),
         bulk_write_cache(session),

@@ -17,17 +17,16 @@ from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.grading import regrade_patients
 from irae_desktop.store.import_grading import ImportGrader
+from irae_desktop.store.lab_insert_row import LabInsertRow
 from irae_desktop.store.lab_rows import (
-    ROW_KEYS,
     LabRow,
     PatientRef,
     batch_columns,
     insert_ignoring_duplicates,
     lab_row,
-    row_values,
 )
 from irae_desktop.store.models import LabResult, Patient
-from irae_desktop.store.sqlite_lab_insert import SqliteLabInsert, quick_thread_handover
+from irae_desktop.store.sqlite_lab_insert import SqliteLabInsert
 
 CHUNK_ROWS = 20000
 _LAB = cast(Table, LabResult.__table__)
@@ -53,8 +52,7 @@ IMPORT_CACHE_KIB = 131_072
 
 @contextmanager
 def bulk_write_cache(session: Session) -> Iterator[None]:
-    """A larger SQLite page cache for the length of a bulk write, then the usual one again; and
-    meanwhile the quicker thread handover the SQLite write thread needs."""
+    """A larger SQLite page cache for the length of a bulk write, then the usual one again."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
@@ -62,8 +60,7 @@ def bulk_write_cache(session: Session) -> Iterator[None]:
     usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     try:
-        with quick_thread_handover():
-            yield
+        yield
     finally:
         # after a failed write the connection may be unusable; it is then discarded anyway,
         # and the error that matters is the one already on its way up
@@ -112,7 +109,7 @@ class LabBatchWriter:
         # patients whose stored rows this batch changed outside the grader (corrections)
         self._changed_patients: set[int] = set()
         self.counts = WriteCounts()
-        self._buffer: list[list[Any]] = []
+        self._buffer: list[LabInsertRow] = []
         self._shared = batch_columns(batch_id, source_file)
         self._statement = insert_ignoring_duplicates(session)
         self._sqlite = (
@@ -128,12 +125,12 @@ class LabBatchWriter:
             self._correct(patient, record if isinstance(record, LabRecord) else record.record())
             return
         self.counts.attempted += 1
-        self._buffer.append(row_values(patient, record))
+        self._buffer.append(LabInsertRow.ungraded(patient, record))
         if len(self._buffer) >= self.chunk_rows:
             self.flush()
 
-    def add_values(self, rows: list[list[Any]]) -> None:
-        """Buffers new results already laid out as `row_values` lays them out."""
+    def add_rows(self, rows: list[LabInsertRow]) -> None:
+        """Buffers new results (graded already or not: see LabInsertRow)."""
         self.counts.attempted += len(rows)
         self._buffer.extend(rows)
         if len(self._buffer) >= self.chunk_rows:
@@ -144,20 +141,33 @@ class LabBatchWriter:
             self.before_flush()
         if not self._buffer:
             return
-        rows, self._buffer = self._buffer, []
-        for values in rows:
-            patient = values[0]
+        buffered, self._buffer = self._buffer, []
+        rows: list[Sequence[Any]] = []
+        # rows the grader fills in, as lists in the row's field order (its interface)
+        ungraded: list[list[Any]] = []
+        for row in buffered:
+            patient = row.patient_id
             if patient.__class__ is not int:
-                values[0] = patient.id
-                if not values[0]:
+                patient_id = cast(PatientRef, patient).id
+                if not patient_id:
                     raise StoreError("internal error: a result's new patient was not stored")
-        self.grader.grade_rows(rows)
+                row = row._replace(patient_id=patient_id)
+            if row.grade_criteria is None:
+                values = list(row)
+                ungraded.append(values)
+                rows.append(values)
+            else:  # graded on the bulk path already
+                rows.append(row)
+        self.grader.grade_rows(ungraded)
         if self._sqlite is not None:
             self._sqlite.run(rows)
         else:
             self.session.connection().execute(
                 self._statement,
-                [{**dict(zip(ROW_KEYS, values, strict=True)), **self._shared} for values in rows],
+                [
+                    {**dict(zip(LabInsertRow._fields, values, strict=True)), **self._shared}
+                    for values in rows
+                ],
             )
 
     def inserted(self) -> int:
@@ -225,7 +235,7 @@ class LabBatchWriter:
         ).first()
         if existing is None:
             self.counts.attempted += 1
-            self._buffer.append(row_values(patient_id, record))
+            self._buffer.append(LabInsertRow.ungraded(patient_id, record))
             return
         new = lab_row(patient_id, record, batch_id=self.batch_id, source_file=self.source_file)
         before = {k: getattr(existing, k) for k in _COMPARED}

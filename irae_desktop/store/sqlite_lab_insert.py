@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, closing
+from contextlib import closing
 from itertools import chain
 from typing import Any
 
@@ -14,30 +13,15 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from irae_desktop.store.lab_rows import LAB_TABLE, ROW_KEYS, batch_columns
-from irae_desktop.store.shared_setting import SharedSetting
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.lab_insert_row import LabInsertRow, position
+from irae_desktop.store.lab_rows import LAB_TABLE, batch_columns
 from irae_desktop.store.sqlite_lab_statements import LabInsertStatements
 
 # rows per INSERT statement. The driver lets other threads run while SQLite executes a
 # statement, but takes the interpreter back between two rows of an executemany; a statement
 # of many rows keeps SQLite's work (indexes, pages) off the interpreter for longer
 ROWS_PER_STATEMENT = 256
-
-# how often (seconds) the interpreter hands over between threads while a bulk write runs
-# (Python's default is 0.005): the writing thread waits this long for the interpreter after
-# each statement, and at the default it would stand idle for much of the write
-WRITE_SWITCH_INTERVAL = 0.0005
-
-_HANDOVER = SharedSetting(
-    sys.getswitchinterval,
-    sys.setswitchinterval,
-    lambda usual: min(WRITE_SWITCH_INTERVAL, usual),
-)
-
-
-def quick_thread_handover() -> AbstractContextManager[None]:
-    """Shortens the interpreter's switch interval while any bulk write runs, then restores it."""
-    return _HANDOVER.held()
 
 
 class SqliteLabInsert:
@@ -63,9 +47,12 @@ class SqliteLabInsert:
             self.connection.connection.dbapi_connection  # type: ignore[assignment]
         )
         bindable = self._driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self.rows_per_statement = max(1, min(ROWS_PER_STATEMENT, bindable // len(ROW_KEYS)))
+        self.rows_per_statement = max(
+            1, min(ROWS_PER_STATEMENT, bindable // len(LabInsertRow._fields))
+        )
         self.statements = LabInsertStatements(dialect, batch_columns(batch_id, source_file))
-        self._time_index = ROW_KEYS.index("collected_at")
+        self._time_index = position("collected_at")
+        self._width = len(LabInsertRow._fields)
         self._time_text = (
             LAB_TABLE.c["collected_at"].type.dialect_impl(dialect).bind_processor(dialect)
         )
@@ -77,12 +64,12 @@ class SqliteLabInsert:
         event.listen(self.connection, "commit", self._before_commit)
         event.listen(self.connection, "rollback", self._before_rollback)
 
-    def run(self, rows: list[list[Any]]) -> None:
-        """Starts writing `rows` (laid out as ROW_KEYS; the lists are changed in place and must
-        not be touched again) once the chunk before is written."""
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Starts writing `rows` (each LabInsertRow's fields in order, as the row or a list)
+        once the chunk before is written."""
         if not rows:
             return
-        statement = self._prepare(rows)
+        params, statement = self._prepare(rows)
         step = self.rows_per_statement
         whole = len(rows) - len(rows) % step if step > 1 else 0
         many = statement(step) if whole else ""
@@ -90,7 +77,7 @@ class SqliteLabInsert:
         self.wait()
         writing = threading.Thread(
             target=self._write,
-            args=(many, one, step, whole, rows),
+            args=(many, one, step, whole, params),
             name="irae-lab-insert",
             daemon=True,
         )
@@ -109,45 +96,57 @@ class SqliteLabInsert:
             writing.join()
             self._writing = None
 
-    def _prepare(self, rows: list[list[Any]]) -> Callable[[int], str]:
-        """Puts the stored text of each time into `rows` and sends the missing values of the
-        columns that never hold "" as ""; gives the statements that store those as NULL."""
+    def _prepare(self, rows: Sequence[Sequence[Any]]) -> tuple[list[Any], Callable[[int], str]]:
+        """The chunk's parameters, row after row in one list, with the stored text of each
+        time and "" for a missing value of the columns that never hold ""; and the statements
+        that store that "" as NULL."""
         times = self._times
         if len(times) > 100_000:
             times.clear()
-        index = self._time_index
         text_of = self._time_text or str
-        for values in rows:
-            when = values[index]
+
+        def stored_time(when: Any) -> Any:
             text = times.get(when)
             if text is None:
                 text = times[when] = text_of(when)
-            values[index] = text
-        missing = []
-        for column in self.statements.empty_is_null:
-            empty = [values for values in rows if values[column] is None]
-            if empty:
-                missing.append(ROW_KEYS[column])
-                for values in empty:
-                    values[column] = ""
-        return self.statements.storing_empty_as_null(tuple(missing))
+            return text
 
-    def _write(
-        self, many: str, one: str, step: int, whole: int, params: Sequence[Sequence[Any]]
-    ) -> None:
+        width = self._width
+        params = list(chain.from_iterable(rows))
+        if len(params) != width * len(rows):
+            raise StoreError("internal error: a lab row of the wrong width")
+        # one column of every row at a time: params[column::width]
+        column = self._time_index
+        params[column::width] = [stored_time(when) for when in params[column::width]]
+        missing = []
+        for key, column in self.statements.empty_is_null:
+            values = params[column::width]
+            if None in values:
+                missing.append(key)
+                params[column::width] = ["" if value is None else value for value in values]
+        return params, self.statements.storing_empty_as_null(tuple(missing))
+
+    def _write(self, many: str, one: str, step: int, whole: int, params: list[Any]) -> None:
         """The writing thread's work: the rows in statements of `step` rows up to `whole`,
-        the rest one by one, all in file order."""
+        the rest one by one, all in file order (`params`: every row's values in turn)."""
         sql = many or one
+        width = self._width
         try:
             # inside the try: whatever fails here must reach the importing thread, or the
             # batch would be committed without these rows
             with closing(self._driver.cursor()) as cursor:
-                flat = chain.from_iterable
-                for start in range(0, whole, step):
-                    cursor.execute(many, list(flat(params[start : start + step])))
-                if whole < len(params):
+                size = step * width
+                for start in range(0, whole * width, size):
+                    cursor.execute(many, params[start : start + size])
+                if whole * width < len(params):
                     sql = one
-                    cursor.executemany(one, params[whole:])
+                    cursor.executemany(
+                        one,
+                        [
+                            params[start : start + width]
+                            for start in range(whole * width, len(params), width)
+                        ],
+                    )
         except sqlite3.Error as exc:
             # raised as SQLAlchemy's, as every other statement's errors are
             self._failure = DBAPIError.instance(sql[:2000], None, exc, sqlite3.Error)

@@ -10,7 +10,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.lab_rows import LAB_TABLE, ROW_KEYS
+from irae_desktop.store.lab_insert_row import LabInsertRow, position
+from irae_desktop.store.lab_rows import LAB_TABLE
 
 # nullable columns of an imported row that never hold "" (numbers, a flag read as "or None",
 # the criteria set's id): their None is sent as "" and stored as NULL by the statement,
@@ -49,10 +50,11 @@ class LabInsertStatements:
         self._shared = shared
         self._one: dict[tuple[str, ...], str] = {}
         self._many: dict[tuple[tuple[str, ...], int], str] = {}
-        self.empty_is_null = tuple(ROW_KEYS.index(key) for key in _EMPTY_IS_NULL)
+        # (field, its place in a row's parameters)
+        self.empty_is_null = tuple((key, position(key)) for key in _EMPTY_IS_NULL)
 
     def storing_empty_as_null(self, nullif: tuple[str, ...]) -> Callable[[int], str]:
-        """The statement for a given number of rows laid out as ROW_KEYS, whose `nullif`
+        """The statement for a given number of rows (LabInsertRow's fields), whose `nullif`
         columns store "" as NULL."""
         one = self._one.get(nullif)
         if one is None:
@@ -80,8 +82,8 @@ class LabInsertStatements:
             }
         )
         compiled = statement.on_conflict_do_nothing().compile(
-            dialect=dialect, column_keys=list(ROW_KEYS)
+            dialect=dialect, column_keys=list(LabInsertRow._fields)
         )
-        if list(compiled.positiontup or ()) != list(ROW_KEYS):
+        if list(compiled.positiontup or ()) != list(LabInsertRow._fields):
             raise StoreError("internal error: unexpected insert parameters")
         return str(compiled)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from irae_desktop.process_settings import quick_thread_switch
 from irae_desktop.store import paths
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.errors import NewerSchemaError, StoreError
@@ -307,6 +308,8 @@ def run_gui(db_url: str | None = None) -> int:
     else:
         window.worklist.take(loader)
     if whole_process:
+        # an import run from the window writes on a second thread (process_settings)
+        quick_thread_switch()
         # what exists now (modules, classes, the window) lives as long as the process: the
         # cyclic collector need not walk it again, neither while the app runs nor at exit (a
         # third of a second with SQLAlchemy and Qt loaded)

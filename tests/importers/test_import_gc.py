@@ -1,62 +1,77 @@
-"""The import raises the cycle collector's threshold only while it runs, whatever way it ends."""
+"""Interpreter-wide settings belong to the entry points: an import run in a process that also
+shows the window changes none of them; `irae-desktop import` tunes its own process."""
 
 from __future__ import annotations
 
+import ast
 import gc
+import sys
 from pathlib import Path
 
 import pytest
 
-import irae_desktop.importers.service as service
-from irae_desktop.importers.service import ImportOptions, run_import
+import irae_desktop
+from irae_desktop import process_settings
+from irae_desktop.cli.main import main
 from tests.importers.helpers import run
 
 LINES = "mrn,patient_name,collected_at,test,value,unit\nG1,Gus Gc,2024-03-01 08:00,ALT,41,U/L\n"
+PACKAGE = Path(irae_desktop.__file__).parent
+# calls that change the whole interpreter
+PROCESS_WIDE = {"set_threshold", "freeze", "unfreeze", "disable", "enable", "setswitchinterval"}
 
 
-def test_threshold_is_raised_during_an_import_and_restored(db, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def settings_restored():  # type: ignore[no-untyped-def]
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    yield threshold, interval
+    gc.set_threshold(*threshold)
+    sys.setswitchinterval(interval)
+
+
+def test_an_import_changes_no_interpreter_setting(db, tmp_path: Path, settings_restored) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "labs.csv"
     path.write_text(LINES, encoding="utf-8")
-    before = gc.get_threshold()
-    seen: list[int] = []
-    real_record = service.record_event
-
-    def spy(session, **event):  # type: ignore[no-untyped-def]
-        seen.append(gc.get_threshold()[0])
-        return real_record(session, **event)
-
-    # the batch's audit event is written at the end of the file, inside the import
-    monkeypatch.setattr(service, "record_event", spy)
 
     (summary,) = run(db, path)
 
     assert summary.imported == 1
-    assert seen == [max(service.IMPORT_GC_THRESHOLD, before[0])]
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), sys.getswitchinterval()) == settings_restored
 
 
-def test_threshold_is_restored_after_a_failure_and_after_closing(
-    db, tmp_path: Path, monkeypatch
+def test_the_import_command_tunes_its_own_process(
+    sqlite_url: str, tmp_path: Path, settings_restored
 ) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "labs.csv"
     path.write_text(LINES, encoding="utf-8")
-    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    sys.setswitchinterval(0.005)
 
-    def broken(session, **event):  # type: ignore[no-untyped-def]
-        raise RuntimeError("audit failed")
+    assert main(["--db", sqlite_url, "import", "--timezone", "UTC", str(path)]) == 0
 
-    monkeypatch.setattr(service, "record_event", broken)
-    with pytest.raises(RuntimeError, match="audit failed"):
-        run(db, path)
-    assert gc.get_threshold() == before
-    monkeypatch.undo()
-    monkeypatch.setattr(service, "PROGRESS_EVERY", 1)
-    path.write_text(LINES + "G1,Gus Gc,2024-03-02 08:00,ALT,42,U/L\n", encoding="utf-8")
+    assert gc.get_threshold() == (100_000, 10, 10)
+    assert sys.getswitchinterval() == pytest.approx(0.0005)
 
-    steps = run_import(db, [path], ImportOptions(timezone="UTC"))
-    next(steps)
-    midway = next(steps)
-    assert midway.rows == 1 and midway.summary is None  # suspended inside the file
-    assert gc.get_threshold()[0] == max(service.IMPORT_GC_THRESHOLD, before[0])
-    steps.close()
-    assert gc.get_threshold() == before
+
+def _process_wide_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in PROCESS_WIDE
+        and isinstance(node.value, ast.Name)
+        and node.value.id in {"gc", "sys"}
+    ]
+
+
+def test_only_the_entry_points_change_interpreter_settings() -> None:
+    found = [
+        call
+        for folder in ("domain", "store", "importers", "reports")
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        for call in _process_wide_calls(path)
+    ]
+    assert found == []
+    # the scan itself finds such calls where they are
+    assert _process_wide_calls(Path(process_settings.__file__))

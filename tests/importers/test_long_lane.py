@@ -216,9 +216,9 @@ def test_a_file_of_repeats_and_traps_is_stored_the_same_either_way(
     graded_here: list[str] = []
     real_grade = LongRowLane._grade
 
-    def spy(self: LongRowLane, kind: Any, value: Any, sex: str) -> Any:
+    def spy(self: LongRowLane, kind: Any, value: Any, when: Any, sex: str) -> Any:
         graded_here.append(sex)
-        return real_grade(self, kind, value, sex)
+        return real_grade(self, kind, value, when, sex)
 
     monkeypatch.setattr(LongRowLane, "_grade", spy)
     bulk, full = _both_ways(tmp_path, monkeypatch, path, registry=registry)

@@ -1,0 +1,77 @@
+"""One imported result as the bulk write inserts it: the lab_results columns that vary per row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from irae_desktop.domain.records import LabRecord
+from irae_desktop.store.lab_rows import ROW_KEYS, LabRow, PatientRef
+
+
+class LabInsertRow(NamedTuple):
+    """A result on its way into lab_results, with its grade once graded.
+
+    Built by name wherever a row is made (the long-CSV bulk path, the per-row path); the
+    writer hands it to the database as a list in this field order, the order of the bound
+    parameters (`position` gives a field's place). A tuple, because an import makes millions
+    of them and a tuple is the cheapest named record to create. The columns every row of a
+    batch shares are not here (store.lab_rows.batch_columns).
+    """
+
+    # an id, or a patient the import creates whose id is known once the buffer is written
+    patient_id: int | PatientRef
+    analyte: str
+    collected_at: datetime
+    value: float
+    comparator: str
+    unit: str
+    original_text: str
+    original_unit: str
+    lln: float | None
+    uln: float | None
+    abnormal_flag: str | None
+    status: str
+    # filled by the bulk path or the writer's grader (store.import_grading)
+    grade: int | None
+    grade_criteria: str | None
+    grade_reason: str | None
+    source_ref: str
+
+    @classmethod
+    def ungraded(cls, patient: int | PatientRef, record: LabRecord | LabRow) -> LabInsertRow:
+        """The row of a checked result, its grade left for the writer's grader."""
+        return cls(
+            patient_id=patient,
+            analyte=record.analyte,
+            collected_at=record.collected_at,
+            value=record.value,
+            comparator=record.comparator,
+            unit=record.unit,
+            original_text=record.original_text,
+            original_unit=record.original_unit,
+            lln=record.lln,
+            uln=record.uln,
+            abnormal_flag=record.abnormal_flag,
+            status=str(record.status),
+            grade=None,
+            grade_criteria=None,
+            grade_reason=None,
+            source_ref=record.source_ref,
+        )
+
+
+def position(field: str) -> int:
+    """Where `field` sits in a row's bound parameters."""
+    return LabInsertRow._fields.index(field)
+
+
+# the grader (store.import_grading) reads and fills rows laid out as lab_rows.ROW_KEYS: that
+# order must stay this one until it takes LabInsertRow itself
+if LabInsertRow._fields != ROW_KEYS:  # pragma: no cover - a programming error, caught by tests
+    raise ImportError("LabInsertRow's fields differ from store.lab_rows.ROW_KEYS")
+
+
+def bind_values(row: LabInsertRow) -> list[Any]:
+    """The row as the mutable parameter list the grader and the insert fill in place."""
+    return list(row)
