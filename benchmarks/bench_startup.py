@@ -57,22 +57,39 @@ sys.exit(app.exec())
 """
 
 
-# The real start-up; the hook quits once the worklist rows are in the table and painted.
+# The real start-up; the hook quits once the worklist rows are in the table and painted. It
+# wraps MainWindow.__init__ when run_gui itself imports the main window, so the app's modules
+# load in the app's own order (importing them here first would time a different start-up).
 APP_START = """
-import sys
+import importlib.machinery, sys
 from PySide6.QtWidgets import QApplication
-from irae_desktop.ui import main_window
 
-original_init = main_window.MainWindow.__init__
+def watch(main_window):
+    original_init = main_window.MainWindow.__init__
 
-def init_and_watch(self, *args, **kwargs):
-    original_init(self, *args, **kwargs)
-    def filled():
-        self.repaint()
-        QApplication.quit()
-    self.worklist.loaded.connect(filled)
+    def init_and_watch(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        def filled():
+            self.repaint()
+            QApplication.quit()
+        self.worklist.loaded.connect(filled)
 
-main_window.MainWindow.__init__ = init_and_watch
+    main_window.MainWindow.__init__ = init_and_watch
+
+class WatchMainWindow:
+    def find_spec(self, name, path=None, target=None):
+        if name != "irae_desktop.ui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run_module = spec.loader.exec_module
+        def run_and_watch(module):
+            run_module(module)
+            watch(module)
+        spec.loader.exec_module = run_and_watch
+        return spec
+
+sys.meta_path.insert(0, WatchMainWindow())
 from irae_desktop.ui.app import run_gui
 sys.exit(run_gui(db_url=sys.argv[1]))
 """

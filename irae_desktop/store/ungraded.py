@@ -23,6 +23,7 @@ from irae_desktop.store.organs import ANALYTE_ORGAN, ORGAN_ANALYTES, OrganGrade,
 _LAB = cast(Table, LabResult.__table__)
 _LATEST = cast(Table, LabLatest.__table__)
 _GRADED_CODES = tuple(code for code, a in ANALYTES.items() if a.graded)
+_ORGAN_CODES = tuple(ANALYTE_ORGAN)
 _WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
 _HELD = ResultStatus.NEEDS_REVIEW.value
 
@@ -91,70 +92,92 @@ def organ_views(
     """For patients whose latest result of a liver or glucose analyte has no grade: their
     organs as decision 12 shows them. Patients not in the answer show lab_summary as it is.
 
-    Reads lab_latest (kept by every write) for the ungraded latest results, then one index
-    search per such pair for its last graded result.
+    Two statements (per 500 patients when ids are given): lab_latest (kept by every write)
+    gives the ungraded latest results, each with its pair's last graded result found by an
+    index search inside the database (thousands of separate queries would cost seconds at
+    start-up); then the graded latest results of the same patients.
     """
-    lt = _LATEST.c
-    query = select(lt.patient_id, lt.analyte, lt.lab_result_id).where(
-        lt.grade.is_(None), lt.analyte.in_(tuple(ANALYTE_ORGAN))
-    )
+    if patient_ids is None:
+        return _views(session, None)
+    found: dict[int, dict[str, OrganView]] = {}
+    for start in range(0, len(patient_ids), CHUNK):
+        found.update(_views(session, list(patient_ids[start : start + CHUNK])))
+    return found
+
+
+def _ungraded_latest(latest: Any, patient_ids: list[int] | None) -> list[Any]:
+    """Conditions on lab_latest (or an alias of it) for its organ rows without a grade."""
+    conditions = [latest.c.grade.is_(None), latest.c.analyte.in_(_ORGAN_CODES)]
     if patient_ids is not None:
-        found: dict[int, dict[str, OrganView]] = {}
-        for start in range(0, len(patient_ids), CHUNK):
-            chunk = list(patient_ids[start : start + CHUNK])
-            found.update(_views(session, query.where(lt.patient_id.in_(chunk))))
-        return found
-    return _views(session, query)
+        conditions.append(latest.c.patient_id.in_(patient_ids))
+    return conditions
 
 
-def _views(session: Session, query: Any) -> dict[int, dict[str, OrganView]]:
-    pairs = session.execute(query).all()
+def _last_graded_id() -> Any:
+    """The id of the last graded, not withdrawn result of the lab_latest row's patient and
+    analyte (NULL when there is none), as a subquery correlated with that row."""
+    graded = _LAB.alias("graded")
+    c, lt = graded.c, _LATEST.c
+    return (
+        select(c.id)
+        .where(
+            c.patient_id == lt.patient_id,
+            c.analyte == lt.analyte,
+            c.grade.is_not(None),
+            c.status != _WITHDRAWN,
+        )
+        .order_by(c.collected_at.desc(), c.id.desc())
+        .limit(1)
+        .correlate(_LATEST)
+        .scalar_subquery()
+    )
+
+
+def _views(session: Session, patient_ids: list[int] | None) -> dict[int, dict[str, OrganView]]:
+    lt = _LATEST.c
+    ungraded, last_graded = _LAB.alias("ungraded"), _LAB.alias("last_graded")
+    pairs = session.execute(
+        select(
+            lt.patient_id,
+            lt.analyte,
+            ungraded.c.collected_at,
+            ungraded.c.grade_reason,
+            last_graded.c.grade,
+            last_graded.c.collected_at,
+        )
+        .select_from(_LATEST)
+        .outerjoin(ungraded, ungraded.c.id == lt.lab_result_id)
+        .outerjoin(last_graded, last_graded.c.id == _last_graded_id())
+        .where(*_ungraded_latest(_LATEST, patient_ids))
+    ).all()
     if not pairs:
         return {}
-    patients = sorted({pid for pid, _a, _id in pairs})
-    c, lt = _LAB.c, _LATEST.c
+    patients = sorted({pair[0] for pair in pairs})
     latest_graded: dict[tuple[int, str], tuple[str, int | None, datetime]] = {}
-    ungraded_rows: dict[int, Any] = {}
-    for start in range(0, len(patients), CHUNK):
-        chunk = patients[start : start + CHUNK]
-        # every latest row of these patients: the graded ones take part in the worst grade
-        for pid, analyte, grade, at in session.execute(
-            select(lt.patient_id, lt.analyte, lt.grade, lt.collected_at).where(
-                lt.patient_id.in_(chunk), lt.analyte.in_(tuple(ANALYTE_ORGAN))
-            )
-        ).all():
-            if grade is not None:
-                latest_graded[(pid, analyte)] = (analyte, grade, aware_utc(at))
-    ids = [lab_id for _pid, _a, lab_id in pairs]
-    for start in range(0, len(ids), CHUNK):
-        for row in session.execute(
-            select(c.id, c.collected_at, c.grade_reason).where(c.id.in_(ids[start : start + CHUNK]))
-        ).all():
-            ungraded_rows[row[0]] = row
-    for pid, analyte, _lab_id in pairs:
-        last = session.execute(
-            select(c.grade, c.collected_at)
-            .where(
-                c.patient_id == pid,
-                c.analyte == analyte,
-                c.grade.is_not(None),
-                c.status != _WITHDRAWN,
-            )
-            .order_by(c.collected_at.desc(), c.id.desc())
-            .limit(1)
-        ).first()
-        if last is not None:
-            latest_graded[(pid, analyte)] = (analyte, last[0], aware_utc(last[1]))
+    # the graded latest results of the same patients take part in the worst grade
+    others = _LATEST.alias("others")
+    for pid, analyte, grade, at in session.execute(
+        select(lt.patient_id, lt.analyte, lt.grade, lt.collected_at).where(
+            lt.grade.is_not(None),
+            lt.analyte.in_(_ORGAN_CODES),
+            lt.patient_id.in_(
+                select(others.c.patient_id).where(*_ungraded_latest(others, patient_ids))
+            ),
+        )
+    ).all():
+        latest_graded[(pid, analyte)] = (analyte, grade, at)
+    for pid, analyte, _at, _reason, grade, graded_at in pairs:
+        if graded_at is not None:
+            latest_graded[(pid, analyte)] = (analyte, grade, graded_at)
     by_patient: dict[int, list[tuple[str, int | None, datetime]]] = defaultdict(list)
     for (pid, _analyte), graded in latest_graded.items():
         by_patient[pid].append(graded)
     newest: dict[tuple[int, str], LatestUngraded] = {}
-    for pid, analyte, lab_id in pairs:
-        stored = ungraded_rows.get(lab_id)
-        if stored is None:
+    for pid, analyte, at, reason, _grade, _graded_at in pairs:
+        if at is None:  # lab_latest names a result that is gone: nothing to show beside
             continue
-        reason = stored[2] or "no reason stored"
-        entry = LatestUngraded(analyte, aware_utc(stored[1]), ungraded_label(reason), reason)
+        reason = reason or "no reason stored"
+        entry = LatestUngraded(analyte, at, ungraded_label(reason), reason)
         key = (pid, ANALYTE_ORGAN[analyte])
         if key not in newest or entry.collected_at > newest[key].collected_at:
             newest[key] = entry

@@ -263,12 +263,13 @@ def run_gui(db_url: str | None = None) -> int:
         )
         box.exec()
         return 1
-    from irae_desktop.ui.main_window import MainWindow
     from irae_desktop.ui.worklist_view import RowsLoader
 
-    # the worklist is read while the window is built; a new database gets its demonstration
-    # patients first, so there it is read after them
+    # the worklist is read while the rest of the window's modules load and the window is
+    # built; a new database gets its demonstration patients first, so there it is read after
     loader = None if first_run else RowsLoader(db)
+    from irae_desktop.ui.main_window import MainWindow
+
     window = MainWindow(db)
     window.show()
     if db.migration_backup is not None:

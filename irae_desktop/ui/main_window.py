@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 PAGE_WORKLIST = 0
 PAGE_PATIENT = 1
+# the patient view's modules are imported this long after the worklist shows: its first paint
+# does not share the interpreter with that import (a patient opened sooner imports it then)
+PRELOAD_DELAY_MS = 500
 
 
 class MainWindow(QMainWindow):
@@ -308,7 +311,7 @@ class MainWindow(QMainWindow):
         if not self._criteria_shown:
             self._criteria_shown = True
             self._update_status()
-            preload_patient_view()
+            QTimer.singleShot(PRELOAD_DELAY_MS, self, preload_patient_view)
         if self._restore_selection is not None:
             self.worklist.select_patient(self._restore_selection)
             self._restore_selection = None

@@ -168,6 +168,22 @@ def test_latest_result_without_range_never_lowers_the_worklist_grade(
     assert reference == row
 
 
+def test_ungraded_latest_result_sits_beside_the_newest_graded_one_not_an_older_one(
+    db: Database, patient_id: int
+) -> None:
+    early = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    with db.write() as s:
+        add_manual_lab(s, "alice", patient_id, "ALT", early, "30", "U/L", 7, 40)  # normal: G0
+        add_manual_lab(s, "alice", patient_id, "ALT", T, "300", "U/L", 7, 40)  # 7.5 x ULN: G3
+        add_manual_lab(s, "alice", patient_id, "ALT", LATER, "90", "U/L")  # no range: ungraded
+    with db.read() as s:
+        (row,) = worklist_rows(s, now=NOW)
+    assert row.liver is not None
+    assert (row.liver.grade, row.liver.analyte, row.liver.collected_at) == (3, "ALT", T)
+    assert row.liver_ungraded is not None
+    assert (row.liver_ungraded.analyte, row.liver_ungraded.collected_at) == ("ALT", LATER)
+
+
 def test_held_and_ungraded_results_on_sqlite_and_postgresql(any_db_url: str) -> None:
     from irae_desktop.domain.records import PatientRecord
     from irae_desktop.store.database import open_database
