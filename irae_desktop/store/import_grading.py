@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride, select_baseline
 from irae_desktop.domain.clinical_day import day_start, on_or_before
-from irae_desktop.domain.grading import GradePlan
 from irae_desktop.domain.series import (
     LabToGrade,
     grade_series,
@@ -103,9 +102,9 @@ class ImportGrader:
         self.sites = site_ranges(session)
         self.needs_regrade: set[int] = set()
         self._facts: dict[int, _Facts] = {}
-        # shared between rows and patients: kinds of result, plans, collection times
+        # shared between rows and patients: kinds of result and collection times (the plans
+        # are the domain's one plan cache)
         self._contexts: dict[tuple[Any, ...], GradingContext] = {}
-        self._plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
         self._times: dict[datetime, datetime] = {}
         # per sex: (kind and value) -> (grade, criteria, reason)
         self._memo: dict[str, dict[tuple[Any, ...], tuple[int | None, str, str]]] = {}
@@ -114,8 +113,6 @@ class ImportGrader:
         """Sets grade, criteria and reason in rows laid out as ROW_KEYS, patient ids resolved."""
         if len(self._times) > _CACHE_MAX:
             self._times.clear()
-        if len(self._plans) > _CACHE_MAX:
-            self._plans.clear()
         if len(self._contexts) > _CACHE_MAX:
             self._contexts.clear()
         for shared in self._memo.values():
@@ -185,7 +182,6 @@ class ImportGrader:
             zone=self.zone,
             overrides=facts.overrides or None,
             criteria_id=self.criteria_id,
-            plans=self._plans,
         )
         for position, values in enumerate(rows):
             lab_id = -1 - position
@@ -234,7 +230,6 @@ class ImportGrader:
             lln,
             value,
             criteria_id=self.criteria_id,
-            plans=self._plans,
         )
         return g.grade, g.criteria_id, stored_reason(g, used_site)
 
