@@ -82,7 +82,9 @@ def grade_value(
     Raises GradingError, units.UnitError or criteria.CriteriaError when the input itself is
     wrong; returns a result with grade None and the reason when a grade cannot be given.
     """
-    request = PlanRequest(
+    # a plain tuple in PlanRequest's order is equal to, and hashes as, the PlanRequest: the
+    # look-up pays for a tuple, not for the named one's constructor (most of a repeat's cost)
+    request = (
         analyte,
         comparator,
         unit,
@@ -114,7 +116,7 @@ def grader(
 
     Raises what grade_value raises for an unknown analyte, unit, criteria set or comparator.
     """
-    request = PlanRequest(
+    request = (  # in PlanRequest's order, as in grade_value
         analyte,
         comparator,
         unit,

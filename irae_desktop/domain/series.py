@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, tzinfo
 from typing import NamedTuple
 
 from irae_desktop.domain.baseline import Baseline, BaselineOverride, select_baseline
 from irae_desktop.domain.clinical_day import on_or_before
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
-from irae_desktop.domain.grading import PLANS, PlanRequest
+from irae_desktop.domain.grading import PLANS
 from irae_desktop.domain.units import convert
 
 REASON_MAX = 300
@@ -91,7 +91,8 @@ def grade_series(
                 out[lab.id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
                 continue
             base_value, base_uln = converted
-        request = PlanRequest(
+        # in PlanRequest's order (see grading.grade_value: a tuple is cheaper to build)
+        request = (
             analyte,
             lab.comparator,
             unit,
@@ -103,7 +104,7 @@ def grade_series(
             is_baseline,
             criteria_id,
         )
-        out[lab.id] = _graded(request, lab.value)
+        out[lab.id] = _graded(request, lab.value, is_baseline, criteria_id)
     return out
 
 
@@ -119,18 +120,20 @@ def grade_without_baseline(
 ) -> SeriesGrade:
     """What grade_series gives a result when no baseline is in play (no ICI start and no
     override for its analyte), without the series."""
-    request = PlanRequest(analyte, comparator, unit, uln, lln, criteria_id=criteria_id)
-    return _graded(request, value)
+    # in PlanRequest's order, no baseline
+    request = (analyte, comparator, unit, uln, lln, None, None, None, False, criteria_id)
+    return _graded(request, value, False, criteria_id)
 
 
-def _graded(request: PlanRequest, value: float) -> SeriesGrade:
-    """Grades `value` with the plan for `request`; a refused request or value gives no grade
-    and the reason."""
-    is_baseline = request.is_baseline
+def _graded(
+    request: tuple[Hashable, ...], value: float, is_baseline: bool, criteria_id: str
+) -> SeriesGrade:
+    """Grades `value` with the plan for `request` (a PlanRequest's fields, in its order); a
+    refused request or value gives no grade and the reason."""
     try:
         result = PLANS.plan(request).grade(value)
     except ValueError as exc:
-        return SeriesGrade(None, request.criteria_id, str(exc)[:REASON_MAX], is_baseline)
+        return SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
     return SeriesGrade(result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline)
 
 
