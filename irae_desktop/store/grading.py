@@ -61,7 +61,10 @@ Sites = dict[tuple[str, str], tuple[float | None, float | None]]
 
 class StoredLab(NamedTuple):
     """A stored result's columns that its grade depends on, with the time as the database
-    gives it (text on SQLite, a datetime on PostgreSQL: see naive_utc)."""
+    gives it (text on SQLite, a datetime on PostgreSQL: see naive_utc), then its status and
+    the grade columns a regrade compares and rewrites (a row of the file being imported has
+    none yet). One row type for both, made from a fetched row in one step: a regrade reads
+    every stored result of its patients."""
 
     id: int
     patient_id: int
@@ -73,16 +76,11 @@ class StoredLab(NamedTuple):
     original_unit: str
     lln: float | None
     uln: float | None
-
-
-class StoredGrade(NamedTuple):
-    """A stored result's status and the grade columns a regrade compares and rewrites."""
-
-    status: str
-    grade: int | None
-    grade_criteria: str | None
-    grade_reason: str | None
-    is_baseline: bool | None
+    status: str = ""
+    grade: int | None = None
+    grade_criteria: str | None = None
+    grade_reason: str | None = None
+    is_baseline: bool | None = None
 
 
 class GradeChange(NamedTuple):
@@ -239,15 +237,10 @@ def _grade_chunk(
     one it has now."""
     sexes, starts, overrides = patient_facts(session, ids)
     sites = site_ranges(session)
-    grade_columns = [_LAB.c[name] for name in StoredGrade._fields]
-    rows = session.execute(
-        select(*stored_lab_columns(session), *grade_columns).where(_LAB.c.patient_id.in_(ids))
-    ).all()
-    split = len(StoredLab._fields)
-    by_patient: dict[int, list[tuple[StoredLab, StoredGrade]]] = defaultdict(list)
-    for fetched in rows:
-        stored = StoredLab._make(fetched[:split])
-        by_patient[stored.patient_id].append((stored, StoredGrade._make(fetched[split:])))
+    rows = session.execute(select(*stored_lab_columns(session)).where(_LAB.c.patient_id.in_(ids)))
+    by_patient: dict[int, list[StoredLab]] = defaultdict(list)
+    for stored in map(StoredLab._make, rows):
+        by_patient[stored.patient_id].append(stored)
     changes: list[GradeChange] = []
     contexts: dict[tuple[Any, ...], GradingContext] = {}
     # (grade, criteria, reason, is baseline): GradeChange without the id
@@ -261,8 +254,8 @@ def _grade_chunk(
         sex = sexes.get(pid) or ""
         labs: list[LabToGrade] = []
         site_used: set[int] = set()
-        for stored, was in patient_rows:
-            if was.status not in NOT_GRADED:
+        for stored in patient_rows:
+            if stored.status not in NOT_GRADED:
                 lab, used = prepare_lab(stored, sex, sites, contexts)
                 labs.append(lab)
                 if used:
@@ -274,11 +267,11 @@ def _grade_chunk(
             overrides=overrides.get(pid),
             criteria_id=criteria_id,
         )
-        for stored, was in patient_rows:
+        for stored in patient_rows:
             lab_id = stored.id
-            if was.status == WITHDRAWN:
+            if stored.status == WITHDRAWN:
                 new = withdrawn
-            elif was.status == HELD:
+            elif stored.status == HELD:
                 new = (
                     None,
                     None,
@@ -289,7 +282,12 @@ def _grade_chunk(
                 g = grades[lab_id]
                 reason = stored_reason(g, lab_id in site_used)
                 new = (g.grade, g.criteria_id, reason, g.is_baseline)
-            if new != (was.grade, was.grade_criteria, was.grade_reason, bool(was.is_baseline)):
+            if new != (
+                stored.grade,
+                stored.grade_criteria,
+                stored.grade_reason,
+                bool(stored.is_baseline),
+            ):
                 changes.append(GradeChange(*new, lab_id))
     return changes
 
