@@ -16,9 +16,10 @@ The cache goes through three named steps:
    compiled steps and the results.
 3. keep: each setting's results, up to `max_results` results over all settings together.
 
-Memory is bounded: past `max_plans` requests or `max_results` results everything is forgotten at
-once (a refill takes milliseconds). A plan still held by a caller after that grades as before but
-keeps nothing more, so nothing kept escapes the bound.
+Memory is bounded: at `max_results` results every setting's results are forgotten at once (the
+steps stay); past `max_plans` requests everything is (a refill takes milliseconds). A plan still
+held by a caller after that grades as before but keeps nothing more, so nothing kept escapes the
+bound.
 """
 
 from __future__ import annotations
@@ -117,19 +118,26 @@ class PlanCache(Generic[PlanT, StepsT]):
         return found
 
     def keep(self, results: KeptResults, value: float, result: GradeResult) -> None:
-        """Step 3, keep: remember a result a setting gave, unless the bound is reached (then
-        everything is forgotten) or the cache forgot these results already."""
+        """Step 3, keep: remember a result a setting gave (at the bound, every setting's results
+        are forgotten first), unless the cache has dropped this setting."""
         if not results.open:
             return
         if self._kept >= self.max_results:
-            self.forget()
-            return
+            self._forget_results()
         results[value] = result
         self._kept += 1
 
     def _make_room(self) -> None:
         if len(self._plans) + len(self._refused) >= self.max_plans:
             self.forget()
+
+    def _forget_results(self) -> None:
+        """Empties every setting's results, keeping the steps: working them out again costs
+        far more than grading a value again."""
+        with self._lock:
+            for _, results in self._settings.values():
+                results.clear()
+            self._kept = 0
 
     def forget(self) -> None:
         """Drops every plan, setting and result; results a caller's plan still points to are

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, tzinfo
+from functools import partial
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -91,6 +92,11 @@ class GradeChange(NamedTuple):
     grade_reason: str | None
     is_baseline: bool
     id: int
+
+
+# a fetched row (of stored_lab_columns) as a StoredLab: _make without its length check (the
+# select has the fields' length), all in C; a regrade makes one per stored result
+_as_stored_lab = partial(tuple.__new__, StoredLab)
 
 
 def stored_lab_columns(session: Session) -> list[ColumnElement[Any]]:
@@ -237,9 +243,10 @@ def _grade_chunk(
     one it has now."""
     sexes, starts, overrides = patient_facts(session, ids)
     sites = site_ranges(session)
-    rows = session.execute(select(*stored_lab_columns(session)).where(_LAB.c.patient_id.in_(ids)))
+    query = select(*stored_lab_columns(session)).where(_LAB.c.patient_id.in_(ids))
+    rows = session.execute(query).all()  # one fetchall, not a fetch per row
     by_patient: dict[int, list[StoredLab]] = defaultdict(list)
-    for stored in map(StoredLab._make, rows):
+    for stored in map(_as_stored_lab, rows):
         by_patient[stored.patient_id].append(stored)
     changes: list[GradeChange] = []
     contexts: dict[tuple[Any, ...], GradingContext] = {}
