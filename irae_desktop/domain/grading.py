@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import math
-import threading
-import weakref
-from functools import lru_cache
-from typing import Any
+from collections.abc import Hashable
+from typing import NamedTuple
 
 from irae_desktop.domain.censored import (
     NO_GRADE,
@@ -30,10 +27,40 @@ from irae_desktop.domain.grade_parts import (
     ungraded,
 )
 from irae_desktop.domain.grade_steps import Compiler, Step, Words, Zero
+from irae_desktop.domain.plan_cache import NOTHING_KEPT, CacheSize, PlanCache
 from irae_desktop.domain.units import convert, unit_for
 from irae_desktop.domain.values import COMPARATORS
 
-__all__ = ["GradePlan", "GradeResult", "GradingError", "fmt_number", "grade_value", "grader"]
+__all__ = [
+    "PLANS",
+    "CacheSize",
+    "GradePlan",
+    "GradeResult",
+    "GradingError",
+    "PlanRequest",
+    "fmt_number",
+    "grade_value",
+    "grader",
+]
+
+# a plan's steps: the high bands, the low bands and how grade 0 is worded
+Steps = tuple[tuple[Step, ...], tuple[Step, ...], Zero]
+
+
+class PlanRequest(NamedTuple):
+    """What a grading plan is asked for: everything about a grade but the value itself, with
+    ULN, LLN and baseline in `unit`, the unit as reported."""
+
+    analyte: str
+    comparator: str
+    unit: str
+    uln: float | None
+    lln: float | None
+    baseline: float | None = None
+    baseline_uln: float | None = None
+    baseline_abnormal: bool | None = None
+    is_baseline: bool = False
+    criteria_id: str = DEFAULT_CRITERIA
 
 
 def grade_value(
@@ -55,7 +82,9 @@ def grade_value(
     Raises GradingError, units.UnitError or criteria.CriteriaError when the input itself is
     wrong; returns a result with grade None and the reason when a grade cannot be given.
     """
-    return grader(
+    # a plain tuple in PlanRequest's order is equal to, and hashes as, the PlanRequest: the
+    # look-up pays for a tuple, not for the named one's constructor (most of a repeat's cost)
+    request = (
         analyte,
         comparator,
         unit,
@@ -66,10 +95,10 @@ def grade_value(
         baseline_abnormal,
         is_baseline,
         criteria_id,
-    ).grade(value)
+    )
+    return PLANS.plan(request).grade(value)
 
 
-@lru_cache(maxsize=4096)
 def grader(
     analyte: str,
     comparator: str,
@@ -87,7 +116,7 @@ def grader(
 
     Raises what grade_value raises for an unknown analyte, unit, criteria set or comparator.
     """
-    return GradePlan(
+    request = (  # in PlanRequest's order, as in grade_value
         analyte,
         comparator,
         unit,
@@ -99,45 +128,11 @@ def grader(
         is_baseline,
         criteria_id,
     )
+    return PLANS.plan(request)
 
 
-# Results repeat a lot (whole-number enzymes, shared reference ranges, normal baselines that
-# play no part): plans that would word every value alike share one memory of results.
-# GradeResult is immutable, so sharing is safe.
-_PLANS_MAX = 8192
-_RESULTS_MAX = 1 << 16  # as many results as are kept at once, whatever the number of plans
-# plan key -> (high steps, low steps, grade 0 words, results already given)
-_COMPILED: dict[tuple[Any, ...], tuple[Any, Any, Zero, _Memo]] = {}
-
-
-class _Memo(dict[float, GradeResult]):
-    """The results a plan (or plans that word every value alike) already gave."""
-
-
-_LIVE: weakref.WeakValueDictionary[int, _Memo] = weakref.WeakValueDictionary()
-_numbers = itertools.count()
-_kept = [0]
-
-
-# grading may run in an import thread and the window at once
-_LIVE_LOCK = threading.Lock()
-
-
-def _new_memo() -> _Memo:
-    memo = _Memo()
-    with _LIVE_LOCK:
-        _LIVE[next(_numbers)] = memo
-    return memo
-
-
-def _remember(memo: _Memo, value: float, result: GradeResult) -> None:
-    if _kept[0] >= _RESULTS_MAX:
-        with _LIVE_LOCK:
-            for live in list(_LIVE.values()):
-                live.clear()
-            _kept[0] = 0
-    memo[value] = result
-    _kept[0] += 1
+def _no_steps() -> Steps:
+    return (), (), "ULN"
 
 
 def _first_met(steps: tuple[Step, ...], code: str, unit: str, value: float) -> Step | None:
@@ -165,12 +160,13 @@ class GradePlan:
         "_comparator",
         "_fixed",
         "_high",
+        "_keep",
         "_low",
-        "_memo",
         "_names",
         "_no_grade",
         "_notes",
         "_raw",
+        "_results",
         "_uln",
         "_unit",
         "_unusable",
@@ -181,19 +177,21 @@ class GradePlan:
         "shown_suffix",
     )
 
-    def __init__(
-        self,
-        analyte: str,
-        comparator: str,
-        unit: str,
-        uln: float | None,
-        lln: float | None,
-        baseline: float | None,
-        baseline_uln: float | None,
-        baseline_abnormal: bool | None,
-        is_baseline: bool,
-        criteria_id: str,
-    ) -> None:
+    def __init__(self, request: tuple[Hashable, ...], cache: PlanCache[GradePlan, Steps]) -> None:
+        """Works out the plan for `request` (a PlanRequest, or a plain tuple in its order), with
+        the steps and results `cache` holds for its setting."""
+        (
+            analyte,
+            comparator,
+            unit,
+            uln,
+            lln,
+            baseline,
+            baseline_uln,
+            baseline_abnormal,
+            is_baseline,
+            criteria_id,
+        ) = PlanRequest._make(request)
         code = resolve_analyte(analyte).code
         std_unit = unit_for(code, unit)
         criteria = load_criteria(criteria_id or DEFAULT_CRITERIA)
@@ -210,7 +208,8 @@ class GradePlan:
         self._high: tuple[Step, ...] = ()
         self._low: tuple[Step, ...] = ()
         self._zero: Zero = "ULN"
-        self._memo = _new_memo()
+        self._results = NOTHING_KEPT
+        self._keep = cache.keep
         self._comparator = comparator
         self._breaks: tuple[float, ...] = ()
         self._no_grade: str | None = None
@@ -231,11 +230,9 @@ class GradePlan:
             if ref is not None and ref <= 0:
                 shown_ref = fmt_number(ref)
                 self._unusable = f"{what} {shown_ref} {std_unit} cannot be used as a reference"
-                key = ("unusable", self.shown_prefix, self.shown_suffix, self._unusable)
-                entry = _COMPILED.get((*key, criteria.id, self.label))
-                if entry is None:
-                    entry = _COMPILED[(*key, criteria.id, self.label)] = ((), (), "ULN", self._memo)
-                self._memo = entry[3]
+                # the words depend on the value and on these only
+                unusable = (self.shown_prefix, self.shown_suffix, self._unusable, self.label)
+                _, self._results = cache.steps(("unusable", *unusable, criteria.id), _no_steps)
                 return
         if is_baseline:
             baseline = None
@@ -248,20 +245,19 @@ class GradePlan:
             c.basis == "baseline" for b in (*rules.high, *rules.low) for c in b.conditions
         )
         used = baseline if uses_baseline else None
-        shared = (self.shown_prefix, self.shown_suffix, criteria.id, self.label, id(rules))
-        plan_key = (*shared, uln, lln, used, abnormal, is_baseline)
-        found = _COMPILED.get(plan_key)
-        if found is None:
-            remarks: list[str] = []
-            if is_baseline:
-                remarks.append("baseline result, graded against ULN")
+        # what the words depend on: a baseline the chosen rules never use is left out, so
+        # results with and without one share their steps and results
+        shown = (self.shown_prefix, self.shown_suffix, criteria.id, self.label, id(rules))
+        setting = (*shown, uln, lln, used, abnormal, is_baseline)
+
+        def work_out() -> Steps:
+            remarks = ["baseline result, graded against ULN"] if is_baseline else []
             refs: dict[str, float | None] = {"ULN": uln, "LLN": lln, "baseline": used}
-            compiled = Compiler(code, std_unit, self.label, rules, refs, abnormal, remarks)
-            compiled.assume = not is_baseline
-            if len(_COMPILED) >= _PLANS_MAX:
-                _COMPILED.clear()
-            found = _COMPILED[plan_key] = (*compiled.steps(), _new_memo())
-        self._high, self._low, self._zero, self._memo = found
+            compiler = Compiler(code, std_unit, self.label, rules, refs, abnormal, remarks)
+            compiler.assume = not is_baseline
+            return compiler.steps()
+
+        (self._high, self._low, self._zero), self._results = cache.steps(setting, work_out)
         self._no_grade = rules.no_grade_above_uln
         self._names = (rules.high_name, rules.low_name)
         self._notes = ("baseline result, graded against ULN",) if is_baseline else ()
@@ -274,12 +270,12 @@ class GradePlan:
         """The result grade_value gives for this value under this plan."""
         # 0.0 and -0.0 are one key but are worded differently (-0.0 x ULN): never shared
         if value:
-            found = self._memo.get(value)
+            found = self._results.get(value)
             if found is not None:
                 return found
         result = self._censored(value) if self._comparator else self._grade(value)
         if value:
-            _remember(self._memo, value, result)
+            self._keep(self._results, value, result)
         return result
 
     def _grade(self, value: float) -> GradeResult:
@@ -407,3 +403,7 @@ class GradePlan:
             digits += 1
         text = f"{shown} = {multiple:.{digits}f}{after}{tail}"
         return GradeResult(grade, text, self.criteria_id, self.label, multiple, basis)
+
+
+# every plan of this process: see plan_cache for what it keeps and its bound
+PLANS: PlanCache[GradePlan, Steps] = PlanCache(GradePlan)

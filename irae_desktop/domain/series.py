@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, tzinfo
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from irae_desktop.domain.baseline import Baseline, BaselineOverride, select_baseline
 from irae_desktop.domain.clinical_day import on_or_before
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
-from irae_desktop.domain.grading import GradePlan, grader
+from irae_desktop.domain.grading import PLANS
 from irae_desktop.domain.units import convert
 
 REASON_MAX = 300
@@ -53,13 +53,12 @@ def grade_series(
     overrides: Mapping[str, BaselineOverride] | None = None,
     criteria_id: str = DEFAULT_CRITERIA,
     baseline_units: Mapping[str, str] | None = None,
-    plans: dict[tuple[Any, ...], GradePlan | ValueError] | None = None,
 ) -> dict[int, SeriesGrade]:
     """Result id -> grade. Results on or before the first ICI start are graded against ULN only;
     later ones against their analyte's baseline. "On or before" is judged on the clinical day
     in `zone` (clinical reference, decision 10). `baseline_units` gives the unit of each
-    override (default: the unit of the result being graded). `plans` may be shared between
-    calls with the same `criteria_id`, so a plan is looked up once for many patients.
+    override (default: the unit of the result being graded). Plans come from the one plan
+    cache (grading.PLANS), shared by every series and patient.
 
     An unknown analyte or unit gives grade None and the error as the reason; it never raises.
     """
@@ -72,26 +71,40 @@ def grade_series(
     out: dict[int, SeriesGrade] = {}
     # per (analyte, unit): the baseline in that unit, or the error converting it
     in_unit: dict[tuple[str, str], tuple[float | None, float | None] | ValueError] = {}
-    if plans is None:
-        plans = {}
     by_start = on_or_before(first_ici_start, zone) if first_ici_start is not None else None
     for lab in items:
-        lab_id, analyte, at, value, comparator, unit, uln, lln = lab
+        analyte, unit = lab.analyte, lab.unit
         base = baselines.get(analyte)
-        is_baseline = base is not None and base.origin == "result" and base.result_id == lab_id
+        is_baseline = base is not None and base.origin == "result" and base.result_id == lab.id
         base_value: float | None = None
         base_uln: float | None = None
-        if base is not None and not is_baseline and (by_start is None or not by_start(at)):
+        if (
+            base is not None
+            and not is_baseline
+            and (by_start is None or not by_start(lab.collected_at))
+        ):
             converted = in_unit.get((analyte, unit))
             if converted is None:
                 converted = _baseline_in(base, lab, unit_of, baseline_units)
                 in_unit[(analyte, unit)] = converted
             if isinstance(converted, ValueError):
-                out[lab_id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
+                out[lab.id] = SeriesGrade(None, criteria_id, str(converted)[:REASON_MAX], False)
                 continue
             base_value, base_uln = converted
-        key = (analyte, comparator, unit, uln, lln, base_value, base_uln, is_baseline)
-        out[lab_id] = _graded(plans, key, value, criteria_id)
+        # in PlanRequest's order (see grading.grade_value: a tuple is cheaper to build)
+        request = (
+            analyte,
+            lab.comparator,
+            unit,
+            lab.uln,
+            lab.lln,
+            base_value,
+            base_uln,
+            None,
+            is_baseline,
+            criteria_id,
+        )
+        out[lab.id] = _graded(request, lab.value, is_baseline, criteria_id)
     return out
 
 
@@ -104,34 +117,21 @@ def grade_without_baseline(
     value: float,
     *,
     criteria_id: str,
-    plans: dict[tuple[Any, ...], GradePlan | ValueError],
 ) -> SeriesGrade:
     """What grade_series gives a result when no baseline is in play (no ICI start and no
     override for its analyte), without the series."""
-    key = (analyte, comparator, unit, uln, lln, None, None, False)
-    return _graded(plans, key, value, criteria_id)
+    # in PlanRequest's order, no baseline
+    request = (analyte, comparator, unit, uln, lln, None, None, None, False, criteria_id)
+    return _graded(request, value, False, criteria_id)
 
 
 def _graded(
-    plans: dict[tuple[Any, ...], GradePlan | ValueError],
-    key: tuple[Any, ...],
-    value: float,
-    criteria_id: str,
+    request: tuple[Hashable, ...], value: float, is_baseline: bool, criteria_id: str
 ) -> SeriesGrade:
-    """Grades `value` with the plan for `key` (analyte, comparator, unit, ULN, LLN, baseline,
-    baseline ULN, is baseline), compiling the plan the first time it is needed."""
-    is_baseline = key[7]
-    plan = plans.get(key)
-    if plan is None:
-        try:
-            plan = grader(*key[:7], None, is_baseline, criteria_id)
-        except ValueError as exc:
-            plan = exc
-        plans[key] = plan
-    if isinstance(plan, ValueError):
-        return SeriesGrade(None, criteria_id, str(plan)[:REASON_MAX], is_baseline)
+    """Grades `value` with the plan for `request` (a PlanRequest's fields, in its order); a
+    refused request or value gives no grade and the reason."""
     try:
-        result = plan.grade(value)
+        result = PLANS.plan(request).grade(value)
     except ValueError as exc:
         return SeriesGrade(None, criteria_id, str(exc)[:REASON_MAX], is_baseline)
     return SeriesGrade(result.grade, result.criteria_id, result.reason[:REASON_MAX], is_baseline)

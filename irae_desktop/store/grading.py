@@ -6,9 +6,20 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
-from typing import Any, cast
+from functools import partial
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import DateTime, String, Table, bindparam, func, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride as DomainOverride
@@ -48,6 +59,52 @@ NOT_GRADED = (WITHDRAWN, HELD)
 # convert the value from (None: graded as stored) and whether a site default filled a gap
 GradingContext = tuple[str, float | None, float | None, str | None, bool]
 Sites = dict[tuple[str, str], tuple[float | None, float | None]]
+
+
+class StoredLab(NamedTuple):
+    """A stored result's columns that its grade depends on, with the time as the database
+    gives it (text on SQLite, a datetime on PostgreSQL: see naive_utc), then its status and
+    the grade columns a regrade compares and rewrites (a row of the file being imported has
+    none yet). One row type for both, made from a fetched row in one step: a regrade reads
+    every stored result of its patients."""
+
+    id: int
+    patient_id: int
+    analyte: str
+    collected_at: Any
+    value: float
+    comparator: str | None
+    unit: str
+    original_unit: str
+    lln: float | None
+    uln: float | None
+    status: str = ""
+    grade: int | None = None
+    grade_criteria: str | None = None
+    grade_reason: str | None = None
+    is_baseline: bool | None = None
+
+
+class GradeChange(NamedTuple):
+    """A result's new grade columns, in the order the UPDATE binds them."""
+
+    grade: int | None
+    grade_criteria: str | None
+    grade_reason: str | None
+    is_baseline: bool
+    id: int
+
+
+# a fetched row (of stored_lab_columns) as a StoredLab: _make without its length check (the
+# select has the fields' length), all in C; a regrade makes one per stored result
+_as_stored_lab = partial(tuple.__new__, StoredLab)
+
+
+def stored_lab_columns(session: Session) -> list[ColumnElement[Any]]:
+    """The columns to select for StoredLab, in its order. The time comes as stored: no per-row
+    time zone work in SQLAlchemy (naive_utc does it)."""
+    raw_time = type_coerce(_LAB.c.collected_at, String if _is_sqlite(session) else DateTime)
+    return [raw_time if name == "collected_at" else _LAB.c[name] for name in StoredLab._fields]
 
 
 def team_criteria(session: Session) -> str:
@@ -128,25 +185,27 @@ def stored_reason(graded: SeriesGrade, used_site: bool) -> str:
 
 
 def prepare_lab(
-    row: Any,
+    stored: StoredLab,
     sex: str,
     sites: Sites,
     contexts: dict[tuple[Any, ...], GradingContext] | None = None,
 ) -> tuple[LabToGrade, bool]:
     """The result as the grader wants it, and whether a site default range filled a gap.
     `contexts` keeps the work shared by results of the same kind between calls."""
-    lab_id, _, code, collected_at, value, comparator, unit, original_unit, lln, uln = row[:10]
-    key = (code, unit, original_unit, lln, uln, sex)
+    code, unit, original_unit = stored.analyte, stored.unit, stored.original_unit
+    key = (code, unit, original_unit, stored.lln, stored.uln, sex)
     context = contexts.get(key) if contexts is not None else None
     if context is None:
-        context = grading_context(code, unit, original_unit, lln, uln, sex, sites)
+        context = grading_context(code, unit, original_unit, stored.lln, stored.uln, sex, sites)
         if contexts is not None:
             contexts[key] = context
     grading_unit, lln, uln, convert_from, used_site = context
+    value = stored.value
     if convert_from is not None:
         value = convert(code, value, convert_from, grading_unit)
-    at = naive_utc(collected_at)
-    lab = LabToGrade(lab_id, code, at, value, comparator or "", grading_unit, uln, lln)
+    at = naive_utc(stored.collected_at)
+    comparator = stored.comparator or ""
+    lab = LabToGrade(stored.id, code, at, value, comparator, grading_unit, uln, lln)
     return lab, used_site
 
 
@@ -170,46 +229,32 @@ def patient_facts(
 
 def _grade_chunk(
     session: Session, ids: Sequence[int], criteria_id: str, zone: tzinfo
-) -> list[tuple[Any, ...]]:
-    """(grade, criteria, reason, is_baseline, id) for every result of these patients whose
-    stored grade differs from the one it has now."""
+) -> list[GradeChange]:
+    """The new grade of every result of these patients whose stored grade differs from the
+    one it has now."""
     sexes, starts, overrides = patient_facts(session, ids)
     sites = site_ranges(session)
-    # the time as stored (no per-row time zone work in SQL Alchemy): see naive_utc
-    raw_time = type_coerce(_LAB.c.collected_at, String if _is_sqlite(session) else DateTime)
-    rows = session.execute(
-        select(
-            _LAB.c.id,
-            _LAB.c.patient_id,
-            _LAB.c.analyte,
-            raw_time,
-            _LAB.c.value,
-            _LAB.c.comparator,
-            _LAB.c.unit,
-            _LAB.c.original_unit,
-            _LAB.c.lln,
-            _LAB.c.uln,
-            _LAB.c.status,
-            _LAB.c.grade,
-            _LAB.c.grade_criteria,
-            _LAB.c.grade_reason,
-            _LAB.c.is_baseline,
-        ).where(_LAB.c.patient_id.in_(ids))
-    ).all()
-    # plain tuples: column positions as in the select above
-    by_patient: dict[int, list[Any]] = defaultdict(list)
-    for fetched in rows:
-        by_patient[fetched[1]].append(fetched)
-    changes: list[tuple[Any, ...]] = []
+    query = select(*stored_lab_columns(session)).where(_LAB.c.patient_id.in_(ids))
+    rows = session.execute(query).all()  # one fetchall, not a fetch per row
+    by_patient: dict[int, list[StoredLab]] = defaultdict(list)
+    for stored in map(_as_stored_lab, rows):
+        by_patient[stored.patient_id].append(stored)
+    changes: list[GradeChange] = []
     contexts: dict[tuple[Any, ...], GradingContext] = {}
-    withdrawn = (None, None, "entered in error: not graded", False)
+    # (grade, criteria, reason, is baseline): GradeChange without the id
+    withdrawn: tuple[int | None, str | None, str, bool] = (
+        None,
+        None,
+        "entered in error: not graded",
+        False,
+    )
     for pid, patient_rows in by_patient.items():
         sex = sexes.get(pid) or ""
         labs: list[LabToGrade] = []
         site_used: set[int] = set()
-        for r in patient_rows:
-            if r[10] not in NOT_GRADED:
-                lab, used = prepare_lab(r, sex, sites, contexts)
+        for stored in patient_rows:
+            if stored.status not in NOT_GRADED:
+                lab, used = prepare_lab(stored, sex, sites, contexts)
                 labs.append(lab)
                 if used:
                     site_used.add(lab.id)
@@ -220,18 +265,28 @@ def _grade_chunk(
             overrides=overrides.get(pid),
             criteria_id=criteria_id,
         )
-        for row in patient_rows:
-            lab_id = row[0]
-            if row[10] == WITHDRAWN:
-                new: tuple[Any, ...] = withdrawn
-            elif row[10] == HELD:
-                new = (None, None, held_reason(row[2], row[4], row[5]), False)
+        for stored in patient_rows:
+            lab_id = stored.id
+            if stored.status == WITHDRAWN:
+                new = withdrawn
+            elif stored.status == HELD:
+                new = (
+                    None,
+                    None,
+                    held_reason(stored.analyte, stored.value, stored.comparator),
+                    False,
+                )
             else:
                 g = grades[lab_id]
                 reason = stored_reason(g, lab_id in site_used)
                 new = (g.grade, g.criteria_id, reason, g.is_baseline)
-            if new != (row[11], row[12], row[13], bool(row[14])):
-                changes.append((*new, lab_id))
+            if new != (
+                stored.grade,
+                stored.grade_criteria,
+                stored.grade_reason,
+                bool(stored.is_baseline),
+            ):
+                changes.append(GradeChange(*new, lab_id))
     return changes
 
 
@@ -252,7 +307,7 @@ _UPDATE_SQL = (
 )
 
 
-def _write(session: Session, changes: list[tuple[Any, ...]]) -> None:
+def _write(session: Session, changes: list[GradeChange]) -> None:
     """One executemany of the changed rows, straight to the driver when its style is known."""
     connection = session.connection()
     style = connection.dialect.paramstyle
@@ -270,8 +325,19 @@ def _write(session: Session, changes: list[tuple[Any, ...]]) -> None:
             is_baseline=bindparam("b_baseline"),
         )
     )
-    keys = ("b_grade", "b_criteria", "b_reason", "b_baseline", "b_id")
-    connection.execute(statement, [dict(zip(keys, c, strict=True)) for c in changes])
+    connection.execute(
+        statement,
+        [
+            {
+                "b_grade": c.grade,
+                "b_criteria": c.grade_criteria,
+                "b_reason": c.grade_reason,
+                "b_baseline": c.is_baseline,
+                "b_id": c.id,
+            }
+            for c in changes
+        ],
+    )
 
 
 def regrade_patients(
@@ -298,7 +364,7 @@ def regrade_patients(
         if changes:
             _write(session, changes)
             changed += len(changes)
-            _expire_loaded(session, {c[-1] for c in changes})
+            _expire_loaded(session, {c.id for c in changes})
     refresh_latest(session, ids)
     return changed
 

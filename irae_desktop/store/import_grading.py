@@ -10,12 +10,11 @@ from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride, select_baseline
 from irae_desktop.domain.clinical_day import day_start, on_or_before
-from irae_desktop.domain.grading import GradePlan
 from irae_desktop.domain.series import (
     LabToGrade,
     grade_series,
@@ -28,11 +27,13 @@ from irae_desktop.store.grading import (
     HELD,
     NOT_GRADED,
     GradingContext,
+    StoredLab,
     grading_context,
     held_reason,
     patient_facts,
     prepare_lab,
     site_ranges,
+    stored_lab_columns,
     stored_reason,
     team_criteria,
 )
@@ -43,18 +44,10 @@ _PATIENT = ROW_KEYS.index("patient_id")
 _patient_of = itemgetter(_PATIENT)
 _ANALYTE = ROW_KEYS.index("analyte")
 _TIME = ROW_KEYS.index("collected_at")
-# the columns prepare_lab reads after (id, patient id, analyte, time), in its order
-_PREPARED = tuple(
-    ROW_KEYS.index(k)
-    for k in (
-        "value",
-        "comparator",
-        "unit",
-        "original_unit",
-        "lln",
-        "uln",
-    )
-)
+_UNIT = ROW_KEYS.index("unit")
+_ORIGINAL_UNIT = ROW_KEYS.index("original_unit")
+_LLN = ROW_KEYS.index("lln")
+_ULN = ROW_KEYS.index("uln")
 # what a result is graded on when no baseline is in play, in _grade_alone's order
 _kind_and_value = itemgetter(
     *[
@@ -103,9 +96,9 @@ class ImportGrader:
         self.sites = site_ranges(session)
         self.needs_regrade: set[int] = set()
         self._facts: dict[int, _Facts] = {}
-        # shared between rows and patients: kinds of result, plans, collection times
+        # shared between rows and patients: kinds of result and collection times (the plans
+        # are the domain's one plan cache)
         self._contexts: dict[tuple[Any, ...], GradingContext] = {}
-        self._plans: dict[tuple[Any, ...], GradePlan | ValueError] = {}
         self._times: dict[datetime, datetime] = {}
         # per sex: (kind and value) -> (grade, criteria, reason)
         self._memo: dict[str, dict[tuple[Any, ...], tuple[int | None, str, str]]] = {}
@@ -114,8 +107,6 @@ class ImportGrader:
         """Sets grade, criteria and reason in rows laid out as ROW_KEYS, patient ids resolved."""
         if len(self._times) > _CACHE_MAX:
             self._times.clear()
-        if len(self._plans) > _CACHE_MAX:
-            self._plans.clear()
         if len(self._contexts) > _CACHE_MAX:
             self._contexts.clear()
         for shared in self._memo.values():
@@ -163,13 +154,19 @@ class ImportGrader:
             naive = times.get(moment)
             if naive is None:
                 naive = times[moment] = naive_utc(moment)
-            # ids of rows not yet stored: negative, so they never meet a stored id
-            prepared, used = prepare_lab(
-                (-1 - position, pid, values[_ANALYTE], naive, *[values[i] for i in _PREPARED]),
-                facts.sex,
-                self.sites,
-                self._contexts,
+            row = StoredLab(
+                id=-1 - position,  # not stored yet: negative, so it never meets a stored id
+                patient_id=pid,
+                analyte=values[_ANALYTE],
+                collected_at=naive,
+                value=values[_VALUE],
+                comparator=values[_COMPARATOR],
+                unit=values[_UNIT],
+                original_unit=values[_ORIGINAL_UNIT],
+                lln=values[_LLN],
+                uln=values[_ULN],
             )
+            prepared, used = prepare_lab(row, facts.sex, self.sites, self._contexts)
             labs.append(prepared)
             if used:
                 site_used.add(prepared.id)
@@ -185,7 +182,6 @@ class ImportGrader:
             zone=self.zone,
             overrides=facts.overrides or None,
             criteria_id=self.criteria_id,
-            plans=self._plans,
         )
         for position, values in enumerate(rows):
             lab_id = -1 - position
@@ -234,7 +230,6 @@ class ImportGrader:
             lln,
             value,
             criteria_id=self.criteria_id,
-            plans=self._plans,
         )
         return g.grade, g.criteria_id, stored_reason(g, used_site)
 
@@ -257,31 +252,16 @@ class ImportGrader:
         facts = self._facts[pid]
         lab = LabResult.__table__.c
         cutoff = day_start(start + timedelta(days=1), self.zone)
-        raw_time = (
-            type_coerce(lab.collected_at, String)
-            if self.session.get_bind().dialect.name == "sqlite"
-            else lab.collected_at
-        )
         rows = self.session.execute(
-            select(
-                lab.id,
-                lab.patient_id,
-                lab.analyte,
-                raw_time,
-                lab.value,
-                lab.comparator,
-                lab.unit,
-                lab.original_unit,
-                lab.lln,
-                lab.uln,
-            ).where(
+            select(*stored_lab_columns(self.session)).where(
                 lab.patient_id == pid,
                 lab.collected_at < cutoff,
                 lab.status.not_in(NOT_GRADED),
             )
-        ).all()
+        )
         prepared = [
-            prepare_lab(tuple(row), facts.sex, self.sites, self._contexts)[0] for row in rows
+            prepare_lab(StoredLab._make(row), facts.sex, self.sites, self._contexts)[0]
+            for row in rows
         ]
         # the domain's own rule picks them, in the same zone as store.grading
         chosen = {b.result_id for b in select_baseline(prepared, start, zone=self.zone).values()}

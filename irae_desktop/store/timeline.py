@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, DateTime, String, Table, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
@@ -59,8 +59,36 @@ def _site_ranges(session: Session) -> Ranges:
     return {(a, s or ""): (lo, hi) for a, s, lo, hi in rows}
 
 
-def _lab_point(row: Any, at: datetime, sex: str, sites: Ranges) -> LabPoint:
-    (lab_id, _, analyte, _, value, comparator, unit, lln, uln, grade, reason, criteria) = row[:12]
+class StoredLabPoint(NamedTuple):
+    """A stored result's columns a timeline reads, with the time as the database gives it
+    (text on SQLite: see aware_utc)."""
+
+    id: int
+    patient_id: int
+    analyte: str
+    collected_at: Any
+    value: float
+    comparator: str | None
+    unit: str
+    lln: float | None
+    uln: float | None
+    grade: int | None
+    grade_reason: str | None
+    grade_criteria: str | None
+    is_baseline: bool | None
+    entered_by: str | None
+    source_file: str | None
+    source_ref: str | None
+    status: str
+
+
+# the lab columns a timeline reads, in the order of the rows load_timeline_with_rows returns
+# (then status, then the caller's extra columns)
+LAB_COLUMNS = StoredLabPoint._fields[:-1]
+
+
+def _lab_point(row: StoredLabPoint, at: datetime, sex: str, sites: Ranges) -> LabPoint:
+    analyte, lln, uln = row.analyte, row.lln, row.uln
     range_source = "reported"
     if lln is None or uln is None:
         site = sites.get((analyte, sex)) or sites.get((analyte, ""))
@@ -73,19 +101,19 @@ def _lab_point(row: Any, at: datetime, sex: str, sites: Ranges) -> LabPoint:
         elif lln is None and uln is None:
             range_source = "none"
     return LabPoint(
-        id=lab_id,
+        id=row.id,
         analyte=analyte,
         collected_at=at,
-        value=value,
-        comparator=comparator or "",
-        unit=unit,
+        value=row.value,
+        comparator=row.comparator or "",
+        unit=row.unit,
         uln=uln,
         lln=lln,
-        grade=grade,
-        grade_reason=reason,
-        criteria_id=criteria,
-        is_baseline=bool(row[12]),
-        source=_source(row[13], row[14], row[15]),
+        grade=row.grade,
+        grade_reason=row.grade_reason,
+        criteria_id=row.grade_criteria,
+        is_baseline=bool(row.is_baseline),
+        source=_source(row.entered_by, row.source_file, row.source_ref),
         range_source=range_source,
     )
 
@@ -132,27 +160,6 @@ def load_timeline_with_rows(
     return found[patient_id], rows
 
 
-# the lab columns a timeline reads, in the order of the rows load_timeline_with_rows returns
-LAB_COLUMNS = (
-    "id",
-    "patient_id",
-    "analyte",
-    "collected_at",
-    "value",
-    "comparator",
-    "unit",
-    "lln",
-    "uln",
-    "grade",
-    "grade_reason",
-    "grade_criteria",
-    "is_baseline",
-    "entered_by",
-    "source_file",
-    "source_ref",
-)
-
-
 def _load(
     session: Session, patient_ids: Iterable[int], extra: Sequence[ColumnElement[Any]]
 ) -> tuple[dict[int, PatientTimeline], list[tuple[datetime, Any]]]:
@@ -166,21 +173,23 @@ def _load(
     c = _LAB.c
     # the time as stored, turned into aware UTC here: no per-row type machinery
     raw_time = type_coerce(c.collected_at, String if _is_sqlite(session) else DateTime)
-    columns = [raw_time if name == "collected_at" else c[name] for name in LAB_COLUMNS]
-    query = select(*columns, c.status, *extra).where(c.patient_id.in_(ids))
+    columns = [raw_time if name == "collected_at" else c[name] for name in StoredLabPoint._fields]
+    query = select(*columns, *extra).where(c.patient_id.in_(ids))
     if not extra:
         query = query.where(c.status != _WITHDRAWN)
     rows = session.execute(query.order_by(c.patient_id, c.collected_at, c.id)).all()
     sexes = {pid: (p.sex or "") for pid, p in patients.items()}
     every: list[tuple[datetime, Any]] = []
-    for row in rows:
-        at = aware_utc(row[3])
+    width = len(StoredLabPoint._fields)
+    for fetched in rows:
+        row = StoredLabPoint._make(fetched[:width] if extra else fetched)
+        at = aware_utc(row.collected_at)
         if extra:
-            every.append((at, row))
-        if row[16] == _HELD:
-            held[row[1]].append(_lab_point(row, at, sexes.get(row[1], ""), sites))
-        elif row[16] != _WITHDRAWN:
-            labs[row[1]].append(_lab_point(row, at, sexes.get(row[1], ""), sites))
+            every.append((at, fetched))
+        if row.status == _HELD:
+            held[row.patient_id].append(_lab_point(row, at, sexes.get(row.patient_id, ""), sites))
+        elif row.status != _WITHDRAWN:
+            labs[row.patient_id].append(_lab_point(row, at, sexes.get(row.patient_id, ""), sites))
     lines: dict[int, list[TreatmentSpan]] = defaultdict(list)
     for line in session.scalars(
         select(TreatmentLine)

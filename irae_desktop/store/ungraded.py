@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.analytes import ANALYTES
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.ungraded import ungraded_advice, ungraded_label
-from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store.lab_latest import CHUNK
 from irae_desktop.store.models import LabLatest, LabResult
 from irae_desktop.store.organs import ANALYTE_ORGAN, ORGAN_ANALYTES, OrganGrade, organ_grades
