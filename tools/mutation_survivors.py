@@ -30,9 +30,10 @@ def main(wanted: list[str]) -> None:
             if status in ("survived", "no tests") and (not wanted or module in wanted):
                 diff = get_diff_for_mutant(name, path=path)
                 changed = [line for line in diff.splitlines()[2:] if line[:1] in "-+"]
-                survivors[module].append(f"{name.rsplit('.', 1)[-1]} [{status}]: " + " | ".join(
-                    line.strip() for line in changed
-                ))
+                survivors[module].append(
+                    f"{name.rsplit('.', 1)[-1]} [{status}]: "
+                    + " | ".join(line.strip() for line in changed)
+                )
     for module in sorted(totals):
         if wanted and module not in wanted:
             continue
