@@ -4,12 +4,19 @@
 # Report and how to read it: docs/mutation-testing.md.
 #
 #   pip install -e '.[mutation]'
-#   tools/mutation.sh                      # every domain mutant not yet judged (resumes)
-#   tools/mutation.sh 'irae_desktop.domain.units*'   # these mutants, judged again
-#   python tools/mutation_survivors.py grading units # kill rate and survivors per module
+#   tools/mutation.sh                                  # every domain mutant not yet judged (resumes)
+#   tools/mutation.sh 'irae_desktop.domain.units*'     # these mutants, judged again
+#   tools/mutation.sh --cold units criteria            # survivors judged again with empty caches
+#   python tools/mutation_survivors.py grading units   # kill rate and survivors per module
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
+if [ "${1:-}" = "--cold" ]; then
+  shift
+  rm -rf mutants/tests && cp -r tests mutants/tests  # the tests as they are now
+  nice -n 10 python tools/mutation_cold.py "$@"
+  exit
+fi
 # low priority: the machine stays usable while it runs
 nice -n 10 python -m mutmut run --max-children "${MUTATION_JOBS:-2}" "$@"
 python tools/mutation_survivors.py

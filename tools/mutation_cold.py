@@ -49,7 +49,7 @@ def main(modules: list[str]) -> None:
     todo = survivors(modules)
     counts: dict[str, Counter[str]] = {m: Counter() for m in modules}
     with ThreadPoolExecutor(max_workers=int(os.environ.get("MUTATION_JOBS", "2"))) as pool:
-        for (module, name), killed in zip(todo, pool.map(judge, [n for _, n in todo])):
+        for (module, name), killed in zip(todo, pool.map(judge, [n for _, n in todo]), strict=True):
             verdict = "killed" if killed else "survived"
             counts[module][verdict] += 1
             print(f"{name}: {verdict}", flush=True)
