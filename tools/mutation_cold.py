@@ -6,6 +6,7 @@ it survived. Here each mutant runs the domain tests in a new process with mutmut
 (MUTANT_UNDER_TEST) set, from the mutants/ copy `tools/mutation.sh` made.
 
 Usage: python tools/mutation_cold.py MODULE [MODULE ...]  (e.g. units alerts criteria)
+MUTATION_TESTS="tests/domain/test_a.py tests/domain/test_b.py" runs only those test files.
 Prints one line per mutant, "killed" or "survived", and a count per module at the end.
 """
 
@@ -40,7 +41,8 @@ def judge(name: str) -> bool:
     """True when the domain tests fail with this mutant switched on (it is killed)."""
     env = {**os.environ, "MUTANT_UNDER_TEST": name, "QT_QPA_PLATFORM": "offscreen"}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
-    command += ["-p", "no:cacheprovider", "tests/domain"]
+    # MUTATION_TESTS narrows the tests (a kill still counts; a survival is then not final)
+    command += ["-p", "no:cacheprovider", *os.environ.get("MUTATION_TESTS", "tests/domain").split()]
     done = subprocess.run(command, cwd=MUTANTS, env=env, capture_output=True, check=False)
     return done.returncode != 0
 
