@@ -98,3 +98,11 @@ def test_alerts_come_newest_evidence_first() -> None:
     alerts = evaluate_alerts(tl, at(40))
     moments = [a.evidence_at for a in alerts]
     assert moments == sorted(moments, reverse=True) and len(set(moments)) > 1
+
+
+def test_a_new_maximum_is_looked_for_only_after_the_first_ici_start() -> None:
+    # ALT 300 U/L (grade 3) on day -10 comes before treatment; the baseline is ALT 25 on day -1
+    # (the last before the start); then ALT 60 U/L = 1.5 xULN (grade 1) on day 10
+    tl = timeline([("ALT", -10, 300.0), ("ALT", -1, 25.0), ("ALT", 10, 60.0)], [PEMBRO])
+    (alert,) = grade_escalation(tl)
+    assert alert.title == "Liver: new maximum grade 1" and alert.evidence_at == at(10)
