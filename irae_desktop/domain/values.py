@@ -64,7 +64,9 @@ def parse_result_text(text: str, *, decimal_comma: bool | None = None) -> tuple[
     """
     stripped = (text or "").strip()
     if decimal_comma is not True and _SIMPLE.match(stripped):  # the common case
-        return float(stripped), ""
+        simple = float(stripped)
+        if math.isfinite(simple):  # 400 digits overflow to infinity: refused below
+            return simple, ""
     if not stripped:
         raise ValueTextError("the result is empty")
     match = _SHAPE.match(stripped)

@@ -1,4 +1,9 @@
-"""An import killed (SIGKILL) at random moments leaves a sound database with whole batches only."""
+"""An import killed (SIGKILL) at any step of its work leaves a sound database, whole batches only.
+
+The import is stopped at chosen steps of its database work (each statement, each commit, each
+connection handed back after a commit), not after guessed delays: the child reports reaching its
+step and waits there, and only then is it killed, so the same moments are hit on any machine.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import multiprocessing
 import os
 import random
 import signal
-import time
+import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -18,26 +24,48 @@ from tests.robustness.helpers import counts_by_prefix, plain_engine, write_lab_c
 
 KILLS = 24
 PATIENTS, ROWS_EACH = 40, 25  # 1,000 results per batch
+NEVER = 0
 
 
-def _import(url: str, path: str) -> None:
+def _import(url: str, path: str, stop_at: int, report: Connection) -> None:
+    """Imports `path`; at database step `stop_at` it says so and waits to be killed."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import Pool
+
+    steps: list[str] = []
+
+    def step(kind: str) -> None:
+        steps.append(kind)
+        if len(steps) == stop_at:
+            report.send(("stopped", steps))
+            threading.Event().wait()  # held here until the parent kills this process
+
+    event.listen(Engine, "before_cursor_execute", lambda *_a: step("statement"))
+    event.listen(Engine, "commit", lambda *_a: step("commit"))  # before the database commits
+    # after a transaction ended and its connection went back to the pool
+    event.listen(Pool, "checkin", lambda *_a: step("checkin"))
     db = open_database(url)
     (summary,) = import_files(db, [path], ImportOptions(user="crash-test"))
     db.dispose()
+    report.send(("finished", steps))
     os._exit(0 if summary.imported == PATIENTS * ROWS_EACH else 3)
 
 
 def _run(
-    ctx: multiprocessing.context.BaseContext, url: str, path: Path, kill_after: float | None
-) -> int | None:
-    proc = ctx.Process(target=_import, args=(url, str(path)))  # type: ignore[attr-defined]
+    ctx: multiprocessing.context.BaseContext, url: str, path: Path, stop_at: int
+) -> tuple[str, list[str], int | None]:
+    """(how the child ended its report, the kinds of the steps it took, its exit code)."""
+    receive, send = ctx.Pipe(duplex=False)  # type: ignore[attr-defined]
+    proc = ctx.Process(target=_import, args=(url, str(path), stop_at, send))  # type: ignore[attr-defined]
     proc.start()
-    if kill_after is not None:
-        proc.join(kill_after)
-        if proc.is_alive():
-            os.kill(proc.pid, signal.SIGKILL)
+    send.close()
+    assert receive.poll(120), "the import neither reached its step nor finished"
+    outcome, steps = receive.recv()
+    if outcome == "stopped":
+        os.kill(proc.pid, signal.SIGKILL)
     proc.join(60)
-    return proc.exitcode
+    return outcome, steps, proc.exitcode
 
 
 def _check(url: str, db_file: Path | None, prefixes: list[str]) -> dict[str, tuple[int, int]]:
@@ -71,30 +99,36 @@ def test_killed_imports_leave_whole_batches(
     ctx = multiprocessing.get_context("fork")
     rng = random.Random(7)
 
-    # one uninterrupted import tells how long a batch takes on this machine
+    # one uninterrupted import lists the steps of a batch's database work
     first = tmp_path / "batch-0.csv"
     write_lab_csv(first, "K0", PATIENTS, ROWS_EACH)
-    started = time.monotonic()
-    assert _run(ctx, url, first, None) == 0
-    duration = time.monotonic() - started
+    outcome, steps, code = _run(ctx, url, first, NEVER)
+    assert (outcome, code) == ("finished", 0)
+    total = len(steps)
+    committed = max(i for i, kind in enumerate(steps, start=1) if kind == "commit")
 
+    # the first step, the batch's commit and the step after it, the last step, then steps
+    # spread over the whole run, each nudged at random
+    stops = [1, committed, committed + 1, total] + [
+        min(total, max(1, round(total * i / (kills - 4)) + rng.randint(-3, 3)))
+        for i in range(1, kills - 3)
+    ]
     prefixes = ["K0"]
-    outcomes = {"killed": 0, "finished": 0}
-    for i in range(1, kills + 1):
+    for i, stop_at in enumerate(stops, start=1):
         prefix = f"K{i}"
         path = tmp_path / f"batch-{i}.csv"
         write_lab_csv(path, prefix, PATIENTS, ROWS_EACH)
-        # from the first instants (start-up, opening) to the commit and beyond
-        code = _run(ctx, url, path, rng.uniform(0.0, duration * 1.6))
+        outcome, _steps, code = _run(ctx, url, path, stop_at)
+        assert (outcome, code) == ("stopped", -signal.SIGKILL), (stop_at, total)
         prefixes.append(prefix)
-        outcomes["killed" if code == -signal.SIGKILL else "finished"] += 1
-        _check(url, db_file, prefixes)
-    counts = _check(url, db_file, prefixes)
-    whole = sum(1 for c in counts.values() if c != (0, 0))
-    print(f"\n{backend}: {kills} runs, {outcomes}, batch {duration:.2f}s, {whole} whole batches")
-    assert counts["K0"] == (PATIENTS, PATIENTS * ROWS_EACH)
-    assert outcomes["killed"] >= kills // 3
-    # the database still takes a full import after all that: a killed batch comes in whole
-    last = f"K{kills}"
-    assert _run(ctx, url, tmp_path / f"batch-{kills}.csv", None) in (0, 3)
+        counts = _check(url, db_file, prefixes)
+        # killed up to the moment before its commit a batch is absent; after it, whole
+        expected = (0, 0) if stop_at <= committed else (PATIENTS, PATIENTS * ROWS_EACH)
+        assert counts[prefix] == expected, (stop_at, steps[stop_at - 1], committed)
+    print(f"\n{backend}: {len(stops)} kills over {total} steps, commit at step {committed}")
+    assert _check(url, db_file, ["K0"])["K0"] == (PATIENTS, PATIENTS * ROWS_EACH)
+    # the database still takes a full import after all that
+    last = f"K{len(stops) + 1}"
+    write_lab_csv(tmp_path / "batch-last.csv", last, PATIENTS, ROWS_EACH)
+    assert _run(ctx, url, tmp_path / "batch-last.csv", NEVER)[::2] == ("finished", 0)
     assert _check(url, db_file, [last])[last] == (PATIENTS, PATIENTS * ROWS_EACH)

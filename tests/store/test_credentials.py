@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from irae_desktop.store.credentials import (
@@ -13,7 +14,7 @@ from irae_desktop.store.credentials import (
     strip_password,
 )
 from irae_desktop.store.database import open_database
-from irae_desktop.store.errors import StoreError
+from irae_desktop.store.errors import DatabaseUnavailableError, StoreError
 
 URL = "postgresql+psycopg://irae_app:s3cret@db.example.org:5432/irae"
 
@@ -53,15 +54,32 @@ def test_connects_with_password_file(
     bare, password = _split(pg_url)
     parsed = make_url(pg_url)
     pgpass = tmp_path / "pgpass"
-    pgpass.write_text(
-        f"{parsed.host}:{parsed.port or 5432}:*:{parsed.username}:{password}\n", encoding="utf-8"
-    )
-    pgpass.chmod(0o600)  # libpq ignores a password file others can read
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
+
+    def write(secret: str) -> None:
+        line = f"{parsed.host}:{parsed.port or 5432}:*:{parsed.username}:{secret}\n"
+        pgpass.write_text(line, encoding="utf-8")
+        pgpass.chmod(0o600)  # libpq ignores a password file others can read
+
+    # the server checks passwords: a wrong one in the file is refused, in plain words
+    write(f"not-{password}")
+    with pytest.raises(DatabaseUnavailableError, match="refused the user name or password"):
+        open_database(bare)
+    write(password)
     db = open_database(bare)
     try:
         assert password not in db.display_name()
+    finally:
+        db.dispose()
+    assert _connected_user(bare) == parsed.username
+
+
+def _connected_user(url: str) -> str:
+    db = open_database(url)
+    try:
+        with db.read() as s:
+            return str(s.execute(text("SELECT current_user")).scalar())
     finally:
         db.dispose()
 
@@ -69,8 +87,12 @@ def test_connects_with_password_file(
 def test_connects_with_pgpassword(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     bare, password = _split(pg_url)
     monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    # the server checks passwords: a wrong one in PGPASSWORD is refused, in plain words
+    monkeypatch.setenv("PGPASSWORD", f"not-{password}")
+    with pytest.raises(DatabaseUnavailableError, match="refused the user name or password"):
+        open_database(bare)
     monkeypatch.setenv("PGPASSWORD", password)
-    open_database(bare).dispose()
+    assert _connected_user(bare) == make_url(pg_url).username
 
 
 def test_password_file_is_where_libpq_looks_on_each_system(

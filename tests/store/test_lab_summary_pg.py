@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from irae_desktop.domain.records import PatientRecord
 from irae_desktop.store.database import open_database
@@ -38,6 +37,27 @@ def test_application_role_uses_the_summaries_after_the_owner_upgrades(
         assert by_mrn(check_summaries(db))["APP-1"].liver is not None
     finally:
         db.dispose()
+
+
+def _statement_kept_waiting(url: str, writer: threading.Thread) -> str | None:
+    """The statement of a session in this database that waits for another's lock, as soon as
+    PostgreSQL reports one; None if the writer ends without ever waiting."""
+    watcher = create_engine(url, isolation_level="AUTOCOMMIT")  # a fresh activity view each read
+    try:
+        with watcher.connect() as conn:
+            while writer.is_alive():
+                waiting = conn.execute(
+                    text(
+                        "SELECT query FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND cardinality(pg_blocking_pids(pid)) > 0"
+                    )
+                ).scalar()
+                if waiting is not None:
+                    return str(waiting)
+                writer.join(0.02)  # returns at once when the writer ends
+    finally:
+        watcher.dispose()
+    return None
 
 
 def test_two_writers_for_one_patient_at_once(pg_url: str) -> None:
@@ -72,11 +92,13 @@ def test_two_writers_for_one_patient_at_once(pg_url: str) -> None:
         assert refreshed.wait(20)
         second = threading.Thread(target=older)
         second.start()
-        time.sleep(0.5)
-        assert second.is_alive()  # waits for the first writer's patient lock
+        waiting = _statement_kept_waiting(pg_url, second)
         release.set()
         first.join(20)
         second.join(20)
+        # the second writer waited at the summary's patient lock, not somewhere else
+        assert waiting is not None, "the second writer never waited for the first"
+        assert "FOR NO KEY UPDATE" in waiting and "patients" in waiting, waiting
         assert errors == []
         row = by_mrn(check_summaries(db))["TWO-1"]
         assert row.liver is not None and row.liver.collected_at.day == 10

@@ -78,6 +78,19 @@ def add_patient(
         return p.id
 
 
+@pytest.fixture(autouse=True)
+def _no_job_outlives_its_test(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """A background job left running would hold one of the pool's threads (as many as there
+    are cores) and slow or disturb whichever test runs next, in any order."""
+    from PySide6.QtCore import QThreadPool
+
+    from irae_desktop.ui.workers import shutdown
+
+    yield
+    if not QThreadPool.globalInstance().waitForDone(5_000):
+        assert shutdown(20_000), "a background job still runs after its test, even cancelled"
+
+
 @pytest.fixture
 def ui_db(db: Database) -> Database:
     add_patient(db, "MRN-100", "Ada Lovelace", alt=(262.0, 3))

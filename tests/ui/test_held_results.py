@@ -31,6 +31,7 @@ from irae_desktop.ui.held_results import (
 )
 from irae_desktop.ui.main_window import MainWindow
 from irae_desktop.ui.patient_dialog import PatientDialog
+from irae_desktop.ui.workers import active_jobs
 from tests.ui.conftest import add_patient
 
 # yesterday, so the results fall inside the fixture patients' current ICI line
@@ -214,7 +215,8 @@ def test_enter_on_the_exact_mrn_patient_still_asks_first(qtbot, held_db: Databas
     before = snapshot(held_db)
 
     qtbot.keyClick(dialog.picker.table, Qt.Key.Key_Return)
-    qtbot.wait(200)
+    # a write runs as a background job: none is running, and one that already ended has written
+    assert active_jobs() == []
 
     assert isinstance(dialog.confirm, AssignConfirmDialog) and dialog.confirm.isVisible()
     assert not dialog.confirm.mismatch
@@ -271,7 +273,8 @@ def test_cancel_in_the_confirmation_leaves_everything_held(
     else:
         confirm.reason.setEditText("typed, then thought better of it")
     qtbot.keyClick(confirm, Qt.Key.Key_Escape)
-    qtbot.wait(200)  # a job, had one started, would have time to write
+    # a write runs as a background job: none is running, and one that already ended has written
+    assert active_jobs() == []
 
     assert not confirm.isVisible()
     assert dialog.job is not None and dialog.job.title == "Loading held results"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 
 from irae_desktop.ui import report_actions
 from irae_desktop.ui.main_window import MainWindow
+from tests.reports.pdftext import page_texts, squash
 
 
 @pytest.fixture
@@ -42,7 +44,14 @@ def test_service_list_pdf(qtbot, window: MainWindow, answer_save) -> None:  # ty
     qtbot.waitUntil(
         lambda: "Service list saved" in window.statusBar().currentMessage(), timeout=30_000
     )
-    assert target.read_bytes().startswith(b"%PDF")
+    text = squash(" ".join(page_texts(target)))
+    # the fixture's patients (tests/ui/conftest.py): two active, sickest first, one signed off
+    assert "2 active patients" in text
+    ada, grace = text.index("Ada Lovelace MRN MRN-100"), text.index("Grace Hopper MRN MRN-200")
+    assert ada < grace
+    assert "ALT 262 (6.5×) G3" in text[ada:grace]  # 262 U/L over a ULN of 40: >5.0 - 20.0 xULN
+    assert "ALT 30 (0.8×) G0" in text[grace:]
+    assert "Alan Turing" not in text and "MRN-300" not in text
     # the message counts the pages in words that agree with the count: "1 page", "2 pages"
     count = len(PdfReader(str(target)).pages)
     words = "(1 page)." if count == 1 else f"({count} pages)."
@@ -53,7 +62,15 @@ def test_backup_writes_a_copy(qtbot, window: MainWindow, answer_save) -> None:  
     target = answer_save("copy.sqlite3")
     window.act_backup.trigger()
     qtbot.waitUntil(lambda: "Backup written" in window.statusBar().currentMessage(), timeout=30_000)
-    assert target.read_bytes().startswith(b"SQLite format 3")
+    copy = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        mrns = [row[0] for row in copy.execute("SELECT mrn FROM patients ORDER BY mrn")]
+        alt = copy.execute("SELECT value, grade FROM lab_results WHERE analyte = 'ALT'").fetchall()
+    finally:
+        copy.close()
+    assert mrns == ["MRN-100", "MRN-200", "MRN-300"]
+    assert sorted(alt) == [(30.0, 0), (262.0, 3)]
 
 
 def test_cancelled_save_dialog_writes_nothing(window: MainWindow, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

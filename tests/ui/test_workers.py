@@ -6,6 +6,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QProgressDialog
 
 from irae_desktop.ui.workers import DelayedProgress, run_function, run_generator
 
@@ -83,17 +85,63 @@ def test_cancel_closes_the_generator_so_it_can_roll_back(qtbot) -> None:  # type
     assert succeeded == []
 
 
-@pytest.mark.parametrize("slow", [False, True])
-def test_progress_dialog_only_for_slow_jobs(qtbot, slow: bool) -> None:  # type: ignore[no-untyped-def]
+class _DialogShows(QObject):
+    """Counts every progress dialog that is shown, however briefly it stays up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QProgressDialog):
+            self.count += 1
+        return False
+
+
+@pytest.fixture
+def dialog_shows(qapp) -> Iterator[_DialogShows]:  # type: ignore[no-untyped-def]
+    shows = _DialogShows()
+    qapp.installEventFilter(shows)
+    yield shows
+    qapp.removeEventFilter(shows)
+
+
+def test_a_job_that_ends_within_the_delay_never_flashes_a_dialog(
+    qtbot, dialog_shows: _DialogShows
+) -> None:  # type: ignore[no-untyped-def]
+    delay_ms = 1000
     release = threading.Event()
-    job = run_function(lambda: release.wait(5) if slow else None)
-    shown = DelayedProgress(job, None, delay_ms=50)
-    if slow:
-        qtbot.waitUntil(lambda: shown.dialog is not None, timeout=5000)
-        assert shown.dialog.isVisible()  # type: ignore[union-attr]
+    job = run_function(lambda: release.wait(5))
+    shown = DelayedProgress(job, None, delay_ms=delay_ms)  # kept, as callers keep theirs
+    # started after the dialog's timer with the same interval, so it fires after that one would
+    delay_over = QTimer()
+    delay_over.setSingleShot(True)
+    delay_over.start(delay_ms)
+    # the job runs for a tenth of the delay, with the event loop turning meanwhile
+    running = QTimer()
+    running.setSingleShot(True)
+    with qtbot.waitSignal(running.timeout, timeout=5000):
+        running.start(delay_ms // 10)
+    with qtbot.waitSignal(job.finished, timeout=5000):
         release.set()
-    qtbot.waitUntil(lambda: job.done, timeout=5000)
-    qtbot.wait(100)
+    assert delay_over.isActive(), "the job did not end within the delay: nothing to check"
+    with qtbot.waitSignal(delay_over.timeout, timeout=5000):
+        pass
+    assert dialog_shows.count == 0
+    assert shown.dialog is None
+
+
+def test_a_slow_job_shows_its_dialog_until_it_ends(qtbot, dialog_shows: _DialogShows) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    job = run_function(lambda: release.wait(5))
+    shown = DelayedProgress(job, None, delay_ms=50)
+    qtbot.waitUntil(lambda: shown.dialog is not None, timeout=5000)
+    dialog = shown.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog_shows.count == 1
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        release.set()
+    assert not dialog.isVisible()
     assert shown.dialog is None
 
 

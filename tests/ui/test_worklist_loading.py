@@ -64,10 +64,14 @@ def test_an_older_load_that_ends_last_is_ignored(
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         panel.refresh()
     assert panel.model.rowCount() == 3
-    release.set()
-    qtbot.waitUntil(lambda: slow.done, timeout=10_000)
-    qtbot.wait(50)  # let its result arrive on the GUI thread
-    assert panel.model.rowCount() == 3
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    # the panel's own handler was connected first, so it has run when this wait ends
+    with qtbot.waitSignal(slow.succeeded, timeout=10_000) as stale:
+        release.set()
+    assert stale.args == [([], AlertSettings())]
+    assert resets == []
+    assert _mrns(panel) == ["MRN-100", "MRN-200", "MRN-300"]
 
 
 def test_unrepaired_summary_makes_the_worklist_read_the_results(

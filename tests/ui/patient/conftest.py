@@ -23,6 +23,6 @@ def view(qtbot, patient_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
     widget = PatientView(db)
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
-    with qtbot.waitSignal(widget.loaded, timeout=10000):
+    with qtbot.waitSignal(widget.loaded, timeout=20000):
         widget.show_patient(pid)
     yield widget

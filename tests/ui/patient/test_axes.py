@@ -22,7 +22,7 @@ def test_small_values_are_not_rescaled_on_the_axis(qtbot, db) -> None:  # type: 
     view.show()
     with qtbot.waitSignal(view.loaded, timeout=10000):
         view.show_patient(pid)
-    qtbot.wait(50)  # let the axes lay out their ticks
+    view.grab()  # one paint, as on screen: the plots take their ranges, the axes their scale
     plots = view.trends.plots
     assert plots, "the diabetes patient has trend panels"
     for key, plot in plots.items():
@@ -53,7 +53,7 @@ def test_c_peptide_threshold_is_in_view_in_either_unit(qtbot, db) -> None:  # ty
         view.set_units(system)
         with qtbot.waitSignal(view.loaded, timeout=10000):
             view.show_patient(pid)
-        qtbot.wait(50)
+        view.grab()  # one paint, as on screen: the plots take their ranges
         plot = view.trends.plots["cpeptide"]
         lines = [i for i in plot.items if isinstance(i, pg.InfiniteLine)]
         assert [round(line.value(), 4) for line in lines] == [round(threshold, 4)]

@@ -1,4 +1,4 @@
-"""The trend plots are made once and refilled: same items, new data, every point drawn."""
+"""The trend plots are refilled: new data, every point drawn, nothing left behind by a redraw."""
 
 from __future__ import annotations
 
@@ -14,21 +14,37 @@ def _open(qtbot, view, pid: int) -> None:  # type: ignore[no-untyped-def]
     assert not view.trends.is_drawing()
 
 
-def test_redraws_reuse_the_plot_items(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+def _scene_items(view) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(plots, all graphics items) on the trends canvas."""
+    items = view.trends.canvas.scene().items()
+    return sum(isinstance(i, pg.PlotItem) for i in items), len(items)
+
+
+def test_redraws_do_not_pile_up_plot_items(qtbot, view, patient_db) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.ui.patient.trends import MAKE_ORDER
+
     db, pid = patient_db
-    trends = view.trends
-    plots = dict(trends.plots)
-    curve = trends.curves["ALT"]
-    lanes = trends.lane_plot
-    trends.times_uln.setChecked(False)
-    trends.log_y.setChecked(True)
-    view.set_units("SI")
-    _open(qtbot, view, pid)  # the same patient read again
-    assert trends.plots == plots and all(trends.plots[k] is p for k, p in plots.items())
-    assert trends.curves["ALT"] is curve and trends.lane_plot is lanes
     other = add_hepatitis_patient(db, mrn="T-0003")
-    _open(qtbot, view, other)
-    assert all(trends.plots[k] is p for k, p in plots.items())
+    trends = view.trends
+
+    def every_view() -> None:
+        for uln, log, units in ((False, True, "SI"), (True, False, "US")):
+            trends.times_uln.setChecked(uln)
+            trends.log_y.setChecked(log)
+            view.set_units(units)
+            _open(qtbot, view, other)
+            _open(qtbot, view, pid)
+
+    # the panels not needed yet are made in idle moments after the first patient is shown
+    qtbot.waitUntil(lambda: all(trends.stack.exists(key) for key in MAKE_ORDER), timeout=20000)
+    every_view()
+    settled = _scene_items(view)
+    for _ in range(2):
+        every_view()
+        assert _scene_items(view) == settled  # the same views again leave nothing behind
+    # and the plots show this patient: ALT peaked at 910 U/L over a ULN of 40
+    _, multiples = trends.curves["ALT"].getData()
+    assert np.isclose(np.nanmax(multiples), 910 / 40)
 
 
 def test_switches_refill_the_curves(qtbot, view) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +67,8 @@ def test_switches_refill_the_curves(qtbot, view) -> None:  # type: ignore[no-unt
     assert trends.curves["ALT"].opts["logMode"] == [False, True]
     trends.log_y.setChecked(False)
     assert not plot.ctrl.logYCheck.isChecked()
-    assert trends.curves["ALT"] is alt
+    _, multiples = trends.curves["ALT"].getData()
+    assert np.isclose(np.nanmax(multiples), 910 / 40)
 
 
 def test_censored_marks_sit_at_their_value_in_log_scale(view) -> None:  # type: ignore[no-untyped-def]
@@ -217,6 +234,8 @@ def test_plots_can_be_made_ahead_of_the_first_patient(qtbot, patient_db) -> None
     assert not any(view.trends.stack.exists(key) for key in MAKE_ORDER)
     view.prepare()
     qtbot.waitUntil(lambda: all(view.trends.stack.exists(key) for key in MAKE_ORDER), timeout=20000)
-    made = {id(p) for p in view.trends.stack.all_plots()}
+    made = _scene_items(view)[0]
     _open(qtbot, view, pid)
-    assert {id(p) for p in view.trends.stack.all_plots()} == made  # used, none made again
+    assert _scene_items(view)[0] == made  # the plots made ahead are used, none made again
+    _, multiples = view.trends.curves["ALT"].getData()
+    assert np.isclose(np.nanmax(multiples), 910 / 40)
