@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -37,11 +36,11 @@ from irae_desktop.ui.operations import (
 from irae_desktop.ui.record_forms import record_actions
 from irae_desktop.ui.window_helpers import (
     CriteriaStatus,
-    about_text,
     count_held,
     criteria_label,
     preload_patient_view,
     settings_keys,
+    show_about,
 )
 from irae_desktop.ui.worklist_delegates import NameDelegate
 from irae_desktop.ui.worklist_model import COL_NAME, PATIENT_ID_ROLE
@@ -465,14 +464,7 @@ class MainWindow(QMainWindow):
         return backup_database(self, self.db)
 
     def about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About irae-desktop",
-            about_text(),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.open()
+        show_about(self)
 
     # drag and drop --------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

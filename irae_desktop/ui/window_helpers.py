@@ -9,7 +9,7 @@ import sys
 import threading
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from irae_desktop.store.database import Database
 
@@ -99,3 +99,16 @@ def about_text() -> str:
         "CTCAE-graded liver and glucose labs, alerts, trends and handoff PDFs.\n\n"
         "Free software under the GPL, version 3 or later."
     )
+
+
+def show_about(parent: QWidget) -> QMessageBox:
+    """The About box, opened window-modal (not blocking the event loop)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "About irae-desktop",
+        about_text(),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.open()
+    return box
