@@ -21,7 +21,8 @@ from irae_desktop.domain.administrations import Given
 from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import HeldTreatmentRow, ImportBatch, Patient
+from irae_desktop.store.held_assignment import patient_for_assignment
+from irae_desktop.store.models import HeldTreatmentRow, ImportBatch
 
 if TYPE_CHECKING:
     from irae_desktop.store.treatment_import import GivenLineWriter, LineRecord
@@ -243,21 +244,10 @@ def assign_held_treatments(
     As for held results, a patient whose MRN is not the file's needs a `reason` (audited), and
     `patient_id` is the patient the user confirmed: if the MRN now belongs to someone else,
     nothing is assigned."""
-    patient = session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
-    if patient is None:
-        raise StoreError(f"No patient with MRN {mrn.strip()!r}; create the patient first.")
-    if patient_id is not None and patient.id != patient_id:
-        raise StoreError(
-            f"MRN {patient.mrn} now belongs to a different patient than the one you confirmed; "
-            "nothing was assigned. Check the patient and try again."
-        )
     rows = _load_rows(session, row_ids)
-    differing = sorted({row.mrn for row in rows if row.mrn.strip() != patient.mrn})
-    if differing and not reason.strip():
-        raise StoreError(
-            f"The MRN in the file ({', '.join(differing)}) is not {patient.mrn}; give the reason "
-            "these treatment rows belong to this patient."
-        )
+    patient = patient_for_assignment(
+        session, mrn, patient_id, (row.mrn for row in rows), reason, "these treatment rows"
+    )
     # imported here: the window counts held rows at start-up, and these pull in the write path
     from irae_desktop.store.treatment_import import IMPORTED, GivenLineWriter
 

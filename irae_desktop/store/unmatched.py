@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
+from irae_desktop.store.held_assignment import patient_for_assignment
 from irae_desktop.store.models import ImportBatch, LabResult, Patient, UnmatchedLabRow
 
 
@@ -175,21 +176,10 @@ def assign_unmatched(
     so it needs a `reason`, which the audit trail keeps. `patient_id`, when given, is the patient
     the user confirmed: if the MRN now belongs to someone else the assignment is refused.
     """
-    patient = session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
-    if patient is None:
-        raise StoreError(f"No patient with MRN {mrn.strip()!r}; create the patient first.")
-    if patient_id is not None and patient.id != patient_id:
-        raise StoreError(
-            f"MRN {patient.mrn} now belongs to a different patient than the one you confirmed; "
-            "nothing was assigned. Check the patient and try again."
-        )
     rows = _load_rows(session, row_ids)
-    differing = sorted({row.mrn for row in rows if row.mrn.strip() != patient.mrn})
-    if differing and not reason.strip():
-        raise StoreError(
-            f"The MRN in the file ({', '.join(differing)}) is not {patient.mrn}; give the reason "
-            "these results belong to this patient."
-        )
+    patient = patient_for_assignment(
+        session, mrn, patient_id, (row.mrn for row in rows), reason, "these results"
+    )
     # imported here: the window counts held rows at start-up, and these pull in the write path
     from irae_desktop.store.grading import regrade_patients
     from irae_desktop.store.lab_rows import insert_ignoring_duplicates, lab_row

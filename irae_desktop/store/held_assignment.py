@@ -1,0 +1,42 @@
+"""The checks before held rows (lab results or treatment rows) are put on a patient: the same
+for both kinds, because the risk is the same: a row on the wrong patient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from irae_desktop.store.errors import StoreError
+from irae_desktop.store.models import Patient
+
+
+def patient_for_assignment(
+    session: Session,
+    mrn: str,
+    patient_id: int | None,
+    mrns_in_file: Iterable[str],
+    reason: str,
+    rows_noun: str,
+) -> Patient:
+    """The patient with `mrn`, after the checks every assignment of held rows makes.
+
+    `patient_id`, when given, is the patient the user confirmed: if the MRN now belongs to
+    someone else, nothing is assigned. Rows whose file named another MRN need a `reason`, which
+    the audit trail keeps (`rows_noun` words them in the refusal: "these results")."""
+    patient = session.scalars(select(Patient).where(Patient.mrn == mrn.strip())).one_or_none()
+    if patient is None:
+        raise StoreError(f"No patient with MRN {mrn.strip()!r}; create the patient first.")
+    if patient_id is not None and patient.id != patient_id:
+        raise StoreError(
+            f"MRN {patient.mrn} now belongs to a different patient than the one you confirmed; "
+            "nothing was assigned. Check the patient and try again."
+        )
+    differing = sorted({m for m in mrns_in_file if m.strip() != patient.mrn})
+    if differing and not reason.strip():
+        raise StoreError(
+            f"The MRN in the file ({', '.join(differing)}) is not {patient.mrn}; give the reason "
+            f"{rows_noun} belong to this patient."
+        )
+    return patient
