@@ -247,9 +247,3 @@ def markup(
         paragraph_markup(line, font_name, size=size, width=width, taken=taken if i == 0 else 0.0)
         for i, line in enumerate(text.split("\n"))
     )
-
-
-def age_years(birth: date | None, today: date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -8,12 +8,12 @@ from datetime import datetime
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
+from irae_desktop.domain.age import age_years
 from irae_desktop.reports import summary_tables as tables
 from irae_desktop.reports.charts import trend_drawing
 from irae_desktop.reports.common import aware_now, reading, record_export, resolve_paper
 from irae_desktop.reports.fonts import string_width
 from irae_desktop.reports.formatting import (
-    age_years,
     amount,
     analyte_label,
     criteria_label,

@@ -9,9 +9,9 @@ from datetime import datetime
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from irae_desktop.domain.age import age_years
 from irae_desktop.reports.common import aware_now, reading, record_export, resolve_paper
 from irae_desktop.reports.formatting import (
-    age_years,
     analyte_label,
     criteria_label,
     date_text,

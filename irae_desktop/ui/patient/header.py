@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
+from irae_desktop.domain.age import age_years
 from irae_desktop.ui.grade_style import SYNTHETIC_BADGE_COLOR
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.snapshot import HeaderInfo
@@ -61,7 +62,7 @@ class PatientHeader(QFrame):
             f'&nbsp;&nbsp;<span style="font-size:12pt;">MRN <b>{html.escape(info.mrn)}</b></span>'
         )
         self.synthetic_badge.setVisible(info.is_synthetic)
-        age = info.age_on(today)
+        age = age_years(info.birth_date, today)
         born = info.birth_date.isoformat() if info.birth_date else "unknown"
         parts = [
             f"Born {born}" + (f" ({age} y)" if age is not None else ""),

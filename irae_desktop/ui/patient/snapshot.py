@@ -77,12 +77,6 @@ class HeaderInfo:
     # per organ "Liver: G1 ALT · latest ungraded: no range" (clinical reference, decision 12)
     grades: tuple[str, ...] = ()
 
-    def age_on(self, today: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        born = self.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
 
 def organ_grade_texts(timeline: PatientTimeline, now: datetime) -> tuple[str, ...]:
     """The current grade of each organ as the alert rules compute it, with a newer ungraded
