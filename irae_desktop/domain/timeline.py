@@ -100,6 +100,14 @@ def line_status(start: date, stop: date | None, holds: Iterable[HoldSpan], day: 
     return "on"
 
 
+def current_ici(lines: Iterable[TreatmentSpan], day: date) -> TreatmentSpan | None:
+    """The ICI line the team acts on: the most recently started by `day` (the later id wins a
+    tie), whatever its status; None before any ICI start. The header, the summary and the
+    handoff list name the same line (the worklist reads the same rule in SQL for speed)."""
+    started = [t for t in lines if t.category == "ici" and t.start <= day]
+    return max(started, key=lambda t: (t.start, t.id)) if started else None
+
+
 @dataclass(frozen=True, slots=True)
 class EpisodeSpan:
     """A clinician-recorded irAE episode (hepatitis, diabetes, ...)."""

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from irae_desktop.domain import timeline
 from irae_desktop.domain.doses import CURRENT, PAST, line_dose
 from irae_desktop.domain.steroids import DailyDose, prednisone_equivalent, steroid_generic
 from irae_desktop.domain.timeline import TreatmentSpan
@@ -94,6 +95,6 @@ def treatment_info(
 
 
 def current_ici(treatments: list[PrintedLine], today: date) -> PrintedLine | None:
-    """The most recently started ICI line (the one whose status the team acts on)."""
-    started = [t for t in treatments if t.line.category == "ici" and t.line.start <= today]
-    return max(started, key=lambda t: (t.line.start, t.line.id)) if started else None
+    """The printed line of the ICI the team acts on (domain.timeline.current_ici)."""
+    line = timeline.current_ici((t.line for t in treatments), today)
+    return next((t for t in treatments if t.line is line), None)

@@ -86,3 +86,25 @@ def test_nearest_result_from_the_closest_times_equals_a_scan(
 
         assert min(near, key=by_id) == min(every, key=by_id)
         assert min(near, key=lambda t: t[0]) == min(every, key=lambda t: t[0])
+
+
+def test_current_ici_is_the_latest_started_by_the_day() -> None:
+    from datetime import date
+
+    from irae_desktop.domain.timeline import TreatmentSpan, current_ici
+
+    def line(line_id: int, category: str, start: date, stop: date | None = None) -> TreatmentSpan:
+        return TreatmentSpan(line_id, category, "agent", None, None, None, None, start, stop)
+
+    pembro = line(1, "ici", date(2026, 1, 5), stop=date(2026, 3, 1))
+    nivo = line(2, "ici", date(2026, 4, 1))
+    ipi_same_day = line(3, "ici", date(2026, 4, 1))
+    steroid = line(4, "immunosuppressant", date(2026, 5, 1))
+    planned = line(5, "ici", date(2026, 12, 1))
+    lines = [planned, steroid, nivo, ipi_same_day, pembro]  # any order
+    assert current_ici(lines, date(2025, 12, 31)) is None  # before any start
+    assert current_ici(lines, date(2026, 2, 1)) is pembro
+    assert current_ici(lines, date(2026, 3, 15)) is pembro  # stopped, still the one acted on
+    assert current_ici(lines, date(2026, 6, 1)) is ipi_same_day  # a tie: the later id
+    assert current_ici(reversed(lines), date(2026, 6, 1)) is ipi_same_day
+    assert current_ici(lines, date(2026, 12, 1)) is planned  # started that day

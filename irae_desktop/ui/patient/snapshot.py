@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.clinical_day import clinical_day
-from irae_desktop.domain.timeline import PatientTimeline
+from irae_desktop.domain.timeline import PatientTimeline, current_ici
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.store.alerts import timeline_alerts
 from irae_desktop.store.database import Database
@@ -150,8 +150,7 @@ def _alerts(record: PatientRecord, now: datetime) -> tuple[tuple[AlertInfo, ...]
 
 def _header(record: PatientRecord, today: date, now: datetime) -> HeaderInfo:
     patient = record.patient
-    started = [t for t in record.treatments if t.category == "ici" and t.start <= today]
-    ici = started[-1] if started else None  # lines are in start order: the latest started
+    ici = current_ici(record.treatments, today)
     plan = latest_plan(record.notes)
     return HeaderInfo(
         id=patient.id,
