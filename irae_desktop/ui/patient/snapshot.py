@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from irae_desktop.store.database import Database
 from irae_desktop.store.patient_read import (
     EpisodeRecord,
     NoteRecord,
+    PatientDetails,
     PatientRecord,
     StoredLab,
     TreatmentRecord,
@@ -59,17 +60,9 @@ class AlertInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class HeaderInfo:
-    id: int
-    mrn: str
-    name: str
-    birth_date: date | None
-    sex: str | None
-    weight_kg: float | None
-    diagnosis: str | None
-    status: str
-    is_synthetic: bool
-    version: int
+class HeaderInfo(PatientDetails):
+    """The stored patient's details and what the header says about them today."""
+
     ici_agent: str | None
     ici_status: str | None
     latest_plan: str | None
@@ -152,17 +145,9 @@ def _header(record: PatientRecord, today: date, now: datetime) -> HeaderInfo:
     patient = record.patient
     ici = current_ici(record.treatments, today)
     plan = latest_plan(record.notes)
+    details = {f.name: getattr(patient, f.name) for f in fields(PatientDetails)}
     return HeaderInfo(
-        id=patient.id,
-        mrn=patient.mrn,
-        name=patient.name,
-        birth_date=patient.birth_date,
-        sex=patient.sex,
-        weight_kg=patient.weight_kg,
-        diagnosis=patient.diagnosis,
-        status=patient.status,
-        is_synthetic=patient.is_synthetic,
-        version=patient.version,
+        **details,
         ici_agent=ici.agent if ici else None,
         ici_status=ici.status_on(today) if ici else None,
         latest_plan=plan.plan if plan else None,
