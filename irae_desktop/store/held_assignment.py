@@ -1,15 +1,25 @@
-"""The checks before held rows (lab results or treatment rows) are put on a patient: the same
-for both kinds, because the risk is the same: a row on the wrong patient."""
+"""What assigning and dropping held rows (lab results or treatment rows) share: the checks before
+rows go on a patient (the risk is the same for both kinds: a row on the wrong patient) and a
+drop that keeps each row in the audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import Patient
+from irae_desktop.store.models import HeldTreatmentRow, Patient, UnmatchedLabRow
+
+REASON_MOST = 500  # characters of a drop's reason kept in the audit trail
+
+
+class HeldRow(Protocol):
+    id: Any
+    mrn: Any
 
 
 def patient_for_assignment(
@@ -40,3 +50,29 @@ def patient_for_assignment(
             f"{rows_noun} belong to this patient."
         )
     return patient
+
+
+def drop_held_rows(
+    session: Session,
+    rows: Sequence[HeldRow],
+    model: type[UnmatchedLabRow] | type[HeldTreatmentRow],
+    before: Callable[[Any], dict[str, Any]],
+    *,
+    entity: str,
+    user: str,
+    reason: str,
+) -> int:
+    """Deletes held rows, each audited with what it was (`before`) and the user's reason."""
+    for row in rows:
+        record_event(
+            session,
+            user=user,
+            action="delete",
+            entity=entity,
+            entity_id=row.id,
+            patient_mrn=row.mrn,
+            before=before(row),
+            reason=reason.strip()[:REASON_MOST],
+        )
+    session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
+    return len(rows)

@@ -14,14 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.administrations import Given
 from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.held_assignment import patient_for_assignment
+from irae_desktop.store.held_assignment import drop_held_rows, patient_for_assignment
 from irae_desktop.store.models import HeldTreatmentRow, ImportBatch
 
 if TYPE_CHECKING:
@@ -326,16 +326,12 @@ def drop_held_treatments(
     if not reason.strip():
         raise StoreError("Give a reason for discarding held treatment rows.")
     rows = _load_rows(session, row_ids)
-    for row in rows:
-        record_event(
-            session,
-            user=user,
-            action="delete",
-            entity="held_treatment_row",
-            entity_id=row.id,
-            patient_mrn=row.mrn,
-            before=_before(row),
-            reason=reason.strip()[:500],
-        )
-    session.execute(delete(HeldTreatmentRow).where(HeldTreatmentRow.id.in_([r.id for r in rows])))
-    return len(rows)
+    return drop_held_rows(
+        session,
+        rows,
+        HeldTreatmentRow,
+        _before,
+        entity="held_treatment_row",
+        user=user,
+        reason=reason,
+    )

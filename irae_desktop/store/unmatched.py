@@ -7,14 +7,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.held_assignment import patient_for_assignment
+from irae_desktop.store.held_assignment import drop_held_rows, patient_for_assignment
 from irae_desktop.store.models import ImportBatch, LabResult, Patient, UnmatchedLabRow
 
 
@@ -234,20 +235,17 @@ def drop_unmatched(session: Session, row_ids: Sequence[int], *, user: str, reaso
     if not reason.strip():
         raise StoreError("Give a reason for dropping held results.")
     rows = _load_rows(session, row_ids)
-    for row in rows:
-        record_event(
-            session,
-            user=user,
-            action="delete",
-            entity="unmatched_lab_row",
-            entity_id=row.id,
-            patient_mrn=row.mrn,
-            before={
-                **json.loads(row.record_json),
-                "source_file": row.source_file,
-                "batch_id": row.batch_id,
-            },
-            reason=reason.strip()[:500],
-        )
-    session.execute(delete(UnmatchedLabRow).where(UnmatchedLabRow.id.in_([r.id for r in rows])))
-    return len(rows)
+    return drop_held_rows(
+        session,
+        rows,
+        UnmatchedLabRow,
+        _before,
+        entity="unmatched_lab_row",
+        user=user,
+        reason=reason,
+    )
+
+
+def _before(row: UnmatchedLabRow) -> dict[str, Any]:
+    """A dropped held result as the audit trail keeps it."""
+    return {**json.loads(row.record_json), "source_file": row.source_file, "batch_id": row.batch_id}
