@@ -43,6 +43,7 @@ def test_layer_contracts_hold() -> None:
         ("domain/leak.py", "from irae_desktop.store import models", "Layers point down only"),
         ("ui/leak.py", "from sqlalchemy import select", "read through the store"),
         ("reports/leak.py", "import alembic", "read through the store"),
+        ("ui/leak.py", "from irae_desktop.store.models import Patient", "read through the store"),
     ],
 )
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, line: str, contract: str) -> None:

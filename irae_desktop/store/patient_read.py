@@ -168,6 +168,12 @@ def patient_mrn(session: Session, patient_id: int) -> str | None:
     return session.scalar(select(Patient.mrn).where(Patient.id == patient_id))
 
 
+def read_patient_details(session: Session, patient_id: int) -> PatientDetails | None:
+    """The stored patient's details, or None when there is no such patient (any more)."""
+    patient = session.get(Patient, patient_id)
+    return patient_details(patient) if patient is not None else None
+
+
 def patient_details(patient: Patient) -> PatientDetails:
     return PatientDetails(
         id=patient.id,

@@ -26,7 +26,7 @@ from irae_desktop.domain.utc import aware_utc
 from irae_desktop.store import labs
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import Patient
+from irae_desktop.store.patient_read import read_patient_details
 from irae_desktop.ui.errors import plain_message, show_error
 from irae_desktop.ui.operations import ALERTS, LABS, Change, WriteOp, run_write
 
@@ -69,7 +69,7 @@ class LabDialog(QDialog):
         self.notice: QMessageBox | None = None
         self.write: WriteOp | None = None
         with db.read() as session:
-            patient = session.get(Patient, patient_id)
+            patient = read_patient_details(session, patient_id)
             who = f"{patient.name} ({patient.mrn})" if patient else f"patient {patient_id}"
         self.setWindowTitle(f"Add lab result – {who}")
         self.setMinimumWidth(480)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.store import patients
 from irae_desktop.store.database import Database
-from irae_desktop.store.models import Patient
+from irae_desktop.store.patient_read import read_patient_details
 from irae_desktop.ui.date_text import parse_date, short_format
 from irae_desktop.ui.errors import plain_message, show_error
 from irae_desktop.ui.operations import PATIENTS, Change, WriteOp, run_write
@@ -103,7 +103,7 @@ class PatientDialog(QDialog):
 
     def _load(self, patient_id: int) -> None:
         with self.db.read() as session:
-            p = session.get(Patient, patient_id)
+            p = read_patient_details(session, patient_id)
             if p is None:
                 raise patients.PatientNotFoundError("This patient no longer exists.")
             self._version = p.version
