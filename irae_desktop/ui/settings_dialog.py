@@ -34,6 +34,7 @@ from irae_desktop.store import settings as team
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.paths import validate_db_url
+from irae_desktop.store.range_import import SiteRange, site_range_records
 from irae_desktop.ui.errors import plain_message, show_error
 from irae_desktop.ui.operations import ALERTS, LABS, SETTINGS, Change, WriteOp, run_write
 from irae_desktop.ui.workers import DelayedProgress, Job
@@ -114,8 +115,7 @@ class SettingsDialog(QDialog):
         self.resize(640, 520)
         with db.read() as session:
             self.current = team.get_settings(session)
-            ranges = team.list_site_ranges(session)
-            self._ranges = [(r.analyte, r.sex, r.lln, r.uln, r.unit) for r in ranges]
+            self._ranges = site_range_records(session)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._general_tab(), "&General")
@@ -159,8 +159,8 @@ class SettingsDialog(QDialog):
         self.ranges.setHorizontalHeaderLabels(list(RANGE_COLS))
         self.ranges.horizontalHeader().setStretchLastSection(True)
         self.ranges.verticalHeader().setVisible(False)
-        for row in self._ranges:
-            self._add_range_row(*row)
+        for stored in self._ranges:
+            self._add_range_row(stored.analyte, stored.sex, stored.lln, stored.uln, stored.unit)
         add = QPushButton("Add &range", page)
         add.clicked.connect(lambda: self._add_range_row("ALT", "", None, None, None))
         remove = QPushButton("Re&move range", page)
@@ -298,8 +298,7 @@ class SettingsDialog(QDialog):
         return rows
 
     def _unchanged(self, row: dict[str, Any]) -> bool:
-        key = (row["analyte"], row["sex"], row["lln"], row["uln"], row["unit"])
-        return key in self._ranges
+        return SiteRange(**row) in self._ranges
 
     def save(self) -> bool:
         """Checks the form, then saves in the background; False if the form itself is wrong.
@@ -315,7 +314,7 @@ class SettingsDialog(QDialog):
             self._failed(exc)
             return False
         kept = {(row["analyte"], row["sex"]) for row in self.range_rows()}
-        removed = [(a, sex) for a, sex, *_rest in self._ranges if (a, sex) not in kept]
+        removed = [(r.analyte, r.sex) for r in self._ranges if (r.analyte, r.sex) not in kept]
         changes = self.team_changes()
         regrading = [
             what
