@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from irae_desktop.domain.records import LabRecord
-from irae_desktop.store.lab_rows import ROW_KEYS, LabRow, PatientRef
+from irae_desktop.store.lab_rows import LabRow, PatientRef
 
 
 class LabInsertRow(NamedTuple):
@@ -64,14 +64,3 @@ class LabInsertRow(NamedTuple):
 def position(field: str) -> int:
     """Where `field` sits in a row's bound parameters."""
     return LabInsertRow._fields.index(field)
-
-
-# the grader (store.import_grading) reads and fills rows laid out as lab_rows.ROW_KEYS: that
-# order must stay this one until it takes LabInsertRow itself
-if LabInsertRow._fields != ROW_KEYS:  # pragma: no cover - a programming error, caught by tests
-    raise ImportError("LabInsertRow's fields differ from store.lab_rows.ROW_KEYS")
-
-
-def bind_values(row: LabInsertRow) -> list[Any]:
-    """The row as the mutable parameter list the grader and the insert fill in place."""
-    return list(row)
