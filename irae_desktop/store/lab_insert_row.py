@@ -12,9 +12,9 @@ from irae_desktop.store.lab_rows import LabRow, PatientRef
 class LabInsertRow(NamedTuple):
     """A result on its way into lab_results, with its grade once graded.
 
-    Built by name wherever a row is made (the long-CSV bulk path, the per-row path); the
-    writer hands it to the database as a list in this field order, the order of the bound
-    parameters (`position` gives a field's place). A tuple, because an import makes millions
+    Built by name wherever a row is made (the long-CSV bulk path, the per-row path) and
+    graded by name (store.import_grading gives back rows with their grade); the SQLite
+    insert binds the fields in this order (`position` gives a field's place). A tuple, because an import makes millions
     of them and a tuple is the cheapest named record to create. The columns every row of a
     batch shares are not here (store.lab_rows.batch_columns).
     """
