@@ -14,9 +14,10 @@ class LabInsertRow(NamedTuple):
 
     Built by name wherever a row is made (the long-CSV bulk path, the per-row path) and
     graded by name (store.import_grading gives back rows with their grade); the SQLite
-    insert binds the fields in this order (`position` gives a field's place). A tuple, because an import makes millions
-    of them and a tuple is the cheapest named record to create. The columns every row of a
-    batch shares are not here (store.lab_rows.batch_columns).
+    insert binds the fields in this order (`position` gives a field's place). A tuple,
+    because an import makes millions of them and a tuple is the cheapest named record to
+    create. The columns every row of a batch shares are not here
+    (store.lab_rows.batch_columns).
     """
 
     # an id, or a patient the import creates whose id is known once the buffer is written
