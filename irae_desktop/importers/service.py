@@ -35,7 +35,7 @@ from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.lab_insert_row import LabInsertRow, bind_values
+from irae_desktop.store.lab_insert_row import LabInsertRow
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
@@ -183,7 +183,7 @@ class _FileImport:
         return self.writer.grader.plain_sex(patient.id)
 
     def grade_alone(self, row: LabInsertRow, sex: str) -> tuple[int | None, str, str]:
-        return self.writer.grader.grade_alone(bind_values(row), sex)
+        return self.writer.grader.grade_alone(row, sex)
 
     def handle(self, item: ReadItem) -> Outcome:
         """Reads one item into the batch; says what became of a result (see long_lane)."""

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from operator import itemgetter
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,30 +37,13 @@ from irae_desktop.store.grading import (
     stored_reason,
     team_criteria,
 )
-from irae_desktop.store.lab_rows import ROW_KEYS
+from irae_desktop.store.lab_insert_row import LabInsertRow
 from irae_desktop.store.models import LabResult
 
-_PATIENT = ROW_KEYS.index("patient_id")
-_patient_of = itemgetter(_PATIENT)
-_ANALYTE = ROW_KEYS.index("analyte")
-_TIME = ROW_KEYS.index("collected_at")
-_UNIT = ROW_KEYS.index("unit")
-_ORIGINAL_UNIT = ROW_KEYS.index("original_unit")
-_LLN = ROW_KEYS.index("lln")
-_ULN = ROW_KEYS.index("uln")
 # what a result is graded on when no baseline is in play, in _grade_alone's order
-_kind_and_value = itemgetter(
-    *[
-        ROW_KEYS.index(k)
-        for k in ("analyte", "comparator", "unit", "original_unit", "lln", "uln", "value")
-    ]
+_kind_and_value = attrgetter(
+    "analyte", "comparator", "unit", "original_unit", "lln", "uln", "value"
 )
-_GRADE = ROW_KEYS.index("grade")
-_CRITERIA = ROW_KEYS.index("grade_criteria")
-_REASON = ROW_KEYS.index("grade_reason")
-_STATUS = ROW_KEYS.index("status")
-_VALUE = ROW_KEYS.index("value")
-_COMPARATOR = ROW_KEYS.index("comparator")
 # entries each look-up cache may hold before it starts again
 _CACHE_MAX = 50_000
 
@@ -80,7 +63,8 @@ class _Facts:
 
 
 class ImportGrader:
-    """Fills the grade columns of rows about to be inserted, exactly as store.grading would.
+    """Gives rows about to be inserted their grade, criteria and reason, exactly as
+    store.grading would.
 
     A row's grade depends on the row, the site ranges, the criteria set, the patient's sex,
     overrides and first ICI start, and the baseline: the last result on or before that start.
@@ -103,8 +87,9 @@ class ImportGrader:
         # per sex: (kind and value) -> (grade, criteria, reason)
         self._memo: dict[str, dict[tuple[Any, ...], tuple[int | None, str, str]]] = {}
 
-    def grade_rows(self, rows: Sequence[list[Any]]) -> None:
-        """Sets grade, criteria and reason in rows laid out as ROW_KEYS, patient ids resolved."""
+    def grade_rows(self, rows: Sequence[LabInsertRow]) -> list[LabInsertRow]:
+        """The rows (patient ids resolved) in the same order, each with its grade, criteria and
+        reason; a row given these already (see `grade_alone`) comes back as it is."""
         if len(self._times) > _CACHE_MAX:
             self._times.clear()
         if len(self._contexts) > _CACHE_MAX:
@@ -112,61 +97,67 @@ class ImportGrader:
         for shared in self._memo.values():
             if len(shared) > _CACHE_MAX:
                 shared.clear()
-        # rows given their grades already (see `grade_alone`) are left as they are
-        ungraded = []
-        for values in rows:
-            if values[_CRITERIA] is not None:
+        graded = list(rows)
+        # where each row still to grade sits in `graded`
+        ungraded: list[int] = []
+        for at, row in enumerate(graded):
+            if row.grade_criteria is not None:
                 continue
-            if values[_STATUS] == HELD:
+            if row.status == HELD:
                 # as store.grading writes it: no grade, no criteria, the reason
-                values[_GRADE] = None
-                values[_REASON] = held_reason(values[_ANALYTE], values[_VALUE], values[_COMPARATOR])
+                graded[at] = row._replace(
+                    grade=None, grade_reason=held_reason(row.analyte, row.value, row.comparator)
+                )
                 continue
-            ungraded.append(values)
+            ungraded.append(at)
         if not ungraded:
-            return
+            return graded
         facts_of = self._facts
-        self._load(sorted(set(map(_patient_of, ungraded)) - facts_of.keys()))
-        with_baseline: dict[int, list[list[Any]]] = defaultdict(list)
-        for values in ungraded:
-            facts = facts_of[values[_PATIENT]]
+        self._load(sorted({cast(int, graded[at].patient_id) for at in ungraded} - facts_of.keys()))
+        with_baseline: dict[int, list[int]] = defaultdict(list)
+        for at in ungraded:
+            row = graded[at]
+            pid = cast(int, row.patient_id)
+            facts = facts_of[pid]
             memo = facts.plain_memo
             if memo is None:
-                with_baseline[values[_PATIENT]].append(values)
+                with_baseline[pid].append(at)
                 continue
             # no ICI start and no override: each row is graded on its own (as in
             # grade_series), and results repeat (the same values of the same kind)
-            values[_GRADE], values[_CRITERIA], values[_REASON] = self._remembered(
-                memo, values, facts.sex
-            )
-        for pid, patient_rows in with_baseline.items():
-            self._grade_patient(pid, patient_rows)
+            grade, criteria, reason = self._remembered(memo, row, facts.sex)
+            graded[at] = row._replace(grade=grade, grade_criteria=criteria, grade_reason=reason)
+        for pid, places in with_baseline.items():
+            self._grade_patient(pid, graded, places)
+        return graded
 
-    def _grade_patient(self, pid: int, rows: list[list[Any]]) -> None:
+    def _grade_patient(self, pid: int, graded: list[LabInsertRow], places: list[int]) -> None:
+        """Grades the rows of one patient graded against a baseline (at `places` in `graded`)."""
         facts = self._facts[pid]
         start = facts.first_ici_start
         by_start = on_or_before(start, self.zone) if start is not None else None
         labs = list(facts.baselines)
         site_used: set[int] = set()
         times = self._times
-        for position, values in enumerate(rows):
-            moment = values[_TIME]
+        for position, at in enumerate(places):
+            row = graded[at]
+            moment = row.collected_at
             naive = times.get(moment)
             if naive is None:
                 naive = times[moment] = naive_utc(moment)
-            row = StoredLab(
+            lab = StoredLab(
                 id=-1 - position,  # not stored yet: negative, so it never meets a stored id
                 patient_id=pid,
-                analyte=values[_ANALYTE],
+                analyte=row.analyte,
                 collected_at=naive,
-                value=values[_VALUE],
-                comparator=values[_COMPARATOR],
-                unit=values[_UNIT],
-                original_unit=values[_ORIGINAL_UNIT],
-                lln=values[_LLN],
-                uln=values[_ULN],
+                value=row.value,
+                comparator=row.comparator,
+                unit=row.unit,
+                original_unit=row.original_unit,
+                lln=row.lln,
+                uln=row.uln,
             )
-            prepared, used = prepare_lab(row, facts.sex, self.sites, self._contexts)
+            prepared, used = prepare_lab(lab, facts.sex, self.sites, self._contexts)
             labs.append(prepared)
             if used:
                 site_used.add(prepared.id)
@@ -183,15 +174,16 @@ class ImportGrader:
             overrides=facts.overrides or None,
             criteria_id=self.criteria_id,
         )
-        for position, values in enumerate(rows):
+        for position, at in enumerate(places):
             lab_id = -1 - position
             g = grades[lab_id]
             if g.is_baseline:
                 self.needs_regrade.add(pid)
-            reason = stored_reason(g, lab_id in site_used)
-            values[_GRADE] = g.grade
-            values[_CRITERIA] = g.criteria_id
-            values[_REASON] = reason
+            graded[at] = graded[at]._replace(
+                grade=g.grade,
+                grade_criteria=g.criteria_id,
+                grade_reason=stored_reason(g, lab_id in site_used),
+            )
 
     def plain_sex(self, patient_id: int) -> tuple[bool, str | None]:
         """(whether the patient's facts are loaded yet, and if so: the sex a patient whose
@@ -202,15 +194,15 @@ class ImportGrader:
             return False, None
         return True, facts.sex if facts.plain_memo is not None else None
 
-    def grade_alone(self, values: list[Any], sex: str) -> tuple[int | None, str, str]:
-        """Grade, criteria and reason of a row laid out as ROW_KEYS, for a patient of the sex
-        `plain_sex` named. A row given these before `grade_rows` is left as it is."""
-        return self._remembered(self._memo.setdefault(sex, {}), values, sex)
+    def grade_alone(self, row: LabInsertRow, sex: str) -> tuple[int | None, str, str]:
+        """Grade, criteria and reason of a row for a patient of the sex `plain_sex` named. A
+        row given these before `grade_rows` is left as it is."""
+        return self._remembered(self._memo.setdefault(sex, {}), row, sex)
 
     def _remembered(
-        self, memo: dict[tuple[Any, ...], tuple[int | None, str, str]], values: list[Any], sex: str
+        self, memo: dict[tuple[Any, ...], tuple[int | None, str, str]], row: LabInsertRow, sex: str
     ) -> tuple[int | None, str, str]:
-        key = _kind_and_value(values)
+        key = _kind_and_value(row)
         graded = memo.get(key)
         if graded is None:
             graded = memo[key] = self._grade_alone((*key, sex))

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from irae_desktop.domain.records import LabRecord
-from irae_desktop.store.lab_rows import ROW_KEYS, LabRow, PatientRef
+from irae_desktop.store.lab_rows import LabRow, PatientRef
 
 
 class LabInsertRow(NamedTuple):
     """A result on its way into lab_results, with its grade once graded.
 
-    Built by name wherever a row is made (the long-CSV bulk path, the per-row path); the
-    writer hands it to the database as a list in this field order, the order of the bound
-    parameters (`position` gives a field's place). A tuple, because an import makes millions
-    of them and a tuple is the cheapest named record to create. The columns every row of a
-    batch shares are not here (store.lab_rows.batch_columns).
+    Built by name wherever a row is made (the long-CSV bulk path, the per-row path) and
+    graded by name (store.import_grading gives back rows with their grade); the SQLite
+    insert binds the fields in this order (`position` gives a field's place). A tuple,
+    because an import makes millions of them and a tuple is the cheapest named record to
+    create. The columns every row of a batch shares are not here
+    (store.lab_rows.batch_columns).
     """
 
     # an id, or a patient the import creates whose id is known once the buffer is written
@@ -64,14 +65,3 @@ class LabInsertRow(NamedTuple):
 def position(field: str) -> int:
     """Where `field` sits in a row's bound parameters."""
     return LabInsertRow._fields.index(field)
-
-
-# the grader (store.import_grading) reads and fills rows laid out as lab_rows.ROW_KEYS: that
-# order must stay this one until it takes LabInsertRow itself
-if LabInsertRow._fields != ROW_KEYS:  # pragma: no cover - a programming error, caught by tests
-    raise ImportError("LabInsertRow's fields differ from store.lab_rows.ROW_KEYS")
-
-
-def bind_values(row: LabInsertRow) -> list[Any]:
-    """The row as the mutable parameter list the grader and the insert fill in place."""
-    return list(row)

@@ -92,31 +92,9 @@ class PatientRef(Protocol):
     id: int
 
 
-# the columns of an imported row that vary from row to row, in the order `row_values` builds
-# them; the others are the same for a whole batch (see `batch_columns`)
-ROW_KEYS = (
-    "patient_id",
-    "analyte",
-    "collected_at",
-    "value",
-    "comparator",
-    "unit",
-    "original_text",
-    "original_unit",
-    "lln",
-    "uln",
-    "abnormal_flag",
-    "status",
-    "grade",
-    "grade_criteria",
-    "grade_reason",
-    "source_ref",
-)
-
-
 def batch_columns(batch_id: int, source_file: str) -> dict[str, Any]:
-    """What every row of an import batch stores in the columns ROW_KEYS leaves out (a result
-    typed in by hand differs)."""
+    """What every row of an import batch stores in the columns LabInsertRow leaves out
+    (store.lab_insert_row; a result typed in by hand differs)."""
     return {
         "is_baseline": False,
         "batch_id": batch_id,
@@ -124,24 +102,3 @@ def batch_columns(batch_id: int, source_file: str) -> dict[str, Any]:
         "entered_by": None,
         "version": 1,
     }
-
-
-def row_values(patient: int | PatientRef, record: LabRecord | LabRow) -> list[Any]:
-    return [
-        patient,
-        record.analyte,
-        record.collected_at,
-        record.value,
-        record.comparator,
-        record.unit,
-        record.original_text,
-        record.original_unit,
-        record.lln,
-        record.uln,
-        record.abnormal_flag,
-        str(record.status),
-        None,
-        None,
-        None,
-        record.source_ref,
-    ]

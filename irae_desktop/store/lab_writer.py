@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, and_, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -142,9 +142,7 @@ class LabBatchWriter:
         if not self._buffer:
             return
         buffered, self._buffer = self._buffer, []
-        rows: list[Sequence[Any]] = []
-        # rows the grader fills in, as lists in the row's field order (its interface)
-        ungraded: list[list[Any]] = []
+        resolved: list[LabInsertRow] = []
         for row in buffered:
             patient = row.patient_id
             if patient.__class__ is not int:
@@ -152,13 +150,9 @@ class LabBatchWriter:
                 if not patient_id:
                     raise StoreError("internal error: a result's new patient was not stored")
                 row = row._replace(patient_id=patient_id)
-            if row.grade_criteria is None:
-                values = list(row)
-                ungraded.append(values)
-                rows.append(values)
-            else:  # graded on the bulk path already
-                rows.append(row)
-        self.grader.grade_rows(ungraded)
+            resolved.append(row)
+        # rows graded on the bulk path already come back as they are
+        rows = self.grader.grade_rows(resolved)
         if self._sqlite is not None:
             self._sqlite.run(rows)
         else:
