@@ -76,3 +76,14 @@ def drop_held_rows(
         )
     session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
     return len(rows)
+
+
+def assignment_reason(what: str, row: HeldRow, source: str, patient_mrn: str, reason: str) -> str:
+    """The audit trail's words for one held row put on a patient: where it came from (`source`,
+    the file and row), and the file's other MRN and the user's reason when there are any."""
+    why = f"{what} from {source} assigned"
+    if row.mrn.strip() != patient_mrn:
+        why += f" to MRN {patient_mrn} although the file said {row.mrn}"
+    if reason.strip():
+        why += f": {reason.strip()}"
+    return why

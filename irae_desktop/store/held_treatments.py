@@ -21,7 +21,11 @@ from irae_desktop.domain.administrations import Given
 from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.held_assignment import drop_held_rows, patient_for_assignment
+from irae_desktop.store.held_assignment import (
+    assignment_reason,
+    drop_held_rows,
+    patient_for_assignment,
+)
 from irae_desktop.store.models import HeldTreatmentRow, ImportBatch
 
 if TYPE_CHECKING:
@@ -258,12 +262,8 @@ def assign_held_treatments(
             added += writer.add(patient.id, _line_record(row, patient.mrn)).outcome == IMPORTED
     added += _write_doses(writer, patient.id, [r for r in rows if r.kind == GIVEN])
     for row in rows:
-        mismatch = row.mrn.strip() != patient.mrn
-        why = f"held treatment row from {row.source_file} ({row.source_ref}) assigned"
-        if mismatch:
-            why += f" to MRN {patient.mrn} although the file said {row.mrn}"
-        if reason.strip():
-            why += f": {reason.strip()}"
+        source = f"{row.source_file} ({row.source_ref})"
+        why = assignment_reason("held treatment row", row, source, patient.mrn, reason)
         record_event(
             session,
             user=user,
@@ -273,7 +273,7 @@ def assign_held_treatments(
             patient_id=patient.id,
             patient_mrn=patient.mrn,
             before=_before(row),
-            after={"mrn": patient.mrn, "mrn_differs": mismatch},
+            after={"mrn": patient.mrn, "mrn_differs": row.mrn.strip() != patient.mrn},
             reason=why[:500],
         )
         row.assigned_mrn = patient.mrn

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 from irae_desktop.domain.records import LabRecord, ResultStatus
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.held_assignment import drop_held_rows, patient_for_assignment
+from irae_desktop.store.held_assignment import (
+    assignment_reason,
+    drop_held_rows,
+    patient_for_assignment,
+)
 from irae_desktop.store.models import ImportBatch, LabResult, Patient, UnmatchedLabRow
 
 
@@ -195,12 +199,8 @@ def assign_unmatched(
         result = session.execute(statement.returning(LabResult.id), [values])
         lab_id = result.scalar_one_or_none()
         added += lab_id is not None
-        mismatch = row.mrn.strip() != patient.mrn
-        why = f"held result from {row.source_file} ({row.source_ref}) assigned"
-        if mismatch:
-            why += f" to MRN {patient.mrn} although the file said {row.mrn}"
-        if reason.strip():
-            why += f": {reason.strip()}"
+        source = f"{row.source_file} ({row.source_ref})"
+        why = assignment_reason("held result", row, source, patient.mrn, reason)
         record_event(
             session,
             user=user,
@@ -221,7 +221,11 @@ def assign_unmatched(
                 "source_ref": row.source_ref,
                 "batch_id": row.batch_id,
             },
-            after={"mrn": patient.mrn, "stored": lab_id is not None, "mrn_differs": mismatch},
+            after={
+                "mrn": patient.mrn,
+                "stored": lab_id is not None,
+                "mrn_differs": row.mrn.strip() != patient.mrn,
+            },
             reason=why[:500],
         )
         session.delete(row)
