@@ -31,13 +31,17 @@ from irae_desktop.importers.csv_reader import (
 from irae_desktop.importers.patient_match import KnownPatient
 from irae_desktop.importers.raw import ReadItem
 from irae_desktop.importers.summary import ImportSummary
-from irae_desktop.store.lab_insert_row import LabInsertRow
+from irae_desktop.store.lab_insert_row import (
+    LabInsertRow,
+    result_fields,
+    result_fields_of,
+)
 from irae_desktop.store.lab_rows import LabRow
 
 # entries a part's memory may hold before it starts again (a miss only costs a full-path row)
 MEMORY_LIMIT = 50_000
-# grade, criteria and reason of a row the writer's grader grades
-_GRADED_BY_WRITER: tuple[None, None, None] = (None, None, None)
+# a row from its fields joined in order (see result_fields)
+_make_row = LabInsertRow._make
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +89,9 @@ class _Value:
     value: float
     comparator: str
     original_text: str
-    # sex -> (grade, criteria, reason) for patients whose results are each graded alone
-    grades: dict[str, tuple[int | None, str, str]] = field(default_factory=dict)
+    # the row's result_fields for a patient of this sex whose results are each graded alone,
+    # with the grade; under None, for a patient whose results the writer's grader grades
+    result_fields: dict[str | None, tuple[Any, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -170,32 +175,16 @@ class LongRowLane:
                     sex = patient.sex
                     if sex is None and not patient.settled:
                         sex = self._settle(patient)
-                    # graded here when the patient's results are each graded alone,
-                    # otherwise by the writer
-                    grade, criteria, reason = (
-                        _GRADED_BY_WRITER
-                        if sex is None
-                        else value.grades.get(sex) or self._grade(kind, value, when, sex)
+                    parts = value.result_fields.get(sex) or self._result_fields(
+                        kind, value, when, sex
                     )
                     add(
-                        LabInsertRow(
-                            # the id once the patient is stored (a new one is not yet)
-                            patient_id=patient.known.id or patient.known,
-                            analyte=kind.analyte,
-                            collected_at=when,
-                            value=value.value,
-                            comparator=value.comparator,
-                            unit=kind.unit,
-                            original_text=value.original_text,
-                            original_unit=kind.original_unit,
-                            lln=kind.lln,
-                            uln=kind.uln,
-                            abnormal_flag=kind.flag,
-                            status=kind.status,
-                            grade=grade,
-                            grade_criteria=criteria,
-                            grade_reason=reason,
-                            source_ref=f"line {line}",
+                        _make_row(
+                            # the id once the patient is stored (a new one is not yet);
+                            # tuples joined by `+`: half the time of unpacking, per row
+                            (patient.known.id or patient.known, kind.analyte, when)  # noqa: RUF005
+                            + parts
+                            + (f"line {line}",)
                         )
                     )
                     fast += 1
@@ -219,15 +208,13 @@ class LongRowLane:
         patient.settled, patient.sex = self.handler.plain_sex(patient.known)
         return patient.sex
 
-    def _grade(
-        self, kind: _Kind, value: _Value, when: datetime, sex: str
-    ) -> tuple[int | None, str, str]:
-        """The grade of this kind and value for a patient of this sex graded result by result
-        (it depends on nothing else), remembered with the value."""
-        probe = LabInsertRow(
-            patient_id=0,
-            analyte=kind.analyte,
-            collected_at=when,
+    def _result_fields(
+        self, kind: _Kind, value: _Value, when: datetime, sex: str | None
+    ) -> tuple[Any, ...]:
+        """The result_fields of this kind and value for a patient of this sex, graded here when
+        the patient's results are each graded alone (the grade then depends on nothing else),
+        left to the writer's grader when `sex` is None; remembered with the value."""
+        ungraded = result_fields(
             value=value.value,
             comparator=value.comparator,
             unit=kind.unit,
@@ -240,10 +227,15 @@ class LongRowLane:
             grade=None,
             grade_criteria=None,
             grade_reason=None,
-            source_ref="",
         )
-        graded = value.grades[sex] = self.handler.grade_alone(probe, sex)
-        return graded
+        parts = ungraded
+        if sex is not None:
+            probe = _make_row((0, kind.analyte, when) + ungraded + ("",))  # noqa: RUF005
+            grade, criteria, reason = self.handler.grade_alone(probe, sex)
+            graded = probe._replace(grade=grade, grade_criteria=criteria, grade_reason=reason)
+            parts = result_fields_of(graded)
+        value.result_fields[sex] = parts
+        return parts
 
     def _has_mrn(self, row: list[str]) -> bool:
         return any(row[i].strip() for i in self._mrn_columns)

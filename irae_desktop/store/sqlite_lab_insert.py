@@ -105,10 +105,8 @@ class SqliteLabInsert:
             times.clear()
         text_of = self._time_text or str
 
-        def stored_time(when: Any) -> Any:
-            text = times.get(when)
-            if text is None:
-                text = times[when] = text_of(when)
+        def remembered(when: Any) -> Any:
+            text = times[when] = text_of(when)
             return text
 
         width = self._width
@@ -117,7 +115,10 @@ class SqliteLabInsert:
             raise StoreError("internal error: a lab row of the wrong width")
         # one column of every row at a time: params[column::width]
         column = self._time_index
-        params[column::width] = [stored_time(when) for when in params[column::width]]
+        # a time's text is never empty, so `or` only calls for a time not seen yet
+        params[column::width] = [
+            times.get(when) or remembered(when) for when in params[column::width]
+        ]
         missing = []
         for key, column in self.statements.empty_is_null:
             values = params[column::width]

@@ -23,13 +23,13 @@ def test_bulk_and_full_paths_store_the_same_columns(capsys: pytest.CaptureFixtur
 def test_the_check_sees_a_bulk_path_that_stores_something_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = long_lane.LabInsertRow
+    real = long_lane._make_row
 
-    def off_by_one_line(**fields: object) -> object:
-        fields["source_ref"] = f"{fields['source_ref']}0"
-        return real(**fields)
+    def off_by_one_line(fields: tuple[object, ...]) -> object:
+        row = real(fields)
+        return row._replace(source_ref=f"{row.source_ref}0")
 
-    monkeypatch.setattr(long_lane, "LabInsertRow", off_by_one_line)
+    monkeypatch.setattr(long_lane, "_make_row", off_by_one_line)
 
     result = check_import_paths.check(3000)
 

@@ -214,13 +214,14 @@ def test_a_file_of_repeats_and_traps_is_stored_the_same_either_way(
     # small chunks, so patients' grading facts are known early and the bulk path grades too
     monkeypatch.setattr(lab_writer, "CHUNK_ROWS", 300)
     graded_here: list[str] = []
-    real_grade = LongRowLane._grade
+    real_fields = LongRowLane._result_fields
 
-    def spy(self: LongRowLane, kind: Any, value: Any, when: Any, sex: str) -> Any:
-        graded_here.append(sex)
-        return real_grade(self, kind, value, when, sex)
+    def spy(self: LongRowLane, kind: Any, value: Any, when: Any, sex: str | None) -> Any:
+        if sex is not None:
+            graded_here.append(sex)
+        return real_fields(self, kind, value, when, sex)
 
-    monkeypatch.setattr(LongRowLane, "_grade", spy)
+    monkeypatch.setattr(LongRowLane, "_result_fields", spy)
     bulk, full = _both_ways(tmp_path, monkeypatch, path, registry=registry)
     summary, stored = bulk
     # the comparison means something: the file has every outcome, and most rows took the
