@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
+from irae_desktop.domain.chart_marks import CPEPTIDE_DEFICIENT_BELOW_NMOL_L
+
 Severity = Literal["critical", "warning", "info"]
 
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
@@ -51,7 +53,7 @@ class AlertSettings:
     refractory_after_days: int = 3
     refractory_fall_fraction: float = 0.25
     diabetes_glucose_above_mg_dl: float = 250.0
-    diabetes_cpeptide_below_nmol_l: float = 0.2
+    diabetes_cpeptide_below_nmol_l: float = CPEPTIDE_DEFICIENT_BELOW_NMOL_L
     diabetes_bhb_above_mmol_l: float = 0.6
     diabetes_window_days: int = 7
     overdue_days_grade1: int = 7

@@ -8,6 +8,7 @@ from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from irae_desktop.domain.chart_marks import LANE_COLOURS, lane_colour_key
 from irae_desktop.reports.chart_time import TimeAxis
 from irae_desktop.reports.fonts import CONDENSED, chart_strings, string_width
 from irae_desktop.reports.formatting import amount
@@ -44,15 +45,6 @@ def fit_label(label: str, width: float) -> tuple[list[str], float]:
     return best
 
 
-LANE_COLOURS = {
-    "ici": colors.HexColor("#5c6bc0"),
-    "steroid": colors.HexColor("#ef6c00"),
-    "immunosuppression": colors.HexColor("#8e24aa"),
-    "insulin": colors.HexColor("#00897b"),
-    "other": colors.HexColor("#757575"),
-}
-
-
 def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[PrintedLine]]]:
     """(label, colour key, lines) per lane: one lane per agent, the corticosteroids pooled."""
     lanes: dict[str, tuple[str, str, list[PrintedLine]]] = {}
@@ -60,7 +52,7 @@ def lane_rows(data: PatientSummaryData) -> list[tuple[str, str, list[PrintedLine
         if t.is_steroid:
             key, label, colour = "steroid", "Steroid (pred-eq mg)", "steroid"
         else:
-            colour = t.line.category if t.line.category in LANE_COLOURS else "other"
+            colour = lane_colour_key(t.line.category, t.line.agent)
             key, label = f"{colour}:{t.line.agent}", t.line.agent
         lanes.setdefault(key, (label, colour, []))[2].append(t)
     return list(lanes.values())
@@ -75,7 +67,7 @@ def draw_lane(
     lines: list[PrintedLine],
     end_day: date,
 ) -> None:
-    colour = LANE_COLOURS[colour_key]
+    colour = colors.HexColor(LANE_COLOURS[colour_key])
     lines_of_label, size = fit_label(label, axis.x0 - LABEL_LEFT - 2)
     top = y + 3.5 + (len(lines_of_label) - 1) * size / 2
     for n, text in enumerate(lines_of_label):

@@ -11,6 +11,7 @@ from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from irae_desktop.domain.analytes import ANALYTES, panel_title
+from irae_desktop.domain.chart_marks import CPEPTIDE_DEFICIENT_BELOW_NG_ML, CPEPTIDE_LINE_WORDS
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA
 from irae_desktop.domain.panel_bands import Override, PanelBands, panel_bands, same_bands
 from irae_desktop.reports.chart_lanes import LANE_H, draw_lane, lane_rows
@@ -65,7 +66,7 @@ PANELS: tuple[PanelSpec, ...] = (
         ("CPEPTIDE",),
         False,
         graded=False,
-        reference=(0.6, "insulin deficiency below"),
+        reference=(CPEPTIDE_DEFICIENT_BELOW_NG_ML, CPEPTIDE_LINE_WORDS),
         problem="diabetes",
     ),
 )

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain import clinical_day
+from irae_desktop.domain.chart_marks import LANE_COLOURS, lane_colour_key
 from irae_desktop.domain.steroids import PREDNISONE_EQUIVALENT, steroid_generic
 from irae_desktop.domain.steroids import doses_per_day as domain_doses_per_day
 from irae_desktop.store.patient_read import TreatmentRecord
@@ -37,6 +38,7 @@ def day_start(day: date, zone: tzinfo) -> float:
 class Lane:
     line_id: int
     category: str
+    colour: str  # domain.chart_marks.LANE_COLOURS: as the printed chart draws the line
     label: str
     start: float
     end: float
@@ -86,6 +88,7 @@ def build_lanes(
             Lane(
                 line_id=line.id,
                 category=line.category,
+                colour=LANE_COLOURS[lane_colour_key(line.category, line.agent)],
                 label=text,
                 start=day_start(line.start, zone),
                 end=day_start(end, zone),

@@ -11,6 +11,11 @@ import numpy as np
 import numpy.typing as npt
 
 from irae_desktop.domain.analytes import panel_title
+from irae_desktop.domain.chart_marks import (
+    CPEPTIDE_DEFICIENT_BELOW_NG_ML,
+    CPEPTIDE_DEFICIENT_BELOW_NMOL_L,
+    CPEPTIDE_LINE_WORDS,
+)
 from irae_desktop.domain.panel_bands import PanelBands, panel_bands, same_bands
 from irae_desktop.store.patient_read import StoredLab
 from irae_desktop.ui.patient.display import analyte_label, converter, format_number, value_text
@@ -49,8 +54,11 @@ PANELS: tuple[Panel, ...] = (
         "cpeptide",
         ("CPEPTIDE",),
         graded=False,
-        reference_line=0.6,
-        reference_text="0.6 ng/mL (0.2 nmol/L): insulin deficiency below",
+        reference_line=CPEPTIDE_DEFICIENT_BELOW_NG_ML,
+        reference_text=(
+            f"{format_number(round(CPEPTIDE_DEFICIENT_BELOW_NG_ML, 1))} ng/mL "
+            f"({format_number(CPEPTIDE_DEFICIENT_BELOW_NMOL_L)} nmol/L): {CPEPTIDE_LINE_WORDS}"
+        ),
     ),
     Panel("hba1c", ("HBA1C",), graded=False),
 )
@@ -119,7 +127,7 @@ class PanelData:
     bands: tuple[Band, ...]
     y_label: str
     band_note: str
-    # the panel's reference line in the displayed unit (C-peptide 0.6 ng/mL = 0.2 nmol/L)
+    # the panel's reference line in the displayed unit (domain.chart_marks)
     reference_line: float | None = None
     # values the y range always shows (the ULN, where grade 1 starts), so that normal noise
     # below them stays flat instead of filling the panel

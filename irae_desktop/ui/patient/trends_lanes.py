@@ -10,11 +10,21 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from irae_desktop.domain.chart_marks import LANE_COLOURS
 from irae_desktop.ui.patient.lanes_data import Lane, SteroidCurve
 from irae_desktop.ui.patient.trends_plots import new_plot, set_left_label
 
+# the dose curve in the steroid lanes' colour
+STEROID_COLOUR = LANE_COLOURS["steroid"]
+
 LANE_PX = 34  # a lane's height: its name on one line, its bar under it
-LANE_COLORS = {"ici": "#0072B2", "immunosuppression": "#009E73", "insulin": "#CC79A7"}
+
+
+def _translucent(colour: str) -> QColor:
+    """`colour` at about a quarter opacity: a filled area that lets grid lines show."""
+    shade = QColor(colour)
+    shade.setAlpha(70)
+    return shade
 
 
 def step_points(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -36,8 +46,8 @@ class SteroidPlot:
         # x and y alike, which breaks stepMode's one-more-edge-than-value rule on a resize
         self.item = pg.PlotDataItem(
             fillLevel=0,
-            brush=pg.mkBrush(0, 158, 115, 70),
-            pen=pg.mkPen("#009E73", width=2),
+            brush=pg.mkBrush(_translucent(STEROID_COLOUR)),
+            pen=pg.mkPen(STEROID_COLOUR, width=2),
         )
         self.plot.addItem(self.item)
 
@@ -77,7 +87,7 @@ class LanePlot:
         plot.setMinimumHeight(LANE_PX * len(lanes) + 40)
         plot.setMaximumHeight(LANE_PX * len(lanes) + 50)
         for i, lane in enumerate(lanes):
-            colour = QColor(LANE_COLORS.get(lane.category, "#666666"))
+            colour = QColor(lane.colour)
             bar = QGraphicsRectItem(QRectF(lane.start, i + 0.62, lane.end - lane.start, 0.28))
             bar.setBrush(QBrush(colour))
             bar.setPen(QPen(Qt.PenStyle.NoPen))

@@ -37,7 +37,9 @@ def test_small_values_are_not_rescaled_on_the_axis(qtbot, db) -> None:  # type: 
 
 
 def test_c_peptide_threshold_is_in_view_in_either_unit(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    """0.6 ng/mL = 0.2 nmol/L (clinical reference, section 3): values far below it matter."""
+    """0.2 nmol/L, the diabetes alert's threshold, about 0.6 ng/mL (1 ng/mL = 0.331 nmol/L,
+    clinical reference, section 3): the line is drawn where the alert fires, and values far
+    below it matter."""
     import pyqtgraph as pg
 
     from irae_desktop.ui.patient.view import PatientView
@@ -49,7 +51,7 @@ def test_c_peptide_threshold_is_in_view_in_either_unit(qtbot, db) -> None:  # ty
     qtbot.addWidget(view)
     view.resize(1400, 900)
     view.show()
-    for system, threshold in (("US", 0.6), ("SI", 0.6 * 0.331)):
+    for system, threshold in (("US", 0.2 / 0.331), ("SI", 0.2)):
         view.set_units(system)
         with qtbot.waitSignal(view.loaded, timeout=10000):
             view.show_patient(pid)
