@@ -65,43 +65,66 @@ GRADE_COLUMNS = (
 )
 
 
-def test_grades_are_those_of_the_apps_full_regrade(tmp_path: Path) -> None:
-    path = tmp_path / "graded.sqlite3"
-    build_big_db(path, patients=40, results=4000, heavy=200, seed=11)
-    with sqlite3.connect(path) as conn:
+@pytest.fixture(scope="module")
+def courses_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 patients with a year of weekly panels each (250 results): long enough for flares,
+    and for the larger ones a prednisone course, to happen."""
+    path = tmp_path_factory.mktemp("courses") / "courses.sqlite3"
+    build_big_db(path, patients=40, results=40 * 250, heavy=200, seed=11)
+    return path
+
+
+def test_grades_are_those_of_the_apps_full_regrade(courses_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(courses_db) as conn, sqlite3.connect(copy) as target:
+        conn.backup(target)
         before = conn.execute(GRADE_COLUMNS).fetchall()
-    db = open_database(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{copy}")
     try:
         with db.write() as session:
             changed = regrade_all(session)
     finally:
         db.dispose()
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(copy) as conn:
         after = conn.execute(GRADE_COLUMNS).fetchall()
+    assert len(before) == 40 * 250 + 200
     assert changed == 0
-    assert len(before) == 4200
     assert before == after
     # ALT has graded values (the app grades it by multiples of the upper limit, 40 U/L here)
-    assert any(grade is not None for _id, grade, *_rest in before)
+    assert any(grade is not None and grade > 0 for _id, grade, *_rest in before)
 
 
-def test_non_fasting_glucose_on_prednisone_stays_ungraded(tiny_db: dict[str, Any]) -> None:
-    with sqlite3.connect(tiny_db["path"]) as conn:
-        rows = conn.execute(
+def test_non_fasting_glucose_on_prednisone_stays_ungraded(courses_db: Path) -> None:
+    with sqlite3.connect(courses_db) as conn:
+        courses = conn.execute(
+            "SELECT count(*) FROM treatment_lines WHERE agent = 'prednisone'"
+        ).fetchone()[0]
+        on_steroid = conn.execute(
             "SELECT l.value, l.grade FROM lab_results l JOIN treatment_lines t "
             "ON t.patient_id = l.patient_id AND t.agent = 'prednisone' "
             "WHERE l.analyte = 'GLUCOSE' AND date(l.collected_at) BETWEEN t.start_date "
             "AND t.stop_date"
         ).fetchall()
+        off_steroid = conn.execute(
+            "SELECT l.value FROM lab_results l WHERE l.analyte = 'GLUCOSE' AND NOT EXISTS ("
+            "SELECT 1 FROM treatment_lines t WHERE t.patient_id = l.patient_id "
+            "AND date(l.collected_at) BETWEEN t.start_date AND t.stop_date)"
+        ).fetchall()
         normal = conn.execute(
             "SELECT count(*), count(grade) FROM lab_results WHERE analyte = 'GLUCOSE' "
             "AND value BETWEEN 70 AND 140"
         ).fetchone()
-    # clinical reference, decision 9: above the ULN (140 mg/dL) and not above 250 mg/dL a
-    # non-fasting glucose has no grade; within the reference range it is grade 0
-    between = [grade for value, grade in rows if 140 < value <= 250]
+    assert courses > 0, "the larger flares are treated with prednisone"
+    # prednisone raises glucose: most values on it lie above the upper limit (140 mg/dL),
+    # few without it do
+    assert sum(value > 140 for value, _grade in on_steroid) > 0.5 * len(on_steroid)
+    assert sum(value > 140 for (value,) in off_steroid) < 0.2 * len(off_steroid)
+    # above the upper limit (140 mg/dL) and at most 250 mg/dL: a non-fasting value that
+    # CTCAE cannot grade, so the app stores it without a grade
+    between = [grade for value, grade in on_steroid if 140 < value <= 250]
     assert between, "some glucose on prednisone lies between the ULN and 250 mg/dL"
     assert set(between) == {None}
+    # a glucose within the range is graded 0, as the app grades it
     assert normal[0] > 0 and normal[0] == normal[1]
 
 
