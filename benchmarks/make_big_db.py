@@ -4,8 +4,11 @@
 
 The schema comes from store.database.open_database (all migrations), so the app reads the file
 exactly as it would read a real one. Values follow a plausible course: most results normal, some
-patients with an immune hepatitis flare that peaks and settles, and grades computed by CTCAE v5.0
-multiples of the upper limit of normal (baseline normal). Every patient is marked synthetic.
+patients with an immune hepatitis flare that peaks and settles, the larger flares treated with
+prednisone, which raises their glucose while they take it. The rows are written without grades and
+then graded by the store's own regrade, so every grade, reason and baseline flag is the one the
+app would have stored (a non-fasting glucose above the upper limit but not above 250 mg/dL stays
+ungraded, as in the app). Every patient is marked synthetic.
 """
 
 from __future__ import annotations
@@ -16,25 +19,30 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from irae_desktop.store.database import open_database
-from irae_desktop.store.lab_latest import rebuild_latest
+from irae_desktop.store.lab_writer import regrade
 
 HEAVY_MRN = "BENCH-HEAVY"
-CRITERIA = "ctcae-5.0"
 SOURCE = "benchmark data (synthetic)"
-# analyte: (unit, lln, uln, typical value, CTCAE v5.0 multiples of ULN for grades 1-4)
-PANEL: dict[str, tuple[str, float, float, float, tuple[float, float, float, float] | None]] = {
-    "ALT": ("U/L", 7.0, 40.0, 24.0, (1.0, 3.0, 5.0, 20.0)),
-    "AST": ("U/L", 10.0, 40.0, 26.0, (1.0, 3.0, 5.0, 20.0)),
-    "TBILI": ("mg/dL", 0.1, 1.2, 0.6, (1.0, 1.5, 3.0, 10.0)),
-    "ALP": ("U/L", 40.0, 120.0, 80.0, (1.0, 2.5, 5.0, 20.0)),
-    "GLUCOSE": ("mg/dL", 70.0, 140.0, 105.0, None),
+# analyte: (unit, lln, uln, typical value)
+PANEL: dict[str, tuple[str, float, float, float]] = {
+    "ALT": ("U/L", 7.0, 40.0, 24.0),
+    "AST": ("U/L", 10.0, 40.0, 26.0),
+    "TBILI": ("mg/dL", 0.1, 1.2, 0.6),
+    "ALP": ("U/L", 40.0, 120.0, 80.0),
+    "GLUCOSE": ("mg/dL", 70.0, 140.0, 105.0),
 }
+# a flare peaking at this multiple of the usual ALT or more is treated with prednisone from its
+# peak for six weeks; glucose runs about this much higher while the patient takes it
+STEROID_PEAK = 8.0
+STEROID_DAYS = 42
+STEROID_GLUCOSE = 1.6
 AGENTS = ("pembrolizumab", "nivolumab", "atezolizumab", "durvalumab", "ipilimumab + nivolumab")
 DIAGNOSES = ("melanoma", "NSCLC", "renal cell carcinoma", "urothelial carcinoma", "HCC", "HNSCC")
 GIVEN = ("Alex", "Sam", "Robin", "Kim", "Jo", "Chris", "Maria", "Ana", "Lee", "Noor", "Ola")
@@ -46,24 +54,6 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def grade_for(analyte: str, value: float) -> tuple[int | None, str]:
-    """CTCAE v5.0 grade from the multiple of ULN; glucose gets only the hypoglycemia grades."""
-    unit, lln, uln, _typical, cuts = PANEL[analyte]
-    if cuts is None:
-        if value >= lln:
-            return None, "CTCAE v5.0 grades hyperglycemia by intervention, not by value"
-        for grade, bound in ((4, 30.0), (3, 40.0), (2, 55.0)):
-            if value < bound:
-                return grade, f"hypoglycemia < {bound:g} {unit}"
-        return 1, "hypoglycemia < LLN"
-    multiple = value / uln
-    grade = 0
-    for g, cut in enumerate(cuts, start=1):
-        if multiple > cut:
-            grade = g
-    return grade, f"{multiple:.1f} x ULN (baseline normal)"
-
-
 def _flare_factor(day: float, onset: float, peak: float) -> float:
     """A hepatitis course: rises over ~10 days to its peak, halves about every 12 days after."""
     if day < onset:
@@ -73,20 +63,46 @@ def _flare_factor(day: float, onset: float, peak: float) -> float:
     return 1.0 + (peak - 1.0) * float(0.5 ** ((day - onset - 10) / 12))
 
 
-def lab_rows(
-    rng: random.Random, patient_id: int, count: int, start: datetime, step_hours: float
-) -> Iterator[tuple[object, ...]]:
-    """`count` results on one patient: panels of the five analytes, one panel per draw."""
+@dataclass(frozen=True, slots=True)
+class Course:
+    """One patient's liver course in days from the first result; peak 1.0 means no flare."""
+
+    onset: float
+    peak: float
+
+    @property
+    def steroid_start(self) -> float | None:
+        return self.onset + 10 if self.peak >= STEROID_PEAK else None
+
+    def on_steroid(self, day: float) -> bool:
+        begin = self.steroid_start
+        return begin is not None and begin <= day < begin + STEROID_DAYS
+
+
+def random_course(rng: random.Random) -> Course:
     flare = rng.random() < 0.25
     onset = rng.uniform(20, 200)
     peak = rng.choice((2.5, 4.0, 8.0, 15.0, 25.0))
+    return Course(onset, peak if flare else 1.0)
+
+
+def lab_rows(
+    rng: random.Random,
+    patient_id: int,
+    count: int,
+    start: datetime,
+    step_hours: float,
+    course: Course,
+) -> Iterator[tuple[object, ...]]:
+    """`count` results on one patient: panels of the five analytes, one panel per draw, not yet
+    graded (the store's regrade grades them once all are written)."""
     draws = -(-count // len(PANEL))
     emitted = 0
     for draw in range(draws):
         at = _stamp(start + timedelta(hours=draw * step_hours, minutes=rng.randint(0, 59)))
         day = draw * step_hours / 24
-        factor = _flare_factor(day, onset, peak) if flare else 1.0
-        for analyte, (unit, lln, uln, typical, _cuts) in PANEL.items():
+        factor = _flare_factor(day, course.onset, course.peak)
+        for analyte, (unit, lln, uln, typical) in PANEL.items():
             if emitted == count:
                 return
             value = typical * rng.lognormvariate(0.0, 0.18)
@@ -94,8 +110,9 @@ def lab_rows(
                 value *= factor
             elif analyte == "TBILI" and factor > 5:
                 value *= factor / 4
+            elif analyte == "GLUCOSE" and course.on_steroid(day):
+                value *= STEROID_GLUCOSE
             value = round(value, 1 if analyte != "TBILI" else 2)
-            grade, reason = grade_for(analyte, value)
             flag = "H" if value > uln else ("L" if value < lln else None)
             emitted += 1
             yield (
@@ -111,10 +128,10 @@ def lab_rows(
                 uln,
                 flag,
                 "final",
-                grade,
-                CRITERIA,
-                reason,
-                1 if draw == 0 else 0,
+                None,
+                None,
+                None,
+                0,
                 1,
                 SOURCE,
                 f"{patient_id}:{draw}:{analyte}",
@@ -218,21 +235,42 @@ def build_big_db(
             )
             per_patient, extra = divmod(results, patients) if patients else (0, 0)
             insert = f"INSERT INTO lab_results ({LAB_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+            courses: dict[int, Course] = {}
             for pid in range(1, patients + 1):
                 count = per_patient + (1 if pid <= extra else 0)
-                conn.executemany(insert, lab_rows(rng, pid, count, first, step_hours=24 * 7))
+                courses[pid] = random_course(rng)
+                rows = lab_rows(rng, pid, count, first, 24 * 7, courses[pid])
+                conn.executemany(insert, rows)
             if heavy:
-                conn.executemany(insert, lab_rows(rng, len(mrns), heavy, first, step_hours=6))
+                courses[len(mrns)] = random_course(rng)
+                rows = lab_rows(rng, len(mrns), heavy, first, 6, courses[len(mrns)])
+                conn.executemany(insert, rows)
+            conn.executemany(
+                "INSERT INTO treatment_lines (patient_id, category, agent, dose, dose_unit, "
+                "frequency, route, start_date, stop_date, indication, version) "
+                "VALUES (?, 'immunosuppression', 'prednisone', 60, 'mg', 'once daily', 'PO', "
+                "?, ?, 'immune-related hepatitis', 1)",
+                [
+                    (
+                        pid,
+                        (first + timedelta(days=begin)).date().isoformat(),
+                        (first + timedelta(days=begin + STEROID_DAYS - 1)).date().isoformat(),
+                    )
+                    for pid, course in courses.items()
+                    if (begin := course.steroid_start) is not None
+                ],
+            )
             for sql in index_sql:
                 conn.execute(sql)
         conn.execute("ANALYZE")
     finally:
         conn.close()
-    # the rows above bypass the store, so its lab summaries are built here, as the app keeps them
+    # the rows above bypass the store: its own regrade grades them (and builds the lab
+    # summaries), so the grades are exactly those the app would have stored on import
     db = open_database(f"sqlite:///{path}")
     try:
         with db.write() as session:
-            rebuild_latest(session)
+            regrade(session, list(range(1, len(mrns) + 1)))
     finally:
         db.dispose()
     conn = sqlite3.connect(path)

@@ -1,4 +1,4 @@
-"""The benchmark database generator: real schema, the counts asked for, grades that match values."""
+"""The benchmark database generator: real schema, the counts asked for, the app's own grades."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from make_big_db import HEAVY_MRN, PANEL, build_big_db, grade_for
+from make_big_db import HEAVY_MRN, PANEL, build_big_db
 from sqlalchemy import func, select
 
 from irae_desktop.store.database import open_database
+from irae_desktop.store.grading import regrade_all
 from irae_desktop.store.migrate import current_revision, head_revision
 from irae_desktop.store.models import LabResult
 from irae_desktop.store.worklist import worklist_rows
@@ -54,33 +55,77 @@ def test_app_reads_it_as_a_current_database(tiny_db: dict[str, Any]) -> None:
             assert all(r.last_lab_at is not None for r in rows)
         # times come back as aware UTC, like those the app writes
         assert all(lab.collected_at.utcoffset() is not None for lab in labs)
-        for lab in labs:
-            assert (lab.grade, lab.grade_reason) == grade_for(lab.analyte, lab.value)
-            assert lab.unit == PANEL[lab.analyte][0]
+        assert all(lab.unit == PANEL[lab.analyte][0] for lab in labs)
     finally:
         db.dispose()
 
 
-@pytest.mark.parametrize(
-    ("analyte", "value", "grade"),
-    [
-        ("ALT", 40.0, 0),  # at the ULN: normal
-        ("ALT", 40.4, 1),
-        ("ALT", 120.0, 1),  # 3.0 x ULN belongs to grade 1 (ranges include their upper bound)
-        ("ALT", 120.4, 2),
-        ("AST", 800.0, 3),
-        ("AST", 801.0, 4),
-        ("TBILI", 1.8, 1),
-        ("TBILI", 1.81, 2),
-        ("ALP", 300.0, 1),
-        ("ALP", 301.0, 2),
-        ("GLUCOSE", 54.0, 2),
-        ("GLUCOSE", 29.0, 4),
-        ("GLUCOSE", 300.0, None),  # v5.0 hyperglycemia is not graded from a value
-    ],
+GRADE_COLUMNS = (
+    "SELECT id, grade, grade_criteria, grade_reason, is_baseline FROM lab_results ORDER BY id"
 )
-def test_grades_follow_ctcae_multiples(analyte: str, value: float, grade: int | None) -> None:
-    assert grade_for(analyte, value)[0] == grade
+
+
+@pytest.fixture(scope="module")
+def courses_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 patients with a year of weekly panels each (250 results): long enough for flares,
+    and for the larger ones a prednisone course, to happen."""
+    path = tmp_path_factory.mktemp("courses") / "courses.sqlite3"
+    build_big_db(path, patients=40, results=40 * 250, heavy=200, seed=11)
+    return path
+
+
+def test_grades_are_those_of_the_apps_full_regrade(courses_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(courses_db) as conn, sqlite3.connect(copy) as target:
+        conn.backup(target)
+        before = conn.execute(GRADE_COLUMNS).fetchall()
+    db = open_database(f"sqlite:///{copy}")
+    try:
+        with db.write() as session:
+            changed = regrade_all(session)
+    finally:
+        db.dispose()
+    with sqlite3.connect(copy) as conn:
+        after = conn.execute(GRADE_COLUMNS).fetchall()
+    assert len(before) == 40 * 250 + 200
+    assert changed == 0
+    assert before == after
+    # ALT has graded values (the app grades it by multiples of the upper limit, 40 U/L here)
+    assert any(grade is not None and grade > 0 for _id, grade, *_rest in before)
+
+
+def test_non_fasting_glucose_on_prednisone_stays_ungraded(courses_db: Path) -> None:
+    with sqlite3.connect(courses_db) as conn:
+        courses = conn.execute(
+            "SELECT count(*) FROM treatment_lines WHERE agent = 'prednisone'"
+        ).fetchone()[0]
+        on_steroid = conn.execute(
+            "SELECT l.value, l.grade FROM lab_results l JOIN treatment_lines t "
+            "ON t.patient_id = l.patient_id AND t.agent = 'prednisone' "
+            "WHERE l.analyte = 'GLUCOSE' AND date(l.collected_at) BETWEEN t.start_date "
+            "AND t.stop_date"
+        ).fetchall()
+        off_steroid = conn.execute(
+            "SELECT l.value FROM lab_results l WHERE l.analyte = 'GLUCOSE' AND NOT EXISTS ("
+            "SELECT 1 FROM treatment_lines t WHERE t.patient_id = l.patient_id "
+            "AND date(l.collected_at) BETWEEN t.start_date AND t.stop_date)"
+        ).fetchall()
+        normal = conn.execute(
+            "SELECT count(*), count(grade) FROM lab_results WHERE analyte = 'GLUCOSE' "
+            "AND value BETWEEN 70 AND 140"
+        ).fetchone()
+    assert courses > 0, "the larger flares are treated with prednisone"
+    # prednisone raises glucose: most values on it lie above the upper limit (140 mg/dL),
+    # few without it do
+    assert sum(value > 140 for value, _grade in on_steroid) > 0.5 * len(on_steroid)
+    assert sum(value > 140 for (value,) in off_steroid) < 0.2 * len(off_steroid)
+    # above the upper limit (140 mg/dL) and at most 250 mg/dL: a non-fasting value that
+    # CTCAE cannot grade, so the app stores it without a grade
+    between = [grade for value, grade in on_steroid if 140 < value <= 250]
+    assert between, "some glucose on prednisone lies between the ULN and 250 mg/dL"
+    assert set(between) == {None}
+    # a glucose within the range is graded 0, as the app grades it
+    assert normal[0] > 0 and normal[0] == normal[1]
 
 
 def test_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
