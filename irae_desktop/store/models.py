@@ -37,8 +37,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-# The values an enumerated column may hold, enforced by CHECK constraints (migration
-# 0007_check_constraints writes the same ones out; tests/store/test_schema_agrees.py compares).
+# The values an enumerated column may hold, enforced by CHECK constraints (migrations
+# 0007_check_constraints and 0008_checks_as_comparisons write the same ones out;
+# tests/store/test_schema_agrees.py compares).
 PATIENT_STATUSES = ("active", "signed_off")
 EPISODE_STATUSES = ("active", "improving", "resolved")
 # a site range for any sex (""), or for one
@@ -46,9 +47,10 @@ RANGE_SEXES = ("", "F", "M")
 
 
 def _one_of(name: str, values: tuple[str, ...], *, nullable: bool = False) -> CheckConstraint:
-    """A CHECK that the column `name` holds one of `values` (or NULL when `nullable`)."""
-    listed = ", ".join(f"'{v}'" for v in values)
-    test = f"{name} IN ({listed})"
+    """A CHECK that the column `name` holds one of `values` (or NULL when `nullable`), as
+    comparisons joined by OR: SQLite builds a lookup table for an IN list each time a
+    statement runs, once per row of an import (0008_checks_as_comparisons)."""
+    test = " OR ".join(f"{name} = '{v}'" for v in values)
     return CheckConstraint(f"{name} IS NULL OR {test}" if nullable else test, name=name)
 
 

@@ -12,6 +12,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005",
     "0006_held_treatments",
     "0007_check_constraints",
+    "0008_checks_as_comparisons",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
