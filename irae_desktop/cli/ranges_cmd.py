@@ -48,6 +48,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from irae_desktop.store.audit import current_user
+    from irae_desktop.store.concurrency import write_with_retry
     from irae_desktop.store.range_import import (
         RangeFileError,
         import_site_ranges,
@@ -72,8 +73,11 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_INPUT_ERRORS
     db = open_db(args.db)
     try:
-        with db.write() as session:
-            done = import_site_ranges(session, current_user(), ranges, path.name)
+        user = current_user()
+        # run again from the start if another workstation holds the database
+        done = write_with_retry(
+            db, lambda session: import_site_ranges(session, user, ranges, path.name)
+        )
     finally:
         db.dispose()
     print(

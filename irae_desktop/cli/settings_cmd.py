@@ -78,19 +78,25 @@ def run(args: argparse.Namespace) -> int:
         change = found
     from irae_desktop.store import settings as team
     from irae_desktop.store.audit import current_user
+    from irae_desktop.store.concurrency import write_with_retry
 
     db = open_db(args.db)
     try:
         if change is not None:
             name, value = change
             user = current_user()
-            with db.write() as session:
+
+            def save(session: Any) -> tuple[object, int | None]:
                 before = getattr(team.get_settings(session), name)
                 team.update_settings(session, user, {name: value}, regrade=False)
                 changed = None
                 if before != value and name in team.REGRADING_KEYS:
                     why = f"{args.key} changed from {before} to {value} on the command line"
                     changed = team.regrade_everything(session, user, why)
+                return before, changed
+
+            # run again from the start if another workstation holds the database
+            before, changed = write_with_retry(db, save)
             if before == value:
                 print(f"{args.key} is already {shown(name, value)}")
             else:

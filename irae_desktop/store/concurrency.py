@@ -97,13 +97,15 @@ def retry_on_busy(
     *,
     attempts: int = 6,
     first_delay: float = 0.1,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> T:
     """Runs `work` (a whole transaction) again when the database was busy; other errors pass.
 
     busy_timeout already makes SQLite writers wait; this covers the rare SQLITE_BUSY that escapes
     it (e.g. a checkpoint racing a reader's snapshot) so ordinary work never shows "locked".
     """
+    # looked up at each call, not fixed when this module loads: a test can stand in for it
+    pause = sleep or time.sleep
     delay = first_delay
     for attempt in range(1, attempts + 1):
         try:
@@ -116,7 +118,7 @@ def retry_on_busy(
             if attempt == attempts:
                 raise DatabaseBusyError(BUSY_MESSAGE, code=code) from exc
             log.info("database busy (%s), retrying (attempt %d of %d)", code, attempt, attempts)
-            sleep(delay)
+            pause(delay)
             delay = min(delay * 2, 2.0)
     raise AssertionError("unreachable")  # pragma: no cover
 
