@@ -1,11 +1,10 @@
 """The command line's writes (settings set, ranges import) are run again whole when another
-program held the database, as the window's are: a real second connection holds SQLite's
-write lock (BEGIN IMMEDIATE) with a busy timeout of 50 ms, and lets go while the command
-waits before its second attempt."""
+program held the database, as the window's are: another connection holds SQLite's write lock
+(tests/write_lock.py) with a busy timeout of 50 ms, and lets go while the command waits
+before its second attempt."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from irae_desktop.cli.main import main
 from irae_desktop.store import concurrency
 from irae_desktop.store import engine as engine_module
 from irae_desktop.store.database import open_database
+from tests.write_lock import held_until_first_pause
 
 
 @pytest.fixture
@@ -22,20 +22,8 @@ def locked_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 50)
     path = tmp_path / "busy.sqlite3"
     open_database(f"sqlite:///{path}").dispose()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    pauses: list[float] = []
-
-    def pause(seconds: float) -> None:
-        pauses.append(seconds)
-        if holder.in_transaction:
-            holder.rollback()  # the other program finishes while the command waits
-
-    monkeypatch.setattr(concurrency.time, "sleep", pause)
-    yield f"sqlite:///{path}", pauses
-    if holder.in_transaction:
-        holder.rollback()
-    holder.close()
+    with held_until_first_pause(path, concurrency, monkeypatch) as pauses:
+        yield f"sqlite:///{path}", pauses
 
 
 def test_settings_set_waits_for_a_busy_database(

@@ -15,7 +15,7 @@ from irae_desktop.domain.chart_marks import (
 def test_the_cpeptide_line_is_the_diabetes_alerts_default_threshold() -> None:
     # 0.2 nmol/L; C-peptide 1 ng/mL = 0.331 nmol/L, so about 0.60 ng/mL
     assert AlertSettings().diabetes_cpeptide_below_nmol_l == 0.2
-    assert CPEPTIDE_DEFICIENT_BELOW_NG_ML == pytest.approx(0.604, abs=0.001)
+    assert pytest.approx(0.604, abs=0.001) == CPEPTIDE_DEFICIENT_BELOW_NG_ML
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from irae_desktop.store import engine as engine_module
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.models import ImportBatch, LabResult, Patient, TreatmentLine
 from irae_desktop.store.patients import create_patient
+from tests.write_lock import held_until_first_pause
 
 LABS = (
     "mrn,patient_name,collected_at,test,value,unit,uln\n"
@@ -49,20 +50,12 @@ def lock_held_until_first_retry(
     quick_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[list[float]]:
     """Holds the write lock; the import's pause before its second attempt releases it."""
-    holder = sqlite3.connect(quick_db.sqlite_file, isolation_level=None)  # type: ignore[arg-type]
-    holder.execute("BEGIN IMMEDIATE")
-    pauses: list[float] = []
-
-    def pause(seconds: float) -> None:
-        pauses.append(seconds)
-        if holder.in_transaction:
-            holder.rollback()  # the other program finishes while the import waits
-
-    monkeypatch.setattr(import_errors.time, "sleep", pause)
-    yield pauses
-    if holder.in_transaction:
-        holder.rollback()
-    holder.close()
+    with held_until_first_pause(
+        quick_db.sqlite_file,  # type: ignore[arg-type]
+        import_errors,
+        monkeypatch,
+    ) as pauses:
+        yield pauses
 
 
 def _count(db: Database, model: type) -> int:
