@@ -20,6 +20,8 @@ run_psql "DO \\\$\\\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='irae_app') THEN
     CREATE ROLE irae_app LOGIN PASSWORD 'irae-ci-app'; END IF;
 END \\\$\\\$"
+# the owner creates the clinicians' own logins and the two group roles (irae-desktop admin)
+run_psql "ALTER ROLE irae_owner CREATEROLE"
 # the tests drop their throwaway databases WITH (FORCE), which ends sessions of the app role too
 run_psql "GRANT pg_signal_backend TO irae_owner"
 run_psql "CREATE DATABASE irae_test OWNER irae_owner"

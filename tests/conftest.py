@@ -8,8 +8,12 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.pg_team import PgTeam
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -95,3 +99,15 @@ def db(sqlite_url: str):  # type: ignore[no-untyped-def]
     database = open_database(sqlite_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def pg_team(pg_url: str) -> Iterator[PgTeam]:
+    """`tests/pg_team.PgTeam` on a fresh PostgreSQL database: its logins dropped afterwards."""
+    from tests.pg_team import PgTeam
+
+    team = PgTeam(owner_url=pg_url, admin_url=str(_pg_admin_url()))
+    try:
+        yield team
+    finally:
+        team.drop_all()

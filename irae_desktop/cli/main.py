@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from irae_desktop.cli import (
+    admin_cmd,
     alerts_cmd,
     backup_cmd,
     demo_cmd,
@@ -37,6 +38,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     handoff_cmd,
     backup_cmd,
     settings_cmd,
+    admin_cmd,
 )
 
 
