@@ -17,14 +17,16 @@ USER_ENV = "IRAE_USER"
 
 
 def current_user() -> str:
-    """The operating-system user (overridable by IRAE_USER for shared kiosk accounts)."""
-    explicit = os.environ.get(USER_ENV, "").strip()
-    if explicit:
-        return explicit
+    """The operating-system user: who the app says acts (on PostgreSQL the login replaces it)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
         return "unknown"
+
+
+def claimed_user() -> str | None:
+    """A name given through IRAE_USER (a shared kiosk account): recorded as claimed only."""
+    return os.environ.get(USER_ENV, "").strip() or None
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,9 +56,15 @@ def record_event(
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Adds an audit row to the session's transaction: it commits or rolls back with the change."""
+    """Adds an audit row to the session's transaction: it commits or rolls back with the change.
+
+    `user` is who the app says acts; on PostgreSQL the database replaces it with the login
+    (session_user) and keeps `user` as claimed when it differs. A name from IRAE_USER is
+    recorded as claimed beside it on both."""
+    claimed = claimed_user()
     event = AuditEvent(
         user=user,
+        claimed_by=claimed if claimed != user else None,
         action=action,
         entity=entity,
         entity_id=entity_id,

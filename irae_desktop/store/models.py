@@ -443,7 +443,12 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # on PostgreSQL the login (session_user), set by a trigger whatever the client sends;
+    # on SQLite the operating-system user
     user: Mapped[str] = mapped_column(String(120), index=True)
+    # the name the client gave when it differs from `user` (IRAE_USER, or on PostgreSQL the
+    # client's operating-system user): kept beside the user, never in its place
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
     # create, update, delete, correct, acknowledge, import, export, print, backup, ...
     action: Mapped[str] = mapped_column(String(24))
     entity: Mapped[str] = mapped_column(String(40))

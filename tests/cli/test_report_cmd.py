@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -80,12 +81,13 @@ def test_handoff_writes_the_service_list_and_audits_it(
     out = tmp_path / "list.pdf"
     assert main(["--db", url, "handoff", "-o", str(out)]) == 0
     text = page_texts(out)[0]
-    assert "MRN CLI-1" in text and "by charge.nurse" in text
+    # the list names the operating-system user; IRAE_USER is kept as a claim in the trail only
+    assert "MRN CLI-1" in text and f"by {getpass.getuser()}" in text
     assert "Wrote the service handoff list (1 page)" in capsys.readouterr().out
     db = open_database(url)
     try:
         with db.read() as s:
             event = s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
-        assert (event.user, event.entity) == ("charge.nurse", "service_list")
+        assert (event.claimed_by, event.entity) == ("charge.nurse", "service_list")
     finally:
         db.dispose()

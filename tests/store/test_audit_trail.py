@@ -29,7 +29,11 @@ def _trail(url: str) -> list[tuple[str, str]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text('SELECT "user", action FROM audit_events'))]
+            # the name the app gave: kept as claimed beside the login on PostgreSQL
+            rows = conn.execute(
+                text('SELECT COALESCE(claimed_by, "user"), action FROM audit_events')
+            )
+            return [tuple(r) for r in rows]
     finally:
         engine.dispose()
 

@@ -63,7 +63,7 @@ def test_inserted_patients_match_one_by_one_creation(any_db_url: str) -> None:
             assert len(events) == 6
             for patient_id in ids:
                 event = by_patient[patient_id]
-                assert (event.action, event.user, event.entity_id) == (
+                assert (event.action, event.claimed_by or event.user, event.entity_id) == (
                     "create",
                     "importer",
                     patient_id,

@@ -3,6 +3,7 @@ side-by-side confirmation, dropped with a reason, or left alone when the user ca
 
 from __future__ import annotations
 
+import getpass
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -178,11 +179,13 @@ def test_assign_to_a_patient_with_another_mrn_needs_an_explicit_confirmation(  #
     assert (lab.source_file, lab.source_ref, lab.entered_by) == (
         "overnight_labs.csv",
         "line 2",
-        "dr.held",
+        getpass.getuser(),
     )
     assert held_left == [("MRN-900", "AST"), ("MRN-901", "ALT")]
     (event,) = events(held_db, "assign")
-    assert (event.user, event.patient_mrn, event.entity_id) == ("dr.held", "MRN-200", lab.id)
+    # IRAE_USER is a claim: kept beside the operating-system user, never in its place
+    assert (event.user, event.claimed_by) == (getpass.getuser(), "dr.held")
+    assert (event.patient_mrn, event.entity_id) == ("MRN-200", lab.id)
     assert "although the file said MRN-900: MRN-900 merged into MRN-200" in (event.reason or "")
     assert json.loads(event.after_json or "{}")["mrn_differs"] is True
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
@@ -241,7 +244,7 @@ def test_drop_needs_a_reason_and_changes_nothing_else(qtbot, held_db: Database) 
 
     after = snapshot(held_db)
     (event,) = events(held_db, "delete")
-    assert (event.reason, event.user, event.patient_mrn) == (
+    assert (event.reason, event.claimed_by, event.patient_mrn) == (
         "Not a patient of this service",
         "dr.held",
         "MRN-901",

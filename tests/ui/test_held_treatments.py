@@ -129,7 +129,7 @@ def test_a_held_line_is_assigned_through_the_confirmation(qtbot, held_db: Databa
         "pembrolizumab", 200.0, "mg", date(2024, 1, 15), "melanoma",
     )  # fmt: skip
     assert left == ["ipilimumab", "methylprednisolone"]
-    assert (event.user, event.entity, event.patient_mrn) == (
+    assert (event.claimed_by, event.entity, event.patient_mrn) == (
         "dr.held", "held_treatment_row", "MRN-300",
     )  # fmt: skip
     assert json.loads(event.after_json or "{}")["mrn_differs"] is True

@@ -1,0 +1,70 @@
+"""Who the trail names: the server's login on PostgreSQL, whatever the client claims."""
+
+from __future__ import annotations
+
+import getpass
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from irae_desktop.cli.main import main
+from irae_desktop.store.database import open_database
+from irae_desktop.store.models import AuditEvent
+from tests.pg_team import PgTeam
+
+
+def _settings_events(url: str) -> list[tuple[str, str | None]]:
+    db = open_database(url)
+    try:
+        with db.read() as s:
+            rows = s.scalars(select(AuditEvent).where(AuditEvent.entity == "setting"))
+            return [(e.user, e.claimed_by) for e in rows]
+    finally:
+        db.dispose()
+
+
+def test_mallory_claimed_by_alice_is_audited_as_alice(
+    pg_team: PgTeam, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = pg_team.add("alice")
+    monkeypatch.setenv("IRAE_USER", "mallory")
+    assert main(["--db", pg_team.url_for(alice), "settings", "set", "paper", "a4"]) == 0
+    assert _settings_events(pg_team.owner_url) == [(alice, "mallory")]
+
+
+def test_without_a_claimed_name_the_os_user_is_kept_as_claimed(
+    pg_team: PgTeam, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = pg_team.add("alice")
+    monkeypatch.delenv("IRAE_USER", raising=False)
+    assert main(["--db", pg_team.url_for(alice), "settings", "set", "paper", "a4"]) == 0
+    assert _settings_events(pg_team.owner_url) == [(alice, getpass.getuser())]
+
+
+def test_a_name_written_by_any_client_is_replaced_by_the_login(pg_team: PgTeam) -> None:
+    alice = pg_team.add("alice")
+    open_database(pg_team.owner_url).dispose()
+    engine = create_engine(pg_team.url_for(alice))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO audit_events (at, "user", claimed_by, action, entity) '
+                    "VALUES (now(), 'dr-smith', NULL, 'update', 'patient'), "
+                    f"(now(), 'dr-smith', '{alice}', 'update', 'patient')"
+                )
+            )
+        with engine.connect() as conn:
+            rows = conn.execute(text('SELECT "user", claimed_by FROM audit_events ORDER BY id'))
+            # a claim equal to the login says nothing more and is not kept
+            assert [tuple(r) for r in rows] == [(alice, "dr-smith"), (alice, None)]
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_records_the_os_user_and_keeps_the_claim_apart(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IRAE_USER", "mallory")
+    assert main(["--db", sqlite_url, "settings", "set", "paper", "a4"]) == 0
+    assert _settings_events(sqlite_url) == [(getpass.getuser(), "mallory")]
