@@ -11,6 +11,7 @@ from typing import Any
 from irae_desktop.cli import (
     admin_cmd,
     alerts_cmd,
+    audit_cmd,
     backup_cmd,
     demo_cmd,
     grade_cmd,
@@ -38,6 +39,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     handoff_cmd,
     backup_cmd,
     settings_cmd,
+    audit_cmd,
     admin_cmd,
 )
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import AuditEvent
+from irae_desktop.store.models import AuditEvent, RowHistory
 
 CSV_COLUMNS = (
     "at",
@@ -78,11 +78,16 @@ def query_events(
 
 
 def distinct_users(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEvent.user).distinct().order_by(AuditEvent.user)))
+    """Everyone in the trail: the app's events and the database's row history."""
+    users = set(session.scalars(select(AuditEvent.user).distinct()))
+    users |= set(session.scalars(select(RowHistory.db_user).distinct()))
+    return sorted(users)
 
 
 def distinct_actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    actions = set(session.scalars(select(AuditEvent.action).distinct()))
+    actions |= set(session.scalars(select(RowHistory.operation).distinct()))
+    return sorted(actions)
 
 
 def _cell(value: object) -> str:

@@ -62,6 +62,8 @@ class AuditLine:
     changes: tuple[AuditChange, ...]
     reason: str
     raw: str
+    source: str = "app"  # "app": the app's own event; "database": the row history
+    claimed_by: str = ""  # the name the client gave, when it differs from `user`
 
 
 def _load(text: str | None) -> dict[str, Any]:
@@ -272,6 +274,7 @@ def readable_events(
                 changes=tuple(_changes(e.action, before, after)),
                 reason=e.reason or "",
                 raw=_raw(e),
+                claimed_by=e.claimed_by or "",
             )
         )
     return out, total

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -18,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from irae_desktop.domain.records import ResultStatus, Sex, TreatmentCategory
@@ -459,3 +463,29 @@ class AuditEvent(Base):
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(String(500))
+    # PostgreSQL: the transaction (txid_current()) that wrote it, set by the database, so an
+    # event is matched with the row history the same transaction left
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+_JSON = JSON().with_variant(JSONB(), "postgresql")
+
+
+class RowHistory(Base):
+    """Every insert, update and delete of a clinical row, written by the database's own triggers
+    on PostgreSQL (migration 0010), whichever client made it; append-only. Empty on SQLite."""
+
+    __tablename__ = "row_history"
+    __table_args__ = (Index("ix_row_history_table_row", "table_name", "row_key"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    db_user: Mapped[str] = mapped_column(String(120))  # session_user: the login
+    table_name: Mapped[str] = mapped_column(String(63))
+    operation: Mapped[str] = mapped_column(String(6))  # insert, update, delete
+    row_key: Mapped[str | None] = mapped_column(String(120))  # the row's primary key as text
+    old_values: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
+    new_values: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

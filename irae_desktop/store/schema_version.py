@@ -14,6 +14,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_check_constraints",
     "0008_checks_as_comparisons",
     "0009_server_stamps_user",
+    "0010_row_history",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from irae_desktop.domain.utc import aware_utc
-from irae_desktop.store import audit_query, audit_view
+from irae_desktop.store import audit_query, audit_view, history_view
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.patient_read import patient_mrn
@@ -160,7 +160,7 @@ class AuditDialog(QWidget):
 
         try:
             with self.db.read() as session:
-                lines, total = audit_view.readable_events(
+                lines, total = history_view.readable_trail(
                     session, self.current_filter(), newest=SHOWN_LIMIT, label=analyte_label
                 )
         except StoreError as exc:
@@ -171,7 +171,7 @@ class AuditDialog(QWidget):
         for r, line in enumerate(lines):
             values = (
                 line.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                line.user,
+                line.user + (f" (claimed {line.claimed_by})" if line.claimed_by else ""),
                 line.action,
                 line.patient,
                 line.what,
