@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from irae_desktop.store.access import READ_ONLY_MESSAGE
 from irae_desktop.store.error_codes import classify
-from irae_desktop.store.errors import DatabaseFailure
+from irae_desktop.store.errors import DatabaseFailure, DatabaseReadOnlyError
 
 # how many times one file's whole batch is run when the database reports it busy, a
 # serialization failure or a deadlock (two imports touching the same patients at once)
@@ -80,6 +81,8 @@ def file_failure(exc: Exception, path: str | Path, log: logging.Logger) -> str:
         return str(exc)
     if isinstance(exc, UnicodeDecodeError):
         return f"the text cannot be decoded ({exc.reason}); save it as UTF-8"
+    if isinstance(classify(exc), DatabaseReadOnlyError):  # rights taken away since opening
+        return READ_ONLY_MESSAGE
     log.exception("import of %s failed in the database", path)
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     return f"database error; nothing from this file was written ({detail})"

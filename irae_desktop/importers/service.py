@@ -32,6 +32,7 @@ from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.importers.timeparse import resolve_zone
 from irae_desktop.importers.treatment_service import import_treatment_file, treatment_file
 from irae_desktop.importers.validate import NotTracked, Rejected, Validator
+from irae_desktop.store.access import READ_ONLY_MESSAGE, DatabaseReadOnlyError
 from irae_desktop.store.audit import current_user, record_event
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
@@ -316,6 +317,8 @@ def run_import(
     """Imports each file in its own transaction, yielding progress; closing the generator or a
     true `cancel()` rolls the current file back. Raises ValueError for an unknown time zone."""
     options = options or ImportOptions()
+    if db.read_only and not options.dry_run:  # refused before any file is read
+        raise DatabaseReadOnlyError(READ_ONLY_MESSAGE)
     zone, zone_name = resolve_zone(options.timezone)
     user = options.user or current_user()
     ordered = _order([Path(p) for p in paths], options)

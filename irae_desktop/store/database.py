@@ -73,6 +73,16 @@ class Database:
             self.read_only = True
             raise type(exc)(READ_ONLY_MESSAGE, code=exc.code) from exc.__cause__
 
+    def signed_in_user(self) -> str:
+        """Who the database records for this connection: the PostgreSQL login (session_user),
+        or on SQLite the operating-system user."""
+        if self.backend == "postgresql":
+            with self.read() as session:
+                return str(session.execute(text("SELECT session_user")).scalar_one())
+        from irae_desktop.store.audit import current_user
+
+        return current_user()
+
     def session_factory(self, *, writer: bool = False) -> sessionmaker[Session]:
         return self._writer if writer else self._reader
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
+from irae_desktop.ui.access_view import show_access
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.main_menus import build_menus
 from irae_desktop.ui.operations import (
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         build_menus(self)
+        self.signed_in_label = show_access(self)
         self.update_held_count()
         self.worklist.open_patient.connect(self.open_patient)
         self.worklist.counts_changed.connect(self.count_label.setText)

@@ -41,7 +41,7 @@ def _creations(db) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-d
     found: dict[str, dict[str, object]] = {}
     for event in events:
         assert event.patient_mrn is not None
-        assert event.user == "tester"
+        assert (event.claimed_by or event.user) == "tester"  # the login on PostgreSQL
         # the event names the stored patient, not a neighbour created in the same statement
         assert event.entity_id == event.patient_id == ids[event.patient_mrn]
         assert event.patient_mrn not in found, "one create event per patient"
