@@ -24,6 +24,7 @@ from irae_desktop.store.models import RANGE_SEXES, AppSetting, SiteReferenceRang
 CRITERIA_SETS = ("ctcae-5.0", "ctcae-6.0")
 UNIT_SYSTEMS = ("US", "SI")
 PAPER_SIZES = ("letter", "a4")
+PRIVACY_MAX_MINUTES = 240
 SEXES = RANGE_SEXES
 
 
@@ -39,6 +40,8 @@ class TeamSettings:
     # also the zone times are shown in and files' times without an offset are read in.
     # Unstored, it is this computer's zone (get_settings fills it in).
     clinical_timezone: str = "UTC"
+    # the window hides patient data after this many minutes without a key or click; 0: never
+    privacy_minutes: int = 10
 
 
 DEFAULTS = TeamSettings()
@@ -75,6 +78,17 @@ def _validate(key: str, value: Any) -> Any:
         if not isinstance(value, str) or valid_zone(value) is None:
             raise StoreError(
                 f"Unknown time zone {value!r}; use an IANA name such as Australia/Sydney."
+            )
+        return value
+    if key == "privacy_minutes":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise StoreError(
+                f"The privacy screen's idle time must be whole minutes, not {value!r}."
+            )
+        if not 0 <= value <= PRIVACY_MAX_MINUTES:
+            raise StoreError(
+                f"The privacy screen's idle time must be 0 (never) to {PRIVACY_MAX_MINUTES} "
+                f"minutes, not {value}."
             )
         return value
     if key == "alert_thresholds":

@@ -271,6 +271,9 @@ def run_gui(db_url: str | None = None) -> int:
     from irae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db)
+    from irae_desktop.ui.privacy_screen import install_privacy_screen
+
+    install_privacy_screen(window, db)  # owned by the window
     window.show()
     if db.migration_backup is not None:
         window.show_message(

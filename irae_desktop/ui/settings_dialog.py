@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -151,6 +152,16 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         form.addRow("", note)
         form.addRow("&Paper size:", self.paper)
+        self.privacy = QSpinBox(page)
+        self.privacy.setRange(0, team.PRIVACY_MAX_MINUTES)
+        self.privacy.setSuffix(" min")
+        self.privacy.setSpecialValueText("never")
+        self.privacy.setValue(self.current.privacy_minutes)
+        self.privacy.setToolTip(
+            "The window hides patient data after this long without a key or click; "
+            "a click or key shows it again"
+        )
+        form.addRow("&Hide patient data after:", self.privacy)
         return page
 
     def _ranges_tab(self) -> QWidget:
@@ -268,6 +279,7 @@ class SettingsDialog(QDialog):
             "units_system": self.units.currentData(),
             "clinical_timezone": self.timezone.currentText().strip(),
             "paper_size": self.paper.currentData(),
+            "privacy_minutes": self.privacy.value(),
             "alert_thresholds": thresholds,
         }
 
