@@ -104,8 +104,23 @@ def db(sqlite_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pg_team(pg_url: str) -> Iterator[PgTeam]:
     """`tests/pg_team.PgTeam` on a fresh PostgreSQL database: its logins dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
     from tests.pg_team import PgTeam
 
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            may = conn.scalar(
+                text("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user")
+            )
+    finally:
+        engine.dispose()
+    if not may:
+        message = f"the owner in {PG_URL_ENV} lacks CREATEROLE (.ci/start-postgres.sh gives it)"
+        if os.environ.get("CI"):
+            raise RuntimeError(message)
+        pytest.skip(message)
     team = PgTeam(owner_url=pg_url, admin_url=str(_pg_admin_url()))
     try:
         yield team
