@@ -146,6 +146,9 @@ def disable_user(db: Database, name: str) -> int:
                 if name not in {u.name for u in _listed(conn, groups)}:
                     raise StoreError(f"{name} is not a user of this database.")
                 conn.execute(text(f"ALTER ROLE {quote_name(name)} NOLOGIN"))
+        except DBAPIError as exc:
+            raise _refused(exc) from exc
+        try:
             with conn.begin():
                 ended = conn.execute(
                     text(
@@ -156,7 +159,11 @@ def disable_user(db: Database, name: str) -> int:
                     {"n": name},
                 ).scalar_one()
         except DBAPIError as exc:
-            raise _refused(exc) from exc
+            raise StoreError(
+                f"{name} may no longer sign in, but their open sessions could not be ended: "
+                "the owner needs the pg_signal_backend right for that (a superuser grants it: "
+                "GRANT pg_signal_backend TO owner); they end when those programs close."
+            ) from exc
     return int(ended)
 
 
