@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        from irae_desktop.process_settings import pause_collector_for_start_up
+
+        pause_collector_for_start_up()  # resumed by run_gui once the worklist shows
         from irae_desktop.ui.app import run_gui
 
         return run_gui(db_url=args.db)
