@@ -181,7 +181,7 @@ class LabLatest(Base):
     it current), so the worklist reads a row per pair instead of searching every result."""
 
     __tablename__ = "lab_latest"
-    __table_args__ = (_grade("grade"),)
+    __table_args__ = (_grade("grade"), _grade("last_graded_grade"))
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -191,6 +191,11 @@ class LabLatest(Base):
     lab_result_id: Mapped[int] = mapped_column(Integer)
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     grade: Mapped[int | None] = mapped_column(Integer)
+    # the pair's last graded result not entered in error (the latest itself when it is
+    # graded; NULL when none is): what the worklist shows beside an ungraded latest result
+    # (decision 12) without searching lab_results at start-up
+    last_graded_grade: Mapped[int | None] = mapped_column(Integer)
+    last_graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LabSummary(Base):

@@ -13,6 +13,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_held_treatments",
     "0007_check_constraints",
     "0008_checks_as_comparisons",
+    "0009_last_graded",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
