@@ -74,3 +74,13 @@ def test_glucose_labs_are_overdue_when_the_liver_labs_are_not() -> None:
     tl = timeline([("GLUCOSE", 10, 300.0), ("ALT", 14, 100.0)], [PEMBRO])
     overdue = [a.organ for a in evaluate_alerts(tl, at(15, 12)) if a.kind == "labs_overdue"]
     assert overdue == ["glucose"]
+
+
+def test_an_alert_cites_the_criteria_its_result_was_graded_by() -> None:
+    tl = timeline([("ALT", -1, 30.0), ("ALT", 20, 400.0)], [PEMBRO], criteria_id="ctcae-6.0")
+    (alert,) = grade_escalation(tl)
+    assert alert.source == "CTCAE v6.0"
+    # a result graded by a criteria set this version does not ship cites that set's id
+    labs = [replace(lab, criteria_id="site-2019") for lab in tl.labs]
+    (alert,) = grade_escalation(replace(tl, labs=labs))
+    assert alert.source == "site-2019"
