@@ -73,3 +73,11 @@ def test_a_dose_without_unit_or_frequency_is_shown_as_the_number_alone() -> None
     assert dose.history[0].unit == ""
     assert dose.text() == "60"
     assert dose.history[0].text() == "60"
+
+
+def test_of_two_steps_dated_the_same_day_the_first_is_past_on_that_day() -> None:
+    # 8 Dec: 40 mg recorded, then corrected to 30 mg the same day
+    steps = (STEP, DoseStepPoint(date(2026, 12, 8), 30.0, "mg"))
+    dose = line_dose(_prednisone(steps=steps), date(2026, 12, 8))
+    assert [e.state for e in dose.history] == ["past", "past", "current"]
+    assert dose.dose == 30.0
