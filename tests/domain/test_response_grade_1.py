@@ -122,3 +122,20 @@ def test_a_line_without_response_shares_nothing_and_the_next_is_still_read() -> 
         ]
     )
     assert shared == {2: (), 3: ("mycophenolate",), 4: ()}
+
+
+@pytest.mark.parametrize("first", ["ALT", "AST"])
+def test_an_alt_and_an_ast_drawn_together_are_read_together(first: str) -> None:
+    """ALT 400 U/L (grade 3) on day 9; on the start day one sample gives ALT 100 U/L (grade 1)
+    and a first AST of 400 U/L (10 x ULN, grade 3): the line did not begin at grade <= 1,
+    whichever of the two was stored first; both are grade <= 1 on day 15, 4 days after."""
+    second = "AST" if first == "ALT" else "ALT"
+    value = {"ALT": 100.0, "AST": 400.0}
+    labs = [
+        ("ALT", 9, 400.0),
+        (first, 11, value[first]),
+        (second, 11, value[second]),
+        ("ALT", 15, 100.0),
+        ("AST", 15, 100.0),
+    ]
+    assert _grade_1(labs) == (4, False)
