@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="include the lines' indications (free text may name people or places)",
     )
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--format", choices=("csv", "json", "pdf"), default="csv")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     parser.add_argument(
         "--dictionary",
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         record_outcomes_export,
         study_key,
     )
+    from irae_desktop.store.settings import get_settings
 
     if args.format == "pdf" and not args.output:
         raise UsageError("a PDF needs -o FILE.pdf")
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_db(args.db)
     try:
 
-        def export(session: Any) -> tuple[Any, Any, Any]:
+        def export(session: Any) -> tuple[Any, Any, Any, Any]:
             cohort = read_outcomes(session, args.irae, args.agent, args.line)
             key = study_key(session) if args.deidentify else None
             columns, records = export_table(
@@ -109,15 +110,18 @@ def run(args: argparse.Namespace) -> int:
                 free_text=args.include_free_text,
                 target=f"{args.format}: {target}",
             )
-            return cohort, columns, records
+            paper = get_settings(session).paper_size
+            return cohort, columns, records, (key, paper)
 
-        cohort, columns, records = write_with_retry(db, export)
+        cohort, columns, records, (key, paper) = write_with_retry(db, export)
     finally:
         db.dispose()
     if args.format == "pdf":
-        from irae_desktop.reports.outcomes_pdf import outcomes_pdf
+        from irae_desktop.reports.outcomes_pdf import write_outcomes_pdf
 
-        _write_atomically(args.output, outcomes_pdf(cohort, records, columns, args.deidentify))
+        write_outcomes_pdf(
+            args.output, cohort, study_key=key, free_text=args.include_free_text, paper=paper
+        )
     else:
         if args.format == "json":
             text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"

@@ -34,11 +34,19 @@ class Irae:
     organ: Organ
     response: tuple[str, ...]
     halving: str
+    # the aligned-trajectory figures: (analyte, drawn as a multiple of the ULN)
+    trajectories: tuple[tuple[str, bool], ...]
 
 
 IRAES: dict[str, Irae] = {
-    "hepatitis": Irae("hepatitis", "liver", ("ALT", "AST"), "ALT"),
-    "diabetes": Irae("diabetes", "glucose", graded_analytes("glucose"), "GLUCOSE"),
+    "hepatitis": Irae("hepatitis", "liver", ("ALT", "AST"), "ALT", (("ALT", True),)),
+    "diabetes": Irae(
+        "diabetes",
+        "glucose",
+        graded_analytes("glucose"),
+        "GLUCOSE",
+        (("GLUCOSE", False), ("CPEPTIDE", False)),
+    ),
 }
 
 # the outcome at day 30 and 90, most telling first: a flare outranks a resumed ICI, which

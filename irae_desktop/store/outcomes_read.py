@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from irae_desktop.domain.outcome_summary import AgentSummary, summarize
 from irae_desktop.domain.outcomes import IRAES, OutcomeRow, cohort_outcomes
+from irae_desktop.domain.trajectory import LineTrajectory, line_trajectory
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.errors import StoreError
-from irae_desktop.store.models import AppSetting, IrAEEpisode
+from irae_desktop.store.models import AppSetting, IrAEEpisode, Patient
 from irae_desktop.store.settings import get_settings
 from irae_desktop.store.timeline import load_timelines
 
@@ -33,6 +34,10 @@ class OutcomeCohort:
     criteria: str  # the criteria set the stored grades were made under
     rows: tuple[OutcomeRow, ...]
     summaries: tuple[AgentSummary, ...]
+    # per figure analyte, each row's results around its start (domain.trajectory)
+    trajectories: dict[str, tuple[LineTrajectory, ...]]
+    # the cohort's patients marked as synthetic (demonstration) data
+    synthetic_patients: frozenset[int] = frozenset()
 
 
 def read_outcomes(
@@ -48,13 +53,29 @@ def read_outcomes(
         .where(func.lower(func.trim(IrAEEpisode.organ)) == found.name)
         .distinct()
     ).all()
-    timelines = load_timelines(session, sorted(ids)).values()
-    rows = cohort_outcomes(timelines, found, agents, positions)
+    timelines = load_timelines(session, sorted(ids))
+    rows = cohort_outcomes(timelines.values(), found, agents, positions)
+    trajectories: dict[str, tuple[LineTrajectory, ...]] = {}
+    for analyte, relative in found.trajectories:
+        drawn = []
+        for row in rows:
+            timeline = timelines[row.patient_id]
+            line = next(t for t in timeline.treatments if t.id == row.line_id)
+            drawn.append(
+                line_trajectory(timeline, line, row.agent, analyte, relative_to_uln=relative)
+            )
+        trajectories[analyte] = tuple(drawn)
     return OutcomeCohort(
         irae=found.name,
         criteria=get_settings(session).criteria_set,
         rows=tuple(rows),
         summaries=tuple(summarize(rows)),
+        trajectories=trajectories,
+        synthetic_patients=frozenset(
+            session.scalars(
+                select(Patient.id).where(Patient.id.in_(ids), Patient.is_synthetic.is_(True))
+            )
+        ),
     )
 
 

@@ -27,6 +27,11 @@ def test_cohort_read_matches_the_timelines(any_db_url: str) -> None:
             # only the patients with a hepatitis episode (demo_data.py)
             assert sorted({r.mrn for r in cohort.rows}) == ["DEMO-0001", "DEMO-0004"]
             assert cohort.criteria == "ctcae-5.0"
+            drawn = cohort.trajectories["ALT"]
+            assert [(t.patient_id, t.line_id) for t in drawn] == [
+                (r.patient_id, r.line_id) for r in cohort.rows
+            ]
+            assert all(-14 <= p.day <= 60 for t in drawn for p in t.points)
             assert [s.agent for s in cohort.summaries] == sorted({r.agent for r in cohort.rows})
             with pytest.raises(UnknownIraeError, match="choose one of diabetes, hepatitis"):
                 read_outcomes(s, "colitis")
