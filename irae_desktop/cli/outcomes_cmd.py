@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from irae_desktop.cli.common import EXIT_OK, UsageError, open_db
@@ -58,84 +52,33 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _write_atomically(path: str, text: str | bytes) -> None:
-    """The whole file or nothing: written beside the target, then moved over it."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".outcomes-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _csv(rows: list[Any]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
-
-
 def run(args: argparse.Namespace) -> int:
-    from irae_desktop.reports.outcomes_export import csv_cell, data_dictionary, export_table
+    from irae_desktop.reports.outcomes_files import OutcomesRequest, export_outcomes
     from irae_desktop.store.audit import current_user
-    from irae_desktop.store.concurrency import write_with_retry
-    from irae_desktop.store.outcomes_read import (
-        read_outcomes,
-        record_outcomes_export,
-        study_key,
-    )
-    from irae_desktop.store.settings import get_settings
 
     if args.format == "pdf" and not args.output:
         raise UsageError("a PDF needs -o FILE.pdf")
-    user = current_user()
-    target = args.output or "standard output"
+    request = OutcomesRequest(
+        irae=args.irae,
+        agents=tuple(args.agent),
+        positions=tuple(args.line),
+        deidentify=args.deidentify,
+        free_text=args.include_free_text,
+    )
     db = open_db(args.db)
     try:
-
-        def export(session: Any) -> tuple[Any, Any, Any, Any]:
-            cohort = read_outcomes(session, args.irae, args.agent, args.line)
-            key = study_key(session) if args.deidentify else None
-            columns, records = export_table(
-                cohort.rows, study_key=key, free_text=args.include_free_text
-            )
-            record_outcomes_export(
-                session,
-                user,
-                irae=cohort.irae,
-                rows=len(records),
-                deidentified=args.deidentify,
-                free_text=args.include_free_text,
-                target=f"{args.format}: {target}",
-            )
-            paper = get_settings(session).paper_size
-            return cohort, columns, records, (key, paper)
-
-        cohort, columns, records, (key, paper) = write_with_retry(db, export)
+        done = export_outcomes(
+            db,
+            request,
+            args.format,
+            current_user(),
+            path=args.output,
+            dictionary_path=args.dictionary,
+        )
     finally:
         db.dispose()
-    if args.format == "pdf":
-        from irae_desktop.reports.outcomes_pdf import write_outcomes_pdf
-
-        write_outcomes_pdf(
-            args.output, cohort, study_key=key, free_text=args.include_free_text, paper=paper
-        )
-    else:
-        if args.format == "json":
-            text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-        else:
-            header = [c.name for c in columns]
-            text = _csv([header, *([csv_cell(r[n]) for n in header] for r in records)])
-        if args.output:
-            _write_atomically(args.output, text)
-        else:
-            sys.stdout.write(text)
-    if args.dictionary:
-        _write_atomically(
-            args.dictionary, _csv(data_dictionary(columns, deidentified=args.deidentify))
-        )
     if args.output:
-        print(f"Wrote {len(records)} line(s) of the {cohort.irae} case series to {args.output}")
+        print(f"Wrote {done.lines} line(s) of the {done.cohort.irae} case series to {args.output}")
+    else:
+        sys.stdout.write(done.text)
     return EXIT_OK
