@@ -171,7 +171,9 @@ def test_unknown_agent_gives_an_empty_table(capsys, sqlite_url) -> None:  # type
 def test_pdf_needs_a_file_and_is_written_whole(capsys, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _demo(capsys, sqlite_url)
     assert main(["--db", sqlite_url, "outcomes", "--format", "pdf"]) == 2
-    out = tmp_path / "series.pdf"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "series.pdf"
     assert main(["--db", sqlite_url, "outcomes", "--format", "pdf", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
-    assert [p.name for p in tmp_path.iterdir()] == ["series.pdf"]  # no part file left behind
+    assert [p.name for p in folder.iterdir()] == ["series.pdf"]  # no part file left behind
