@@ -313,3 +313,10 @@ class OutcomesWindow(QWidget):
             on_success=lambda _result: print_pdf_with_dialog(self, target),
             on_failure=lambda exc: self._failed(exc, "print the case series"),
         )  # fmt: skip
+
+
+def open_for(window: Any) -> OutcomesWindow:
+    """Opens the Outcomes window beside the main window (its View menu)."""
+    opened = OutcomesWindow(window.db, parent=window)
+    opened.show()
+    return opened

@@ -59,3 +59,11 @@ def test_export_writes_csv_and_dictionary_and_audits(qtbot, db, tmp_path, monkey
     with db.read() as s:
         actions = s.scalars(select(AuditEvent.action)).all()
     assert actions.count("export outcomes") == 1
+
+
+def test_the_view_menu_opens_the_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    main = window
+    main.act_outcomes.trigger()
+    opened = [d for d in main.dialogs if isinstance(d, OutcomesWindow)]
+    assert len(opened) == 1 and opened[0].isVisible()
+    qtbot.waitUntil(lambda: "lines" in opened[0].message.text(), timeout=10000)
