@@ -185,7 +185,11 @@ def _outcome(
             latest[lab.analyte] = lab.grade or 0
         if all(g <= 1 for g in latest.values()):
             return RESOLVED
-    last = max((timeline.day_of(lab.collected_at) for lab in followed), default=start)
+    # followed to the day when any later draw exists, even one after the window
+    last = max(
+        (timeline.day_of(lab.collected_at) for lab in timeline.labs_for(*irae.response)),
+        default=start,
+    )
     return ONGOING if (last - start).days >= days else CENSORED
 
 

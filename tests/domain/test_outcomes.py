@@ -186,3 +186,35 @@ def test_summaries_by_agent() -> None:
     methyl = summaries["methylprednisolone"]
     assert methyl.reached_by == {7: 0.0, 14: 0.0, 30: None}  # censored on day 14
     assert methyl.km_median_days is None
+
+
+def test_followed_past_the_day_without_response_is_ongoing() -> None:
+    """ALT grade 2 (200 U/L = 5 x ULN) still on day 35: ongoing at day 30, censored at 90."""
+    tl = timeline(
+        [("ALT", -31, 30), ("ALT", 0, 250), ("ALT", 14, 200), ("ALT", 35, 200)],
+        [
+            line(1, "ici", "nivolumab", -30),
+            line(2, "immunosuppression", "infliximab", 0, dose=5, dose_unit="mg/kg"),
+        ],
+        episodes=[_episode("hepatitis", 0)],
+    )
+    (row,) = cohort_outcomes([tl], HEPATITIS)
+    assert (row.outcome_30, row.outcome_90) == ("ongoing", "censored")
+    assert row.steroid_mg_after == 0.0 and row.prior_prednisone_mg == 0.0
+
+
+def test_days_are_clinical_days_in_the_team_zone() -> None:
+    """Draws at 22:00 UTC are the next calendar day in Sydney: day 10 becomes day 11."""
+    from zoneinfo import ZoneInfo
+
+    base = responder_who_flares()
+    tl = timeline(
+        [(lab.analyte, (lab.collected_at.date() - d(0)).days, lab.value) for lab in base.labs],
+        base.treatments,
+        episodes=base.episodes,
+        hour=22,
+        zone=ZoneInfo("Australia/Sydney"),
+    )
+    first = cohort_outcomes([tl], HEPATITIS)[0]
+    assert first.days_to_grade_le1 == 11
+    assert first.followup_days == 41
