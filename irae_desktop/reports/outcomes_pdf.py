@@ -28,21 +28,21 @@ from irae_desktop.store.outcomes_read import OutcomeCohort
 
 # (heading, export column, share of the width)
 TABLE = (
-    ("Patient", "patient", 0.08),
+    ("Patient", "patient", 0.125),
     ("Age", "age_at_start", 0.03),
-    ("ICI", "ici", 0.09),
+    ("ICI", "ici", 0.095),
     ("Agent", "agent", 0.115),
-    ("Line", "line_position", 0.035),
-    ("Start day*", "start_day", 0.04),
-    ("Peak grade before", "peak_grade_before", 0.045),
-    ("Earlier lines", "prior_lines", 0.12),
-    ("Steroid days before", "prior_steroid_days", 0.05),
-    ("Pred-eq mg before", "prior_prednisone_mg", 0.05),
-    ("Days to G<=1", "days_to_grade_le1", 0.045),
-    ("Days to 50% fall", "days_to_50pct_fall", 0.045),
-    ("Pred-eq mg after", "steroid_mg_after", 0.05),
-    ("Line days", "line_duration_days", 0.04),
-    ("Follow-up days", "followup_days", 0.045),
+    ("#", "line_position", 0.03),
+    ("Day*", "start_day", 0.035),
+    ("Peak G", "peak_grade_before", 0.04),
+    ("Earlier lines", "prior_lines", 0.11),
+    ("CS days before", "prior_steroid_days", 0.045),
+    ("Pred-eq mg before", "prior_prednisone_mg", 0.045),
+    ("Days to G<=1", "days_to_grade_le1", 0.04),
+    ("Days to 50% fall", "days_to_50pct_fall", 0.04),
+    ("Pred-eq mg after", "steroid_mg_after", 0.045),
+    ("Line days", "line_duration_days", 0.035),
+    ("Follow-up days", "followup_days", 0.04),
     ("Day 30", "outcome_30", 0.055),
     ("Day 90", "outcome_90", 0.055),
 )
@@ -66,7 +66,9 @@ DEFINITIONS = (
     "ICI resumed, resolved, ongoing (followed that long), censored (followed less).",
     "Earlier lines and steroid exposure: the irAE's lines before this one; prednisone-equivalent "
     "mg of every systemic corticosteroid (empty when a dose could not be read).",
-    "* Start day: days since the first ICI start.",
+    "#: the line's position for the irAE. * Day: the line's start, days since the first ICI "
+    "start. Peak G: the organ's highest grade after the first ICI start up to day 0. CS days: "
+    "days on a systemic corticosteroid. Pred-eq: prednisone-equivalent.",
 )
 
 
