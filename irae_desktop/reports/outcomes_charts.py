@@ -15,8 +15,9 @@ from irae_desktop.domain.trajectory import WINDOW, LineTrajectory, median_trajec
 from irae_desktop.reports.fonts import SANS, SANS_BOLD
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE
 
-# one colour per agent, distinct in print and for the common colour-vision deficiencies
-AGENT_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+# one colour per agent: Paul Tol's "bright" scheme (told apart with the common colour-vision
+# deficiencies), apart from the analytes' own colours so an agent never reads as an analyte
+AGENT_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#555555")
 LEFT, BOTTOM, RIGHT_LEGEND, TOP = 38.0, 26.0, 160.0, 16.0
 
 
