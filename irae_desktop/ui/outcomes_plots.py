@@ -58,7 +58,7 @@ def fill_km(widget: pg.PlotWidget, summaries: Sequence[AgentSummary]) -> None:
         pen = pg.mkPen(agent_qcolor(i), width=2)
         widget.plot(xs, ys, pen=pen, name=f"{summary.agent} (n={n})")
     widget.setXRange(0, last_day, padding=0.02)
-    widget.setYRange(0, 1, padding=0.02)
+    widget.setYRange(0, 1, padding=0.06)
 
 
 def trajectory_plot(title: str, left: str) -> pg.PlotWidget:
