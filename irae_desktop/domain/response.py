@@ -74,14 +74,17 @@ def _analyte_response(labs: list[LabPoint], start: date, zone: tzinfo) -> Analyt
     )
 
 
-def _days_to_grade_1(timeline: PatientTimeline, start: date) -> tuple[int | None, bool]:
-    """Days to both grade <= 1, and whether both already were at the start (then None).
+def _days_to_grade_1(
+    timeline: PatientTimeline, start: date, analytes: tuple[str, ...] = AMINOTRANSFERASES
+) -> tuple[int | None, bool]:
+    """Days to every measured analyte of `analytes` at grade <= 1, and whether all already were
+    at the start (then None).
 
     Results drawn at the same instant (an ALT and an AST of one sample) are read together: the
     order they were stored in must not decide whether the line began at grade <= 1."""
     latest: dict[str, int] = {}
     at_start: bool | None = None
-    graded = (lab for lab in timeline.labs_for(*AMINOTRANSFERASES) if lab.grade is not None)
+    graded = (lab for lab in timeline.labs_for(*analytes) if lab.grade is not None)
     for collected_at, drawn_together in groupby(graded, key=attrgetter("collected_at")):
         day = timeline.day_of(collected_at)
         if at_start is None and day > start:
@@ -100,12 +103,16 @@ def _days_to_grade_1(timeline: PatientTimeline, start: date) -> tuple[int | None
 
 
 def line_response(
-    timeline: PatientTimeline, line: TreatmentSpan, until: date | None = None
+    timeline: PatientTimeline,
+    line: TreatmentSpan,
+    until: date | None = None,
+    analytes: tuple[str, ...] = AMINOTRANSFERASES,
 ) -> LineResponse:
     """Peak ALT/AST from 3 days before the line's start, days until both are back to grade <= 1
-    (counted only after the line started) and until each is half its peak."""
+    (counted only after the line started) and until each is half its peak. `analytes` names
+    other results to follow the same way (the glucose of ICI diabetes)."""
     per_analyte = []
-    for code in AMINOTRANSFERASES:
+    for code in analytes:
         found = _analyte_response(timeline.labs_for(code), line.start, timeline.zone)
         if found is not None:
             per_analyte.append(found)
@@ -115,7 +122,7 @@ def line_response(
             timeline.day_of(timeline.labs[-1].collected_at) if timeline.labs else line.start
         )
         exposure = steroid_exposure([line], max(last, line.start), timeline.weight_kg)
-    days, already = _days_to_grade_1(timeline, line.start)
+    days, already = _days_to_grade_1(timeline, line.start, analytes)
     return LineResponse(
         line_id=line.id,
         agent=line.agent,

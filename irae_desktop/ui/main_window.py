@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,6 +212,10 @@ class MainWindow(QMainWindow):
         self.act_add_lab = self._action("Add &lab result…", self.add_lab, key("Ctrl+L"))
         self.act_add_records = record_actions(self, self._action)
         self.act_audit = self._action("&Audit trail…", self.open_audit)
+        outcomes = "irae_desktop.ui.outcomes_window"  # imported when asked for, not at start
+        self.act_outcomes = self._action(
+            "&Outcomes across patients…", lambda: self._keep(import_module(outcomes).open_for(self))
+        )
         self.act_about = self._action("&About irae-desktop", self.about)
 
     # navigation -----------------------------------------------------------------------------
