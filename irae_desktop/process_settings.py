@@ -39,3 +39,17 @@ def tune_for_bulk_import() -> None:
     quick_thread_switch()
     first, *older = gc.get_threshold()
     gc.set_threshold(max(BULK_GC_THRESHOLD, first), *older)
+
+
+def pause_collector_for_start_up() -> None:
+    """The cyclic collector off while the window starts (the window's entry point calls this
+    before the GUI's modules load): loading SQLAlchemy, Qt and the app creates hundreds of
+    thousands of objects, nearly all of which live as long as the process, and the collector
+    would walk them again and again while they load (about 5% of a cold start).
+    `resume_collector_after_start_up` turns it back on once the worklist has shown."""
+    gc.disable()
+
+
+def resume_collector_after_start_up() -> None:
+    """The collector back on after the start (a no-op when it was not paused)."""
+    gc.enable()

@@ -19,6 +19,7 @@ from irae_desktop.cli import (
     held_cmd,
     import_cmd,
     labs_cmd,
+    outcomes_cmd,
     ranges_cmd,
     report_cmd,
     settings_cmd,
@@ -31,6 +32,7 @@ SUBCOMMANDS: tuple[ModuleType, ...] = (
     import_cmd,
     labs_cmd,
     treatments_cmd,
+    outcomes_cmd,
     held_cmd,
     alerts_cmd,
     grade_cmd,
@@ -99,6 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        from irae_desktop.process_settings import pause_collector_for_start_up
+
+        pause_collector_for_start_up()  # resumed by run_gui once the worklist shows
         from irae_desktop.ui.app import run_gui
 
         return run_gui(db_url=args.db)

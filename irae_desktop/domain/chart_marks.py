@@ -16,15 +16,15 @@ CPEPTIDE_DEFICIENT_BELOW_NMOL_L: Final = 0.2
 CPEPTIDE_DEFICIENT_BELOW_NG_ML: Final = CPEPTIDE_DEFICIENT_BELOW_NMOL_L / CPEPTIDE_NMOL_PER_NG
 CPEPTIDE_LINE_WORDS: Final = "insulin deficiency below"
 
-# lane colours from the Okabe-Ito palette (told apart with the common colour-vision
-# deficiencies); systemic corticosteroids have their own colour, the same as the window's
-# prednisone-equivalent dose curve
+# lane colours from Paul Tol's colour-blind-safe "bright" scheme, none of them a lab series'
+# colour (domain/analyte_table.py), so a lane is never read as a result; systemic
+# corticosteroids have their own colour, the same as the window's prednisone-equivalent curve
 LANE_COLOURS: Final = {
-    "ici": "#0072B2",
-    "steroid": "#009E73",
-    "immunosuppression": "#D55E00",
-    "insulin": "#CC79A7",
-    "other": "#757575",
+    "ici": "#4477AA",
+    "steroid": "#228833",
+    "immunosuppression": "#AA3377",
+    "insulin": "#EE7733",
+    "other": "#777777",
 }
 
 

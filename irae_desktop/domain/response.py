@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import groupby
+from operator import attrgetter
+from typing import cast
 
 from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.steroids import SteroidExposure, is_systemic_steroid, steroid_exposure
@@ -71,34 +74,45 @@ def _analyte_response(labs: list[LabPoint], start: date, zone: tzinfo) -> Analyt
     )
 
 
-def _days_to_grade_1(timeline: PatientTimeline, start: date) -> tuple[int | None, bool]:
-    """Days to both grade <= 1, and whether both already were at the start (then None)."""
+def _days_to_grade_1(
+    timeline: PatientTimeline, start: date, analytes: tuple[str, ...] = AMINOTRANSFERASES
+) -> tuple[int | None, bool]:
+    """Days to every measured analyte of `analytes` at grade <= 1, and whether all already were
+    at the start (then None).
+
+    Results drawn at the same instant (an ALT and an AST of one sample) are read together: the
+    order they were stored in must not decide whether the line began at grade <= 1."""
     latest: dict[str, int] = {}
     at_start: bool | None = None
-    for lab in timeline.labs_for(*AMINOTRANSFERASES):
-        if lab.grade is None:
-            continue
-        if at_start is None and timeline.day_of(lab.collected_at) > start:
+    graded = (lab for lab in timeline.labs_for(*analytes) if lab.grade is not None)
+    for collected_at, drawn_together in groupby(graded, key=attrgetter("collected_at")):
+        day = timeline.day_of(collected_at)
+        if at_start is None and day > start:
             at_start = bool(latest) and all(g <= 1 for g in latest.values())
             if at_start:
                 return None, True
-        latest[lab.analyte] = lab.grade
-        if timeline.day_of(lab.collected_at) >= start and all(g <= 1 for g in latest.values()):
+        for lab in drawn_together:
+            latest[lab.analyte] = cast(int, lab.grade)
+        if day >= start and all(g <= 1 for g in latest.values()):
             if at_start is None:  # the day-0 draws already were: nothing for the line to do
                 return None, True
-            return _days(start, lab.collected_at, timeline.zone), False
+            return _days(start, collected_at, timeline.zone), False
     if at_start is None and latest and all(g <= 1 for g in latest.values()):
         return None, True  # no draw since the start, and the last ones were grade <= 1
     return None, False
 
 
 def line_response(
-    timeline: PatientTimeline, line: TreatmentSpan, until: date | None = None
+    timeline: PatientTimeline,
+    line: TreatmentSpan,
+    until: date | None = None,
+    analytes: tuple[str, ...] = AMINOTRANSFERASES,
 ) -> LineResponse:
     """Peak ALT/AST from 3 days before the line's start, days until both are back to grade <= 1
-    (counted only after the line started) and until each is half its peak."""
+    (counted only after the line started) and until each is half its peak. `analytes` names
+    other results to follow the same way (the glucose of ICI diabetes)."""
     per_analyte = []
-    for code in AMINOTRANSFERASES:
+    for code in analytes:
         found = _analyte_response(timeline.labs_for(code), line.start, timeline.zone)
         if found is not None:
             per_analyte.append(found)
@@ -108,7 +122,7 @@ def line_response(
             timeline.day_of(timeline.labs[-1].collected_at) if timeline.labs else line.start
         )
         exposure = steroid_exposure([line], max(last, line.start), timeline.weight_kg)
-    days, already = _days_to_grade_1(timeline, line.start)
+    days, already = _days_to_grade_1(timeline, line.start, analytes)
     return LineResponse(
         line_id=line.id,
         agent=line.agent,

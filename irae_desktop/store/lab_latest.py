@@ -28,7 +28,15 @@ _LAB = cast(Table, LabResult.__table__)
 _LATEST = cast(Table, LabLatest.__table__)
 _SUMMARY = cast(Table, LabSummary.__table__)
 _WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
-_LATEST_COLUMNS = ("patient_id", "analyte", "lab_result_id", "collected_at", "grade")
+_LATEST_COLUMNS = (
+    "patient_id",
+    "analyte",
+    "lab_result_id",
+    "collected_at",
+    "grade",
+    "last_graded_grade",
+    "last_graded_at",
+)
 # lab_summary's columns in select order; a KeyError here means an organ without its columns
 _SUMMARY_COLUMNS = (
     "patient_id",
@@ -40,45 +48,71 @@ _SUMMARY_COLUMNS = (
     ),
 )
 
-# (patient id, analyte, lab result id, collected at, grade)
-LatestRow = tuple[int, str, int, datetime, int | None]
+# (patient id, analyte, lab result id, collected at, grade, last graded grade, its time)
+LatestRow = tuple[int, str, int, datetime, int | None, int | None, datetime | None]
 # a lab_summary row, columns as in _SUMMARY_COLUMNS
 SummaryRow = tuple[Any, ...]
 
 
-def latest_query(patient_ids: Sequence[int] | None = None) -> Select[Any]:
-    """The latest result not entered in error of every (patient, analyte) present, computed from
-    lab_results; ties in collection time go to the highest id (the one stored last).
-
-    One index search per pair on the identity index (uq_lab_results_identity: patient,
-    analyte, collection time, value, comparator), read newest first; only results sharing the
-    newest collection time are sorted by id. Far cheaper than a window function, which sorts
-    every result. (The index this once read, ix_lab_results_patient_analyte_time, was dropped
-    by migration 0004 as a prefix of the identity index.)
-    """
-    pairs_query = select(_LAB.c.patient_id, _LAB.c.analyte).distinct()
-    if patient_ids is not None:
-        pairs_query = pairs_query.where(_LAB.c.patient_id.in_(patient_ids))
-    pairs = pairs_query.subquery("pairs")
-    candidate = _LAB.alias("candidate")
-    latest_id = (
+def _newest_id(pairs: Any, *, graded: bool) -> Any:
+    """The id of the newest result not entered in error of the pair's patient and analyte
+    (only among graded results when `graded`), ties in time going to the highest id: a
+    subquery correlated with `pairs`."""
+    candidate = _LAB.alias("graded_candidate" if graded else "candidate")
+    conditions = [
+        candidate.c.patient_id == pairs.c.patient_id,
+        candidate.c.analyte == pairs.c.analyte,
+        candidate.c.status != _WITHDRAWN,
+    ]
+    if graded:
+        conditions.append(candidate.c.grade.is_not(None))
+    return (
         select(candidate.c.id)
-        .where(
-            candidate.c.patient_id == pairs.c.patient_id,
-            candidate.c.analyte == pairs.c.analyte,
-            candidate.c.status != _WITHDRAWN,
-        )
+        .where(*conditions)
         .order_by(candidate.c.collected_at.desc(), candidate.c.id.desc())
         .limit(1)
         .correlate(pairs)
         .scalar_subquery()
     )
-    picked = select(pairs.c.patient_id, pairs.c.analyte, latest_id.label("lab_id")).subquery(
-        "picked"
+
+
+def latest_query(patient_ids: Sequence[int] | None = None) -> Select[Any]:
+    """The latest result not entered in error of every (patient, analyte) present, computed from
+    lab_results, with the pair's last graded result's grade and time; ties in collection time
+    go to the highest id (the one stored last).
+
+    One index search per pair on the identity index (uq_lab_results_identity: patient,
+    analyte, collection time, value, comparator), read newest first, and one more for the last
+    graded result (it stops at the first graded one); only results sharing the newest
+    collection time are sorted by id. Far cheaper than a window function, which sorts every
+    result. (The index this once read, ix_lab_results_patient_analyte_time, was dropped by
+    migration 0004 as a prefix of the identity index.)
+    """
+    pairs_query = select(_LAB.c.patient_id, _LAB.c.analyte).distinct()
+    if patient_ids is not None:
+        pairs_query = pairs_query.where(_LAB.c.patient_id.in_(patient_ids))
+    pairs = pairs_query.subquery("pairs")
+    picked = select(
+        pairs.c.patient_id,
+        pairs.c.analyte,
+        _newest_id(pairs, graded=False).label("lab_id"),
+        _newest_id(pairs, graded=True).label("graded_id"),
+    ).subquery("picked")
+    graded = _LAB.alias("last_graded")
+    return (
+        select(
+            _LAB.c.patient_id,
+            _LAB.c.analyte,
+            _LAB.c.id,
+            _LAB.c.collected_at,
+            _LAB.c.grade,
+            graded.c.grade,
+            graded.c.collected_at,
+        )
+        .select_from(picked)
+        .join(_LAB, _LAB.c.id == picked.c.lab_id)
+        .outerjoin(graded, graded.c.id == picked.c.graded_id)
     )
-    return select(
-        _LAB.c.patient_id, _LAB.c.analyte, _LAB.c.id, _LAB.c.collected_at, _LAB.c.grade
-    ).join_from(picked, _LAB, _LAB.c.id == picked.c.lab_id)
 
 
 def summary_query(patient_ids: Sequence[int]) -> Select[Any]:
@@ -177,7 +211,7 @@ def computed_rows(session: Session, patient_ids: Sequence[int] | None = None) ->
 def expected_summary(latest: Iterable[LatestRow]) -> set[SummaryRow]:
     """What lab_summary should hold for these lab_latest rows, by organ_grades in Python."""
     by_patient: dict[int, list[tuple[str, int | None, datetime]]] = defaultdict(list)
-    for pid, analyte, _id, collected_at, grade in latest:
+    for pid, analyte, _id, collected_at, grade, *_last_graded in latest:
         by_patient[pid].append((analyte, grade, collected_at))
     rows: set[SummaryRow] = set()
     for pid, results in by_patient.items():

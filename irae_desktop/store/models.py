@@ -185,7 +185,7 @@ class LabLatest(Base):
     it current), so the worklist reads a row per pair instead of searching every result."""
 
     __tablename__ = "lab_latest"
-    __table_args__ = (_grade("grade"),)
+    __table_args__ = (_grade("grade"), _grade("last_graded_grade"))
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -195,6 +195,11 @@ class LabLatest(Base):
     lab_result_id: Mapped[int] = mapped_column(Integer)
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     grade: Mapped[int | None] = mapped_column(Integer)
+    # the pair's last graded result not entered in error (the latest itself when it is
+    # graded; NULL when none is): what the worklist shows beside an ungraded latest result
+    # (decision 12) without searching lab_results at start-up
+    last_graded_grade: Mapped[int | None] = mapped_column(Integer)
+    last_graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LabSummary(Base):
@@ -473,7 +478,7 @@ _JSON = JSON().with_variant(JSONB(), "postgresql")
 
 class RowHistory(Base):
     """Every insert, update and delete of a clinical row, written by the database's own triggers
-    on PostgreSQL (migration 0010), whichever client made it; append-only. Empty on SQLite."""
+    on PostgreSQL (migration 0011), whichever client made it; append-only. Empty on SQLite."""
 
     __tablename__ = "row_history"
     __table_args__ = (Index("ix_row_history_table_row", "table_name", "row_key"),)

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 AUDIT_TABLE = "audit_events"
-# written only by the database's own triggers (migration 0010); nobody writes it directly
+# written only by the database's own triggers (migration 0011); nobody writes it directly
 HISTORY_TABLE = "row_history"
 VERSION_TABLE = "alembic_version"
 _ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")

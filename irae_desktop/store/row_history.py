@@ -1,4 +1,4 @@
-"""Reads the row history the database keeps on PostgreSQL (migration 0010) as named records.
+"""Reads the row history the database keeps on PostgreSQL (migration 0011) as named records.
 
 Each entry is one row inserted, changed or deleted by any client, with the login that did it
 and the values before and after; the app's own audit events of the same transaction are found

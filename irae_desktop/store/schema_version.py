@@ -13,8 +13,9 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_held_treatments",
     "0007_check_constraints",
     "0008_checks_as_comparisons",
-    "0009_server_stamps_user",
-    "0010_row_history",
+    "0009_last_graded",
+    "0010_server_stamps_user",
+    "0011_row_history",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"

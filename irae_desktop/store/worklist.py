@@ -115,7 +115,7 @@ def worklist_rows(
     "Today" and the days since the last result are clinical days in the team's zone.
     """
     if not from_summary:
-        latest = [(pid, a, grade, at) for pid, a, _id, at, grade in computed_rows(session)]
+        latest = [(pid, a, grade, at) for pid, a, _id, at, grade, *_ in computed_rows(session)]
         return rows_from_latest(session, latest, today=today, now=now)
     now = now or datetime.now(UTC)
     zone = team_zone(session)

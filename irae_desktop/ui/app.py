@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from irae_desktop.process_settings import quick_thread_switch
+from irae_desktop.process_settings import quick_thread_switch, resume_collector_after_start_up
 from irae_desktop.store import paths
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.errors import NewerSchemaError, StoreError
@@ -117,7 +117,7 @@ def configured_db_url() -> str | None:
     """The location chosen in Settings, unless IRAE_DB_URL says otherwise."""
     from PySide6.QtCore import QSettings
 
-    from irae_desktop.ui.settings_dialog import DB_URL_KEY
+    from irae_desktop.ui.workstation_keys import DB_URL_KEY
 
     if os.environ.get(paths.DB_URL_ENV, "").strip():
         return None
@@ -271,8 +271,10 @@ def run_gui(db_url: str | None = None) -> int:
     from irae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db)
+    from irae_desktop.ui.access_view import show_access
     from irae_desktop.ui.privacy_screen import install_privacy_screen
 
+    show_access(window)  # who is signed in; a read-only account's write commands greyed out
     install_privacy_screen(window, db)  # owned by the window
     window.show()
     if db.migration_backup is not None:
@@ -301,6 +303,8 @@ def run_gui(db_url: str | None = None) -> int:
         nonlocal checks_started
         if not checks_started:
             checks_started = True
+            # the start is over: the collector, paused by the entry point, runs again
+            resume_collector_after_start_up()
             # a moment later: the alert column and the user's first clicks go first
             QTimer.singleShot(
                 HEALTH_CHECK_DELAY_MS, window, lambda: start_health_checks(window, db)
@@ -319,6 +323,7 @@ def run_gui(db_url: str | None = None) -> int:
         # third of a second with SQLAlchemy and Qt loaded)
         gc.freeze()
     code = app.exec()
+    resume_collector_after_start_up()  # if the worklist never showed
     # background reads (alert column, integrity check) stop now rather than keep the process
     # alive; an import in progress rolls back, as when the window is closed
     from irae_desktop.ui import workers

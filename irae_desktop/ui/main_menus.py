@@ -33,7 +33,8 @@ def build_menus(window: MainWindow) -> None:
     for act in (window.act_edit_patient, window.act_add_lab, *window.act_add_records):
         patient_menu.addAction(act)
     view_menu = bar.addMenu("&View")
-    for act in (window.act_find, window.act_refresh, window.act_back, None, window.act_audit):
+    view_acts = (window.act_find, window.act_refresh, window.act_back, None, window.act_audit)
+    for act in (*view_acts, window.act_outcomes):
         view_menu.addSeparator() if act is None else view_menu.addAction(act)
     bar.addMenu("&Help").addAction(window.act_about)
     tools = window.addToolBar("Main")

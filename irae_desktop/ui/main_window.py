@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.store.database import Database
 from irae_desktop.ui import window_state, workers
-from irae_desktop.ui.access_view import show_access
 from irae_desktop.ui.errors import show_error
 from irae_desktop.ui.main_menus import build_menus
 from irae_desktop.ui.operations import (
@@ -135,7 +135,6 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         build_menus(self)
-        self.signed_in_label = show_access(self)
         self.update_held_count()
         self.worklist.open_patient.connect(self.open_patient)
         self.worklist.counts_changed.connect(self.count_label.setText)
@@ -213,6 +212,10 @@ class MainWindow(QMainWindow):
         self.act_add_lab = self._action("Add &lab result…", self.add_lab, key("Ctrl+L"))
         self.act_add_records = record_actions(self, self._action)
         self.act_audit = self._action("&Audit trail…", self.open_audit)
+        outcomes = "irae_desktop.ui.outcomes_window"  # imported when asked for, not at start
+        self.act_outcomes = self._action(
+            "&Outcomes across patients…", lambda: self._keep(import_module(outcomes).open_for(self))
+        )
         self.act_about = self._action("&About irae-desktop", self.about)
 
     # navigation -----------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class PrivacyScreen(QObject):
         self.timer.timeout.connect(self.cover_up)
         self._title = ""
         self._hidden: list[QWidget] = []
+        self.db: Database | None = None  # set to follow the team setting
         self.set_minutes(minutes)
         app = QApplication.instance()
         if app is not None:
@@ -109,6 +110,12 @@ class PrivacyScreen(QObject):
             self.cover.setGeometry(self.window.rect())
         return False
 
+    def settings_changed(self, change: object) -> None:
+        from irae_desktop.ui.operations import SETTINGS, Change
+
+        if self.db is not None and isinstance(change, Change) and SETTINGS in change.kinds:
+            self.set_minutes(_team_minutes(self.db))
+
     def stop(self) -> None:
         self.timer.stop()
         app = QApplication.instance()
@@ -130,13 +137,10 @@ def _team_minutes(db: Database) -> int:
 
 def install_privacy_screen(window: QMainWindow, db: Database) -> PrivacyScreen:
     """The screen with the team's idle time, updated when the team settings change."""
-    from irae_desktop.ui.operations import SETTINGS, Change, change_notice
+    from irae_desktop.ui.operations import change_notice
 
     screen = PrivacyScreen(window, _team_minutes(db))
-
-    def on_change(change: Change) -> None:
-        if SETTINGS in change.kinds:
-            screen.set_minutes(_team_minutes(db))
-
-    change_notice().changed.connect(on_change)
+    screen.db = db
+    # a slot of the screen itself: Qt disconnects it when the screen goes with its window
+    change_notice().changed.connect(screen.settings_changed)
     return screen

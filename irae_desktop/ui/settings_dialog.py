@@ -39,10 +39,10 @@ from irae_desktop.store.range_import import SiteRange, site_range_records
 from irae_desktop.ui.errors import plain_message, show_error
 from irae_desktop.ui.operations import ALERTS, LABS, SETTINGS, Change, WriteOp, run_write
 from irae_desktop.ui.workers import DelayedProgress, Job
+from irae_desktop.ui.workstation_keys import DB_URL_KEY
 
 log = logging.getLogger(__name__)
 
-DB_URL_KEY = "database/url"
 CRITERIA_LABELS = {"ctcae-5.0": "CTCAE v5.0", "ctcae-6.0": "CTCAE v6.0"}
 UNIT_LABELS = {"US": "US conventional (mg/dL, U/L)", "SI": "SI (mmol/L, µmol/L, µkat/L)"}
 PAPER_LABELS = {"letter": "US Letter", "a4": "A4"}

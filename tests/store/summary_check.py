@@ -12,7 +12,7 @@ from irae_desktop.store.models import LabLatest, LabResult
 from irae_desktop.store.worklist import WorklistRow, rows_from_latest, worklist_rows
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-LatestRow = tuple[int, str, int, datetime, int | None]
+LatestRow = tuple[int, str, int, datetime, int | None, int | None, datetime | None]
 
 
 def reference_latest(db: Database) -> list[LatestRow]:
@@ -29,18 +29,28 @@ def reference_latest(db: Database) -> list[LatestRow]:
                 LabResult.status,
             )
         ).all()
-    best: dict[tuple[int, str], LatestRow] = {}
+    best: dict[tuple[int, str], tuple[int, str, int, datetime, int | None]] = {}
+    best_graded: dict[tuple[int, str], tuple[datetime, int, int]] = {}
     for pid, analyte, lab_id, at, grade, status in rows:
         if status == "entered-in-error":
             continue
         seen = best.get((pid, analyte))
         if seen is None or (at, lab_id) > (seen[3], seen[2]):
             best[(pid, analyte)] = (pid, analyte, lab_id, at, grade)
-    return sorted(best.values())
+        graded = best_graded.get((pid, analyte))
+        if grade is not None and (graded is None or (at, lab_id) > graded[:2]):
+            best_graded[(pid, analyte)] = (at, lab_id, grade)
+    found: list[LatestRow] = []
+    for key, latest in best.items():
+        graded = best_graded.get(key)
+        found.append((*latest, None, None) if graded is None else (*latest, graded[2], graded[0]))
+    return sorted(found)
 
 
 def reference_worklist(db: Database, now: datetime = NOW) -> list[WorklistRow]:
-    latest = [(pid, analyte, grade, at) for pid, analyte, _id, at, grade in reference_latest(db)]
+    latest = [
+        (pid, analyte, grade, at) for pid, analyte, _id, at, grade, *_ in reference_latest(db)
+    ]
     with db.read() as s:
         return rows_from_latest(s, latest, now=now)
 
@@ -57,6 +67,8 @@ def check_summaries(db: Database, now: datetime = NOW) -> list[WorklistRow]:
                 LabLatest.lab_result_id,
                 LabLatest.collected_at,
                 LabLatest.grade,
+                LabLatest.last_graded_grade,
+                LabLatest.last_graded_at,
             ).order_by(LabLatest.patient_id, LabLatest.analyte)
         ).all()
         assert [tuple(r) for r in stored] == reference_latest(db)

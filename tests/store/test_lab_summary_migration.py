@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import insert
 
@@ -161,3 +162,50 @@ def test_unknown_revision_is_checked_with_alembic_and_refused(tmp_path: Path) ->
     with pytest.raises(NewerSchemaError, match="0099"):
         open_database(f"sqlite:///{path}")
     assert path.read_bytes() == before
+
+
+def test_upgrade_to_0009_keeps_the_last_graded_result_beside_an_ungraded_latest(
+    any_db_url: str,
+) -> None:
+    """An ALT graded 3, a later one graded 4 but entered in error, then the latest without a
+    grade: the summary keeps grade 3 and its time beside the latest (decision 12)."""
+    engine = make_engine(any_db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0008_checks_as_comparisons")
+        with engine.begin() as conn:
+            conn.execute(
+                insert(Patient.__table__),
+                [{"id": 9, "mrn": "M-9", "name": "M 9", "status": "active",
+                  "is_synthetic": False, "created_at": T0, "updated_at": T0, "version": 1}],
+            )  # fmt: skip
+            conn.execute(
+                insert(LabResult.__table__),
+                [
+                    _lab(9, "ALT", 0, 130.0, 3),
+                    _lab(9, "ALT", 12, 900.0, 4, status="entered-in-error"),
+                    _lab(9, "ALT", 24, 140.0, None),
+                    _lab(9, "AST", 0, 30.0, None),  # never graded
+                ],
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO lab_latest (patient_id, analyte, lab_result_id, collected_at,"
+                    " grade) SELECT patient_id, analyte, max(id), max(collected_at), NULL"
+                    " FROM lab_results WHERE status != 'entered-in-error'"
+                    " GROUP BY patient_id, analyte"
+                )
+            )
+        command.upgrade(alembic_config(engine), "0009_last_graded")
+        with engine.connect() as conn:
+            kept = conn.execute(
+                sa.text(
+                    "SELECT analyte, last_graded_grade, last_graded_at FROM lab_latest"
+                    " ORDER BY analyte"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    (alt, alt_grade, alt_at), (ast, ast_grade, ast_at) = kept
+    assert (alt, alt_grade) == ("ALT", 3)
+    assert str(alt_at).startswith("2026-02-01 08:00")
+    assert (ast, ast_grade, ast_at) == ("AST", None, None)

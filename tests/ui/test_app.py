@@ -1,14 +1,18 @@
-"""Application start: names, database problems in plain words, first-run demo patients."""
+"""Application start: names, database problems in plain words, first-run demo patients, the
+collector paused while the window starts."""
 
 from __future__ import annotations
 
+import gc
+import getpass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from sqlalchemy import func, select
 
+from irae_desktop import process_settings
 from irae_desktop.store import paths
 from irae_desktop.store.database import open_database
 from irae_desktop.store.demo import add_demo_if_empty
@@ -20,7 +24,7 @@ from irae_desktop.ui.app import (
     make_application,
     open_database_for_gui,
 )
-from irae_desktop.ui.settings_dialog import DB_URL_KEY
+from irae_desktop.ui.workstation_keys import DB_URL_KEY
 
 
 def test_application_is_named_for_settings_and_desktop_entry(qapp) -> None:  # type: ignore[no-untyped-def]
@@ -99,11 +103,17 @@ def test_run_gui_first_start_adds_demo_patients_and_says_so(qtbot, monkeypatch) 
             if type(w).__name__ == "MainWindow" and w.isVisible()
         )
         seen["status"] = window.statusBar().currentMessage()
+        signed_in = window.findChild(QLabel, "signedIn")
+        seen["signed_in"] = signed_in.text() if signed_in is not None else ""
+        seen["privacy"] = str(window.findChild(QWidget, "privacyCover") is not None)
         window.close()
 
     QTimer.singleShot(1500, close_soon)
     assert app_module.run_gui(None) == 0
     assert "synthetic demonstration" in seen["status"]
+    # the window as started shows who is signed in and has its privacy screen
+    assert seen["signed_in"] == f"Signed in as {getpass.getuser()}"
+    assert seen["privacy"] == "True"
     db = open_database(None)
     try:
         with db.read() as s:
@@ -118,3 +128,57 @@ def test_app_icon_comes_from_the_resources(qapp) -> None:  # type: ignore[no-unt
     icon = app_icon()
     assert not icon.isNull()
     assert icon.availableSizes()  # several sizes, so panels and docks pick a sharp one
+
+
+def test_the_window_entry_point_pauses_the_collector_before_the_gui_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from irae_desktop.cli.main import main
+
+    seen: list[bool] = []
+
+    def fake_run_gui(db_url: str | None = None) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(app_module, "run_gui", fake_run_gui)
+    try:
+        assert main(["--db", "sqlite:///unused.sqlite3"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+def test_the_collector_paused_for_the_start_runs_again_once_the_worklist_shows(
+    qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(app_module, "install_excepthook", lambda: None)
+    seen: list[bool] = []
+
+    def on_loaded() -> None:
+        seen.append(gc.isenabled())
+        window = window_of_app()
+        assert window is not None
+        QTimer.singleShot(0, window.close)
+
+    def window_of_app() -> QWidget | None:
+        return next(
+            (w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"), None
+        )
+
+    def watch() -> None:
+        window = window_of_app()
+        if window is None:  # not built yet: look again once run_gui has gone on
+            QTimer.singleShot(10, watch)
+            return
+        # run_gui has connected its own slot first; this one runs after it
+        window.worklist.loaded.connect(on_loaded)  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, watch)
+    process_settings.pause_collector_for_start_up()
+    try:
+        assert not gc.isenabled()
+        assert app_module.run_gui(f"sqlite:///{tmp_path / 'start.sqlite3'}") == 0
+    finally:
+        gc.enable()
+    assert seen and seen[0] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -24,10 +25,22 @@ def test_sound_database_gets_its_daily_backup_after_the_check(qtbot, db) -> None
 
 
 def _damage(path: Path) -> None:
-    size = path.stat().st_size
-    with path.open("r+b") as f:  # garbage over pages in the middle; the header stays readable
-        f.seek(size // 2 - (size // 2) % 4096)
-        f.write(b"\xff" * 8192)
+    """Garbage over two pages of lab results; the header and the schema stay readable (pages
+    in the middle of the file may hold the schema, which would leave nothing to open)."""
+    with sqlite3.connect(path) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            n
+            for (n,) in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'lab_results' AND pagetype = 'leaf' "
+                "ORDER BY pageno"
+            )
+        ]
+    conn.close()
+    with path.open("r+b") as f:
+        for page in pages[len(pages) // 2 : len(pages) // 2 + 2]:
+            f.seek((page - 1) * page_size)
+            f.write(b"\xff" * page_size)
 
 
 class _Quit:

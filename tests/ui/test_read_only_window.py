@@ -9,14 +9,16 @@ import pytest
 from irae_desktop.store.access import DatabaseReadOnlyError
 from irae_desktop.store.database import Database, open_database
 from irae_desktop.store.settings import update_settings
-from irae_desktop.ui.access_view import READ_ONLY_REASON, write_actions
+from irae_desktop.ui.access_view import READ_ONLY_REASON, show_access, write_actions
 from irae_desktop.ui.main_window import MainWindow
 from tests.pg_team import PgTeam
 
 
 def _window(qtbot, db: Database, qsettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The window as the app starts it (ui.app.run_gui adds the access view to it)."""
     win = MainWindow(db, qsettings)
     qtbot.addWidget(win)
+    win.signed_in_label = show_access(win)  # type: ignore[attr-defined]
     return win
 
 

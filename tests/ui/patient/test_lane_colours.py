@@ -11,8 +11,8 @@ from irae_desktop.store.patient_read import find_patient_id, read_patient
 from irae_desktop.ui.patient.lanes_data import build_lanes
 from tests.reports.factory import NOW, hepatitis_patient
 
-# the Okabe-Ito colours of the lanes, literally
-ICI, STEROID, IMMUNOSUPPRESSION = "#0072B2", "#009E73", "#D55E00"
+# the lanes' colours (Paul Tol's bright scheme), literally
+ICI, STEROID, IMMUNOSUPPRESSION = "#4477AA", "#228833", "#AA3377"
 
 
 def test_the_window_and_the_page_colour_each_line_alike(db) -> None:  # type: ignore[no-untyped-def]

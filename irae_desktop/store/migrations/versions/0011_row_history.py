@@ -17,8 +17,8 @@ The tables are written out here, not imported, so that this script keeps meaning
 when it shipped. lab_latest and lab_summary are left out: they are summaries the database
 derives from lab_results, whose history is kept.
 
-Revision ID: 0010_row_history
-Revises: 0009_server_stamps_user
+Revision ID: 0011_row_history
+Revises: 0010_server_stamps_user
 Create Date: 2026-12-04 13:20:00
 """
 
@@ -28,9 +28,9 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0010_row_history"
+revision = "0011_row_history"
 # the one line to change when the revision before this one changes
-down_revision = "0009_server_stamps_user"
+down_revision = "0010_server_stamps_user"
 branch_labels = None
 depends_on = None
 
@@ -84,7 +84,7 @@ BEGIN
 END
 $$
 """
-# the audit trail's stamp (0009) now also records the transaction
+# the audit trail's stamp (0010) now also records the transaction
 _STAMP = """
 CREATE OR REPLACE FUNCTION irae_audit_stamp_user() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -6,8 +6,8 @@ IRAE_USER name, else its operating-system user) goes to claimed_by when it diffe
 no logins: the app writes the operating-system user, and a name given through IRAE_USER is kept
 in claimed_by only.
 
-Revision ID: 0009_server_stamps_user
-Revises: 0008_checks_as_comparisons
+Revision ID: 0010_server_stamps_user
+Revises: 0009_last_graded
 Create Date: 2026-12-04 13:00:00
 """
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_server_stamps_user"
+revision = "0010_server_stamps_user"
 # the one line to change when the revision before this one changes
-down_revision = "0008_checks_as_comparisons"
+down_revision = "0009_last_graded"
 branch_labels = None
 depends_on = None
 
