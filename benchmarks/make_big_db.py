@@ -260,6 +260,17 @@ def build_big_db(
                     if (begin := course.steroid_start) is not None
                 ],
             )
+            # the treated flares are recorded as hepatitis episodes from the flare's onset,
+            # so the outcomes view has a cohort: one prednisone line per patient
+            conn.executemany(
+                "INSERT INTO irae_episodes (patient_id, organ, onset, status, version) "
+                "VALUES (?, 'hepatitis', ?, 'improving', 1)",
+                [
+                    (pid, (first + timedelta(days=course.onset)).date().isoformat())
+                    for pid, course in courses.items()
+                    if course.steroid_start is not None
+                ],
+            )
             for sql in index_sql:
                 conn.execute(sql)
         conn.execute("ANALYZE")

@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_grade
+import bench_outcomes
 import bench_patient_open
 import bench_startup
 from timing import BENCH_DIR, Case, run_child
@@ -216,18 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("import", "startup", "patient", "reports", "grade"),
+        choices=("import", "startup", "patient", "reports", "grade", "outcomes"),
         help="run only these parts",
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    parts = set(args.only or ("import", "startup", "patient", "reports", "grade"))
+    parts = set(args.only or ("import", "startup", "patient", "reports", "grade", "outcomes"))
     info = machine()
     print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
     cases: list[Case] = []
     with tempfile.TemporaryDirectory(prefix="irae-bench-") as tmp:
         db_path = args.db
-        if db_path is None and parts & {"startup", "patient"}:
+        if db_path is None and parts & {"startup", "patient", "outcomes"}:
             db_path = Path(tmp) / "big.sqlite3"
             # built by a child process: this one stays small, so the children it starts do not
             # inherit a large memory high-water mark (Linux carries it across fork and exec)
@@ -252,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             cases += _guard("cold start", lambda: bench_startup.run(db_path, sizes.repeats))
         if "patient" in parts and db_path is not None:
             cases += _guard("patient open", lambda: bench_patient_open.run(db_path, sizes.repeats))
+        if "outcomes" in parts and db_path is not None:
+            cases += _guard("outcomes", lambda: bench_outcomes.run(db_path))
         if "reports" in parts:
             cases += _guard("reports", lambda: run_external("bench_reports", "run()", "reports"))
         if "grade" in parts:

@@ -134,3 +134,18 @@ def test_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError, match="choose a new file"):
         build_big_db(existing, patients=1, results=5, heavy=0)
     assert existing.read_bytes() == b"precious"
+
+
+def test_treated_flares_make_the_outcomes_cohort(courses_db: Path) -> None:
+    from bench_outcomes import run
+
+    with sqlite3.connect(courses_db) as conn:
+        (courses,) = conn.execute(
+            "SELECT count(*) FROM treatment_lines WHERE agent = 'prednisone'"
+        ).fetchone()
+    read, pdf = run(courses_db)
+    # one hepatitis episode and one prednisone line per treated flare: every line is a row
+    assert courses > 0
+    assert read.note == f"{courses} lines ({courses} by the bare query)"
+    assert read.seconds and read.baseline_seconds and pdf.seconds
+    assert pdf.note.endswith("pages")

@@ -1,0 +1,75 @@
+"""Outcomes across patients on the big database: the case-series read (every hepatitis line's
+row, summaries and trajectories) and its PDF, against a bare SQL query of the same lines.
+
+Each side runs in a fresh process; the database comes from make_big_db.py, whose treated
+flares are hepatitis episodes with a prednisone line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import Case, python_child
+
+CHILD = """
+import json, sqlite3, sys, tempfile, time
+from pathlib import Path
+from irae_desktop.reports.outcomes_pdf import write_outcomes_pdf
+from irae_desktop.store.database import open_database
+from irae_desktop.store.outcomes_read import read_outcomes
+
+path = sys.argv[1]
+db = open_database(f"sqlite:///{path}")
+began = time.perf_counter()
+with db.read() as session:
+    cohort = read_outcomes(session, "hepatitis")
+read_s = time.perf_counter() - began
+with tempfile.TemporaryDirectory() as tmp:
+    began = time.perf_counter()
+    pages = write_outcomes_pdf(Path(tmp) / "series.pdf", cohort, study_key=None)
+    pdf_s = time.perf_counter() - began
+db.dispose()
+conn = sqlite3.connect(path)
+began = time.perf_counter()
+bare = conn.execute(
+    "SELECT t.* FROM treatment_lines t JOIN (SELECT DISTINCT patient_id FROM irae_episodes"
+    " WHERE lower(trim(organ)) = 'hepatitis') e ON e.patient_id = t.patient_id"
+    " WHERE t.category = 'immunosuppression'"
+).fetchall()
+bare_s = time.perf_counter() - began
+print(json.dumps({"read": read_s, "pdf": pdf_s, "pages": pages, "lines": len(cohort.rows),
+                  "bare": bare_s, "bare_lines": len(bare)}))
+"""
+
+
+def run(db_path: Path) -> list[Case]:
+    code = CHILD.replace("sys.argv[1]", repr(str(db_path)))
+    found = json.loads(python_child(code, timeout=900).check("outcomes").stdout.splitlines()[-1])
+    lines = f"{found['lines']} lines ({found['bare_lines']} by the bare query)"
+    return [
+        Case(
+            name="outcomes read, hepatitis cohort",
+            seconds=found["read"],
+            baseline="bare SQL query of the same lines",
+            baseline_seconds=found["bare"],
+            target="(diagnostic)",
+            note=lines,
+        ),
+        Case(
+            name="outcomes case-series PDF",
+            seconds=found["pdf"],
+            baseline="bare SQL query of the same lines",
+            baseline_seconds=found["bare"],
+            target="(diagnostic)",
+            note=f"{found['pages']} pages",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    for case in run(Path(sys.argv[1])):
+        print(case)
