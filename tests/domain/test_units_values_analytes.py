@@ -125,6 +125,9 @@ def test_unit_of_another_analyte_is_refused_with_the_expected_units() -> None:
         normalise_unit("furlongs")
     with pytest.raises(UnitError, match=r"'\(none\)' does not belong to TBILI"):
         to_canonical("TBILI", 1.0, "")
+    with pytest.raises(UnitError) as unknown:
+        to_canonical("FERRITIN", 1.0, "ng/mL")  # not an analyte this program converts
+    assert str(unknown.value) == "unknown analyte 'FERRITIN': no units known for it"
 
 
 def test_display_units_and_from_canonical() -> None:
