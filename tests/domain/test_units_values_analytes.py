@@ -123,6 +123,9 @@ def test_unit_of_another_analyte_is_refused_with_the_expected_units() -> None:
     assert str(err.value) == "unit 'mmol/L' does not belong to ALT (expected U/L, IU/L, µkat/L)"
     with pytest.raises(UnitError, match="unknown unit 'furlongs'"):
         normalise_unit("furlongs")
+    with pytest.raises(UnitError) as blank:
+        normalise_unit("  ")
+    assert str(blank.value) == "no unit given"
     with pytest.raises(UnitError, match=r"'\(none\)' does not belong to TBILI"):
         to_canonical("TBILI", 1.0, "")
     with pytest.raises(UnitError) as unknown:
