@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
+from irae_desktop.domain.analytes import ANALYTES, analyte_label, get_analyte, lookup_analyte
 from irae_desktop.domain.units import (
     UnitError,
     convert,
@@ -195,3 +195,14 @@ def test_result_text_that_is_not_a_number(
 ) -> None:
     with pytest.raises(ValueTextError, match=message):
         parse_result_text(text, decimal_comma=decimal_comma)
+
+
+def test_an_unknown_analyte_code_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(KeyError) as err:
+        get_analyte("FERRITIN")
+    message = err.value.args[0]
+    assert message.startswith("unknown analyte 'FERRITIN' (known: ALT, AST, TBILI, ")
+    assert message.endswith(", BHB)")
+    assert get_analyte(" alt ").code == "ALT"
+    assert analyte_label("TBILI") == "Bilirubin"
+    assert analyte_label("FERRITIN") == "FERRITIN"  # a code the program does not know, as it is
