@@ -183,3 +183,15 @@ def test_a_criteria_file_carries_its_optional_fields_through() -> None:
     assert (bound.basis, bound.multiple) == ("absolute", None)
     assert bound.absolute == (("mg/dL", 160.0), ("mmol/L", 8.9))
     assert (bound.inclusive, bound.optional, bound.assumed) == (False, False, None)
+
+
+def test_a_condition_is_exclusive_unless_it_says_so_and_a_multiple_may_be_under_one() -> None:
+    data = _shipped("ctcae-6.0.json")
+    condition = _alt_condition(data)
+    del condition["inclusive"]
+    condition["above"] = 0.5  # a multiple below 1 (and 0 itself) is a valid bound
+    parsed = parse_criteria(data)
+    first = parsed.terms["ALT"].rules["normal"].high[-1].conditions[0]
+    assert (first.multiple, first.inclusive) == (0.5, False)
+    condition["above"] = 0
+    assert parse_criteria(data).terms["ALT"].rules["normal"].high[-1].conditions[0].multiple == 0
