@@ -195,3 +195,28 @@ def test_a_condition_is_exclusive_unless_it_says_so_and_a_multiple_may_be_under_
     assert (first.multiple, first.inclusive) == (0.5, False)
     condition["above"] = 0
     assert parse_criteria(data).terms["ALT"].rules["normal"].high[-1].conditions[0].multiple == 0
+
+
+def test_rule_set_names_notes_and_sides_are_read_as_written() -> None:
+    data = _shipped("ctcae-6.0.json")
+    glucose = data["terms"][4]["rules"]["any"]  # fasting glucose
+    glucose["zero_note"] = "within the reference range"
+    data["terms"][0]["rules"]["normal"] = {"low": json.loads(json.dumps(glucose["low"]))}
+    parsed = parse_criteria(data)
+    rules = parsed.terms["GLUCOSE_FASTING"].rules["any"]
+    assert (rules.high_name, rules.low_name) == ("hyperglycemia", "hypoglycemia")
+    assert rules.zero_note == "within the reference range"
+    only_low = parsed.terms["ALT"].rules["normal"]  # a rule set may have one side only
+    assert only_low.high == () and [b.grade for b in only_low.low] == [4, 3, 2, 1]
+    # grade 5 is a CTCAE grade; a band without conditions, or of grade 6, is refused
+    glucose["low"][0]["grade"] = 5
+    assert parse_criteria(data).terms["GLUCOSE_FASTING"].rules["any"].low[0].grade == 5
+    glucose["low"][0]["grade"] = 6
+    with pytest.raises(CriteriaError) as err:
+        parse_criteria(data)
+    assert str(err.value) == "ctcae-6.0 term 5.any.low[0]: grade must be 1-5, not 6"
+    glucose["low"][0]["grade"] = 1
+    del glucose["low"][0]["when"]
+    with pytest.raises(CriteriaError) as err:
+        parse_criteria(data)
+    assert str(err.value) == "ctcae-6.0 term 5.any.low[0]: a band needs at least one condition"
