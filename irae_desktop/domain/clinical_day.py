@@ -23,11 +23,6 @@ def day_start(day: date, zone: tzinfo) -> datetime:
     return aware_utc(datetime.combine(day, time(0), tzinfo=zone))
 
 
-def days_between(earlier: datetime, later: datetime, zone: tzinfo) -> int:
-    """Calendar days from the clinical day of `earlier` to that of `later` (0: same day)."""
-    return (clinical_day(later, zone) - clinical_day(earlier, zone)).days
-
-
 def on_or_before(day: date, zone: tzinfo) -> Callable[[datetime], bool]:
     """A test of whether an instant falls on clinical day `day` or earlier: the same answer as
     `clinical_day(moment, zone) <= day`, by one comparison with the instant the next day

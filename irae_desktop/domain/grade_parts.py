@@ -65,16 +65,6 @@ MISSING_WORDS = {
 }
 
 
-def multiple_digits(multiple: float, thresholds: list[float]) -> int:
-    """1 decimal, more when rounding would make a value look equal to a boundary it is not at."""
-    digits = 1
-    while digits < 4 and any(
-        round(multiple, digits) == t and not is_close(multiple, t) for t in thresholds
-    ):
-        digits += 1
-    return digits
-
-
 # rule sets live as long as the cached criteria sets, so their identity is a stable key
 _BOUNDARIES: dict[tuple[int, str], tuple[RuleSet, list[float]]] = {}
 

@@ -105,3 +105,118 @@ def test_malformed_criteria_file_is_refused_with_a_message(mutate, message: str)
     mutate(data)
     with pytest.raises(CriteriaError, match=message):
         parse_criteria(data)
+
+
+def _alt_condition(d: dict) -> dict:
+    return d["terms"][0]["rules"]["normal"]["high"][0]["when"][0]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.pop("id"), "a criteria file needs a string 'id' and 'label'"),
+        (
+            lambda d: _alt_condition(d).update(basis="ALT"),
+            "ctcae-6.0 term 1.normal.high[0]: basis must be one of ULN, LLN, baseline, "
+            "absolute, not 'ALT'",
+        ),
+        (
+            lambda d: _alt_condition(d).update(above=-1.0),
+            "ctcae-6.0 term 1.normal.high[0]: a multiple must be a non-negative number",
+        ),
+        (
+            lambda d: _alt_condition(d).update(above="3"),
+            "ctcae-6.0 term 1.normal.high[0]: a multiple must be a non-negative number",
+        ),
+        (
+            lambda d: _alt_condition(d).update(basis="absolute"),
+            "ctcae-6.0 term 1.normal.high[0]: an absolute bound maps units to numbers",
+        ),
+        (
+            lambda d: d["terms"][0]["rules"]["normal"]["high"][1].update(when=[]),
+            "ctcae-6.0 term 1.normal.high[1]: a band needs at least one condition",
+        ),
+        (
+            lambda d: d["terms"][0]["rules"]["normal"]["high"][0].update(grade=0),
+            "ctcae-6.0 term 1.normal.high[0]: grade must be 1-5, not 0",
+        ),
+        (
+            lambda d: d["terms"][1]["rules"].update(any=d["terms"][1]["rules"]["normal"]),
+            "ctcae-6.0 term 2: rules are either 'any' or both 'normal' and 'abnormal'",
+        ),
+        (
+            lambda d: d["terms"][1].update(rules={}),
+            "ctcae-6.0 term 2: rules are either 'any' or both 'normal' and 'abnormal'",
+        ),
+    ],
+)
+def test_malformed_criteria_messages_say_where_word_for_word(mutate, message: str) -> None:
+    data = _shipped("ctcae-6.0.json")
+    mutate(data)
+    with pytest.raises(CriteriaError) as err:
+        parse_criteria(data)
+    assert str(err.value) == message
+
+
+def test_a_criteria_file_carries_its_optional_fields_through() -> None:
+    data = _shipped("ctcae-6.0.json")
+    data["source"] = "site copy of CTCAE v6.0"
+    data["not_graded"] = {"CPEPTIDE": "no CTCAE term"}
+    data["terms"][0]["rules"]["normal"]["high"][0]["remark"] = "site remark"
+    assert "label" not in data["terms"][0]
+    condition = _alt_condition(data)
+    condition.update(optional=True, assumed="ULN of the site", inclusive=True)
+    parsed = parse_criteria(data)
+    assert parsed.source == "site copy of CTCAE v6.0"
+    assert parsed.not_graded == {"CPEPTIDE": "no CTCAE term"}
+    alt = parsed.terms["ALT"]
+    assert alt.label == "CTCAE v6.0"  # a term without its own label takes the set's
+    grade_1 = alt.rules["normal"].high[-1]  # highest grade first
+    assert (grade_1.grade, grade_1.remark) == (1, "site remark")
+    first = grade_1.conditions[0]
+    assert (first.basis, first.direction, first.multiple) == ("ULN", "above", 1.0)
+    assert (first.inclusive, first.optional, first.assumed) == (True, True, "ULN of the site")
+    assert first.absolute == ()
+    # fasting glucose grade 2 (term 5 of the file): above 160 mg/dL or 8.9 mmol/L, no multiple
+    glucose_2 = parsed.terms["GLUCOSE_FASTING"].rules["any"].high[-2]
+    bound = glucose_2.conditions[0]
+    assert (bound.basis, bound.multiple) == ("absolute", None)
+    assert bound.absolute == (("mg/dL", 160.0), ("mmol/L", 8.9))
+    assert (bound.inclusive, bound.optional, bound.assumed) == (False, False, None)
+
+
+def test_a_condition_is_exclusive_unless_it_says_so_and_a_multiple_may_be_under_one() -> None:
+    data = _shipped("ctcae-6.0.json")
+    condition = _alt_condition(data)
+    del condition["inclusive"]
+    condition["above"] = 0.5  # a multiple below 1 (and 0 itself) is a valid bound
+    parsed = parse_criteria(data)
+    first = parsed.terms["ALT"].rules["normal"].high[-1].conditions[0]
+    assert (first.multiple, first.inclusive) == (0.5, False)
+    condition["above"] = 0
+    assert parse_criteria(data).terms["ALT"].rules["normal"].high[-1].conditions[0].multiple == 0
+
+
+def test_rule_set_names_notes_and_sides_are_read_as_written() -> None:
+    data = _shipped("ctcae-6.0.json")
+    glucose = data["terms"][4]["rules"]["any"]  # fasting glucose
+    glucose["zero_note"] = "within the reference range"
+    data["terms"][0]["rules"]["normal"] = {"low": json.loads(json.dumps(glucose["low"]))}
+    parsed = parse_criteria(data)
+    rules = parsed.terms["GLUCOSE_FASTING"].rules["any"]
+    assert (rules.high_name, rules.low_name) == ("hyperglycemia", "hypoglycemia")
+    assert rules.zero_note == "within the reference range"
+    only_low = parsed.terms["ALT"].rules["normal"]  # a rule set may have one side only
+    assert only_low.high == () and [b.grade for b in only_low.low] == [4, 3, 2, 1]
+    # grade 5 is a CTCAE grade; a band without conditions, or of grade 6, is refused
+    glucose["low"][0]["grade"] = 5
+    assert parse_criteria(data).terms["GLUCOSE_FASTING"].rules["any"].low[0].grade == 5
+    glucose["low"][0]["grade"] = 6
+    with pytest.raises(CriteriaError) as err:
+        parse_criteria(data)
+    assert str(err.value) == "ctcae-6.0 term 5.any.low[0]: grade must be 1-5, not 6"
+    glucose["low"][0]["grade"] = 1
+    del glucose["low"][0]["when"]
+    with pytest.raises(CriteriaError) as err:
+        parse_criteria(data)
+    assert str(err.value) == "ctcae-6.0 term 5.any.low[0]: a band needs at least one condition"

@@ -38,6 +38,33 @@ def test_verdicts(code: str, value: float, comparator: str, verdict: Verdict) ->
     assert check_value(code, value, comparator).verdict is verdict
 
 
+@pytest.mark.parametrize(
+    ("code", "value", "comparator", "verdict"),
+    [
+        # limits from the analyte data: glucose 10-1000 mg/dL ordinary, up to 2000 possible,
+        # never 0; ALT 0-10000 U/L ordinary
+        ("GLUCOSE", 2500.0, "<=", Verdict.OK),  # "<=2500" may be any smaller value too
+        ("GLUCOSE", 0.0, ">=", Verdict.OK),  # at least zero: no judgement
+        ("GLUCOSE", 5.0, ">=", Verdict.OK),  # at least 5: may well be ordinary
+        ("GLUCOSE", 5.0, "", Verdict.UNUSUAL),
+        ("GLUCOSE", 10.0, "", Verdict.OK),  # the ordinary range includes its ends
+        ("ALT", 10000.0, "", Verdict.OK),
+        ("ALT", 10001.0, "", Verdict.UNUSUAL),
+    ],
+)
+def test_verdicts_at_the_limits(code: str, value: float, comparator: str, verdict: Verdict) -> None:
+    assert check_value(code, value, comparator).verdict is verdict
+
+
+def test_reasons_of_zero_and_unusual_values_in_full() -> None:
+    assert check_value("GLUCOSE", 0.0).reason == (
+        "GLUCOSE 0 mg/dL cannot be true: glucose is never 0 in a living patient"
+    )
+    assert check_value("GLUCOSE", 5.0).reason == (
+        "GLUCOSE 5 mg/dL is unusual (outside 10-1000 mg/dL) but possible; graded, please check"
+    )
+
+
 def test_reasons_name_value_and_limit() -> None:
     assert check_value("ALT", -5.0).reason == "ALT -5 U/L cannot be true: no result is negative"
     assert check_value("GLUCOSE", 3279.0).reason.startswith(

@@ -108,3 +108,24 @@ def test_current_ici_is_the_latest_started_by_the_day() -> None:
     assert current_ici(lines, date(2026, 6, 1)) is ipi_same_day  # a tie: the later id
     assert current_ici(reversed(lines), date(2026, 6, 1)) is ipi_same_day
     assert current_ici(lines, date(2026, 12, 1)) is planned  # started that day
+
+
+def test_a_scanned_window_includes_its_start_and_excludes_its_end() -> None:
+    labs = [_point(1, 100), _point(2, 10), _point(3, 50)]  # out of order: scanned
+    found = labs_within(labs, None, T0 + timedelta(minutes=10), T0 + timedelta(minutes=100))
+    assert [lab.id for lab in found] == [2, 3]
+
+
+def test_first_ici_start_is_the_earliest_ici_line() -> None:
+    from datetime import date
+
+    from irae_desktop.domain.timeline import TreatmentSpan, first_ici_start
+
+    def line(line_id: int, category: str, start: date) -> TreatmentSpan:
+        return TreatmentSpan(line_id, category, "agent", None, None, None, None, start, None)
+
+    assert first_ici_start([]) is None
+    assert first_ici_start([line(1, "immunosuppression", date(2026, 1, 2))]) is None
+    lines = [line(1, "ici", date(2026, 4, 1)), line(2, "immunosuppression", date(2026, 1, 2))]
+    lines.append(line(3, "ici", date(2026, 2, 10)))
+    assert first_ici_start(lines) == date(2026, 2, 10)

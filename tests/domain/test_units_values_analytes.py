@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
+from irae_desktop.domain.analytes import ANALYTES, analyte_label, get_analyte, lookup_analyte
 from irae_desktop.domain.units import (
     UnitError,
     convert,
@@ -123,8 +123,14 @@ def test_unit_of_another_analyte_is_refused_with_the_expected_units() -> None:
     assert str(err.value) == "unit 'mmol/L' does not belong to ALT (expected U/L, IU/L, µkat/L)"
     with pytest.raises(UnitError, match="unknown unit 'furlongs'"):
         normalise_unit("furlongs")
+    with pytest.raises(UnitError) as blank:
+        normalise_unit("  ")
+    assert str(blank.value) == "no unit given"
     with pytest.raises(UnitError, match=r"'\(none\)' does not belong to TBILI"):
         to_canonical("TBILI", 1.0, "")
+    with pytest.raises(UnitError) as unknown:
+        to_canonical("FERRITIN", 1.0, "ng/mL")  # not an analyte this program converts
+    assert str(unknown.value) == "unknown analyte 'FERRITIN': no units known for it"
 
 
 def test_display_units_and_from_canonical() -> None:
@@ -189,3 +195,14 @@ def test_result_text_that_is_not_a_number(
 ) -> None:
     with pytest.raises(ValueTextError, match=message):
         parse_result_text(text, decimal_comma=decimal_comma)
+
+
+def test_an_unknown_analyte_code_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(KeyError) as err:
+        get_analyte("FERRITIN")
+    message = err.value.args[0]
+    assert message.startswith("unknown analyte 'FERRITIN' (known: ALT, AST, TBILI, ")
+    assert message.endswith(", BHB)")
+    assert get_analyte(" alt ").code == "ALT"
+    assert analyte_label("TBILI") == "Bilirubin"
+    assert analyte_label("FERRITIN") == "FERRITIN"  # a code the program does not know, as it is

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from irae_desktop.domain.analytes import ANALYTES, DISPLAY_ORDER, analyte_label, decimals_for
 from irae_desktop.domain.value_format import (
     export_number,
+    number_text,
     range_text,
     source_decimals,
     text_in_units,
@@ -174,3 +175,22 @@ def test_shown_value_is_within_half_a_display_step_of_the_exact_one(
     exact = convert(code, value, canonical, unit)
     step = 10.0 ** -(decimals_for(code, unit) or 0)
     assert abs(float(text) - exact) <= step / 2 + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # no clinical precision listed: three significant figures, halves away from zero
+        (0.0, "0"),
+        (1.0, "1"),
+        (1.005, "1.01"),  # from 1 up: two decimals
+        (1.5, "1.5"),  # trailing zeros dropped
+        (10.05, "10.1"),  # from 10 up: one decimal
+        (12.0, "12"),
+        (12.35, "12.4"),
+        (100.45, "100"),  # from 100 up: no decimals
+        (0.01234, "0.0123"),
+    ],
+)
+def test_a_value_without_a_listed_precision_keeps_three_figures(value: float, shown: str) -> None:
+    assert number_text("FERRITIN", value, "ng/mL") == shown
