@@ -153,32 +153,50 @@ def test_the_collector_paused_for_the_start_runs_again_once_the_worklist_shows(
     qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(app_module, "install_excepthook", lambda: None)
+    # windows of earlier tests may still exist: the one to watch is the one run_gui makes
+    before = {id(w) for w in QApplication.topLevelWidgets()}
     seen: list[bool] = []
+
+    def new_main_window() -> QWidget | None:
+        return next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if type(w).__name__ == "MainWindow" and id(w) not in before
+            ),
+            None,
+        )
 
     def on_loaded() -> None:
         seen.append(gc.isenabled())
-        window = window_of_app()
+        window = new_main_window()
         assert window is not None
         QTimer.singleShot(0, window.close)
 
-    def window_of_app() -> QWidget | None:
-        return next(
-            (w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"), None
-        )
-
     def watch() -> None:
-        window = window_of_app()
+        window = new_main_window()
         if window is None:  # not built yet: look again once run_gui has gone on
             QTimer.singleShot(10, watch)
             return
         # run_gui has connected its own slot first; this one runs after it
         window.worklist.loaded.connect(on_loaded)  # type: ignore[attr-defined]
 
+    def give_up() -> None:  # the worklist never showed: end the test instead of hanging
+        window = new_main_window()
+        if window is not None:
+            window.close()
+        QApplication.quit()
+
     QTimer.singleShot(0, watch)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(give_up)
+    guard.start(30_000)
     process_settings.pause_collector_for_start_up()
     try:
         assert not gc.isenabled()
         assert app_module.run_gui(f"sqlite:///{tmp_path / 'start.sqlite3'}") == 0
     finally:
+        guard.stop()  # not to fire in a later test
         gc.enable()
     assert seen and seen[0] is True
