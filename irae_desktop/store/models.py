@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -21,12 +20,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from irae_desktop.domain.records import ResultStatus, Sex, TreatmentCategory
 from irae_desktop.domain.values import COMPARATORS
-from irae_desktop.store.types import UTCDateTime, utcnow
+from irae_desktop.store.types import HistoryJSON, UTCDateTime, utcnow
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -473,7 +471,7 @@ class AuditEvent(Base):
     transaction_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
-_JSON = JSON().with_variant(JSONB(), "postgresql")
+_JSON = HistoryJSON()
 
 
 class RowHistory(Base):

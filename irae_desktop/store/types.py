@@ -1,13 +1,14 @@
-"""Column types shared by the models: timezone-aware UTC timestamps on every backend."""
+"""Column types shared by the models: timezone-aware UTC timestamps on every backend, and JSON
+stored as jsonb on PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from irae_desktop.domain.utc import aware_utc, naive_utc
 
@@ -34,6 +35,23 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         # raw SQLite text too, e.g. from a hand-made fixture database
         return aware_utc(value)
+
+
+class HistoryJSON(TypeDecorator[Any]):
+    """JSON, as jsonb on PostgreSQL (the row history's old and new values).
+
+    The PostgreSQL dialect's types are imported only when a PostgreSQL database is used:
+    importing them costs every start of the window about 30 ms, on SQLite for nothing."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 def utcnow() -> datetime:
