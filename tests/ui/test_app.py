@@ -94,6 +94,8 @@ def test_database_chosen_in_settings_is_used_unless_the_environment_says_otherwi
 
 def test_run_gui_first_start_adds_demo_patients_and_says_so(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(app_module, "install_excepthook", lambda: None)
+    # the health checks would start in the shared worker pool during a later test
+    monkeypatch.setattr(app_module, "HEALTH_CHECK_DELAY_MS", 3_600_000)
     seen: dict[str, str] = {}
 
     def close_soon() -> None:
@@ -153,6 +155,8 @@ def test_the_collector_paused_for_the_start_runs_again_once_the_worklist_shows(
     qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(app_module, "install_excepthook", lambda: None)
+    # the health checks would start in the shared worker pool during a later test
+    monkeypatch.setattr(app_module, "HEALTH_CHECK_DELAY_MS", 3_600_000)
     # windows of earlier tests may still exist: the one to watch is the one run_gui makes
     before = {id(w) for w in QApplication.topLevelWidgets()}
     seen: list[bool] = []
