@@ -71,8 +71,7 @@ class PrivacyScreen(QObject):
             self.timer.start(self.minutes * 60_000)
 
     def cover_up(self) -> None:
-        # a closed window has nothing to hide (and must not hide the windows of the app)
-        if self.covered or not self.window.isVisible():
+        if self.covered:
             return
         self._title = self.window.windowTitle()
         self.window.setWindowTitle("irae-desktop")
@@ -98,8 +97,6 @@ class PrivacyScreen(QObject):
         self.set_minutes(self.minutes)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.window.isVisible() and not self.covered:
-            return False  # the window was closed: its screen watches nothing
         kind = event.type()
         if kind in _ACTIVITY:
             if self.covered:
