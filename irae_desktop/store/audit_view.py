@@ -76,7 +76,8 @@ def _load(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"value": value}
 
 
-def _value(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A stored field's value as the audit trail shows it (an en dash for none)."""
     if value is None or value == "":
         return "\u2013"
     if isinstance(value, float):
@@ -97,7 +98,7 @@ def _when(value: Any) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return _value(value)
+    return shown_value(value)
 
 
 def _changes(action: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[AuditChange]:
@@ -111,7 +112,7 @@ def _changes(action: str, before: Mapping[str, Any], after: Mapping[str, Any]) -
             continue
         if action == "delete" and old in (None, ""):
             continue
-        out.append(AuditChange(key.replace("_", " "), _value(old), _value(new)))
+        out.append(AuditChange(key.replace("_", " "), shown_value(old), shown_value(new)))
     return out
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irae_desktop.store.audit_query import AuditFilter
-from irae_desktop.store.audit_view import AuditChange, AuditLine, readable_events
+from irae_desktop.store.audit_view import AuditChange, AuditLine, readable_events, shown_value
 from irae_desktop.store.models import Patient
 from irae_desktop.store.row_history import HistoryEntry, history_entries, patient_ids_for_mrn
 from irae_desktop.store.trail import RowOwners
@@ -18,16 +17,6 @@ from irae_desktop.store.trail import RowOwners
 HISTORY_ACTIONS = {"insert": "row added", "update": "row changed", "delete": "row deleted"}
 # internal ids, shown only in the raw record
 _HIDDEN = {"id", "patient_id", "line_id", "lab_id", "batch_id"}
-
-
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "\u2013"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def _raw(entry: HistoryEntry) -> str:
@@ -82,7 +71,7 @@ def history_lines(session: Session, flt: AuditFilter | None = None) -> list[Audi
                 patient=patient,
                 what=f"{e.table.replace('_', ' ')} row {e.row_key or ''}".rstrip(),
                 changes=tuple(
-                    AuditChange(c.field.replace("_", " "), _value(c.old), _value(c.new))
+                    AuditChange(c.field.replace("_", " "), shown_value(c.old), shown_value(c.new))
                     for c in e.changes
                     if c.field not in _HIDDEN
                 ),
