@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -329,5 +329,9 @@ def run_gui(db_url: str | None = None) -> int:
     from irae_desktop.ui import workers
 
     workers.shutdown()
+    # the window goes now, on this thread: left to the collector it would stay subscribed to
+    # the process-wide change notice, and be freed on whichever thread the collector ran
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     db.dispose()
     return int(code)

@@ -97,6 +97,7 @@ def test_run_gui_first_start_adds_demo_patients_and_says_so(qtbot, monkeypatch) 
     # the health checks would start in the shared worker pool during a later test
     monkeypatch.setattr(app_module, "HEALTH_CHECK_DELAY_MS", 3_600_000)
     seen: dict[str, str] = {}
+    before = {id(w) for w in QApplication.topLevelWidgets()}
 
     def close_soon() -> None:
         window = next(
@@ -116,6 +117,12 @@ def test_run_gui_first_start_adds_demo_patients_and_says_so(qtbot, monkeypatch) 
     # the window as started shows who is signed in and has its privacy screen
     assert seen["signed_in"] == f"Signed in as {getpass.getuser()}"
     assert seen["privacy"] == "True"
+    # the window went with run_gui: it acts on no later change notice
+    assert not [
+        w
+        for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "MainWindow" and id(w) not in before
+    ]
     db = open_database(None)
     try:
         with db.read() as s:
@@ -171,17 +178,18 @@ def test_the_collector_paused_for_the_start_runs_again_once_the_worklist_shows(
             None,
         )
 
-    def on_loaded() -> None:
-        seen.append(gc.isenabled())
-        window = new_main_window()
-        assert window is not None
-        QTimer.singleShot(0, window.close)
-
     def watch() -> None:
         window = new_main_window()
         if window is None:  # not built yet: look again once run_gui has gone on
             QTimer.singleShot(10, watch)
             return
+
+        def on_loaded() -> None:
+            # the first load only, and this window only: a later test's window is not ours
+            window.worklist.loaded.disconnect(on_loaded)  # type: ignore[attr-defined]
+            seen.append(gc.isenabled())
+            QTimer.singleShot(0, window, window.close)
+
         # run_gui has connected its own slot first; this one runs after it
         window.worklist.loaded.connect(on_loaded)  # type: ignore[attr-defined]
 
@@ -203,4 +211,6 @@ def test_the_collector_paused_for_the_start_runs_again_once_the_worklist_shows(
     finally:
         guard.stop()  # not to fire in a later test
         gc.enable()
-    assert seen and seen[0] is True
+    assert seen == [True]
+    # run_gui leaves no window behind to act on the change notices of later tests
+    assert new_main_window() is None
