@@ -36,6 +36,12 @@ def test_read_only_login_gets_a_read_only_window(
             actions
         )
         assert win.act_audit.isEnabled() and win.act_find.isEnabled()  # reading still works
+        # the patient view, made when a patient is first opened, offers no write either
+        patient_buttons = [*win.patient_view.treatments.buttons.values()]
+        patient_buttons.append(win.patient_view.alerts.ack_button)
+        assert [b.toolTip() for b in patient_buttons if not b.isEnabled()] == [
+            READ_ONLY_REASON
+        ] * len(patient_buttons)
         # and a write that gets past the window anyway is refused before it reaches the server
         with pytest.raises(DatabaseReadOnlyError, match="Nothing was saved"), db.write() as s:
             update_settings(s, bob, {"paper_size": "a4"})

@@ -31,6 +31,7 @@ from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import ReasonDialog
 from irae_desktop.ui.patient.snapshot import AlertInfo
+from irae_desktop.ui.patient.write_buttons import WriteButtons
 
 Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -69,7 +70,8 @@ class AlertsPanel(QWidget):
         self.title = QLabel("<b>Alerts</b>")
         self.show_acknowledged = QCheckBox("Show acknowledged")
         self.show_acknowledged.toggled.connect(self._fill)
-        self.ack_button = QPushButton("Acknowledge\u2026")
+        self.write_buttons = WriteButtons()
+        self.ack_button = self.write_buttons.add(QPushButton("Acknowledge\u2026"))
         self.ack_button.setToolTip(ACK_HELP)
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.tree = QTreeWidget()
@@ -233,11 +235,9 @@ class AlertsPanel(QWidget):
 
     def _selection_changed(self) -> None:
         alert = self.selected_alert()
-        self.ack_button.setEnabled(alert is not None and alert.can_acknowledge)
-        if alert is not None and alert.lifecycle != "event":
-            self.ack_button.setToolTip(CONDITION_HELP)
-        else:
-            self.ack_button.setToolTip(ACK_HELP)
+        self.write_buttons.enable(self.ack_button, alert is not None and alert.can_acknowledge)
+        condition = alert is not None and alert.lifecycle != "event"
+        self.write_buttons.set_tip(self.ack_button, CONDITION_HELP if condition else ACK_HELP)
         shown = alert or next(iter(self.visible_alerts()), None)
         self.detail.setHtml(self.detail_html(shown))
 

@@ -39,6 +39,7 @@ from irae_desktop.ui.patient.lab_model import (
     LabFilterProxy,
     LabTableModel,
 )
+from irae_desktop.ui.patient.write_buttons import WriteButtons
 
 Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 
@@ -76,12 +77,13 @@ class LabsTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.analyte_filter = QComboBox()
         self.analyte_filter.currentIndexChanged.connect(self._filter_changed)
-        self.correct_button = QPushButton("Correct value\u2026")
+        self.write_buttons = WriteButtons()
+        self.correct_button = self.write_buttons.add(QPushButton("Correct value\u2026"))
         self.correct_button.setToolTip(
             "Replace a wrong value; the old one stays in the audit trail"
         )
         self.correct_button.clicked.connect(self.correct_selected)
-        self.confirm_button = QPushButton("Confirm value\u2026")
+        self.confirm_button = self.write_buttons.add(QPushButton("Confirm value\u2026"))
         self.confirm_button.setToolTip(
             "A result marked 'needs review' is true as reported: grade it from now on"
         )
@@ -105,7 +107,7 @@ class LabsTab(QWidget):
         header.setSectionResizeMode(COL_RULE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.Interactive)
         self._size_columns_to_contents(False)  # until shown: see showEvent
-        self.table.doubleClicked.connect(lambda _i: self.correct_selected())
+        self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.flowsheet_model = FlowsheetModel(self)
         self.flowsheet = QTableView()
@@ -149,7 +151,7 @@ class LabsTab(QWidget):
         """0 shows the list, 1 the flowsheet; the analyte filter applies to both."""
         self.views.setCurrentIndex(number)
         self._view_group.button(number).setChecked(True)
-        self.correct_button.setEnabled(number == 0)
+        self.write_buttons.enable(self.correct_button, number == 0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -211,7 +213,13 @@ class LabsTab(QWidget):
 
     def _selection_changed(self, *_args: object) -> None:
         lab = self.selected_lab()
-        self.confirm_button.setEnabled(lab is not None and lab.status == NEEDS_REVIEW)
+        self.write_buttons.enable(
+            self.confirm_button, lab is not None and lab.status == NEEDS_REVIEW
+        )
+
+    def _double_clicked(self, _index: object) -> None:
+        if self.write_buttons.writable:  # a read-only account's double-click opens no form
+            self.correct_selected()
 
     def confirm_selected(self) -> ReasonDialog | None:
         """Confirms a result held for review as true (audited); it is then graded."""

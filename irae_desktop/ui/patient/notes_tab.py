@@ -24,6 +24,7 @@ from irae_desktop.ui.grade_style import grade_label
 from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.display import local_time_text
 from irae_desktop.ui.patient.forms import EpisodeDialog, FormDialog, NoteDialog
+from irae_desktop.ui.patient.write_buttons import WriteButtons
 
 Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 ID_ROLE = 256
@@ -81,6 +82,7 @@ class NotesTab(QWidget):
         reading.setStretchFactor(0, 2)
         reading.setStretchFactor(1, 3)
         self.edit_buttons: dict[str, QPushButton] = {}
+        self.write_buttons = WriteButtons()
         splitter = QSplitter(Qt.Orientation.Vertical)
         for key, title, body, add, edit in (
             ("episode", "irAE episodes", self.episodes, self.add_episode, self.edit_episode),
@@ -91,7 +93,7 @@ class NotesTab(QWidget):
             bar.addWidget(QLabel(f"<b>{title}</b>"))
             bar.addStretch(1)
             for text, slot in ((f"Add {key}\u2026", add), (f"Edit {key}\u2026", edit)):
-                button = QPushButton(text)
+                button = self.write_buttons.add(QPushButton(text))
                 button.clicked.connect(slot)
                 bar.addWidget(button)
             self.edit_buttons[key] = button
@@ -142,7 +144,7 @@ class NotesTab(QWidget):
     def _show_note(self) -> None:
         nid = self._selected(self.notes)
         note = next((n for n in self._notes if n.id == nid), None)
-        self.edit_buttons["note"].setEnabled(note is not None)
+        self.write_buttons.enable(self.edit_buttons["note"], note is not None)
         self.reader.setHtml(note_html(note) if note is not None else "")
 
     def _selected(self, tree: QTreeWidget) -> int | None:

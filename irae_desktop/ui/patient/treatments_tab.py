@@ -36,6 +36,7 @@ from irae_desktop.ui.patient.same_agent import (
     same_agent_line,
 )
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
+from irae_desktop.ui.patient.write_buttons import WriteButtons
 
 Save = Callable[[Callable[[Any, str], Any]], WriteOp]
 ID_ROLE = 256
@@ -128,6 +129,7 @@ class TreatmentsTab(QWidget):
         self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.buttons: dict[str, QPushButton] = {}
+        self.write_buttons = WriteButtons()
         bar = QHBoxLayout()
         for key, text, slot in (
             ("add", "Add line\u2026", self.add_line),
@@ -137,7 +139,7 @@ class TreatmentsTab(QWidget):
             ("resume", "Resume\u2026", self.resume_line),
             ("stop", "Stop\u2026", self.stop_line),
         ):
-            button = QPushButton(text)
+            button = self.write_buttons.add(QPushButton(text))
             button.clicked.connect(slot)
             self.buttons[key] = button
             bar.addWidget(button)
@@ -259,12 +261,13 @@ class TreatmentsTab(QWidget):
         self.detail.setText(
             detail_text(line, self._today, self._labels.get(line.id, "")) if line else NO_SELECTION
         )
-        self.buttons["add"].setEnabled(self._patient_id is not None)
-        self.buttons["edit"].setEnabled(line is not None)
-        self.buttons["taper"].setEnabled(status in ("on", "held", "planned"))
-        self.buttons["hold"].setEnabled(status == "on")
-        self.buttons["resume"].setEnabled(status == "held")
-        self.buttons["stop"].setEnabled(status in ("on", "held", "planned"))
+        enable = self.write_buttons.enable
+        enable(self.buttons["add"], self._patient_id is not None)
+        enable(self.buttons["edit"], line is not None)
+        enable(self.buttons["taper"], status in ("on", "held", "planned"))
+        enable(self.buttons["hold"], status == "on")
+        enable(self.buttons["resume"], status == "held")
+        enable(self.buttons["stop"], status in ("on", "held", "planned"))
 
     def _open(self, dialog: FormDialog) -> FormDialog:
         self.active_dialog = dialog

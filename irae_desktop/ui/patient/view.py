@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import ConcurrentEditError, StoreError
+from irae_desktop.ui.access_view import READ_ONLY_REASON
 from irae_desktop.ui.operations import (
     ALERTS,
     LABS,
@@ -99,6 +100,8 @@ class PatientView(QWidget):
         self.labs = LabsTab(self.run_save)
         self.treatments = TreatmentsTab(self.run_save)
         self.notes = NotesTab(self.run_save)
+        if db.read_only:  # the database refuses this account's writes: no button offers one
+            self.set_read_only(READ_ONLY_REASON)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.trends, "Trends")
         self.tabs.addTab(self.labs, "Labs")
@@ -223,6 +226,11 @@ class PatientView(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.tabs, self.alerts, self.print_button, self.refresh_button):
             widget.setEnabled(enabled)
+
+    def set_read_only(self, reason: str) -> None:
+        """Greys every button of the tabs that would change data, each saying why."""
+        for tab in (self.alerts, self.labs, self.treatments, self.notes):
+            tab.write_buttons.lock(reason)
 
     # actions ------------------------------------------------------------------------------
     def set_units(self, system: str) -> None:

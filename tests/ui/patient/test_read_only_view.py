@@ -1,0 +1,58 @@
+"""A read-only account's patient view: every button that would change data is greyed and says
+why, whatever the row selected; a double-click on a result opens no correction form."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from irae_desktop.ui.access_view import READ_ONLY_REASON
+
+
+def _write_buttons(view) -> list[QPushButton]:  # type: ignore[no-untyped-def]
+    return [
+        view.alerts.ack_button,
+        view.labs.confirm_button,
+        view.labs.correct_button,
+        *view.treatments.buttons.values(),
+        *view.notes.findChildren(QPushButton),
+    ]
+
+
+def _open(qtbot, db, pid):  # type: ignore[no-untyped-def]
+    from irae_desktop.ui.patient.view import PatientView
+
+    view = PatientView(db)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    with qtbot.waitSignal(view.loaded, timeout=20_000):
+        view.show_patient(pid)
+    return view
+
+
+def _select_everything(view) -> None:  # type: ignore[no-untyped-def]
+    """Rows whose selection enables the buttons for an account that may write."""
+    view.treatments.tree.setCurrentItem(view.treatments.tree.topLevelItem(0))
+    view.labs.show_view(0)
+    view.labs.table.selectRow(0)
+    view.alerts.tree.setCurrentItem(view.alerts.tree.topLevelItem(0))
+    view.notes.notes.setCurrentItem(view.notes.notes.topLevelItem(0))
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_read_only_patient_view_offers_no_write(qtbot, patient_db, read_only: bool) -> None:  # type: ignore[no-untyped-def]
+    db, pid = patient_db
+    db.read_only = read_only  # as Database sets it for an account without write grants
+    view = _open(qtbot, db, pid)
+    _select_everything(view)
+    buttons = _write_buttons(view)
+    assert len(buttons) >= 11
+    enabled = [b.text() for b in buttons if b.isEnabled()]
+    if read_only:
+        assert enabled == []
+        assert {b.toolTip() for b in buttons} == {READ_ONLY_REASON}
+        view.labs.table.doubleClicked.emit(view.labs.proxy.index(0, 0))
+        assert view.labs.active_dialog is None
+    else:  # the same rows enable them for a writer: the check above can fail
+        assert "Add line\u2026" in enabled and "Correct value\u2026" in enabled
+        assert not any(b.toolTip() == READ_ONLY_REASON for b in buttons)
