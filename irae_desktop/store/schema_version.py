@@ -16,6 +16,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009_last_graded",
     "0010_server_stamps_user",
     "0011_row_history",
+    "0012_server_stamps_time",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"

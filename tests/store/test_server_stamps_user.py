@@ -1,4 +1,5 @@
-"""Who the trail names: the server's login on PostgreSQL, whatever the client claims."""
+"""Who the trail names and when: the server's login and clock on PostgreSQL, whatever the
+client claims."""
 
 from __future__ import annotations
 
@@ -58,6 +59,25 @@ def test_a_name_written_by_any_client_is_replaced_by_the_login(pg_team: PgTeam) 
             rows = conn.execute(text('SELECT "user", claimed_by FROM audit_events ORDER BY id'))
             # a claim equal to the login says nothing more and is not kept
             assert [tuple(r) for r in rows] == [(alice, "dr-smith"), (alice, None)]
+    finally:
+        engine.dispose()
+
+
+def test_the_time_written_by_any_client_is_replaced_by_the_servers(pg_team: PgTeam) -> None:
+    alice = pg_team.add("alice")
+    open_database(pg_team.owner_url).dispose()
+    engine = create_engine(pg_team.url_for(alice))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO audit_events (at, "user", action, entity) '
+                    "VALUES ('1999-12-31 23:59:00+00', 'dr-smith', 'update', 'patient')"
+                )
+            )
+        with engine.connect() as conn:
+            skew = conn.scalar(text("SELECT abs(extract(epoch FROM now() - at)) FROM audit_events"))
+            assert skew is not None and skew < 600  # the server's time, not the year 1999
     finally:
         engine.dispose()
 
