@@ -8,42 +8,47 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from irae_desktop.cli import (
-    admin_cmd,
-    alerts_cmd,
-    audit_cmd,
-    backup_cmd,
-    demo_cmd,
-    grade_cmd,
-    handoff_cmd,
-    held_cmd,
-    import_cmd,
-    labs_cmd,
-    outcomes_cmd,
-    ranges_cmd,
-    report_cmd,
-    settings_cmd,
-    treatments_cmd,
-)
 from irae_desktop.cli.common import EXIT_USAGE, UsageError, fail_with
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (
-    demo_cmd,
-    import_cmd,
-    labs_cmd,
-    treatments_cmd,
-    outcomes_cmd,
-    held_cmd,
-    alerts_cmd,
-    grade_cmd,
-    ranges_cmd,
-    report_cmd,
-    handoff_cmd,
-    backup_cmd,
-    settings_cmd,
-    audit_cmd,
-    admin_cmd,
-)
+
+def subcommands() -> tuple[ModuleType, ...]:
+    """The command modules, in the order `--help` lists them; imported only when a command
+    line names more than the database (opening the window needs none of them)."""
+    from irae_desktop.cli import (
+        admin_cmd,
+        alerts_cmd,
+        audit_cmd,
+        backup_cmd,
+        demo_cmd,
+        grade_cmd,
+        handoff_cmd,
+        held_cmd,
+        import_cmd,
+        labs_cmd,
+        outcomes_cmd,
+        ranges_cmd,
+        report_cmd,
+        settings_cmd,
+        treatments_cmd,
+    )
+
+    return (
+        demo_cmd,
+        import_cmd,
+        labs_cmd,
+        treatments_cmd,
+        outcomes_cmd,
+        held_cmd,
+        alerts_cmd,
+        grade_cmd,
+        ranges_cmd,
+        report_cmd,
+        handoff_cmd,
+        backup_cmd,
+        settings_cmd,
+        audit_cmd,
+        admin_cmd,
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in the user data directory",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in SUBCOMMANDS:
+    for module in subcommands():
         module.register(sub)
     return parser
 
@@ -97,16 +102,36 @@ def _utf8_output() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
+def window_database(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether the command line only opens the window (nothing, or `--db URL` alone), and the
+    database it names. Anything more (a command, --help, --version, a mistake) is the parser's."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return True, argv[0][len("--db=") :]
+    return False, None
+
+
+def _open_window(db_url: str | None) -> int:
+    from irae_desktop.process_settings import pause_collector_for_start_up
+
+    # first: the start is quicker without the collector walking the modules as they load
+    pause_collector_for_start_up()  # resumed by run_gui once the worklist shows
+    from irae_desktop.ui.app import run_gui
+
+    return run_gui(db_url=db_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from irae_desktop.process_settings import pause_collector_for_start_up
-
-        pause_collector_for_start_up()  # resumed by run_gui once the worklist shows
-        from irae_desktop.ui.app import run_gui
-
-        return run_gui(db_url=args.db)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    opens_window, db_url = window_database(arguments)
+    if opens_window:  # the commands' parser, never used by the window, is not even built
+        return _open_window(db_url)
+    args = build_parser().parse_args(arguments)
+    if args.command is None:  # only the database named, another way (`--db URL` twice, ...)
+        return _open_window(args.db)
     from irae_desktop.app_logging import setup_logging
 
     setup_logging()
