@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from irae_desktop.domain.timeline import PatientTimeline, TreatmentSpan
 
@@ -59,18 +60,27 @@ def line_trajectory(
     )
 
 
-def _value_on(points: tuple[TrajectoryPoint, ...], day: int) -> float | None:
-    """The line's value on `day`: the day's last result, or the straight line between the
-    results either side; None outside its first and last result."""
-    on_day = [p.value for p in points if p.day == day]
-    if on_day:
-        return on_day[-1]
-    before = [p for p in points if p.day < day]
-    after = [p for p in points if p.day > day]
-    if not before or not after:
-        return None
-    a, b = before[-1], after[0]
-    return a.value + (b.value - a.value) * (day - a.day) / (b.day - a.day)
+def daily_values(
+    points: tuple[TrajectoryPoint, ...], window: tuple[int, int] = WINDOW
+) -> dict[int, float]:
+    """The line's value on each day of the window from its first result to its last: on a day
+    with results the day's last one, between two days with results the straight line from the
+    earlier day's last result to the later day's first. One pass over the points, in day order."""
+    first_of: dict[int, float] = {}
+    last_of: dict[int, float] = {}
+    for point in points:
+        first_of.setdefault(point.day, point.value)
+        last_of[point.day] = point.value
+    days = sorted(last_of)
+    low, high = window
+    out: dict[int, float] = {}
+    for a, b in pairwise(days):
+        start, end = last_of[a], first_of[b]
+        for day in range(max(a, low), min(b, high + 1)):
+            out[day] = start + (end - start) * (day - a) / (b - a)
+    if days and low <= days[-1] <= high:
+        out[days[-1]] = last_of[days[-1]]
+    return out
 
 
 def median_trajectory(
@@ -78,10 +88,10 @@ def median_trajectory(
 ) -> tuple[TrajectoryPoint, ...]:
     """Day by day, the median of the lines' values (interpolated between results) on days
     that at least MEDIAN_MIN_LINES lines cover."""
-    every = [line.points for line in lines if line.points]
+    every = [daily_values(line.points, window) for line in lines if line.points]
     out = []
     for day in range(window[0], window[1] + 1):
-        values = [v for v in (_value_on(points, day) for points in every) if v is not None]
+        values = [by_day[day] for by_day in every if day in by_day]
         if len(values) >= MEDIAN_MIN_LINES:
             out.append(TrajectoryPoint(day, statistics.median(values)))
     return tuple(out)

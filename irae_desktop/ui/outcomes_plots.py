@@ -104,22 +104,33 @@ def fill_trajectories(
     values = [p.value for line in lines for p in line.points]
     top = max([20.0 * 1.3 if relative else LINEAR_TOP.get(analyte, 1.0), *values]) * 1.05
     _bands(widget, analyte, relative, criteria, top)
-    named: set[str] = set()
+    # one curve and one set of dots per agent, the lines apart at a gap (NaN): hundreds of
+    # separate plot items would hold the window for seconds while they are added
+    by_agent: dict[str, tuple[list[float], list[float]]] = {}
     for line in lines:
         if not line.points:
             continue
-        index = agents.index(line.agent) if line.agent in agents else len(AGENT_COLOURS) - 1
-        name = None if line.agent in named else line.agent
-        named.add(line.agent)
+        days, values_of_agent = by_agent.setdefault(line.agent, ([], []))
+        if days:
+            days.append(math.nan)
+            values_of_agent.append(math.nan)
+        days.extend(p.day for p in line.points)
+        values_of_agent.extend(p.value for p in line.points)
+    for agent, (days, values_of_agent) in by_agent.items():
+        index = agents.index(agent) if agent in agents else len(AGENT_COLOURS) - 1
+        colour = agent_qcolor(index)
         widget.plot(
-            [p.day for p in line.points],
-            [p.value for p in line.points],
-            pen=pg.mkPen(agent_qcolor(index), width=1),
+            days, values_of_agent, pen=pg.mkPen(colour, width=1), connect="finite", name=agent
+        )
+        dots = [(d, v) for d, v in zip(days, values_of_agent, strict=True) if not math.isnan(d)]
+        widget.plot(
+            [d for d, _ in dots],
+            [v for _, v in dots],
+            pen=None,
             symbol="o",
             symbolSize=3,
-            symbolBrush=agent_qcolor(index),
+            symbolBrush=colour,
             symbolPen=None,
-            name=name,
         )
     median = median_trajectory(lines)
     if len(median) > 1:

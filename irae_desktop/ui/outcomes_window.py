@@ -101,6 +101,9 @@ def _read_only_table(parent: QWidget) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # columns sized from the first rows and the visible ones: measuring every cell of hundreds
+    # of lines would hold the window while it fills
+    table.horizontalHeader().setResizeContentsPrecision(100)
     table.setWordWrap(False)
     return table
 

@@ -37,3 +37,35 @@ def test_median_interpolates_and_needs_two_lines() -> None:
     assert median[5] == 6.0  # 3, 6 and 9
     assert abs(median[10] - (2.0 + (3.0 - 2.0 / 3.0)) / 2) < 1e-12
     assert 11 not in median  # only line b reaches beyond day 10
+
+
+def _value_by_the_definition(points: list[tuple[int, float]], day: int) -> float | None:
+    """The rule written out plainly: the day's last result, else the straight line between the
+    last result before the day and the first after it; nothing outside the results."""
+    on_day = [v for d, v in points if d == day]
+    if on_day:
+        return on_day[-1]
+    before = [(d, v) for d, v in points if d < day]
+    after = [(d, v) for d, v in points if d > day]
+    if not before or not after:
+        return None
+    (a, va), (b, vb) = before[-1], after[0]
+    return va + (vb - va) * (day - a) / (b - a)
+
+
+def test_daily_values_follow_the_definition_on_every_day() -> None:
+    import random
+
+    from irae_desktop.domain.trajectory import WINDOW, daily_values
+
+    rng = random.Random(20261204)
+    for _ in range(300):
+        days = sorted(rng.choices(range(-20, 70), k=rng.randint(1, 12)))  # repeats: same day
+        points = [(d, round(rng.uniform(0.1, 30.0), 2)) for d in days]
+        got = daily_values(tuple(TrajectoryPoint(d, v) for d, v in points))
+        for day in range(WINDOW[0], WINDOW[1] + 1):
+            expected = _value_by_the_definition(points, day)
+            if expected is None:
+                assert day not in got, (points, day)
+            else:
+                assert abs(got[day] - expected) < 1e-9, (points, day)
