@@ -19,17 +19,6 @@ def _write_buttons(view) -> list[QPushButton]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _open(qtbot, db, pid):  # type: ignore[no-untyped-def]
-    from irae_desktop.ui.patient.view import PatientView
-
-    view = PatientView(db)
-    qtbot.addWidget(view)
-    view.resize(1400, 900)
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        view.show_patient(pid)
-    return view
-
-
 def _select_everything(view) -> None:  # type: ignore[no-untyped-def]
     """Rows whose selection enables the buttons for an account that may write."""
     view.treatments.tree.setCurrentItem(view.treatments.tree.topLevelItem(0))
@@ -40,10 +29,10 @@ def _select_everything(view) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("read_only", [True, False])
-def test_read_only_patient_view_offers_no_write(qtbot, patient_db, read_only: bool) -> None:  # type: ignore[no-untyped-def]
-    db, pid = patient_db
+def test_read_only_patient_view_offers_no_write(request, patient_db, read_only: bool) -> None:  # type: ignore[no-untyped-def]
+    db, _pid = patient_db
     db.read_only = read_only  # as Database sets it for an account without write grants
-    view = _open(qtbot, db, pid)
+    view = request.getfixturevalue("view")  # the patient view, made after the flag is set
     _select_everything(view)
     buttons = _write_buttons(view)
     assert len(buttons) >= 11
