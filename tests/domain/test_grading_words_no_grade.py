@@ -1,0 +1,46 @@
+"""The exact words, criteria and label of a result that has no grade by rule or for want of a
+reference: what the clinician reads in the reason column and the PDF. Expected texts are written
+out from the clinical reference's decisions 5, 6 and 9, not produced by the grader."""
+
+from __future__ import annotations
+
+from irae_desktop.domain.grading import grade_value
+
+V5 = "ASCO 2021 / CTCAE v4.03 numeric"  # the label of criteria set ctcae-5.0's glucose rules
+NON_FASTING = "non-fasting: below the grade 3 threshold; grades 1-2 need a fasting value"
+
+
+def test_non_fasting_glucose_above_uln_has_no_grade_and_says_why() -> None:
+    # decision 9: 180 mg/dL is above the ULN (99) and below the grade 3 bound (250)
+    got = grade_value("GLUCOSE", 180.0, "", "mg/dL", 99.0, 70.0)
+    assert (got.grade, got.criteria_id, got.criteria_label) == (None, "ctcae-5.0", V5)
+    assert got.reason == f"GLUCOSE 180 mg/dL, hyperglycemia: {NON_FASTING}: no grade, {V5}"
+    assert (got.multiple, got.basis, got.grade_max) == (None, None, None)
+
+
+def test_the_same_under_ctcae_6_names_its_own_criteria() -> None:
+    got = grade_value("GLUCOSE", 180.0, "", "mg/dL", 99.0, 70.0, criteria_id="ctcae-6.0")
+    assert (got.grade, got.criteria_id, got.criteria_label) == (None, "ctcae-6.0", "CTCAE v6.0")
+    assert got.reason == (f"GLUCOSE 180 mg/dL, hyperglycemia: {NON_FASTING}: no grade, CTCAE v6.0")
+
+
+def test_a_baseline_glucose_above_uln_keeps_its_baseline_note() -> None:
+    got = grade_value("GLUCOSE", 180.0, "", "mg/dL", 99.0, 70.0, is_baseline=True)
+    assert got.grade is None
+    assert got.reason == (
+        f"GLUCOSE 180 mg/dL, hyperglycemia: {NON_FASTING}: no grade, {V5} "
+        "(baseline result, graded against ULN)"
+    )
+
+
+def test_censored_glucose_without_uln_is_not_graded_for_want_of_the_uln() -> None:
+    # decision 5 and 6: ">200" could be normal-high or above the ULN; with no ULN it is unknown
+    got = grade_value("GLUCOSE", 200.0, ">", "mg/dL", None, 70.0)
+    assert (got.grade, got.grade_max, got.criteria_id) == (None, None, "ctcae-5.0")
+    assert got.reason == "GLUCOSE >200 mg/dL: no ULN reported and no site default: not graded"
+
+
+def test_exact_glucose_without_uln_is_not_graded_either() -> None:
+    got = grade_value("GLUCOSE", 150.0, "", "mg/dL", None, 70.0)
+    assert got.grade is None
+    assert got.reason == "GLUCOSE 150 mg/dL: no ULN reported and no site default: not graded"
