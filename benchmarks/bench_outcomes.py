@@ -44,10 +44,16 @@ window = OutcomesWindow(db)
 window.resize(1366, 768)
 window.show()
 app.processEvents()
+drawn = []
+window.figures_drawn.connect(lambda: drawn.append(time.perf_counter()))
 began = time.perf_counter()
 window.fill(cohort, None, window.request())
-app.processEvents()  # and its first paint
 fill_s = time.perf_counter() - began
+began = time.perf_counter()
+while not drawn:  # the figures come on the next turn of the event loop
+    app.processEvents()
+app.processEvents()  # and their first paint
+figures_s = time.perf_counter() - began
 db.dispose()
 conn = sqlite3.connect(path)
 began = time.perf_counter()
@@ -57,7 +63,8 @@ bare = conn.execute(
     " WHERE t.category = 'immunosuppression'"
 ).fetchall()
 bare_s = time.perf_counter() - began
-print(json.dumps({"read": read_s, "pdf": pdf_s, "fill": fill_s, "pages": pages,
+print(json.dumps({"read": read_s, "pdf": pdf_s, "fill": fill_s, "figures": figures_s,
+                  "pages": pages,
                   "lines": len(cohort.rows),
                   "bare": bare_s, "bare_lines": len(bare)}))
 """
@@ -89,8 +96,16 @@ def run(db_path: Path) -> list[Case]:
             seconds=found["fill"],
             baseline="bare SQL query of the same lines",
             baseline_seconds=found["bare"],
-            target="(diagnostic: the window's longest hold while it opens)",
-            note="table, summaries, Kaplan-Meier and trajectory figures, first paint",
+            target="(diagnostic: one of the window's two holds while it opens)",
+            note="the table and the summaries",
+        ),
+        Case(
+            name="outcomes window figures (GUI thread, next turn)",
+            seconds=found["figures"],
+            baseline="bare SQL query of the same lines",
+            baseline_seconds=found["bare"],
+            target="(diagnostic: the other hold)",
+            note="Kaplan-Meier and trajectory figures and their first paint",
         ),
     ]
 

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -110,6 +110,8 @@ def _read_only_table(parent: QWidget) -> QTableWidget:
 
 class OutcomesWindow(QWidget):
     """A separate window (not modal): the case series stays open beside the worklist."""
+
+    figures_drawn = Signal()  # the Kaplan-Meier and trajectory figures of the latest read
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,8 +250,10 @@ class OutcomesWindow(QWidget):
         # as tall as its rows, so the figures keep the room
         rows_height = sum(self.summary.rowHeight(r) for r in range(self.summary.rowCount()))
         self.summary.setMaximumHeight(self.summary.horizontalHeader().height() + rows_height + 6)
-        fill_km(self.km, cohort.summaries)
-        self._fill_trajectories(cohort)
+        # the figures on the next turn of the event loop: the table shows, and clicks and keys
+        # are served, between the two halves of the work (each a fraction of a second)
+        generation = self._generation
+        QTimer.singleShot(0, self, lambda: self._fill_figures(cohort, generation))
         patients = len({row.patient_id for row in cohort.rows})
         self.message.setText(
             f"{cohort.irae}: {patients} patients, {len(cohort.rows)} lines · grades as stored "
@@ -261,6 +265,13 @@ class OutcomesWindow(QWidget):
                 else ""
             )
         )
+
+    def _fill_figures(self, cohort: OutcomeCohort, generation: int) -> None:
+        if generation != self._generation:  # a later request replaced this one
+            return
+        fill_km(self.km, cohort.summaries)
+        self._fill_trajectories(cohort)
+        self.figures_drawn.emit()
 
     def _fill_trajectories(self, cohort: OutcomeCohort) -> None:
         wanted = dict(IRAES[cohort.irae].trajectories)

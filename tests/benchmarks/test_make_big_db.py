@@ -143,10 +143,11 @@ def test_treated_flares_make_the_outcomes_cohort(courses_db: Path) -> None:
         (courses,) = conn.execute(
             "SELECT count(*) FROM treatment_lines WHERE agent = 'prednisone'"
         ).fetchone()
-    read, pdf, fill = run(courses_db)
+    read, pdf, fill, figures = run(courses_db)
     # one hepatitis episode and one prednisone line per treated flare: every line is a row
     assert courses > 0
     assert read.note == f"{courses} lines ({courses} by the bare query)"
     assert read.seconds and read.baseline_seconds and pdf.seconds
     assert pdf.note.endswith("pages")
     assert fill.seconds and fill.name == "outcomes window fill (GUI thread)"
+    assert figures.seconds and figures.note.startswith("Kaplan-Meier")

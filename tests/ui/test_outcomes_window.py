@@ -67,3 +67,32 @@ def test_the_view_menu_opens_the_window(qtbot, window) -> None:  # type: ignore[
     opened = [d for d in main.dialogs if isinstance(d, OutcomesWindow)]
     assert len(opened) == 1 and opened[0].isVisible()
     qtbot.waitUntil(lambda: "lines" in opened[0].message.text(), timeout=10000)
+
+
+def test_the_trajectory_figure_draws_each_agent_once_with_its_lines_apart(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    import math
+    from collections import Counter
+
+    add_demo_patients(db, anchor=date(2026, 3, 2))
+    window = OutcomesWindow(db)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.figures_drawn, timeout=10000):
+        pass
+    lines_per_agent = Counter(_column(window, "agent"))  # the table's rows, one per line
+    items = window.trajectory_plots["ALT"].getPlotItem().listDataItems()
+    curves = {item.name(): item for item in items if item.name()}
+    drawn = {
+        name: item
+        for name, item in curves.items()
+        if name != "median of the lines" and len(item.xData) > 0
+    }
+    assert set(drawn) <= set(lines_per_agent)
+    assert "median of the lines" in curves
+    # a curve and a set of dots per agent, and the median: not an item per line
+    assert len(items) == 2 * len(drawn) + 1
+    for agent, curve in drawn.items():
+        gaps = sum(1 for x in curve.xData if math.isnan(x))
+        assert gaps <= lines_per_agent[agent] - 1  # lines apart, never joined end to start
+    busiest = max(drawn, key=lambda a: lines_per_agent[a])
+    assert lines_per_agent[busiest] >= 2
+    assert any(math.isnan(x) for x in drawn[busiest].xData)
