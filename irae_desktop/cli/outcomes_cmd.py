@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
         "outcomes",
         help="export the case series of an irAE: one row per patient and line",
         description="One row per patient and immunosuppression line for the irAE: days to "
-        "grade <= 1 and to a 50%% fall, steroid exposure, follow-up and the outcome at 30 and "
+        "grade <= 1 and to a 50% fall, steroid exposure, follow-up and the outcome at 30 and "
         "90 days. Every export is recorded in the audit trail.",
     )
     parser.add_argument("--irae", choices=("hepatitis", "diabetes"), default="hepatitis")
