@@ -39,7 +39,7 @@ from irae_desktop.reports.summary_data import (
     load_patient_summary,
     recent_labs,
 )
-from irae_desktop.store.audit import current_user
+from irae_desktop.store.audit import acting_user
 from irae_desktop.store.database import Database, StoreSession
 
 ICI_COLOURS = {"on": "#1b5e20", "held": "#b3261e", "stopped": "#5b6570"}
@@ -242,8 +242,8 @@ def write_patient_summary(
     reports.layout.PaperSizeError for an unknown paper size; no file is left behind on error.
     """
     moment = aware_now(now)
-    who = user or current_user()
     with reading(source) as session:
+        who = user or acting_user(session)  # the login on a team's database, as audited
         data = load_patient_summary(session, patient, now=moment)
         paper_name = resolve_paper(session, paper)
     size = page_size(paper_name)

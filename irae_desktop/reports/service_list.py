@@ -39,7 +39,7 @@ from irae_desktop.reports.layout import (
 )
 from irae_desktop.reports.service_data import ServiceRow, load_service_rows
 from irae_desktop.reports.summary_tables import dose_text, make_table
-from irae_desktop.store.audit import current_user
+from irae_desktop.store.audit import acting_user
 from irae_desktop.store.database import Database, StoreSession
 from irae_desktop.store.settings import get_settings
 
@@ -230,8 +230,8 @@ def write_service_list(
     The export is written to the audit trail. No file is left behind on error.
     """
     moment = aware_now(now)
-    who = user or current_user()
     with reading(source) as session:
+        who = user or acting_user(session)  # the login on a team's database, as audited
         settings = get_settings(session)
         paper_name = resolve_paper(session, paper)
         with display_timezone(settings.clinical_timezone):

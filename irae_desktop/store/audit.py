@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from irae_desktop.store.models import AuditEvent
@@ -22,6 +23,14 @@ def current_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
         return "unknown"
+
+
+def acting_user(session: Session) -> str:
+    """Who acts in this session, as the database records it: on PostgreSQL the login
+    (session_user, which the audit trail is stamped with), on SQLite the operating-system user."""
+    if session.get_bind().dialect.name == "postgresql":
+        return str(session.execute(text("SELECT session_user")).scalar_one())
+    return current_user()
 
 
 def claimed_user() -> str | None:

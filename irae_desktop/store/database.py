@@ -76,12 +76,12 @@ class Database:
     def signed_in_user(self) -> str:
         """Who the database records for this connection: the PostgreSQL login (session_user),
         or on SQLite the operating-system user."""
-        if self.backend == "postgresql":
-            with self.read() as session:
-                return str(session.execute(text("SELECT session_user")).scalar_one())
-        from irae_desktop.store.audit import current_user
+        from irae_desktop.store.audit import acting_user, current_user
 
-        return current_user()
+        if self.backend != "postgresql":
+            return current_user()
+        with self.read() as session:
+            return acting_user(session)
 
     def session_factory(self, *, writer: bool = False) -> sessionmaker[Session]:
         return self._writer if writer else self._reader

@@ -116,8 +116,15 @@ def fill_trajectories(
             values_of_agent.append(math.nan)
         days.extend(p.day for p in line.points)
         values_of_agent.extend(p.value for p in line.points)
-    for agent, (days, values_of_agent) in by_agent.items():
-        index = agents.index(agent) if agent in agents else len(AGENT_COLOURS) - 1
+
+    def colour_index(agent: str) -> int:
+        return agents.index(agent) if agent in agents else len(AGENT_COLOURS) - 1
+
+    # the legend in the summaries' order, as the Kaplan-Meier figure beside it
+    for agent, (days, values_of_agent) in sorted(
+        by_agent.items(), key=lambda a: colour_index(a[0])
+    ):
+        index = colour_index(agent)
         colour = agent_qcolor(index)
         widget.plot(
             days, values_of_agent, pen=pg.mkPen(colour, width=1), connect="finite", name=agent

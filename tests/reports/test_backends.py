@@ -30,3 +30,28 @@ def test_reports_on_each_backend(any_db_url: str, tmp_path: Path) -> None:
         assert "MRN B-1" in text and "Second plan of the minute." in text
     finally:
         db.dispose()
+
+
+def test_pages_name_the_login_that_printed_them(pg_team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import getpass
+
+    owner = open_database(pg_team.owner_url)
+    try:
+        with owner.write() as s:
+            hepatitis_patient(s, "B-2", "Login Case")
+    finally:
+        owner.dispose()
+    alice = pg_team.add("alice")
+    db = open_database(pg_team.url_for(alice))
+    try:
+        summary, listing = tmp_path / "s.pdf", tmp_path / "l.pdf"
+        write_patient_summary(db, "B-2", summary, now=NOW)
+        write_service_list(db, listing, now=NOW)
+    finally:
+        db.dispose()
+    for path in (summary, listing):
+        first = squash(page_texts(path)[0])
+        # the name the audit trail records for the export, not the workstation's account
+        assert f"by {alice}" in first, path.name
+        if getpass.getuser() != alice:
+            assert f"by {getpass.getuser()}" not in first, path.name
