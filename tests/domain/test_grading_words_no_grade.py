@@ -44,3 +44,14 @@ def test_exact_glucose_without_uln_is_not_graded_either() -> None:
     got = grade_value("GLUCOSE", 150.0, "", "mg/dL", None, 70.0)
     assert got.grade is None
     assert got.reason == "GLUCOSE 150 mg/dL: no ULN reported and no site default: not graded"
+
+
+def test_alp_under_v6_with_a_baseline_but_no_uln_is_not_graded_and_names_v6() -> None:
+    # decision 5 over decision 3: a baseline does not stand in for the missing ULN; the words
+    # of grade 0 would be a multiple of the ULN, so even a low value is not graded
+    for value in (5.0, 300.0):
+        got = grade_value(
+            "ALP", value, "", "U/L", None, None, baseline=20.0, criteria_id="ctcae-6.0"
+        )
+        assert (got.grade, got.criteria_id, got.criteria_label) == (None, "ctcae-6.0", "CTCAE v6.0")
+        assert got.reason == f"ALP {value:g} U/L: no ULN reported and no site default: not graded"
