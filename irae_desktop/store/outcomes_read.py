@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.outcome_summary import AgentSummary, summarize
@@ -80,14 +81,27 @@ def read_outcomes(
 
 
 def study_key(session: Session) -> bytes:
-    """The database's study-ID key, created (in this write transaction) on first use."""
+    """The database's study-ID key, created (in this write transaction) on first use.
+
+    Two first exports at once may both find no key: the one whose insert comes second waits for
+    the first to commit, then reads the key it made, so every export of the database uses one
+    key and neither fails."""
     stored = session.get(AppSetting, STUDY_KEY_SETTING)
-    if stored is not None:
-        return bytes.fromhex(json.loads(stored.value_json))
-    key = secrets.token_bytes(32)
-    session.add(AppSetting(key=STUDY_KEY_SETTING, value_json=json.dumps(key.hex())))
-    session.flush()
-    return key
+    if stored is None:
+        try:
+            with session.begin_nested():  # only the insert is undone if another came first
+                session.add(
+                    AppSetting(
+                        key=STUDY_KEY_SETTING,
+                        value_json=json.dumps(secrets.token_bytes(32).hex()),
+                    )
+                )
+        except IntegrityError:
+            pass
+        stored = session.get(AppSetting, STUDY_KEY_SETTING, populate_existing=True)
+        if stored is None:  # neither ours nor another's: not expected, said plainly
+            raise StoreError("The study key could not be created or read; nothing was exported.")
+    return bytes.fromhex(json.loads(stored.value_json))
 
 
 def record_outcomes_export(

@@ -41,3 +41,54 @@ def test_cohort_read_matches_the_timelines(any_db_url: str) -> None:
             assert study_key(s) == key and len(key) == 32
     finally:
         db.dispose()
+
+
+def test_two_first_exports_at_once_share_one_study_key(pg_url: str) -> None:
+    """PostgreSQL: the second of two first exports waits on the first's insert of the key, then
+    uses that key; neither fails and there is one key."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from irae_desktop.store.models import AppSetting
+    from irae_desktop.store.outcomes_read import STUDY_KEY_SETTING
+
+    db = open_database(pg_url)
+    watcher = create_engine(pg_url)
+    second: dict[str, object] = {}
+
+    def second_export() -> None:
+        try:
+            with db.write() as s2:
+                second["key"] = study_key(s2)
+        except Exception as exc:  # the failure the test is about: kept, asserted below
+            second["error"] = exc
+
+    try:
+        with db.write() as s1:
+            first_key = study_key(s1)  # inserted, not yet committed
+            thread = threading.Thread(target=second_export)
+            thread.start()
+            # until the second export's insert waits on the first's row lock (bounded)
+            for _ in range(400):
+                with watcher.connect() as conn:
+                    waiting = conn.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND wait_event_type = 'Lock'"
+                        )
+                    )
+                if waiting or not thread.is_alive():
+                    break
+                thread.join(0.05)
+            assert waiting == 1, "the second export did not wait on the first"
+        thread.join(20)
+        assert not thread.is_alive()
+        assert "error" not in second, second.get("error")
+        assert second["key"] == first_key
+        with db.read() as s:
+            keys = s.scalars(select(AppSetting).where(AppSetting.key == STUDY_KEY_SETTING)).all()
+            assert len(keys) == 1
+    finally:
+        watcher.dispose()
+        db.dispose()
