@@ -74,38 +74,31 @@ def run(db_path: Path) -> list[Case]:
     code = CHILD.replace("sys.argv[1]", repr(str(db_path)))
     found = json.loads(python_child(code, timeout=900).check("outcomes").stdout.splitlines()[-1])
     lines = f"{found['lines']} lines ({found['bare_lines']} by the bare query)"
+
+    def case(name: str, key: str, note: str, target: str = "(diagnostic)") -> Case:
+        return Case(
+            name=name,
+            seconds=found[key],
+            baseline="bare SQL query of the same lines",
+            baseline_seconds=found["bare"],
+            target=target,
+            note=note,
+        )
+
     return [
-        Case(
-            name="outcomes read, hepatitis cohort",
-            seconds=found["read"],
-            baseline="bare SQL query of the same lines",
-            baseline_seconds=found["bare"],
-            target="(diagnostic)",
-            note=lines,
+        case("outcomes read, hepatitis cohort", "read", lines),
+        case("outcomes case-series PDF", "pdf", f"{found['pages']} pages"),
+        case(
+            "outcomes window fill (GUI thread)",
+            "fill",
+            "the table and the summaries",
+            "(diagnostic: one of the window's two holds while it opens)",
         ),
-        Case(
-            name="outcomes case-series PDF",
-            seconds=found["pdf"],
-            baseline="bare SQL query of the same lines",
-            baseline_seconds=found["bare"],
-            target="(diagnostic)",
-            note=f"{found['pages']} pages",
-        ),
-        Case(
-            name="outcomes window fill (GUI thread)",
-            seconds=found["fill"],
-            baseline="bare SQL query of the same lines",
-            baseline_seconds=found["bare"],
-            target="(diagnostic: one of the window's two holds while it opens)",
-            note="the table and the summaries",
-        ),
-        Case(
-            name="outcomes window figures (GUI thread, next turn)",
-            seconds=found["figures"],
-            baseline="bare SQL query of the same lines",
-            baseline_seconds=found["bare"],
-            target="(diagnostic: the other hold)",
-            note="Kaplan-Meier and trajectory figures and their first paint",
+        case(
+            "outcomes window figures (GUI thread, next turn)",
+            "figures",
+            "Kaplan-Meier and trajectory figures and their first paint",
+            "(diagnostic: the other hold)",
         ),
     ]
 
