@@ -42,7 +42,7 @@ def test_censored_glucose_without_uln_is_not_graded_for_want_of_the_uln() -> Non
 
 def test_exact_glucose_without_uln_is_not_graded_either() -> None:
     got = grade_value("GLUCOSE", 150.0, "", "mg/dL", None, 70.0)
-    assert got.grade is None
+    assert (got.grade, got.criteria_id, got.criteria_label) == (None, "ctcae-5.0", V5)
     assert got.reason == "GLUCOSE 150 mg/dL: no ULN reported and no site default: not graded"
 
 
