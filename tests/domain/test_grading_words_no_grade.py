@@ -4,6 +4,11 @@ out from the clinical reference's decisions 5, 6 and 9, not produced by the grad
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from irae_desktop.domain.grade_parts import GradingError
 from irae_desktop.domain.grading import grade_value
 
 V5 = "ASCO 2021 / CTCAE v4.03 numeric"  # the label of criteria set ctcae-5.0's glucose rules
@@ -55,3 +60,29 @@ def test_alp_under_v6_with_a_baseline_but_no_uln_is_not_graded_and_names_v6() ->
         )
         assert (got.grade, got.criteria_id, got.criteria_label) == (None, "ctcae-6.0", "CTCAE v6.0")
         assert got.reason == f"ALP {value:g} U/L: no ULN reported and no site default: not graded"
+
+
+def test_a_normal_glucose_is_grade_0_under_its_own_criteria() -> None:
+    got = grade_value("GLUCOSE", 90.0, "", "mg/dL", 99.0, 70.0)
+    assert (got.grade, got.criteria_id, got.criteria_label) == (0, "ctcae-5.0", V5)
+    assert got.reason == f"GLUCOSE 90 mg/dL: grade 0, {V5}"
+    assert (got.multiple, got.basis) == (None, None)
+    v6 = grade_value("GLUCOSE", 90.0, "", "mg/dL", 99.0, 70.0, criteria_id="ctcae-6.0")
+    assert (v6.grade, v6.criteria_id, v6.criteria_label) == (0, "ctcae-6.0", "CTCAE v6.0")
+
+
+@pytest.mark.parametrize(
+    ("uln", "lln", "baseline"),
+    [
+        (math.nan, None, None),
+        (math.inf, None, None),
+        (40.0, math.nan, None),
+        (40.0, 7.0, -math.inf),
+    ],
+)
+def test_a_reference_that_is_not_a_finite_number_is_refused(
+    uln: float, lln: float | None, baseline: float | None
+) -> None:
+    # a broken range in the file must stop the row with a message, never grade it silently
+    with pytest.raises(GradingError, match="must be finite numbers"):
+        grade_value("ALT", 50.0, "", "U/L", uln, lln, baseline=baseline)
