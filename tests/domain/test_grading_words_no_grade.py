@@ -86,3 +86,14 @@ def test_a_reference_that_is_not_a_finite_number_is_refused(
     # a broken range in the file must stop the row with a message, never grade it silently
     with pytest.raises(GradingError, match="must be finite numbers"):
         grade_value("ALT", 50.0, "", "U/L", uln, lln, baseline=baseline)
+
+
+def test_a_bilirubin_baseline_below_one_still_counts() -> None:
+    # a laboratory whose ULN is 0.8 mg/dL: a baseline of 0.95 is abnormal, and CTCAE grades a
+    # later 1.5 mg/dL against it: 1.5 / 0.95 = 1.58 x baseline, >1.5-3.0 x baseline = grade 2
+    for criteria, label in (("ctcae-5.0", "CTCAE v5.0"), ("ctcae-6.0", "CTCAE v6.0")):
+        got = grade_value("TBILI", 1.5, "", "mg/dL", 0.8, None, baseline=0.95, criteria_id=criteria)
+        assert (got.grade, got.basis) == (2, "baseline")
+        assert got.reason == (
+            f"TBILI 1.5 mg/dL = 1.6 x baseline (0.95): grade 2, {label} (abnormal baseline)"
+        )
