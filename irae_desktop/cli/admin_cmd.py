@@ -13,9 +13,14 @@ import csv
 import getpass
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from irae_desktop.cli.common import EXIT_OK, UsageError, open_db
+
+if TYPE_CHECKING:
+    from irae_desktop.store.database import Database
 
 
 def register(sub: Any) -> None:
@@ -74,16 +79,24 @@ def _refuse_sqlite(url: str) -> None:
         )
 
 
+@contextmanager
+def _team_db(url: str) -> Iterator[Database]:
+    """The team's PostgreSQL database, refused before it is opened if it is an SQLite file."""
+    _refuse_sqlite(url)
+    db = open_db(url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def _add(args: argparse.Namespace) -> int:
     from irae_desktop.store.pg_users import add_user
 
-    _refuse_sqlite(args.db)
+    _refuse_sqlite(args.db)  # before the password is asked for
     password = _ask_password(args.name) if args.password else None
-    db = open_db(args.db)
-    try:
+    with _team_db(args.db) as db:
         user = add_user(db, args.name, read_only=args.read_only, password=password)
-    finally:
-        db.dispose()
     print(f"{user.name} may now sign in, {user.access}.")
     return EXIT_OK
 
@@ -91,12 +104,8 @@ def _add(args: argparse.Namespace) -> int:
 def _disable(args: argparse.Namespace) -> int:
     from irae_desktop.store.pg_users import disable_user
 
-    _refuse_sqlite(args.db)
-    db = open_db(args.db)
-    try:
+    with _team_db(args.db) as db:
         ended = disable_user(db, args.name)
-    finally:
-        db.dispose()
     print(f"{args.name} may no longer sign in; {ended} open session(s) ended.")
     return EXIT_OK
 
@@ -104,12 +113,8 @@ def _disable(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from irae_desktop.store.pg_users import list_users
 
-    _refuse_sqlite(args.db)
-    db = open_db(args.db)
-    try:
+    with _team_db(args.db) as db:
         users = list_users(db)
-    finally:
-        db.dispose()
     rows = [{"name": u.name, "access": u.access, "enabled": u.enabled} for u in users]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False))
@@ -127,11 +132,7 @@ def _list(args: argparse.Namespace) -> int:
 def _grant(args: argparse.Namespace) -> int:
     from irae_desktop.store.pg_users import grant_groups
 
-    _refuse_sqlite(args.db)
-    db = open_db(args.db)
-    try:
+    with _team_db(args.db) as db:
         groups = grant_groups(db)
-    finally:
-        db.dispose()
     print(f"Rights granted to {groups.writers} (read and write) and {groups.readers} (read only).")
     return EXIT_OK

@@ -61,6 +61,14 @@ def _json_text(column: Any, key: str) -> ColumnElement[Any]:
     return cast(column[key].as_string(), String)
 
 
+def _was_or_became(key: str, value: str) -> ColumnElement[bool]:
+    """The row's `key` had `value` before the change or has it after."""
+    return or_(
+        _json_text(RowHistory.old_values, key) == value,
+        _json_text(RowHistory.new_values, key) == value,
+    )
+
+
 def _patient_line_ids(session: Session, patient_id: int) -> list[str]:
     """The patient's treatment lines, those deleted since included (from their history)."""
     ids = {
@@ -74,11 +82,7 @@ def _patient_line_ids(session: Session, patient_id: int) -> list[str]:
         key
         for key in session.scalars(
             select(RowHistory.row_key).where(
-                RowHistory.table_name == "treatment_lines",
-                or_(
-                    _json_text(RowHistory.old_values, "patient_id") == pid,
-                    _json_text(RowHistory.new_values, "patient_id") == pid,
-                ),
+                RowHistory.table_name == "treatment_lines", _was_or_became("patient_id", pid)
             )
         )
         if key is not None
@@ -91,8 +95,7 @@ def _of_patient(session: Session, patient_id: int) -> ColumnElement[bool]:
     lines = _patient_line_ids(session, patient_id)
     return or_(
         and_(RowHistory.table_name == "patients", RowHistory.row_key == pid),
-        _json_text(RowHistory.old_values, "patient_id") == pid,
-        _json_text(RowHistory.new_values, "patient_id") == pid,
+        _was_or_became("patient_id", pid),
         and_(
             RowHistory.table_name.in_(_LINE_CHILDREN),
             or_(
@@ -108,11 +111,7 @@ def patient_ids_for_mrn(session: Session, mrn: str) -> list[int]:
     found = set(session.scalars(select(Patient.id).where(Patient.mrn == mrn)))
     for key in session.scalars(
         select(RowHistory.row_key).where(
-            RowHistory.table_name == "patients",
-            or_(
-                _json_text(RowHistory.old_values, "mrn") == mrn,
-                _json_text(RowHistory.new_values, "mrn") == mrn,
-            ),
+            RowHistory.table_name == "patients", _was_or_became("mrn", mrn)
         )
     ):
         if key is not None and key.isdigit():
