@@ -108,6 +108,33 @@ def current_ici(lines: Iterable[TreatmentSpan], day: date) -> TreatmentSpan | No
     return max(started, key=lambda t: (t.start, t.id)) if started else None
 
 
+# the infection screens a JAK inhibitor or infliximab calls for before its start (clinical
+# reference, section 8): latent tuberculosis (interferon-gamma release assay or tuberculin skin
+# test) and hepatitis B (surface antigen, core antibody; surface antibody and viral DNA when the
+# team records them)
+SCREENING_TESTS: dict[str, str] = {
+    "tb_igra": "TB interferon-gamma release assay",
+    "tb_skin": "TB skin test",
+    "hbsag": "HBsAg",
+    "anti_hbc": "anti-HBc",
+    "anti_hbs": "anti-HBs",
+    "hbv_dna": "HBV DNA",
+}
+SCREENING_RESULTS: tuple[str, ...] = ("negative", "positive", "indeterminate")
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningPoint:
+    """A recorded screening test: which test (a key of SCREENING_TESTS), the day it was taken
+    and its result (one of SCREENING_RESULTS)."""
+
+    id: int
+    test: str
+    taken_on: date
+    result: str
+    note: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class EpisodeSpan:
     """A clinician-recorded irAE episode (hepatitis, diabetes, ...)."""
@@ -141,6 +168,8 @@ class PatientTimeline:
     # results beyond values reported in a living patient, waiting for a clinician: kept out of
     # `labs`, so out of every grade, alert and chart scale (clinical reference, decision 11)
     held_for_review: list[LabPoint] = field(default_factory=list)
+    # infection screening results, oldest first
+    screenings: list[ScreeningPoint] = field(default_factory=list)
     zone: tzinfo = field(kw_only=True)
 
     def day_of(self, moment: datetime) -> date:
