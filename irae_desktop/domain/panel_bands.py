@@ -181,7 +181,9 @@ def _intersect(a: list[PanelBand], b: list[PanelBand]) -> list[PanelBand]:
             low = max(x.low, y.low)
             tops = [t for t in (x.high, y.high) if t is not None]
             high = min(tops) if tops else None
-            if high is None or high > low:
+            # ends equal to 9 decimals are one point (as _key reads them), not a band: two
+            # grades that only touch after scaling by each ULN share no value
+            if high is None or round(high, 9) > round(low, 9):
                 out.append(PanelBand(x.grade, x.side, low, high))
     return out
 
