@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 ICI, IMMUNOSUPPRESSION, INSULIN = "ici", "immunosuppression", "insulin"
 
@@ -138,9 +139,9 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", plain.lower()))
 
 
-def _names() -> dict[str, Agent]:
+def _names(agents: tuple[Agent, ...]) -> dict[str, Agent]:
     names: dict[str, Agent] = {}
-    for agent in AGENTS:
+    for agent in agents:
         for name in (agent.generic, *agent.brands, *agent.aliases):
             words = _words(name)
             # "Solumedrol" and "Solu-Medrol" alike
@@ -150,8 +151,15 @@ def _names() -> dict[str, Agent]:
     return names
 
 
-_BY_NAME = _names()
-_LONGEST_FIRST = sorted(_BY_NAME, key=len, reverse=True)
+# built on first use, not at import: tests/domain/conftest.py empties them between tests
+@cache
+def _by_name() -> dict[str, Agent]:
+    return _names(AGENTS)
+
+
+@cache
+def _longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_by_name(), key=len, reverse=True))
 
 
 class AgentNotFound(ValueError):
@@ -168,10 +176,11 @@ def find_agent(text: str) -> Agent:
     Raises AgentNotFound or SeveralAgents with a message for the user."""
     words = f" {_words(text)} "
     found: list[Agent] = []
-    for name in _LONGEST_FIRST:
+    by_name = _by_name()
+    for name in _longest_first():
         needle = f" {name} "
         if needle in words:
-            agent = _BY_NAME[name]
+            agent = by_name[name]
             if agent not in found:
                 found.append(agent)
             words = words.replace(needle, " ")

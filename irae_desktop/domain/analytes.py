@@ -6,7 +6,9 @@ spells a label or a colour out. Also the lookup of an analyte by code, LOINC or 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from irae_desktop.domain.analyte_names import EUROPEAN_NAMES
 from irae_desktop.domain.analyte_table import GRADED_ORGANS as GRADED_ORGANS
@@ -83,9 +85,9 @@ def normalise_name(text: str) -> str:
     return _NON_WORD.sub(" ", fold_text(text)).strip()
 
 
-def _build_index() -> dict[str, Analyte]:
+def _build_index(analytes: Iterable[Analyte]) -> dict[str, Analyte]:
     index: dict[str, Analyte] = {}
-    for analyte in _ALL:
+    for analyte in analytes:
         keys = (analyte.code, analyte.name, *analyte.loinc, *analyte.local_names)
         for key in keys:
             norm = normalise_name(key)
@@ -96,14 +98,17 @@ def _build_index() -> dict[str, Analyte]:
     return index
 
 
-_INDEX = _build_index()
+@cache
+def _index() -> dict[str, Analyte]:
+    # built on first use, not at import: tests/domain/conftest.py empties it between tests
+    return _build_index(_ALL)
 
 
 def lookup_analyte(text: str) -> Analyte | None:
     """The analyte named by a product code, a LOINC code or a known local name; None if unknown."""
     if not text:
         return None
-    return _INDEX.get(normalise_name(text))
+    return _index().get(normalise_name(text))
 
 
 def get_analyte(code: str) -> Analyte:

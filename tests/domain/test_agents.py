@@ -1,13 +1,17 @@
 """Naming a drug: brand names, spellings and combinations land on one generic name, or on a
-message saying why not (brand names from the US / EU product information)."""
+message saying why not (brand names from the US / EU product information); a spelling two rows
+of the drug table claim is refused."""
 
 from __future__ import annotations
 
 import pytest
 
 from irae_desktop.domain.agents import (
+    IMMUNOSUPPRESSION,
+    Agent,
     AgentNotFound,
     SeveralAgents,
+    _names,
     agent_key,
     brand_forms,
     find_agent,
@@ -56,3 +60,15 @@ def test_brand_forms_with_and_without_hyphens() -> None:
     assert forms["solumedrol"] == "methylprednisolone"
     assert forms["urbason"] == "methylprednisolone"
     assert "keytruda" not in forms  # only the generics asked for
+
+
+def test_a_spelling_claimed_by_two_agents_is_refused_by_name() -> None:
+    # "Solu Medrol" is also read without its space, "solumedrol": a second table row writing
+    # "SoluMedrol" would leave an order for it with two drugs
+    rows = (
+        Agent("drug one", IMMUNOSUPPRESSION, ("Solu Medrol",)),
+        Agent("drug two", IMMUNOSUPPRESSION, ("SoluMedrol",)),
+    )
+    with pytest.raises(ValueError) as caught:
+        _names(rows)
+    assert str(caught.value) == "'SoluMedrol' names two agents"

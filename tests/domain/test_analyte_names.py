@@ -1,12 +1,21 @@
 """European test names: each finds its analyte whatever the case, accents or punctuation, the
-ambiguous and urine names find none, and every list names its sources."""
+ambiguous and urine names find none, every list names its sources and follows the analyte
+table's own names, and a name two analytes claim is refused."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from irae_desktop.domain.analyte_names import EUROPEAN_NAMES
-from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
+from irae_desktop.domain.analyte_table import LISTED, Analyte
+from irae_desktop.domain.analytes import (
+    ANALYTES,
+    _build_index,
+    _with_european_names,
+    lookup_analyte,
+)
 from irae_desktop.domain.text_fold import fold_text
 from irae_desktop.domain.units import normalise_unit, to_canonical
 
@@ -86,6 +95,34 @@ def test_every_analyte_with_european_names_cites_its_sources() -> None:
         assert names.names and len(names.source) > 40
         assert ANALYTES[code].names_source == names.source
         assert set(names.names) <= set(ANALYTES[code].local_names)
+
+
+def _row(code: str) -> Analyte:
+    return next(a for a in LISTED if a.code == code)
+
+
+def test_european_names_follow_the_table_s_own_names_with_their_source() -> None:
+    row = _row("TBILI")  # as the analyte table lists it, before the European names
+    assert "bilirubine totale" not in row.local_names
+    enriched = _with_european_names(row)
+    assert "bilirubine totale" in enriched.local_names
+    assert enriched.local_names == (*row.local_names, *EUROPEAN_NAMES["TBILI"].names)
+    assert enriched.names_source == EUROPEAN_NAMES["TBILI"].source
+    # nothing else of the row changes
+    assert replace(enriched, local_names=row.local_names, names_source=row.names_source) == row
+
+
+def test_an_analyte_without_european_names_is_kept_as_it_is() -> None:
+    row = replace(_row("ALT"), code="NOT_LISTED")  # no European names under that code
+    assert _with_european_names(row) is row
+
+
+def test_a_name_claimed_by_two_analytes_is_refused_naming_both() -> None:
+    # "SGPT" is ALT's; an AST row that also claims it would make a lab's "SGPT" ambiguous
+    ast = replace(_row("AST"), local_names=(*_row("AST").local_names, "SGPT"))
+    with pytest.raises(RuntimeError) as caught:
+        _build_index((_row("ALT"), ast))
+    assert str(caught.value) == "name 'SGPT' maps to both ALT and AST"
 
 
 @pytest.mark.parametrize(

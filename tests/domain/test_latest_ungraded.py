@@ -58,3 +58,10 @@ def test_an_ungraded_result_at_the_same_time_as_a_graded_one_is_not_newer() -> N
     assert latest_ungraded(_timeline([graded, ungraded])) == {}
     later = _lab(3, "ALT", 4, None, hour=9)
     assert latest_ungraded(_timeline([graded, ungraded, later]))["liver"].id == 3
+
+
+def test_an_ungraded_result_drawn_at_the_same_moment_as_the_one_shown_does_not_replace_it() -> None:
+    # ALT and AST drawn together, neither graded: the AST is not newer than the ALT
+    alt = _lab(1, "ALT", 4, None)
+    ast = _lab(2, "AST", 4, None)
+    assert latest_ungraded(_timeline([alt, ast]))["liver"].id == 1
