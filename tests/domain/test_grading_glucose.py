@@ -127,6 +127,29 @@ def test_glucose_in_grams_per_litre_is_compared_in_mg_dl() -> None:
     assert grade_value("GLUCOSE", 5.5, "", "g/L", 1.4, 0.7).grade == 4
 
 
+@pytest.mark.parametrize("criteria", list(LABELS))
+@pytest.mark.parametrize(
+    ("value", "grade", "reason"),
+    [
+        # 0.30 g/L = 30 mg/dL: "<30 mg/dL" is open, so grade 3 (<40), though 30 mg/dL is
+        # 1.67 mmol/L, under the SI column's 1.7
+        (0.30, 3, "GLUCOSE_FASTING 0.3 g/L: below 40 mg/dL, hypoglycemia: grade 3"),
+        # 0.545 g/L = 54.5 mg/dL: below 55 mg/dL, grade 2, though 3.03 mmol/L is not below 3.0
+        (0.545, 2, "GLUCOSE_FASTING 0.545 g/L: below 55 mg/dL, hypoglycemia: grade 2"),
+        # 2.502 g/L = 250.2 mg/dL: above 250, grade 3, though 13.89 mmol/L is not above 13.9
+        (2.502, 3, "GLUCOSE_FASTING 2.502 g/L: above 250 mg/dL, hyperglycemia: grade 3"),
+    ],
+)
+def test_glucose_in_grams_per_litre_is_graded_on_the_mg_dl_column(
+    value: float, grade: int, reason: str, criteria: str
+) -> None:
+    # g/L is a mass unit: its values are compared with the mg/dL column (1 g/L = 100 mg/dL),
+    # never with the mmol/L one (clinical reference, decision 8)
+    result = grade_value("GLUCOSE_FASTING", value, "", "g/L", 0.99, 0.70, criteria_id=criteria)
+    assert result.grade == grade
+    assert result.reason == f"{reason}, {LABELS[criteria]}"
+
+
 def test_high_glucose_graded_without_a_reference_range() -> None:
     assert grade_value("GLUCOSE", 300, "", "mg/dL", None, None).grade == 3
 
