@@ -54,8 +54,18 @@ def test_all_reached_is_defined_after_the_last_day_and_empty_is_none() -> None:
 
 
 def test_negative_time_is_refused() -> None:
-    with pytest.raises(ValueError, match="cannot be negative"):
+    with pytest.raises(ValueError, match=r"^a follow-up time cannot be negative$"):
         kaplan_meier([FollowedLine(-1, True)])
+
+
+def test_a_line_followed_only_on_its_start_day_is_censored_on_day_0() -> None:
+    """A line with no draw after its start is censored at 0 days (a valid time, not refused):
+    by hand, day 0: 2 at risk, 1 censored, all remain; day 5: 1 at risk, 1 event, none remain."""
+    steps = kaplan_meier([FollowedLine(0, False), FollowedLine(5, True)])
+    assert [(s.day, s.at_risk, s.events, s.censored, s.remaining) for s in steps] == [
+        (0, 2, 0, 1, 1.0),
+        (5, 1, 1, 0, 0.0),
+    ]
 
 
 @pytest.mark.parametrize(
