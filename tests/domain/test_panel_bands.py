@@ -578,3 +578,16 @@ def test_bands_of_two_analytes_that_only_touch_share_nothing_in_multiples_of_uln
     shared = panel_bands({"ALT": alt, "AST": ast}, V5, relative=True)
     assert [b.grade for b in shared.bands if b.grade == 1] == []
     assert shared.disagree is True
+
+
+def test_shared_bands_are_compared_to_the_ninth_decimal() -> None:
+    # ends that differ only beyond the ninth decimal are one point: no band; a band narrower
+    # than one (0.6 to 0.9, 0.2 to 0.4) is still a band
+    def shared(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
+        found = _intersect([PanelBand(1, "high", a[0], a[1])], [PanelBand(1, "high", b[0], b[1])])
+        return [(band.low, band.high) for band in found]  # type: ignore[misc]
+
+    assert shared((0.3, 0.30000000006), (0.1, 1.0)) == []
+    assert shared((0.29999999994, 0.3), (0.1, 1.0)) == []
+    assert shared((0.6, 0.9), (0.1, 1.0)) == [(0.6, 0.9)]
+    assert shared((0.2, 0.4), (0.1, 1.0)) == [(0.2, 0.4)]
