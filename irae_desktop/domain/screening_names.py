@@ -54,6 +54,30 @@ TEST_NAMES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# test -> the short label a table column shows (the long one, SCREENING_TESTS, names it in
+# full in messages and tooltips)
+SHORT_LABELS: dict[str, str] = {
+    "tb_igra": "TB IGRA",
+    "tb_skin": "TB skin test",
+    "hbsag": "HBsAg",
+    "anti_hbc": "anti-HBc",
+    "anti_hbs": "anti-HBs",
+    "hbv_dna": "HBV DNA",
+}
+
+# test -> the results that call for attention before an immunosuppressant starts: latent or
+# active tuberculosis, hepatitis B infection or past infection that can reactivate. anti-HBs is
+# a mark of immunity (vaccination or recovery): a positive one is protective and a negative one
+# is no reactivation risk, so neither of its results is one
+ATTENTION_RESULTS: dict[str, tuple[str, ...]] = {
+    "tb_igra": ("positive", "indeterminate"),
+    "tb_skin": ("positive", "indeterminate"),
+    "hbsag": ("positive", "indeterminate"),
+    "anti_hbc": ("positive", "indeterminate"),
+    "anti_hbs": (),
+    "hbv_dna": ("positive", "indeterminate"),
+}
+
 # result -> its words as plain words, in English, German, French and Spanish
 RESULT_WORDS: dict[str, tuple[str, ...]] = {
     "negative": (
@@ -128,6 +152,26 @@ def screening_test_for_code(code: str) -> str | None:
 def screening_label(test: str) -> str:
     """The test's name as the window and the printed summary show it."""
     return SCREENING_TESTS.get(test, test)
+
+
+def screening_short_label(test: str) -> str:
+    """The test's name as a table column shows it ("TB IGRA")."""
+    return SHORT_LABELS.get(test, test)
+
+
+_ORDER = {test: n for n, test in enumerate(SCREENING_TESTS)}
+
+
+def listing_position(test: str) -> int:
+    """Where the test comes in a list: tuberculosis first, then hepatitis B (the order of
+    SCREENING_TESTS)."""
+    return _ORDER.get(test, len(_ORDER))
+
+
+def calls_for_attention(test: str, result: str) -> bool:
+    """Whether this result of this test is one to look at before an immunosuppressant starts
+    (the window and the printed summary mark it; the alert rules decide what it means)."""
+    return result in ATTENTION_RESULTS.get(test, ())
 
 
 def result_words_hint() -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.clinical_day import clinical_day
-from irae_desktop.domain.screening_names import screening_label
+from irae_desktop.domain.screening_names import screening_label, screening_short_label
 from irae_desktop.domain.timeline import SCREENING_RESULTS, SCREENING_TESTS, ScreeningPoint
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
@@ -43,7 +43,13 @@ class ScreeningRecord(ScreeningPoint):
 
     @property
     def label(self) -> str:
+        """The test's name in full ("TB interferon-gamma release assay")."""
         return screening_label(self.test)
+
+    @property
+    def short_label(self) -> str:
+        """The test's name as a table column shows it ("TB IGRA")."""
+        return screening_short_label(self.test)
 
 
 def _source(row: ScreeningResult) -> str:
