@@ -14,7 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.clinical_day import clinical_day
-from irae_desktop.domain.screening_names import screening_label, screening_short_label
+from irae_desktop.domain.screening_names import (
+    listing_position,
+    screening_label,
+    screening_short_label,
+)
 from irae_desktop.domain.timeline import SCREENING_RESULTS, SCREENING_TESTS, ScreeningPoint
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
@@ -50,6 +54,12 @@ class ScreeningRecord(ScreeningPoint):
     def short_label(self) -> str:
         """The test's name as a table column shows it ("TB IGRA")."""
         return screening_short_label(self.test)
+
+
+def newest_first(records: Iterable[ScreeningRecord]) -> list[ScreeningRecord]:
+    """As the window and the printed summary list them: newest first; on one day, the
+    tuberculosis tests then the hepatitis B ones, the latest recorded first."""
+    return sorted(records, key=lambda r: (-r.taken_on.toordinal(), listing_position(r.test), -r.id))
 
 
 def _source(row: ScreeningResult) -> str:

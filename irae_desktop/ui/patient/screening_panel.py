@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from irae_desktop.domain.screening_names import calls_for_attention, listing_position
-from irae_desktop.store.screenings import ScreeningRecord
+from irae_desktop.domain.screening_names import calls_for_attention
+from irae_desktop.store.screenings import ScreeningRecord, newest_first
 from irae_desktop.ui.operations import WriteOp
 from irae_desktop.ui.patient.forms import FormDialog, ReasonDialog
 from irae_desktop.ui.patient.screening_form import ScreeningDialog
@@ -37,11 +37,6 @@ TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 # how a result that calls for attention (domain.screening_names.calls_for_attention) stands
 # out; the word is always written too
 RESULT_SEVERITY = {"positive": "critical", "indeterminate": "warning"}
-
-
-def result_order(record: ScreeningRecord) -> tuple[object, ...]:
-    """Newest first; on one day, tuberculosis then hepatitis B tests, the latest recorded first."""
-    return (-record.taken_on.toordinal(), listing_position(record.test), -record.id)
 
 
 class ScreeningPanel(QWidget):
@@ -93,7 +88,7 @@ class ScreeningPanel(QWidget):
         selected = self.selected()
         self._patient_id, self._results = patient_id, results
         self.tree.clear()
-        for record in sorted(results, key=result_order):
+        for record in newest_first(results):
             item = QTreeWidgetItem(
                 [record.short_label, record.taken_on.isoformat(), record.result, record.note or ""]
             )
