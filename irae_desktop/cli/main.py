@@ -28,6 +28,7 @@ def subcommands() -> tuple[ModuleType, ...]:
         outcomes_cmd,
         ranges_cmd,
         report_cmd,
+        screenings_cmd,
         settings_cmd,
         treatments_cmd,
     )
@@ -37,6 +38,7 @@ def subcommands() -> tuple[ModuleType, ...]:
         import_cmd,
         labs_cmd,
         treatments_cmd,
+        screenings_cmd,
         outcomes_cmd,
         held_cmd,
         alerts_cmd,

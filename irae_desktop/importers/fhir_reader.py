@@ -27,6 +27,13 @@ _USABLE_STATUS = {
 }
 
 
+def _concept_text(concept: dict[str, Any]) -> str:
+    """A CodeableConcept's words: its text, else its first coding's display."""
+    codings = [c for c in concept.get("coding") or [] if isinstance(c, dict)]
+    display = next((str(c["display"]) for c in codings if c.get("display")), "")
+    return str(concept.get("text") or display)
+
+
 def _model_problem(resource: dict[str, Any]) -> str:
     """The first validation error from fhir.resources, or "" when the resource is valid."""
     kind = resource.get("resourceType")
@@ -233,6 +240,10 @@ class FhirSource:
             result.value_error = (
                 f"{kinds[0]} is not a number" if kinds else "Observation has no value"
             )
+            # a coded answer ("Negative") is kept as text: a screening test reads it
+            concept = resource.get("valueCodeableConcept")
+            if isinstance(concept, dict):
+                result.value_text = _concept_text(concept)
         ranges = resource.get("referenceRange") or []
         if ranges and isinstance(ranges[0], dict):
             low = (ranges[0].get("low") or {}).get("value")

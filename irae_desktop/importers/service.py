@@ -27,6 +27,8 @@ from irae_desktop.importers.hl7_reader import Hl7Source
 from irae_desktop.importers.long_lane import LongRowLane, Outcome, Written
 from irae_desktop.importers.patient_match import KnownPatient, PatientResolver
 from irae_desktop.importers.raw import Notice, Problem, RawPatient, RawResult, ReadItem
+from irae_desktop.importers.screening_rows import CodedScreenings, screening_code
+from irae_desktop.importers.screening_service import import_screening_file, screening_file
 from irae_desktop.importers.sniff import FileFacts, inspect_file
 from irae_desktop.importers.summary import ImportSummary
 from irae_desktop.importers.timeparse import resolve_zone
@@ -34,12 +36,14 @@ from irae_desktop.importers.treatment_service import import_treatment_file, trea
 from irae_desktop.importers.validate import NotTracked, Rejected, Validator
 from irae_desktop.store.access import READ_ONLY_MESSAGE, DatabaseReadOnlyError
 from irae_desktop.store.audit import current_user, record_event
+from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.lab_insert_row import LabInsertRow
 from irae_desktop.store.lab_latest import refresh_latest
 from irae_desktop.store.lab_writer import LabBatchWriter, bulk_write_cache, regrade
 from irae_desktop.store.models import ImportBatch
+from irae_desktop.store.screening_import import ScreeningWriter
 from irae_desktop.store.ungraded import ungraded_in_batch
 from irae_desktop.store.unmatched import hold_unmatched
 
@@ -173,6 +177,15 @@ class _FileImport:
             before_flush=self.resolver.flush_pending,
         )
         self._checked: dict[tuple[str, str, str, Any], str] = {}
+        # screening results coded in the lab file (HBsAg, IGRA): stored as such, not skipped
+        self.screenings = ScreeningWriter(session, user, self.batch.id, facts.path.name)
+        self.coded = CodedScreenings(
+            self.screenings,
+            summary,
+            zone,
+            team_zone(session),
+            csv_source.date_order if csv_source else "auto",
+        )
 
     def add_rows(self, rows: list[LabInsertRow]) -> None:
         self.writer.add_rows(rows)
@@ -234,6 +247,10 @@ class _FileImport:
         if not raw.is_lab:
             s.skip_untracked(raw.name or raw.code)
             return raw.name or raw.code
+        screening = screening_code(raw)
+        if screening is not None:
+            self.coded.take(raw, screening, self._patient_for, self.resolver.flush_pending)
+            return None
         checked = self.validator.check_row(raw)
         if isinstance(checked, NotTracked):
             s.skip_untracked(checked.test)
@@ -267,7 +284,7 @@ class _FileImport:
         self.resolver.flush_pending()
         imported = self.writer.inserted()
         counts = self.writer.counts
-        s.imported = imported
+        s.imported = imported + self.screenings.imported
         s.corrected = counts.corrected
         s.duplicates += counts.attempted - imported + counts.duplicates_seen
         if counts.superseded:
@@ -328,12 +345,17 @@ def run_import(
     for index, (path, facts) in enumerate(ordered):
         summary = ImportSummary(file=str(path), timezone=zone_name, dry_run=options.dry_run)
         yield ImportProgress(str(path), index, count, index / count, 0)
-        treatment = treatment_file(path, options)
-        steps = (
-            import_treatment_file(db, *treatment, options, zone, user, summary, cancel)
-            if treatment is not None
-            else _import_one(db, path, facts, options, zone, user, summary, fhir_patients, cancel)
-        )
+        facts = facts or _facts(path, options)  # the file is scanned once, whatever it holds
+        treatment = treatment_file(path, options, facts)
+        screening = screening_file(path, options, facts) if treatment is None else None
+        if treatment is not None:
+            steps = import_treatment_file(db, *treatment, options, zone, user, summary, cancel)
+        elif screening is not None:
+            steps = import_screening_file(db, screening, options, zone, user, summary, cancel)
+        else:
+            steps = _import_one(
+                db, path, facts, options, zone, user, summary, fhir_patients, cancel
+            )
         for step in steps:
             yield ImportProgress(str(path), index, count, (index + step[0]) / count, step[1])
         summaries.append(summary)
@@ -343,6 +365,14 @@ def run_import(
         if summary.cancelled:
             break
     yield ImportProgress("", count, count, 1.0, 0, done=True, summaries=tuple(summaries))
+
+
+def _facts(path: Path, options: ImportOptions) -> FileFacts | None:
+    """The file's facts, or None when it cannot be read (the lab import then says why)."""
+    try:
+        return inspect_file(path, options.format)
+    except (ImportFileError, OSError, UnicodeDecodeError):
+        return None
 
 
 def _steps(work: _FileImport, source: _Source) -> Iterator[None]:

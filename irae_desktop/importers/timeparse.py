@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.domain.utc import aware_utc, utc_from_wall_clock
 from irae_desktop.store.clinical_zone import local_zone_name
 
@@ -111,6 +112,24 @@ def parse_datetime_text(text: str, zone: tzinfo, *, date_order: str = "auto") ->
     except ValueError as exc:
         raise TimeTextError(f"not a valid date/time: {s!r}") from exc
     return utc_from_wall_clock(naive, zone)
+
+
+def parse_day_text(
+    text: str, zone: tzinfo, clinical_zone: tzinfo, *, date_order: str = "auto"
+) -> date:
+    """The day a date cell means: a date without a time is the day as written; a date with a
+    time (read in `zone` when it carries no offset) counts on its clinical day in
+    `clinical_zone` (clinical reference, decision 10). Raises TimeTextError."""
+    s = text.strip()
+    if len(s) == 10 and s[4] == "-":
+        try:
+            return date.fromisoformat(s)
+        except ValueError as exc:
+            raise TimeTextError(f"not a valid date: {s!r}") from exc
+    moment = parse_datetime_text(s, zone, date_order=date_order)
+    if ":" not in s:
+        return parse_datetime_text(s, UTC, date_order=date_order).date()
+    return clinical_day(moment, clinical_zone)
 
 
 def parse_birth_date(text: str, *, date_order: str = "auto") -> date:

@@ -10,14 +10,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, tzinfo
+from datetime import date, tzinfo
 
 from irae_desktop.domain.agents import AgentNotFound, SeveralAgents, find_agent
-from irae_desktop.domain.clinical_day import clinical_day
 from irae_desktop.importers.errors import ImportFileError
 from irae_desktop.importers.raw import Problem
 from irae_desktop.importers.sniff import FileFacts, open_text
-from irae_desktop.importers.timeparse import TimeTextError, parse_datetime_text
+from irae_desktop.importers.timeparse import TimeTextError, parse_day_text
 from irae_desktop.store.models import TreatmentLine
 from irae_desktop.store.treatment_import import LineRecord
 
@@ -230,18 +229,10 @@ class TreatmentCsv:
         return row[index].strip() if index is not None and index < len(row) else ""
 
     def _day(self, text: str, column: str) -> date:
-        if len(text) == 10 and text[4] == "-":
-            try:
-                return date.fromisoformat(text)
-            except ValueError as exc:
-                raise _RowError(column, f"not a valid date: {text!r}") from exc
         try:
-            moment = parse_datetime_text(text, self.zone)
+            return parse_day_text(text, self.zone, self.clinical_zone)
         except TimeTextError as exc:
             raise _RowError(column, str(exc)) from exc
-        if ":" not in text:  # a date without a time: the day as written
-            return parse_datetime_text(text, UTC).date()
-        return clinical_day(moment, self.clinical_zone)
 
     def _text_field(self, row: list[str], name: str) -> str | None:
         value = self._cell(row, name)

@@ -54,13 +54,15 @@ log = logging.getLogger(__name__)
 Steps = Iterator[tuple[float, int]]
 
 
-def treatment_file(path: Path, options: ImportOptions) -> tuple[FileFacts, str] | None:
-    """The file's facts and kind: LINES or GIVEN for a CSV of treatment lines or of doses given
-    (known by its header, whatever column mapping was given for lab files), FHIR for FHIR
-    medication resources; else None: the lab import then reads the file, and reports any
-    problem with the file itself."""
+def treatment_file(
+    path: Path, options: ImportOptions, facts: FileFacts | None = None
+) -> tuple[FileFacts, str] | None:
+    """The file's facts (read here unless given) and kind: LINES or GIVEN for a CSV of treatment
+    lines or of doses given (known by its header, whatever column mapping was given for lab
+    files), FHIR for FHIR medication resources; else None: the lab import then reads the file,
+    and reports any problem with the file itself."""
     try:
-        facts = inspect_file(path, options.format)
+        facts = facts or inspect_file(path, options.format)
         if facts.format == "fhir":
             return (facts, FHIR) if medication_resources(facts) is not None else None
         if facts.format != "csv":

@@ -203,6 +203,12 @@ def build_story(
         story.append(tables.treatment_lines_table(data.treatments, width, st))
     else:
         story.append(Paragraph("No treatments recorded.", muted))
+    # the tests a JAK inhibitor or infliximab calls for before its start, beside the lines
+    story += heading("Infection screening (tuberculosis and hepatitis B)", h2)
+    if data.screenings:
+        story.append(tables.screening_table(data.screenings, width, st))
+    else:
+        story.append(Paragraph("None recorded.", muted))
     window = recent_labs(data, lab_days)
     title = "All lab results" if lab_days <= 0 else f"Lab results, last {lab_days} days"
     story += heading(f"{title} ({len(window)} results)", h2)

@@ -24,6 +24,7 @@ from irae_desktop.store.patient_read import (
     latest_plan,
     read_patient,
 )
+from irae_desktop.store.screenings import ScreeningRecord, newest_first
 
 __all__ = [
     "EpisodeInfo",
@@ -91,6 +92,8 @@ class PatientSummaryData:
     steroid_exposure: str = ""
     # analyte -> a clinician's baseline (value, ULN) in the canonical unit
     baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
+    # the standing infection screening results, newest first
+    screenings: list[ScreeningRecord] = field(default_factory=list)
 
     @property
     def current_treatments(self) -> list[PrintedLine]:
@@ -174,6 +177,7 @@ def load_patient_summary(
         units=team.units_system,
         steroid_exposure=clinical.steroid_summary(timeline, today),
         baseline_overrides=record.baseline_overrides,
+        screenings=newest_first(record.screenings),
     )
 
 

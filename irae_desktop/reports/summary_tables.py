@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from irae_desktop.domain.grade_display import result_grade_text
+from irae_desktop.domain.screening_names import calls_for_attention
 from irae_desktop.reports.clinical import AlertLine
 from irae_desktop.reports.formatting import (
     DASH,
@@ -32,6 +33,7 @@ from irae_desktop.reports.formatting import (
 from irae_desktop.reports.layout import GRADE_FILL, INK, MUTED, RULE, SHADE
 from irae_desktop.reports.summary_data import EpisodeInfo, LabPoint, LatestValue
 from irae_desktop.reports.treatment_view import PrintedLine
+from irae_desktop.store.screenings import ScreeningRecord
 
 SEVERITY_FILL = {
     "critical": colors.HexColor("#f8d0cd"),
@@ -220,6 +222,36 @@ def episodes_table(
         )
         extra += _grade_cell_style(3, i, e.worst_grade) + _grade_cell_style(4, i, e.current_grade)
     return make_table(rows, [width * f for f in fractions], extra)
+
+
+# how a result that calls for attention is printed: bold, in the alert's colour, its word always
+# written (domain.screening_names.calls_for_attention; anti-HBs is a mark of immunity)
+SCREENING_RESULT_COLOUR = {"positive": "#b3261e", "indeterminate": "#8a5a00"}
+
+
+def screening_table(
+    results: Sequence[ScreeningRecord], width: float, st: dict[str, ParagraphStyle]
+) -> Table:
+    """The infection screening results, as gathered (newest first): test, day, result, note
+    and where each came from."""
+    rows: list[list[object]] = [["Test", "Taken", "Result", "Note", "Source"]]
+    fractions = (0.22, 0.10, 0.12, 0.31, 0.25)
+    note_width, source_width = width * fractions[3], width * fractions[4]
+    for record in results:
+        result = markup(record.result)
+        colour = SCREENING_RESULT_COLOUR.get(record.result)
+        if colour is not None and calls_for_attention(record.test, record.result):
+            result = f"<font color='{colour}'><b>{result}</b></font>"
+        rows.append(
+            [
+                p(markup(record.label), st["cell"]),
+                date_text(record.taken_on),
+                p(result, st["cell"]),
+                p(_cell_markup(record.note, note_width, st["cell"]) or DASH, st["cell"]),
+                p(_cell_markup(record.source, source_width, st["cell"]), st["cell"]),
+            ]
+        )
+    return make_table(rows, [width * f for f in fractions])
 
 
 def _cell_markup(text: str | None, column: float, style: ParagraphStyle) -> str:

@@ -16,6 +16,7 @@ from irae_desktop.store.models import (
     IrAEEpisode,
     LabResult,
     Patient,
+    ScreeningResult,
     TreatmentHold,
     TreatmentLine,
 )
@@ -112,6 +113,21 @@ def _add_patient(db: Database, demo: DemoPatient, anchor: date) -> int:
                     resolution=None if resolved is None else anchor + timedelta(days=resolved),
                     grade=grade,
                     status=status,
+                )
+            )
+        for test, offset, result, note in demo.screenings:
+            taken_on = anchor + timedelta(days=offset)
+            s.add(
+                ScreeningResult(
+                    patient_id=p.id,
+                    test=test,
+                    taken_on=taken_on,
+                    result=result,
+                    note=note,
+                    standing=True,
+                    source_file=DEMO_SOURCE,
+                    source_ref=f"demo:{test}:{taken_on.isoformat()}",
+                    entered_by=DEMO_USER,
                 )
             )
         for offset, text, plan in demo.notes:

@@ -48,6 +48,8 @@ class DemoPatient:
     lines: list[Line]
     episodes: list[tuple[str, int, int | None, int, str]] = field(default_factory=list)
     notes: list[tuple[int, str, str]] = field(default_factory=list)
+    # infection screening results: (test, day offset, result, note)
+    screenings: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
 
 def _series(days: Iterable[int], values: Iterable[float | str]) -> list[tuple[int, float | str]]:
@@ -153,6 +155,13 @@ def _hepatitis_patient() -> DemoPatient:
             ),
         ],
         episodes=[("hepatitis", -35, None, 4, "improving")],
+        # hepatitis B serology with the hepatitis work-up, and the latent TB test once a JAK
+        # inhibitor was considered: all before tofacitinib started (day -23)
+        screenings=[
+            ("hbsag", -33, "negative", "sent with the hepatitis work-up"),
+            ("anti_hbc", -33, "negative", "total antibody"),
+            ("tb_igra", -27, "negative", "QuantiFERON-TB Gold Plus, before tofacitinib"),
+        ],
         notes=[
             (
                 -33,

@@ -8,36 +8,23 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from irae_desktop.domain.records import ResultStatus, Sex, TreatmentCategory
 from irae_desktop.domain.values import COMPARATORS
+from irae_desktop.store.model_base import Base as Base
+from irae_desktop.store.model_base import grade_check, one_of
 from irae_desktop.store.types import HistoryJSON, UTCDateTime, utcnow
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
 
 # The values an enumerated column may hold, enforced by CHECK constraints (migrations
 # 0007_check_constraints and 0008_checks_as_comparisons write the same ones out;
@@ -48,24 +35,11 @@ EPISODE_STATUSES = ("active", "improving", "resolved")
 RANGE_SEXES = ("", "F", "M")
 
 
-def _one_of(name: str, values: tuple[str, ...], *, nullable: bool = False) -> CheckConstraint:
-    """A CHECK that the column `name` holds one of `values` (or NULL when `nullable`), as
-    comparisons joined by OR: SQLite builds a lookup table for an IN list each time a
-    statement runs, once per row of an import (0008_checks_as_comparisons)."""
-    test = " OR ".join(f"{name} = '{v}'" for v in values)
-    return CheckConstraint(f"{name} IS NULL OR {test}" if nullable else test, name=name)
-
-
-def _grade(name: str) -> CheckConstraint:
-    """A CHECK that the column `name` is a CTCAE grade (0 within range, 1-5) or NULL."""
-    return CheckConstraint(f"{name} IS NULL OR ({name} >= 0 AND {name} <= 5)", name=name)
-
-
 class Patient(Base):
     __tablename__ = "patients"
     __table_args__ = (
-        _one_of("status", PATIENT_STATUSES),
-        _one_of("sex", tuple(Sex), nullable=True),
+        one_of("status", PATIENT_STATUSES),
+        one_of("sex", tuple(Sex), nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,9 +115,9 @@ class LabResult(Base):
             "collected_at",
             sqlite_where=text("status = 'corrected'"),
         ),
-        _one_of("status", tuple(ResultStatus)),
-        _one_of("comparator", COMPARATORS),
-        _grade("grade"),
+        one_of("status", tuple(ResultStatus)),
+        one_of("comparator", COMPARATORS),
+        grade_check("grade"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,7 +157,7 @@ class LabLatest(Base):
     it current), so the worklist reads a row per pair instead of searching every result."""
 
     __tablename__ = "lab_latest"
-    __table_args__ = (_grade("grade"), _grade("last_graded_grade"))
+    __table_args__ = (grade_check("grade"), grade_check("last_graded_grade"))
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -206,7 +180,7 @@ class LabSummary(Base):
     with a valid result, so the worklist reads a row per patient."""
 
     __tablename__ = "lab_summary"
-    __table_args__ = (_grade("liver_grade"), _grade("glucose_grade"))
+    __table_args__ = (grade_check("liver_grade"), grade_check("glucose_grade"))
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -222,7 +196,7 @@ class LabSummary(Base):
 
 class TreatmentLine(Base):
     __tablename__ = "treatment_lines"
-    __table_args__ = (_one_of("category", tuple(TreatmentCategory)),)
+    __table_args__ = (one_of("category", tuple(TreatmentCategory)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
@@ -287,7 +261,7 @@ class TreatmentHold(Base):
 
 class IrAEEpisode(Base):
     __tablename__ = "irae_episodes"
-    __table_args__ = (_one_of("status", EPISODE_STATUSES), _grade("grade"))
+    __table_args__ = (one_of("status", EPISODE_STATUSES), grade_check("grade"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
@@ -362,7 +336,7 @@ class UnmatchedLabRow(Base):
     """A result for an MRN that matched no patient, from a file without demographics to add one."""
 
     __tablename__ = "unmatched_lab_rows"
-    __table_args__ = (_one_of("comparator", COMPARATORS),)
+    __table_args__ = (one_of("comparator", COMPARATORS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(
@@ -410,7 +384,7 @@ class SiteReferenceRange(Base):
     __tablename__ = "site_reference_ranges"
     __table_args__ = (
         UniqueConstraint("analyte", "sex", name="uq_site_range"),
-        _one_of("sex", RANGE_SEXES),
+        one_of("sex", RANGE_SEXES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -492,3 +466,7 @@ class RowHistory(Base):
     old_values: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
     new_values: Mapped[dict[str, Any] | None] = mapped_column(_JSON)
     transaction_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+# the later aggregates' tables, kept in modules of their own, join Base.metadata here
+from irae_desktop.store.screening_model import ScreeningResult as ScreeningResult  # noqa: E402

@@ -17,6 +17,7 @@ from irae_desktop.store.alerts import Acknowledgement, acknowledgements, team_al
 from irae_desktop.store.labs import baseline_overrides
 from irae_desktop.store.models import ConsultNote, IrAEEpisode, LabResult, Patient, TreatmentLine
 from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.screenings import ScreeningRecord
 from irae_desktop.store.settings import TeamSettings, get_settings
 from irae_desktop.store.timeline import load_timeline, load_timeline_with_rows
 
@@ -148,6 +149,8 @@ class PatientRecord:
     # every stored result, entered-in-error included, by time, analyte and id; empty unless
     # asked for (the labs table wants them, the printed summary does not)
     labs: tuple[StoredLab, ...] = field(default=())
+    # the standing infection screening results, oldest first (the timeline's own)
+    screenings: tuple[ScreeningRecord, ...] = field(default=())
 
 
 def find_patient_id(session: Session, mrn_or_id: str | int) -> int:
@@ -295,6 +298,7 @@ def read_patient(session: Session, patient_id: int, *, with_labs: bool = False) 
             code: (o.value, o.uln) for code, o in baseline_overrides(session, patient_id).items()
         },
         labs=labs,
+        screenings=tuple(s for s in timeline.screenings if isinstance(s, ScreeningRecord)),
     )
 
 

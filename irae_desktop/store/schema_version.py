@@ -17,6 +17,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_server_stamps_user",
     "0011_row_history",
     "0012_server_stamps_time",
+    "0013_screening_results",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 VERSION_TABLE = "alembic_version"

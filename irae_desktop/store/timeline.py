@@ -1,4 +1,5 @@
-"""Loads a patient's stored labs, treatments and episodes as a domain PatientTimeline."""
+"""Loads a patient's stored labs, treatments, episodes and screening results as a domain
+PatientTimeline."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from irae_desktop.store.models import (
     TreatmentLine,
 )
 from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.screenings import screenings_by_patient
 
 _LAB = cast(Table, LabResult.__table__)
 _WITHDRAWN = ResultStatus.ENTERED_IN_ERROR.value
@@ -207,6 +209,7 @@ def _load(
         episodes[ep.patient_id].append(
             EpisodeSpan(ep.id, ep.organ, ep.onset, ep.resolution, ep.grade, ep.status)
         )
+    screenings = screenings_by_patient(session, ids)
     zone = team_zone(session)
     out: dict[int, PatientTimeline] = {}
     for pid in ids:
@@ -229,6 +232,7 @@ def _load(
             diagnosis=patient.diagnosis,
             zone=zone,
             held_for_review=held.get(pid, []),
+            screenings=list(screenings.get(pid, [])),
         )
     return out, every
 

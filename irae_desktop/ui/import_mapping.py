@@ -15,6 +15,8 @@ from irae_desktop.importers.administration_reader import LAYOUT as GIVEN_LAYOUT
 from irae_desktop.importers.administration_reader import administration_columns
 from irae_desktop.importers.csv_reader import CsvSource, sniff_delimiter
 from irae_desktop.importers.errors import ImportFileError
+from irae_desktop.importers.screening_reader import LAYOUT as SCREENING_LAYOUT
+from irae_desktop.importers.screening_reader import is_screening_file
 from irae_desktop.importers.sniff import inspect_file, open_text
 from irae_desktop.importers.treatment_reader import LAYOUT, treatment_columns
 
@@ -94,6 +96,9 @@ def inspect(path: Path, mapping: dict[str, Any] | None = None) -> FileInfo:
             return info
         if administration_columns(info.header) is not None:
             info.layout = GIVEN_LAYOUT
+            return info
+        if is_screening_file(facts):  # infection screening results: no lab columns either
+            info.layout = SCREENING_LAYOUT
             return info
         source = CsvSource(facts, lambda text: lookup_analyte(text) is not None, mapping)
     except (ImportFileError, OSError, UnicodeDecodeError) as exc:

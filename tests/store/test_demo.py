@@ -57,3 +57,24 @@ def test_demo_stories_are_in_the_grades(db) -> None:  # type: ignore[no-untyped-
     baseline = _grades(db, "DEMO-0004", "ALT")
     assert (305.0, 2) in baseline
     assert (131.0, 0) in baseline  # above ULN, below 1.5 x baseline: grade 0 under v5.0
+
+
+def test_the_hepatitis_patient_was_screened_before_tofacitinib(db) -> None:  # type: ignore[no-untyped-def]
+    from irae_desktop.store.patient_read import find_patient_id, read_patient
+
+    add_demo_patients(db, anchor=ANCHOR)
+    with db.read() as s:
+        record = read_patient(s, find_patient_id(s, "DEMO-0001"))
+        others = [
+            read_patient(s, find_patient_id(s, mrn)).screenings
+            for mrn in ("DEMO-0002", "DEMO-0003", "DEMO-0004")
+        ]
+    (tofacitinib,) = [t for t in record.treatments if t.agent == "tofacitinib"]
+    # the line starts 23 days before the anchor (9 May 2026); the tests came before it
+    assert tofacitinib.start == date(2026, 5, 9)
+    assert [(r.test, r.taken_on, r.result) for r in record.screenings] == [
+        ("hbsag", date(2026, 4, 29), "negative"),
+        ("anti_hbc", date(2026, 4, 29), "negative"),
+        ("tb_igra", date(2026, 5, 5), "negative"),
+    ]
+    assert others == [(), (), ()]

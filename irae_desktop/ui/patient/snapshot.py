@@ -24,6 +24,7 @@ from irae_desktop.store.patient_read import (
     read_patient,
 )
 from irae_desktop.store.patients import PatientNotFoundError
+from irae_desktop.store.screenings import ScreeningRecord
 from irae_desktop.ui.grade_style import grade_label
 from irae_desktop.ui.patient.response import response_labels
 
@@ -106,6 +107,8 @@ class PatientSnapshot:
     clinical_timezone: str = "UTC"
     # the clinical day the snapshot was read on, in the team's time zone
     today: date = field(default_factory=date.today)
+    # the standing infection screening results, oldest first
+    screenings: tuple[ScreeningRecord, ...] = ()
 
 
 class PatientGoneError(LookupError):
@@ -187,4 +190,5 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         clinical_timezone=team.clinical_timezone,
         today=today,
         baseline_overrides=record.baseline_overrides,
+        screenings=record.screenings,
     )

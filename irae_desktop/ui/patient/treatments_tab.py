@@ -1,4 +1,5 @@
-"""The Treatments tab: lines with status and doses; add, edit, taper, hold, resume and stop."""
+"""The Treatments tab: lines with status and doses; add, edit, taper, hold, resume and stop; and
+beside the selected line in full, the infection screening results (screening_panel.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from irae_desktop.ui.patient.same_agent import (
     ask_same_agent,
     same_agent_line,
 )
+from irae_desktop.ui.patient.screening_panel import ScreeningPanel
 from irae_desktop.ui.patient.treatment_form import CATEGORY_TEXT, DoseStepDialog, TreatmentDialog
 from irae_desktop.ui.patient.write_buttons import WriteButtons
 
@@ -157,9 +159,18 @@ class TreatmentsTab(QWidget):
         detail_box.setWidgetResizable(True)
         detail_box.setWidget(self.detail)
         detail_box.setFrameShape(QFrame.Shape.StyledPanel)
+        # under the lines, the selected line in full beside the infection screening results
+        # that a JAK inhibitor or infliximab calls for before its start
+        self.screening = ScreeningPanel(save)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(detail_box)
+        below.addWidget(self.screening)
+        below.setStretchFactor(0, 1)
+        below.setStretchFactor(1, 1)
+        below.setSizes([500, 500])  # half each, whatever their texts ask for
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
-        splitter.addWidget(detail_box)
+        splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 180])

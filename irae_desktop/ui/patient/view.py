@@ -198,6 +198,7 @@ class PatientView(QWidget):
             snapshot.response_labels,
             snapshot.today,
         )
+        self.treatments.screening.set_results(snapshot.header.id, snapshot.screenings)
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
         self.trends.set_units(self.units_system)
         self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set, arrays=loaded.arrays)
@@ -229,7 +230,7 @@ class PatientView(QWidget):
 
     def set_read_only(self, reason: str) -> None:
         """Greys every button of the tabs that would change data, each saying why."""
-        for tab in (self.alerts, self.labs, self.treatments, self.notes):
+        for tab in (self.alerts, self.labs, self.treatments, self.treatments.screening, self.notes):
             tab.write_buttons.lock(reason)
 
     # actions ------------------------------------------------------------------------------
