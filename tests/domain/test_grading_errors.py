@@ -63,7 +63,19 @@ def test_shipped_criteria_sets() -> None:
         "GLUCOSE",
         "GLUCOSE_FASTING",
         "GLUCOSE_POC",
+        "ALC",
+        "ANC",
+        "HGB",
+        "PLT",
+        "CREAT",
+        "CHOL",
+        "TRIG",
     }
+    # CTCAE v6.0 has no lymphocyte count decreased term: ALC is tracked there, not graded
+    v6 = load_criteria("ctcae-6.0")
+    assert set(v6.terms) == set(v5.terms) - {"ALC"}
+    assert set(v5.not_graded) == {"DBILI", "CPEPTIDE", "HBA1C", "BHB", "LDL", "EGFR"}
+    assert set(v6.not_graded) == set(v5.not_graded) | {"ALC"}
 
 
 def _shipped(name: str) -> dict:
