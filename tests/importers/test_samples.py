@@ -172,6 +172,13 @@ def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-unt
     assert summary.imported == len(expected) == 8
     assert summary.not_tracked == len(obx) - len(expected)
     assert summary.rejected == []
+    # the differential's "LY%^LYMPH%" in % is listed as a percentage, never stored as ALC
+    assert (
+        summary.not_tracked_tests[
+            "LYMPH% (a percentage, not the absolute lymphocyte count tracked as ALC)"
+        ]
+        == 1
+    )
     stored = {lab.analyte: lab for lab in labs(both_db, "002993817")}
     assert {k: v.value for k, v in stored.items()} == expected
     # OBR-7 201003150029 read in the chosen zone (EDT began 2010-03-14: UTC-4)
