@@ -11,13 +11,15 @@ triglycerides 1 mmol/L = 88.57 mg/dL.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from irae_desktop.store.database import Database
-from tests.importers.helpers import labs, run
+from irae_desktop.store.models import AppSetting
+from tests.importers.helpers import add_patients, labs, run
 
 US_EXPORT = """mrn,name,dob,collected,loinc,test,value,unit,ref_low,ref_high
 US-1,Pat Safety,1961-03-14,2026-05-04T08:00:00,731-0,"Lymphocytes, Absolute",0.45,x10E3/uL,1.0,4.0
@@ -171,3 +173,35 @@ def test_german_export_with_decimal_commas(db: Database, tmp_path: Path) -> None
     _check(stored, GERMAN_STORED, datetime(2026, 5, 4, 6, 15, tzinfo=UTC))
     assert "anemia: grade 2" in stored["line 4"].grade_reason
     assert stored["line 4"].grade_reason.startswith("HGB 5.9 mmol/L: below 6.2 mmol/L")
+
+
+V6_EXPORT = """mrn,collected,test,value,unit,ref_low,ref_high
+V6-1,2026-05-04T08:00:00,ALC,0.4,10^9/L,1.0,4.0
+V6-1,2026-05-04T08:00:00,ANC,1.7,10^9/L,1.8,7.7
+V6-1,2026-05-04T08:00:00,PLT,24,10^9/L,150,400
+"""
+
+
+def test_under_ctcae_6_lymphocytes_are_stored_ungraded_without_a_warning(
+    db: Database, tmp_path: Path
+) -> None:
+    """CTCAE v6.0 has no term for a low lymphocyte count: the result is stored with the reason
+    and no grade, and the import does not warn about it, since no range or setting could grade
+    it. Neutrophils and platelets take the v6.0 numbers."""
+    with db.write() as session:
+        session.add(AppSetting(key="criteria_set", value_json=json.dumps("ctcae-6.0")))
+    add_patients(db, ["V6-1"])
+    path = tmp_path / "v6.csv"
+    path.write_text(V6_EXPORT, encoding="utf-8")
+
+    (summary,) = run(db, path, timezone="UTC")
+
+    assert (summary.imported, summary.rejected_count) == (3, 0)
+    assert summary.warnings == []
+    stored = {lab.analyte: lab for lab in labs(db, "V6-1")}
+    assert stored["ALC"].grade is None
+    assert "no 'Lymphocyte count decreased' term" in stored["ALC"].grade_reason
+    # 1.7 is below this LLN (1.8) but not below 1.5: grade 0 under v6.0 (grade 1 under v5.0)
+    assert (stored["ANC"].grade, stored["ANC"].grade_criteria) == (0, "ctcae-6.0")
+    # 24: below 50, not below 10: grade 3 under v6.0 (grade 4 under v5.0)
+    assert stored["PLT"].grade == 3
