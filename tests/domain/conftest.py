@@ -26,6 +26,7 @@ def clear_domain_caches() -> None:
     grade_parts._BOUNDARIES.clear()
     grading.PLANS.forget()
     analytes._index.cache_clear()
+    analytes._shared_index.cache_clear()
     agents._by_name.cache_clear()
     agents._longest_first.cache_clear()
 
