@@ -12,8 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "irae_desktop"
 # the table itself, and the names files use for analytes (read on import, never shown)
 ALLOWED = {
     PACKAGE / "domain" / "analyte_table.py",
+    PACKAGE / "domain" / "analyte_table_safety.py",
     PACKAGE / "domain" / "analytes.py",
     PACKAGE / "domain" / "analyte_names.py",
+    PACKAGE / "domain" / "analyte_names_safety.py",
 }
 # the treatment lanes under the trends share the colour-blind-safe palette; they colour lines
 # of treatment, not analytes

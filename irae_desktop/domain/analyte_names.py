@@ -27,6 +27,8 @@ class LocalNames:
 
     names: tuple[str, ...]
     source: str
+    # names another test goes by too (see analyte_table.Analyte.shared_names)
+    shared_names: tuple[str, ...] = ()
 
 
 _NORDIC_PREFIXES = (
@@ -398,5 +400,13 @@ OTHER_SPECIMEN_OR_FRACTION = frozenset(
         "frei",
         "libre",
         "neonatal",
+        # another lipid fraction or a derived quantity: "Cholesterol (HDL)" is not total
+        # cholesterol, "Kreatinin (Clearance)" not serum creatinine, "(ratio)" not either part
+        "hdl",
+        "vldl",
+        "ratio",
+        "quotient",
+        "rapport",
+        "clearance",
     }
 )

@@ -1,7 +1,8 @@
 """The analyte table: one row per lab analyte the product knows, with every fact about it
 that more than one place needs (code, long name and short label, series colour, decimals,
 canonical and SI units, organ, LOINC and local names, plausible and possible limits).
-Listed in display order. Read it through domain.analytes, which indexes it."""
+Listed in display order; the analytes that watch the safety of rescue treatments continue it
+in domain.analyte_table_safety. Read it through domain.analytes, which indexes both."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-Organ = Literal["liver", "glucose", "other"]
-# the organs with a worst current grade (worklist, alerts, handoff), in the order shown
+Organ = Literal["liver", "glucose", "blood", "kidney", "lipids", "other"]
+# the organs with a worst current grade (worklist, alerts, handoff), in the order shown: the
+# organs of the irAEs the product follows. Blood counts, kidney and lipids are watched for the
+# safety of rescue treatments; their results carry their own grades on the Labs tab but never
+# enter an irAE organ's grade, column or alert
 GRADED_ORGANS: tuple[Organ, ...] = ("liver", "glucose")
 # an organ's title in column heads and alert titles
-ORGAN_TITLES: dict[str, str] = {"liver": "Liver", "glucose": "Glucose", "other": "Other"}
+ORGAN_TITLES: dict[str, str] = {
+    "liver": "Liver",
+    "glucose": "Glucose",
+    "blood": "Blood counts",
+    "kidney": "Kidney",
+    "lipids": "Lipids",
+    "other": "Other",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +63,10 @@ class Analyte:
     limits_source: str = ""
     # where the European names among `local_names` come from (see domain.analyte_names)
     names_source: str = ""
+    # names another test goes by too ("Lymphocytes" is also the percentage of the white-cell
+    # differential, "TG" also thyroglobulin): a row so named is this analyte only when its
+    # unit is one of this analyte's units (see importers.validate)
+    shared_names: tuple[str, ...] = ()
 
 
 _GLUCOSE_PRECISION = (("mg/dL", 0), ("mmol/L", 1), ("g/L", 2))

@@ -9,26 +9,31 @@ import re
 from dataclasses import replace
 
 from irae_desktop.domain.analyte_names import EUROPEAN_NAMES
+from irae_desktop.domain.analyte_names_safety import SAFETY_EUROPEAN_NAMES
 from irae_desktop.domain.analyte_table import GRADED_ORGANS as GRADED_ORGANS
 from irae_desktop.domain.analyte_table import LISTED
 from irae_desktop.domain.analyte_table import ORGAN_TITLES as ORGAN_TITLES
 from irae_desktop.domain.analyte_table import Analyte as Analyte
 from irae_desktop.domain.analyte_table import Organ as Organ
+from irae_desktop.domain.analyte_table_safety import SAFETY_LISTED
 from irae_desktop.domain.text_fold import fold_text
+
+_EUROPEAN = {**EUROPEAN_NAMES, **SAFETY_EUROPEAN_NAMES}
 
 
 def _with_european_names(analyte: Analyte) -> Analyte:
-    european = EUROPEAN_NAMES.get(analyte.code)
+    european = _EUROPEAN.get(analyte.code)
     if european is None:
         return analyte
     return replace(
         analyte,
         local_names=(*analyte.local_names, *european.names),
+        shared_names=(*analyte.shared_names, *european.shared_names),
         names_source=european.source,
     )
 
 
-_ALL: tuple[Analyte, ...] = tuple(_with_european_names(a) for a in LISTED)
+_ALL: tuple[Analyte, ...] = tuple(_with_european_names(a) for a in (*LISTED, *SAFETY_LISTED))
 
 ANALYTES: dict[str, Analyte] = {a.code: a for a in _ALL}
 DISPLAY_ORDER: tuple[str, ...] = tuple(a.code for a in _ALL)
@@ -96,7 +101,27 @@ def _build_index() -> dict[str, Analyte]:
     return index
 
 
+def _build_shared_index(names: dict[str, Analyte]) -> dict[str, Analyte]:
+    """Shared names (see Analyte.shared_names): never a name of any analyte on its own, never
+    shared by two analytes."""
+    index: dict[str, Analyte] = {}
+    for analyte in _ALL:
+        for key in analyte.shared_names:
+            norm = normalise_name(key)
+            named = names.get(norm)
+            if named is not None:
+                raise RuntimeError(f"shared name {key!r} is also a name of {named.code}")
+            clash = index.get(norm)
+            if clash is not None and clash.code != analyte.code:
+                raise RuntimeError(
+                    f"shared name {key!r} maps to both {clash.code} and {analyte.code}"
+                )
+            index[norm] = analyte
+    return index
+
+
 _INDEX = _build_index()
+_SHARED_INDEX = _build_shared_index(_INDEX)
 
 
 def lookup_analyte(text: str) -> Analyte | None:
@@ -104,6 +129,14 @@ def lookup_analyte(text: str) -> Analyte | None:
     if not text:
         return None
     return _INDEX.get(normalise_name(text))
+
+
+def lookup_shared_name(text: str) -> Analyte | None:
+    """The analyte a shared name may stand for ("Lymphocytes": the absolute count, or the
+    differential's percentage); the caller decides by the unit. None if not a shared name."""
+    if not text:
+        return None
+    return _SHARED_INDEX.get(normalise_name(text))
 
 
 def get_analyte(code: str) -> Analyte:

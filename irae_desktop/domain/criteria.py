@@ -35,6 +35,9 @@ class Condition:
     optional: bool  # skipped when its reference is unknown
     # what is assumed when an optional condition is skipped, said in the reason
     assumed: str | None = None
+    # a baseline condition that holds only for a baseline below the LLN (CTCAE v6.0
+    # creatinine: "x baseline if baseline is below LLN"); skipped otherwise, so it is optional
+    baseline_below_lln: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +93,29 @@ def _condition(raw: dict[str, Any], where: str) -> Condition:
         if not isinstance(bound, int | float) or bound < 0:
             raise CriteriaError(f"{where}: a multiple must be a non-negative number")
         multiple = float(bound)
+    optional = bool(raw.get("optional", False))
+    below_lln = bool(raw.get("only_if_baseline_below_lln", False))
+    if below_lln and (basis != "baseline" or not optional):
+        raise CriteriaError(
+            f"{where}: only an optional baseline condition can hold only below the LLN"
+        )
     return Condition(
         basis=basis,
         direction=direction,
         inclusive=bool(raw.get("inclusive", False)),
         multiple=multiple,
         absolute=absolute,
-        optional=bool(raw.get("optional", False)),
+        optional=optional,
         assumed=raw.get("assumed"),
+        baseline_below_lln=below_lln,
     )
 
 
 def _bands(raw: list[dict[str, Any]], where: str) -> tuple[Band, ...]:
+    """The bands of one side, highest grade first. Two bands of one grade are alternatives
+    (CTCAE's "; " between criteria: creatinine >1.5 x ULN or >1.5 x baseline): the grade
+    holds when either does, and a band whose every condition is skipped for want of its
+    reference applies to nothing."""
     bands = []
     for i, item in enumerate(raw):
         grade = item.get("grade")
@@ -188,3 +202,20 @@ def load_criteria(criteria_id: str = DEFAULT_CRITERIA) -> CriteriaSet:
     if criteria.id != name:
         raise CriteriaError(f"criteria file {name}.json declares id {criteria.id!r}")
     return criteria
+
+
+@cache
+def grades_in_reported_unit(code: str) -> bool:
+    """Clinical reference, decision 8: an analyte some shipped criteria set gives absolute
+    thresholds for in more than one unit (glucose, hemoglobin, cholesterol, triglycerides) is
+    graded in the unit it was reported in, since the columns are rounded separately (CTCAE's
+    hemoglobin 4.9 mmol/L is 7.9 g/dL, not 8.0). Others are graded in the canonical unit."""
+    for criteria_id in _shipped_ids():
+        term = load_criteria(criteria_id).terms.get(code)
+        if term is None:
+            continue
+        for rules in term.rules.values():
+            for band in (*rules.high, *rules.low):
+                if any(len(cond.absolute) > 1 for cond in band.conditions):
+                    return True
+    return False

@@ -10,6 +10,7 @@ from typing import Literal
 from irae_desktop.domain.analytes import ANALYTES, lookup_analyte
 from irae_desktop.domain.criteria import DEFAULT_CRITERIA, Band, load_criteria
 from irae_desktop.domain.grade_parts import REL_TOL, choose_rules
+from irae_desktop.domain.grade_steps import skipped
 from irae_desktop.domain.units import convert, unit_for
 
 Side = Literal["high", "low"]
@@ -59,12 +60,16 @@ class GradeBands:
 
 # (threshold, inclusive) where a band starts; None: a reference it needs is unknown
 _Start = tuple[float, bool] | None
+# a band whose every condition is skipped (see grade_steps.skipped): it applies to nothing
+_APPLIES_NOWHERE = (math.inf, False)
 
 
 def _start(band: Band, code: str, unit: str, refs: dict[str, float | None]) -> _Start:
     """Where the band's conditions all hold, seen from its own side: the tightest bound."""
     found: list[tuple[float, bool]] = []
     for cond in band.conditions:
+        if skipped(cond, refs):
+            continue
         if cond.basis == "absolute":
             bound = next((b for u, b in cond.absolute if u == unit), None)
             if bound is None:  # the grader converts the value into the table's unit
@@ -73,15 +78,13 @@ def _start(band: Band, code: str, unit: str, refs: dict[str, float | None]) -> _
             found.append((bound, cond.inclusive))
             continue
         ref = refs[cond.basis]
-        if ref is None:
-            if cond.optional:
-                continue
+        if ref is None or (cond.baseline_below_lln and refs["LLN"] is None):
             return None
         assert cond.multiple is not None
         found.append((ref * cond.multiple, cond.inclusive))
-    if not found:
-        return None
     high = band.conditions[0].direction == "above"
+    if not found:
+        return _APPLIES_NOWHERE if high else (-math.inf, False)
     tightest = max(t for t, _ in found) if high else min(t for t, _ in found)
     inclusive = all(
         inc for t, inc in found if math.isclose(t, tightest, rel_tol=REL_TOL, abs_tol=0.0)
@@ -93,7 +96,10 @@ def _side(
     bands: tuple[Band, ...], side: Side, code: str, unit: str, refs: dict[str, float | None]
 ) -> tuple[list[GradeBand], bool]:
     """The drawable bands of one side (grade 1 upwards) and whether any band was left out."""
-    starts = [(b.grade, _start(b, code, unit, refs)) for b in bands]  # highest grade first
+    # highest grade first, alternatives of one grade as one
+    starts = _either(
+        [(b.grade, _start(b, code, unit, refs)) for b in bands], 1.0 if side == "high" else -1.0
+    )
     out: list[GradeBand] = []
     for i, (grade, start) in enumerate(starts):
         if start is None:
@@ -116,6 +122,25 @@ def _side(
         else:
             out.append(GradeBand(grade, side, far, threshold, far_closed, inclusive))
     return sorted(out, key=lambda b: b.grade), False
+
+
+def _either(starts: list[tuple[int, _Start]], sign: float) -> list[tuple[int, _Start]]:
+    """Bands of one grade are alternatives (see criteria._bands): the grade starts where the
+    first of them does; unknown (None) when any of them needs a reference that is unknown.
+    A grade none of whose bands applies starts nowhere (beyond every value)."""
+    merged: list[tuple[int, _Start]] = []
+    for grade, start in starts:
+        if not merged or merged[-1][0] != grade:
+            merged.append((grade, start))
+            continue
+        kept = merged[-1][1]
+        if kept is None or start is None:
+            merged[-1] = (grade, None)
+        elif _close(start[0], kept[0]):
+            merged[-1] = (grade, (kept[0], kept[1] or start[1]))
+        elif sign * (start[0] - kept[0]) < 0:
+            merged[-1] = (grade, start)
+    return [(g, s) for g, s in merged if s is None or math.isfinite(s[0])]
 
 
 def _below_high(low: list[GradeBand], high: list[GradeBand]) -> list[GradeBand]:

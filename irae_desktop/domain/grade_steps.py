@@ -3,10 +3,11 @@ words each step gives."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from irae_desktop.domain.criteria import Band, Condition, RuleSet
-from irae_desktop.domain.grade_parts import GradeBasis, boundary_multiples, fmt_number
+from irae_desktop.domain.grade_parts import REL_TOL, GradeBasis, boundary_multiples, fmt_number
 
 # (threshold, above, inclusive, unit to convert the value to first, or None)
 Check = tuple[float, bool, bool, str | None]
@@ -20,6 +21,25 @@ Step = tuple[int, str | None, tuple[Check, ...], Words | str]
 Zero = tuple[Words | None, str, str] | str
 
 
+def baseline_below_lln(refs: dict[str, float | None]) -> bool:
+    """Whether the baseline is known and below the LLN (strictly, beyond the tolerance)."""
+    baseline, lln = refs["baseline"], refs["LLN"]
+    if baseline is None or lln is None:
+        return False
+    return baseline < lln and not math.isclose(baseline, lln, rel_tol=REL_TOL, abs_tol=0.0)
+
+
+def skipped(cond: Condition, refs: dict[str, float | None]) -> bool:
+    """An optional condition left out: its reference is unknown, or it holds only for a
+    baseline below the LLN and the baseline is known not to be. With no LLN it is kept, and
+    its band misses the LLN (see band_checks): whether it applies cannot be told."""
+    if not cond.optional:
+        return False
+    if cond.basis != "absolute" and refs[cond.basis] is None:
+        return True
+    return cond.baseline_below_lln and refs["LLN"] is not None and not baseline_below_lln(refs)
+
+
 def band_checks(
     band: Band, code: str, unit: str, refs: dict[str, float | None]
 ) -> tuple[int, str | None, tuple[Check, ...]]:
@@ -28,6 +48,8 @@ def band_checks(
     missing: str | None = None
     checks: list[Check] = []
     for cond in band.conditions:
+        if skipped(cond, refs):
+            continue
         above = cond.direction == "above"
         if cond.basis == "absolute":
             bound = next((b for u, b in cond.absolute if u == unit), None)
@@ -44,6 +66,9 @@ def band_checks(
             continue
         assert cond.multiple is not None
         checks.append((ref * cond.multiple, above, cond.inclusive, None))
+        if cond.baseline_below_lln and refs["LLN"] is None and missing is None:
+            # the value meets the baseline multiple, but only a baseline below the LLN counts
+            missing = "LLN"
     return band.grade, missing, tuple(checks)
 
 
@@ -101,6 +126,8 @@ class Compiler:
         steps = []
         for band in bands:
             grade, missing, checks = band_checks(band, self.code, self.unit, self.refs)
+            if not checks and missing is None:
+                continue  # every condition skipped: an alternative that does not apply here
             detail = band_detail(band.conditions[0], self.unit, self.refs, self.rules)
             words: Words | str = band.conditions[0].basis
             if detail is not None:
@@ -110,9 +137,7 @@ class Compiler:
                 if self.assume and grade > 0:
                     # clinical reference, decision 3: a missing baseline is a normal one
                     more.extend(
-                        c.assumed
-                        for c in band.conditions
-                        if c.optional and c.assumed and self.refs.get(c.basis) is None
+                        c.assumed for c in band.conditions if c.assumed and skipped(c, self.refs)
                     )
                 words = (*detail, self._tail(grade, name, [], more))
             steps.append((grade, missing, checks, words))

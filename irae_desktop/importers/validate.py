@@ -7,10 +7,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from irae_desktop.domain.analyte_names import OTHER_SPECIMEN_OR_FRACTION, URINE_PREFIXES
-from irae_desktop.domain.analytes import Analyte, lookup_analyte, normalise_name
+from irae_desktop.domain.analytes import (
+    Analyte,
+    lookup_analyte,
+    lookup_shared_name,
+    normalise_name,
+)
 from irae_desktop.domain.plausibility import Verdict, check_value
 from irae_desktop.domain.records import LabRecord, ResultStatus
-from irae_desktop.domain.units import UnitError, normalise_unit, to_canonical
+from irae_desktop.domain.units import (
+    UnitError,
+    accepted_units,
+    is_percent,
+    measures,
+    normalise_unit,
+    to_canonical,
+)
 from irae_desktop.domain.values import ValueTextError, depends_on_convention, parse_result_text
 from irae_desktop.importers.csv_sample import NumberConvention
 from irae_desktop.importers.raw import RawResult
@@ -48,6 +60,8 @@ class NotTracked:
 
 _LOINC = re.compile(r"^\d{1,7}-\d$")
 _PARENS = re.compile(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$")
+# words that make a test name a percentage ("Lymphocytes percent", "Lymphozyten Prozent")
+_PERCENT_WORDS = frozenset({"percent", "pct", "prozent", "pourcentage", "porcentaje"})
 
 
 def _lookup_parts(name: str) -> Analyte | None:
@@ -90,6 +104,7 @@ class Validator:
         self.date_order = date_order
         self.latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
         self._analytes: dict[tuple[str, str, bool], Analyte | None] = {}
+        self._shared: dict[tuple[str, str, bool], Analyte | None] = {}
         self._times: dict[str, datetime | str] = {}
         self._canonical_units: dict[tuple[str, str], bool] = {}
         # result texts repeat (the same few hundred values per test): parse each once
@@ -110,6 +125,21 @@ class Validator:
         if len(self._analytes) > 50_000:
             self._analytes.clear()
         self._analytes[key] = found
+        return found
+
+    def shared(self, raw: RawResult) -> Analyte | None:
+        """The analyte a shared name in the row may stand for (see Analyte.shared_names);
+        never for a standard code, which names one test."""
+        key = (raw.code, raw.name, raw.code_is_standard)
+        if key in self._shared:
+            return self._shared[key]
+        found: Analyte | None = None
+        if not (raw.code and (raw.code_is_standard or _LOINC.match(raw.code))):
+            by_code = lookup_shared_name(raw.code) if raw.code else None
+            found = by_code or lookup_shared_name(raw.name)
+        if len(self._shared) > 50_000:
+            self._shared.clear()
+        self._shared[key] = found
         return found
 
     def _time(self, text: str) -> datetime | str:
@@ -201,7 +231,13 @@ class Validator:
         col = raw.column
         analyte = self.analyte(raw)
         if analyte is None:
-            return NotTracked(raw.ref, raw.name or raw.code)
+            shared = self.shared(raw)
+            if shared is None:
+                return NotTracked(raw.ref, raw.name or raw.code)
+            decided = by_unit(shared, raw)
+            if decided is not None:
+                return decided
+            analyte = shared
         if raw.value_error:
             return Rejected(raw.ref, col.get("value", "value"), raw.value_error)
         ref = raw.ref
@@ -283,6 +319,43 @@ class Validator:
             ref[:200],
             tuple(warnings),
         )
+
+
+def _says_percent(raw: RawResult) -> bool:
+    words = set(normalise_name(f"{raw.code} {raw.name}").split())
+    return "%" in raw.code or "%" in raw.name or bool(_PERCENT_WORDS & words)
+
+
+def by_unit(analyte: Analyte, raw: RawResult) -> NotTracked | Rejected | None:
+    """A row named by a shared name: None when its unit makes it `analyte`; otherwise the
+    percentage of the white-cell differential or another test (not tracked, the reason in
+    the summary's list), or, without a unit to tell, refused: never stored as a count on a
+    guess (clinical reference, section 6)."""
+    test = raw.name or raw.code
+    unit_column = raw.column.get("unit", "unit")
+    percent = _says_percent(raw)
+    if raw.unit.strip() and measures(analyte.code, raw.unit):
+        if not percent:
+            return None
+        return Rejected(
+            raw.ref,
+            unit_column,
+            f"{analyte.code}: the test {test!r} says a percentage and the unit "
+            f"{raw.unit.strip()!r} a count; not stored",
+        )
+    if percent or is_percent(raw.unit):
+        return NotTracked(
+            raw.ref,
+            f"{test} (a percentage, not the {analyte.name.lower()} tracked as {analyte.code})",
+        )
+    if raw.unit.strip():
+        return NotTracked(raw.ref, test)  # another test of that name ("TG" in ng/mL)
+    return Rejected(
+        raw.ref,
+        unit_column,
+        f"{analyte.code}: {test!r} with no unit may be the {analyte.name.lower()} or a "
+        f"percentage or another test; not stored (expected {accepted_units(analyte.code)})",
+    )
 
 
 def birth_year_ok(birth: date) -> bool:

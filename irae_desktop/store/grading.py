@@ -23,7 +23,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.baseline import BaselineOverride as DomainOverride
-from irae_desktop.domain.criteria import DEFAULT_CRITERIA, CriteriaError, load_criteria
+from irae_desktop.domain.criteria import (
+    DEFAULT_CRITERIA,
+    CriteriaError,
+    grades_in_reported_unit,
+    load_criteria,
+)
 from irae_desktop.domain.plausibility import review_reason
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.series import REASON_MAX, LabToGrade, SeriesGrade, grade_series
@@ -42,9 +47,6 @@ from irae_desktop.store.models import (
 )
 
 CRITERIA_SETTING = "criteria_set"
-# glucose thresholds exist in both unit systems: grade in the one reported
-# (clinical reference, decision 8)
-_GRADE_AS_REPORTED = {"GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"}
 _CHUNK = 400
 SITE_NOTE = "; reference range: site default"
 _LAB = cast(Table, LabResult.__table__)
@@ -133,7 +135,9 @@ def site_ranges(session: Session) -> Sites:
 
 
 def _grading_unit(analyte: str, canonical: str, original_unit: str) -> str:
-    if analyte in _GRADE_AS_REPORTED and original_unit:
+    """The unit to grade in: as reported where the thresholds exist in both unit systems
+    (clinical reference, decision 8), else the canonical one."""
+    if grades_in_reported_unit(analyte) and original_unit:
         try:
             return unit_for(analyte, original_unit)
         except UnitError:
@@ -164,7 +168,7 @@ def grading_context(
                 uln, used_site = site[1], True
             if lln is None and site[0] is not None:
                 lln, used_site = site[0], True
-    if code in _GRADE_AS_REPORTED and original_unit:
+    if grades_in_reported_unit(code) and original_unit:
         try:
             canonical = unit_for(code, unit)
             reported = _grading_unit(code, canonical, original_unit)

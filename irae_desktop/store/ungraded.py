@@ -13,6 +13,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from irae_desktop.domain.analytes import ANALYTES
+from irae_desktop.domain.criteria import CriteriaError, load_criteria
 from irae_desktop.domain.records import ResultStatus
 from irae_desktop.domain.ungraded import ungraded_advice, ungraded_label
 from irae_desktop.store.lab_latest import CHUNK
@@ -44,21 +45,25 @@ class UngradedGroup(NamedTuple):
 
 def ungraded_in_batch(session: Session, batch_id: int) -> list[UngradedGroup]:
     """Results of an import batch that should have a grade and have none. Results held for
-    review are left out: each already carries its own warning."""
+    review are left out: each already carries its own warning; so are results of an analyte
+    the criteria set they were graded under has no term for (ALC under CTCAE v6.0), which
+    no action can grade."""
     c = _LAB.c
     rows = session.execute(
-        select(c.analyte, c.grade_reason, func.count())
+        select(c.analyte, c.grade_reason, c.grade_criteria, func.count())
         .where(
             c.batch_id == batch_id,
             c.grade.is_(None),
             c.analyte.in_(_GRADED_CODES),
             c.status.not_in((_WITHDRAWN, _HELD)),
         )
-        .group_by(c.analyte, c.grade_reason)
+        .group_by(c.analyte, c.grade_reason, c.grade_criteria)
     ).all()
     counts: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
-    for analyte, reason, n in rows:
+    for analyte, reason, criteria_id, n in rows:
+        if not _has_term(analyte, criteria_id):
+            continue
         key = (analyte, ungraded_label(reason))
         counts[key] += n
         examples.setdefault(key, reason or "no reason stored")
@@ -66,6 +71,16 @@ def ungraded_in_batch(session: Session, batch_id: int) -> list[UngradedGroup]:
         UngradedGroup(analyte, label, n, examples[(analyte, label)])
         for (analyte, label), n in sorted(counts.items())
     ]
+
+
+def _has_term(analyte: str, criteria_id: str | None) -> bool:
+    """Whether the criteria set grades the analyte (an unknown or missing set: assume so)."""
+    if not criteria_id:
+        return True
+    try:
+        return analyte in load_criteria(criteria_id).terms
+    except CriteriaError:
+        return True
 
 
 class LatestUngraded(NamedTuple):

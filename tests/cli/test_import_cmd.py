@@ -27,11 +27,11 @@ def test_import_prints_summary_accounting_for_every_row(capsys, sqlite_url) -> N
     )
 
     assert "rows read: 31" in out
-    assert "imported: 5" in out
+    assert "imported: 8" in out
     assert "duplicates skipped: 0" in out
-    # the panel's 26 other results are tests this program does not track: counted as skipped,
-    # which is no failure of the file (exit 0)
-    assert "accounted for: 31 rows read = 5 imported + 26 skipped + 0 held + 0 rejected" in out
+    # the panel's 23 other results are tests this program does not track (the differential's
+    # lymphocyte percentage among them): counted as skipped, which is no failure of the file
+    assert "accounted for: 31 rows read = 8 imported + 23 skipped + 0 held + 0 rejected" in out
     assert code == 0
 
 
@@ -111,13 +111,13 @@ def test_json_summary_and_second_run_counts_duplicates(capsys, sqlite_url) -> No
     code, out, _ = _import(capsys, sqlite_url, path, "--json")
 
     payload = json.loads(out)
-    assert code == 0  # 5 duplicates already stored, 11 untracked tests counted as skipped
+    assert code == 0  # 7 duplicates already stored, 9 untracked tests counted as skipped
     assert payload["files"][0]["accounting"].startswith(
-        "16 rows read = 0 imported + 11 skipped + 0 held + 0 rejected + 5 duplicates"
+        "16 rows read = 0 imported + 9 skipped + 0 held + 0 rejected + 7 duplicates"
     )
     assert payload["files"][0]["imported"] == 0
-    assert payload["files"][0]["duplicates"] == 5
-    assert payload["totals"]["duplicates"] == 5
+    assert payload["files"][0]["duplicates"] == 7
+    assert payload["totals"]["duplicates"] == 7
 
 
 def test_rejected_rows_give_exit_1_with_line_and_reason(capsys, sqlite_url) -> None:  # type: ignore[no-untyped-def]

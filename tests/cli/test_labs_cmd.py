@@ -43,7 +43,12 @@ def test_csv_export_has_the_contract_columns(capsys, sqlite_url) -> None:  # typ
         "original_text",
         "original_unit",
     ]
-    assert len(rows) == 6
+    # the panel's five liver and glucose results, its hemoglobin, platelets and creatinine, and
+    # the fasting glucose of the other sample
+    assert len(rows) == 9
+    assert {r["analyte"] for r in rows} >= {"HGB", "PLT", "CREAT"}
+    creatinine = next(r for r in rows if r["analyte"] == "CREAT")
+    assert (creatinine["value"], creatinine["unit"], creatinine["grade"]) == ("2.3", "mg/dL", "2")
     alt = next(r for r in rows if r["analyte"] == "ALT")
     assert alt["mrn"] == "002993817"
     assert alt["collected_at"] == "2010-03-15T00:29:00Z"

@@ -80,7 +80,7 @@ def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_written(  # type: 
     assert lines[0].endswith(
         "line 3: unknown analyte 'FOO' (known: ALT, AST, TBILI, DBILI, "
         "ALP, GGT, GLUCOSE, GLUCOSE_FASTING, GLUCOSE_POC, CPEPTIDE, HBA1C, "
-        "BHB)"
+        "BHB, ALC, ANC, HGB, PLT, CREAT, EGFR, CHOL, LDL, TRIG)"
     )
     assert lines[1].endswith("line 4: sex 'X' is not F, M or empty for both")
     assert lines[2].endswith("line 5: lln 2 is not below uln 1")

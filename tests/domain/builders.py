@@ -30,8 +30,25 @@ ULN = {
     "CPEPTIDE": 4.4,
     "BHB": 0.4,
     "HBA1C": 5.6,
+    "ALC": 4.0,
+    "ANC": 7.7,
+    "PLT": 400.0,
+    "HGB": 16.0,
+    "CREAT": 1.2,
+    "CHOL": 200.0,
+    "LDL": 130.0,
 }
-LLN = {"GLUCOSE": 70.0, "GLUCOSE_FASTING": 70.0, "GLUCOSE_POC": 70.0, "CPEPTIDE": 1.1}
+LLN = {
+    "GLUCOSE": 70.0,
+    "GLUCOSE_FASTING": 70.0,
+    "GLUCOSE_POC": 70.0,
+    "CPEPTIDE": 1.1,
+    "ALC": 1.0,
+    "ANC": 1.8,
+    "PLT": 150.0,
+    "HGB": 12.0,
+    "CREAT": 0.6,
+}
 
 
 def at(day: int, hour: int = 8) -> datetime:

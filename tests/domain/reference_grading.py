@@ -106,19 +106,31 @@ class _Outcome:
 
 
 def _evaluate(bands: tuple[Band, ...], ctx: _Context) -> _Outcome:
+    """The first band (highest grade first; two bands of a grade are alternatives) whose
+    conditions all hold. A band none of whose conditions could be tested applies to nothing;
+    a condition that counts only for a baseline below the LLN is left out when the baseline
+    is known not to be, and makes the LLN missing when there is none."""
     for band in bands:
         missing: str | None = None
         failed = False
+        tested = False
         for cond in band.conditions:
+            base, lln = ctx.refs["baseline"], ctx.refs["LLN"]
+            if cond.baseline_below_lln and base is not None:
+                if lln is not None and not (base < lln and not _close(base, lln)):
+                    continue
+                if lln is None and missing is None:
+                    missing = "LLN"
             pair = _threshold(cond, ctx)
             if pair is None:
                 if not cond.optional and missing is None:
                     missing = cond.basis
                 continue
+            tested = True
             if not _holds(cond, *pair):
                 failed = True
                 break
-        if failed:
+        if failed or (not tested and missing is None):
             continue
         if missing is not None:
             return _Outcome(None, band, missing)

@@ -25,6 +25,20 @@ GRADED = [
     ("GLUCOSE", "mg/dL", 140.0, 70.0),
     ("GLUCOSE", "mmol/L", 7.8, 3.9),
     ("GLUCOSE_POC", "mg/dL", 140.0, 70.0),
+    # the treatment-safety terms: counts, anemia, creatinine (alternatives by ULN or baseline,
+    # v6.0's baseline below the LLN) and lipids
+    ("ALC", "10^9/L", 4.0, 1.0),
+    ("ANC", "10^9/L", 7.7, 1.8),
+    ("ANC", "cells/uL", 7700.0, 1800.0),
+    ("PLT", "10^9/L", 400.0, 150.0),
+    ("HGB", "g/dL", 16.0, 12.0),
+    ("HGB", "mmol/L", 9.9, 7.4),
+    ("CREAT", "mg/dL", 1.2, 0.6),
+    ("CREAT", "µmol/L", 106.0, 53.0),
+    ("CHOL", "mg/dL", 200.0, None),
+    ("CHOL", "mmol/L", 5.2, None),
+    ("TRIG", "mg/dL", 150.0, None),
+    ("TRIG", "mmol/L", 1.7, None),
 ]
 FRACTION = st.floats(min_value=0.001, max_value=0.999)
 SCALE = st.floats(min_value=0.3, max_value=3.0)
@@ -36,7 +50,7 @@ def _value_in(band: GradeBand, fraction: float) -> float:
     return low + fraction * (high - low)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     st.sampled_from(GRADED),
     CRITERIA,
@@ -150,3 +164,43 @@ def test_bands_name_the_table_the_grades_come_from() -> None:
     assert glucose.criteria_label == "ASCO 2021 / CTCAE v4.03 numeric"
     alt = grade_bands("ALT", "U/L", uln=40.0, criteria_id="ctcae-5.0")
     assert alt.criteria_label == "CTCAE v5.0"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "baseline", "lln", "expected"),
+    [
+        # ULN 1.2 mg/dL, no baseline: >1, >1.5, >3, >6 x ULN
+        ("ctcae-5.0", None, 0.6, [(1, 1.2), (2, 1.8), (3, 3.6), (4, 7.2)]),
+        # a baseline of 0.5: grade 2 from 1.5 x 0.5 = 0.75 and grade 3 from 3 x 0.5 = 1.5,
+        # below the ULN's own bands; grade 1 is left with no values of its own
+        ("ctcae-5.0", 0.5, 0.6, [(2, 0.75), (3, 1.5), (4, 7.2)]),
+        # v6.0: the same baseline below the LLN 0.6 counts; one of 0.7 does not
+        ("ctcae-6.0", 0.5, 0.6, [(2, 0.75), (3, 1.5), (4, 7.2)]),
+        ("ctcae-6.0", 0.7, 0.6, [(1, 1.2), (2, 1.8), (3, 3.6), (4, 7.2)]),
+    ],
+)
+def test_creatinine_bands_take_the_lower_of_uln_and_baseline(
+    criteria: str, baseline: float | None, lln: float, expected: list[tuple[int, float]]
+) -> None:
+    bands = grade_bands("CREAT", "mg/dL", uln=1.2, lln=lln, baseline=baseline, criteria_id=criteria)
+    assert [(g, pytest.approx(v)) for g, v in _edges(bands.bands)] == expected
+    for grade, start in expected:
+        assert (
+            grade_value(
+                "CREAT",
+                start * 1.001,
+                "",
+                "mg/dL",
+                1.2,
+                lln,
+                baseline=baseline,
+                criteria_id=criteria,
+            ).grade
+            == grade
+        )
+
+
+def test_v6_creatinine_bands_need_the_lln_to_use_the_baseline() -> None:
+    bands = grade_bands("CREAT", "mg/dL", uln=1.2, baseline=0.5, criteria_id="ctcae-6.0")
+    assert _edges(bands.bands) == [(4, pytest.approx(7.2))]
+    assert bands.why_none == "no LLN"

@@ -10,6 +10,7 @@ import pytest
 from irae_desktop.domain.criteria import (
     CriteriaError,
     available_criteria,
+    grades_in_reported_unit,
     load_criteria,
     parse_criteria,
 )
@@ -62,7 +63,19 @@ def test_shipped_criteria_sets() -> None:
         "GLUCOSE",
         "GLUCOSE_FASTING",
         "GLUCOSE_POC",
+        "ALC",
+        "ANC",
+        "HGB",
+        "PLT",
+        "CREAT",
+        "CHOL",
+        "TRIG",
     }
+    # CTCAE v6.0 has no lymphocyte count decreased term: ALC is tracked there, not graded
+    v6 = load_criteria("ctcae-6.0")
+    assert set(v6.terms) == set(v5.terms) - {"ALC"}
+    assert set(v5.not_graded) == {"DBILI", "CPEPTIDE", "HBA1C", "BHB", "LDL", "EGFR"}
+    assert set(v6.not_graded) == set(v5.not_graded) | {"ALC"}
 
 
 def _shipped(name: str) -> dict:
@@ -148,6 +161,17 @@ def _alt_condition(d: dict) -> dict:
             lambda d: d["terms"][1].update(rules={}),
             "ctcae-6.0 term 2: rules are either 'any' or both 'normal' and 'abnormal'",
         ),
+        (
+            # a baseline multiple that counts only below the LLN must be skippable
+            lambda d: _alt_condition(d).update(basis="baseline", only_if_baseline_below_lln=True),
+            "ctcae-6.0 term 1.normal.high[0]: only an optional baseline condition can hold "
+            "only below the LLN",
+        ),
+        (
+            lambda d: _alt_condition(d).update(optional=True, only_if_baseline_below_lln=True),
+            "ctcae-6.0 term 1.normal.high[0]: only an optional baseline condition can hold "
+            "only below the LLN",
+        ),
     ],
 )
 def test_malformed_criteria_messages_say_where_word_for_word(mutate, message: str) -> None:
@@ -220,3 +244,12 @@ def test_rule_set_names_notes_and_sides_are_read_as_written() -> None:
     with pytest.raises(CriteriaError) as err:
         parse_criteria(data)
     assert str(err.value) == "ctcae-6.0 term 5.any.low[0]: a band needs at least one condition"
+
+
+def test_an_analyte_is_graded_in_the_reported_unit_where_thresholds_exist_in_both() -> None:
+    """Decision 8, read from the criteria files: glucose's absolute bounds are given in mg/dL
+    and mmol/L; the enzymes' and bilirubin's grades are multiples, the same in any unit."""
+    for code in ("GLUCOSE", "GLUCOSE_FASTING", "GLUCOSE_POC"):
+        assert grades_in_reported_unit(code)
+    for code in ("ALT", "AST", "TBILI", "ALP", "GGT", "CPEPTIDE", "HBA1C"):
+        assert not grades_in_reported_unit(code)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from irae_desktop.domain.analytes import ANALYTES, analyte_label, get_analyte, lookup_analyte
+from irae_desktop.domain.analytes import (
+    ANALYTES,
+    ORGAN_TITLES,
+    analyte_label,
+    get_analyte,
+    lookup_analyte,
+)
 from irae_desktop.domain.units import (
     UnitError,
     convert,
@@ -49,6 +55,7 @@ from irae_desktop.domain.values import ValueTextError, parse_result_text
         ("59261-8", "HBA1C"),
         ("6873-4", "BHB"),
         ("  total   bilirubin ", "TBILI"),
+        ("CREATININE", "CREAT"),
     ],
 )
 def test_lookup_by_code_loinc_and_local_name(text: str, code: str) -> None:
@@ -56,7 +63,7 @@ def test_lookup_by_code_loinc_and_local_name(text: str, code: str) -> None:
     assert found is not None and found.code == code
 
 
-@pytest.mark.parametrize("text", ["", "ferritin", "1234-5", "CREATININE"])
+@pytest.mark.parametrize("text", ["", "ferritin", "1234-5", "SODIUM"])
 def test_unknown_names_are_none(text: str) -> None:
     assert lookup_analyte(text) is None
 
@@ -64,7 +71,8 @@ def test_unknown_names_are_none(text: str) -> None:
 def test_every_analyte_has_a_canonical_unit_the_converter_accepts() -> None:
     for code, analyte in ANALYTES.items():
         assert to_canonical(code, 1.0, analyte.canonical_unit) == 1.0
-        assert analyte.organ in ("liver", "glucose", "other")
+        assert analyte.organ in ("liver", "glucose", "blood", "kidney", "lipids", "other")
+        assert analyte.organ in ORGAN_TITLES
         assert analyte.plausible_low < analyte.plausible_high
 
 
@@ -202,7 +210,8 @@ def test_an_unknown_analyte_code_is_refused_naming_the_known_ones() -> None:
         get_analyte("FERRITIN")
     message = err.value.args[0]
     assert message.startswith("unknown analyte 'FERRITIN' (known: ALT, AST, TBILI, ")
-    assert message.endswith(", BHB)")
+    # every known analyte, in display order: the treatment-safety ones after the irAE ones
+    assert ", BHB, ALC, ANC, HGB, PLT, CREAT, EGFR, CHOL, LDL, TRIG)" in message
     assert get_analyte(" alt ").code == "ALT"
     assert analyte_label("TBILI") == "Bilirubin"
     assert analyte_label("FERRITIN") == "FERRITIN"  # a code the program does not know, as it is

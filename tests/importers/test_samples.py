@@ -32,6 +32,8 @@ TRACKED_LOINC = {
     "2339-0": "GLUCOSE",
     "2345-7": "GLUCOSE",
     "4548-4": "HBA1C",
+    "38483-4": "CREAT",
+    "33914-3": "EGFR",
 }
 
 
@@ -150,7 +152,16 @@ def test_hl7_v24_glucose_sample(both_db) -> None:  # type: ignore[no-untyped-def
 
 def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-untyped-def]
     obx = [s.split("|") for s in _hl7_segments(HL7_CMP) if s.startswith("OBX")]
-    tracked = {"GLU": "GLUCOSE", "ALT": "ALT", "AST": "AST", "ALKP": "ALP", "TBIL": "TBILI"}
+    tracked = {
+        "GLU": "GLUCOSE",
+        "ALT": "ALT",
+        "AST": "AST",
+        "ALKP": "ALP",
+        "TBIL": "TBILI",
+        "HGB": "HGB",
+        "PLT": "PLT",
+        "CR": "CREAT",  # named CREATININE; "BN/CR" (BUN/CREAT RATIO) is another test
+    }
     expected = {
         tracked[f[3].split("^")[0]]: float(f[5]) for f in obx if f[3].split("^")[0] in tracked
     }
@@ -158,8 +169,16 @@ def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-unt
     summary = run(both_db, HL7_CMP, timezone="America/Detroit")[0]
 
     assert summary.rows_read == len(obx)
-    assert summary.imported == len(expected) == 5
+    assert summary.imported == len(expected) == 8
     assert summary.not_tracked == len(obx) - len(expected)
+    assert summary.rejected == []
+    # the differential's "LY%^LYMPH%" in % is listed as a percentage, never stored as ALC
+    assert (
+        summary.not_tracked_tests[
+            "LYMPH% (a percentage, not the absolute lymphocyte count tracked as ALC)"
+        ]
+        == 1
+    )
     stored = {lab.analyte: lab for lab in labs(both_db, "002993817")}
     assert {k: v.value for k, v in stored.items()} == expected
     # OBR-7 201003150029 read in the chosen zone (EDT began 2010-03-14: UTC-4)
@@ -168,7 +187,12 @@ def test_hl7_v23_panel_with_local_codes(both_db) -> None:  # type: ignore[no-unt
     with both_db.read() as session:
         batch = session.scalars(select(ImportBatch)).one()
     assert batch.timezone == "America/Detroit"
-    assert batch.imported == 5
+    assert batch.imported == 8
+    # "x10\S\3/uL" is "x10^3/uL" once the HL7 escape is read: thousands per µL
+    assert (stored["PLT"].value, stored["PLT"].unit, stored["PLT"].grade) == (154.0, "10^3/µL", 0)
+    assert (stored["HGB"].value, stored["HGB"].grade) == (12.0, 0)  # at the LLN 12.0
+    # 2.3 mg/dL with ULN 1.3: 1.77 x ULN, above 1.5: grade 2 (CTCAE v5.0)
+    assert (stored["CREAT"].value, stored["CREAT"].grade) == (2.3, 2)
 
 
 def test_fhir_bundle_sample(both_db) -> None:  # type: ignore[no-untyped-def]
