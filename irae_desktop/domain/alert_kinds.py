@@ -93,6 +93,18 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "true until a clinician confirms or corrects the held result "
             "(clinical reference, decision 11)",
         ),
+        AlertKind(
+            "jak_lab_threshold",
+            "condition",
+            "judged on the latest counts and the line's status today: it clears when a count "
+            "comes back above the label's limit, a repeat is drawn or the line is stopped",
+        ),
+        AlertKind(
+            "mmf_cytopenia",
+            "condition",
+            "true while mycophenolate is on and the latest neutrophil count is below the "
+            "label's limit",
+        ),
     )
 }
 

@@ -1,5 +1,6 @@
-"""Evaluates every alert rule on a patient timeline: grade escalation, flares, overdue labs and
-the rest. Which of them are conditions and which events: see alert_kinds."""
+"""Evaluates every alert rule on a patient timeline: grade escalation, flares, overdue labs, the
+treatment safety rules and the rest. Which of them are conditions and which events: see
+alert_kinds."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings, Severity
 from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
+from irae_desktop.domain.alerts_jak import jak_lab_threshold, mmf_cytopenia
 from irae_desktop.domain.alerts_liver import (
     hys_law,
     infliximab_in_hepatitis,
@@ -213,6 +215,8 @@ def evaluate_alerts(
         *ici_diabetes(view, settings),
         *labs_overdue(view, now, settings),
         *needs_review(view),
+        *jak_lab_threshold(view, now),
+        *mmf_cytopenia(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])
