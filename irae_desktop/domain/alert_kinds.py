@@ -100,6 +100,12 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "comes back above the label's limit, a repeat is drawn or the line is stopped",
         ),
         AlertKind(
+            "jak_renal",
+            "condition",
+            "judged on the latest eGFR while the line is planned, on or held; it clears with a "
+            "better eGFR or when the line stops",
+        ),
+        AlertKind(
             "mmf_cytopenia",
             "condition",
             "true while mycophenolate is on and the latest neutrophil count is below the "

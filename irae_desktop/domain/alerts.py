@@ -17,6 +17,7 @@ from irae_desktop.domain.alerts_liver import (
     steroid_dose_unjudged,
     steroid_refractory,
 )
+from irae_desktop.domain.alerts_renal import jak_renal
 from irae_desktop.domain.alerts_review import needs_review
 from irae_desktop.domain.analytes import GRADED_ORGANS, ORGAN_TITLES, graded_analytes
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
@@ -216,6 +217,7 @@ def evaluate_alerts(
         *labs_overdue(view, now, settings),
         *needs_review(view),
         *jak_lab_threshold(view, now),
+        *jak_renal(view, now),
         *mmf_cytopenia(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)

@@ -40,6 +40,7 @@ def test_every_kind_has_a_stable_identifier_and_a_lifecycle() -> None:
         "ici_diabetes_check": "condition",
         "needs_review": "condition",
         "jak_lab_threshold": "condition",
+        "jak_renal": "condition",
         "mmf_cytopenia": "condition",
     }
     assert all(k.why for k in ALERT_KINDS.values())
