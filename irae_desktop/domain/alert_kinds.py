@@ -75,7 +75,8 @@ ALERT_KINDS: dict[str, AlertKind] = {
         AlertKind(
             "labs_overdue",
             "condition",
-            "true until the next liver or glucose result arrives",
+            "true until the next liver or glucose result arrives, or the monitoring labs a "
+            "treatment's label schedules",
         ),
         AlertKind(
             "steroid_dose_unjudged",

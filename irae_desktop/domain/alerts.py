@@ -10,6 +10,9 @@ from datetime import datetime, timedelta
 from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings, Severity
 from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
+from irae_desktop.domain.alerts_immunosuppression import (
+    treatment_labs_overdue,
+)
 from irae_desktop.domain.alerts_jak import jak_lab_threshold, mmf_cytopenia
 from irae_desktop.domain.alerts_liver import (
     hys_law,
@@ -219,6 +222,7 @@ def evaluate_alerts(
         *jak_lab_threshold(view, now),
         *jak_renal(view, now),
         *mmf_cytopenia(view, now),
+        *treatment_labs_overdue(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])
