@@ -112,6 +112,12 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "true while mycophenolate is on and the latest neutrophil count is below the "
             "label's limit",
         ),
+        AlertKind(
+            "infection_screening",
+            "condition",
+            "true until the screens are recorded, and a result that is not negative for as "
+            "long as the line is planned or runs: its management must stay in place",
+        ),
     )
 }
 

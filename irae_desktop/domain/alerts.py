@@ -11,6 +11,7 @@ from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings
 from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
 from irae_desktop.domain.alerts_immunosuppression import (
+    infection_screening,
     treatment_labs_overdue,
 )
 from irae_desktop.domain.alerts_jak import jak_lab_threshold, mmf_cytopenia
@@ -223,6 +224,7 @@ def evaluate_alerts(
         *jak_renal(view, now),
         *mmf_cytopenia(view, now),
         *treatment_labs_overdue(view, now),
+        *infection_screening(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])

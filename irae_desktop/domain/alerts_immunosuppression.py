@@ -1,5 +1,5 @@
-"""Safety alerts around the immunosuppression itself (clinical reference, section 10): a
-treatment's monitoring labs overdue."""
+"""Safety alerts around the immunosuppression itself (clinical reference, section 10): infection
+screens before a JAK inhibitor or infliximab, and a treatment's monitoring labs overdue."""
 
 from __future__ import annotations
 
@@ -9,10 +9,67 @@ from irae_desktop.domain.alert_types import Alert
 from irae_desktop.domain.analytes import analyte_label
 from irae_desktop.domain.clinical_day import day_start
 from irae_desktop.domain.lab_schedule import lab_due
-from irae_desktop.domain.safety_lines import either, judged_lines
-from irae_desktop.domain.timeline import PatientTimeline
+from irae_desktop.domain.safety_labels import SCREENING_VALID_DAYS
+from irae_desktop.domain.safety_lines import agent_title, either, judged_lines
+from irae_desktop.domain.screening_checks import screen_words, screening_finding
+from irae_desktop.domain.timeline import SCREENING_TESTS, PatientTimeline
 
+SCREENING_KIND = "infection_screening"
 OVERDUE_KIND = "labs_overdue"
+
+
+def infection_screening(timeline: PatientTimeline, now: datetime) -> list[Alert]:
+    """Each JAK inhibitor or infliximab line planned, on or held: the latent tuberculosis and
+    hepatitis B screens its label asks for before the start, missing or not negative."""
+    today = timeline.day_of(now)
+    alerts = []
+    for line, label, status in judged_lines(timeline, today, ("planned", "on", "held")):
+        if not label.screening:
+            continue
+        named = agent_title(label)
+        finding = screening_finding(timeline, line, today)
+        if finding.missing:
+            older = ""
+            if finding.too_old:
+                older = "; older, not counted: " + ", ".join(
+                    screen_words(p) for p in finding.too_old
+                )
+            first = line.start - timedelta(days=SCREENING_VALID_DAYS)
+            alerts.append(
+                Alert(
+                    key=f"{SCREENING_KIND}:{line.id}:missing",
+                    kind=SCREENING_KIND,
+                    severity="warning",
+                    title=f"{named}: infection screening missing",
+                    rule=(
+                        f"no {either(list(finding.missing))} recorded from "
+                        f"{first.isoformat()} (12 months before the start on "
+                        f"{line.start.isoformat()}) to today{older}; the label asks for latent "
+                        "tuberculosis and hepatitis B screening before the start"
+                    ),
+                    source=label.screening_source,
+                    evidence_at=day_start(line.start, timeline.zone),
+                    organ="infection",
+                )
+            )
+        after = ""
+        if status != "planned":
+            after = f"; started on {line.start.isoformat()}: make sure this is in hand"
+        for result in finding.findings:
+            point = result.point
+            alerts.append(
+                Alert(
+                    key=f"{SCREENING_KIND}:{line.id}:{point.id}",
+                    kind=SCREENING_KIND,
+                    severity=result.severity,
+                    title=f"{named}: {SCREENING_TESTS.get(point.test, point.test)} {point.result}",
+                    rule=f"{screen_words(point)}: {result.meaning}{after}",
+                    source=label.screening_source,
+                    evidence_at=day_start(point.taken_on, timeline.zone),
+                    organ="infection",
+                )
+            )
+    return alerts
 
 
 def treatment_labs_overdue(timeline: PatientTimeline, now: datetime) -> list[Alert]:
