@@ -113,6 +113,11 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "label's limit",
         ),
         AlertKind(
+            "pjp_prophylaxis",
+            "condition",
+            "true while the high-dose steroid run goes on without a prophylaxis line on",
+        ),
+        AlertKind(
             "infection_screening",
             "condition",
             "true until the screens are recorded, and a result that is not negative for as "

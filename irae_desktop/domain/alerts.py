@@ -12,6 +12,7 @@ from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
 from irae_desktop.domain.alerts_immunosuppression import (
     infection_screening,
+    pjp_prophylaxis,
     treatment_labs_overdue,
 )
 from irae_desktop.domain.alerts_jak import jak_lab_threshold, mmf_cytopenia
@@ -224,6 +225,7 @@ def evaluate_alerts(
         *jak_renal(view, now),
         *mmf_cytopenia(view, now),
         *treatment_labs_overdue(view, now),
+        *pjp_prophylaxis(view, now),
         *infection_screening(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)

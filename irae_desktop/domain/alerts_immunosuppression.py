@@ -1,5 +1,6 @@
 """Safety alerts around the immunosuppression itself (clinical reference, section 10): infection
-screens before a JAK inhibitor or infliximab, and a treatment's monitoring labs overdue."""
+screens before a JAK inhibitor or infliximab, Pneumocystis prophylaxis on long high-dose
+steroids, and a treatment's monitoring labs overdue."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from irae_desktop.domain.alert_types import Alert
 from irae_desktop.domain.analytes import analyte_label
 from irae_desktop.domain.clinical_day import day_start
 from irae_desktop.domain.lab_schedule import lab_due
-from irae_desktop.domain.safety_labels import SCREENING_VALID_DAYS
+from irae_desktop.domain.pjp_checks import pjp_finding
+from irae_desktop.domain.safety_labels import PJP, SCREENING_VALID_DAYS
 from irae_desktop.domain.safety_lines import agent_title, either, judged_lines
 from irae_desktop.domain.screening_checks import screen_words, screening_finding
 from irae_desktop.domain.timeline import SCREENING_TESTS, PatientTimeline
 
 SCREENING_KIND = "infection_screening"
+PJP_KIND = "pjp_prophylaxis"
 OVERDUE_KIND = "labs_overdue"
 
 
@@ -70,6 +73,42 @@ def infection_screening(timeline: PatientTimeline, now: datetime) -> list[Alert]
                 )
             )
     return alerts
+
+
+def pjp_prophylaxis(timeline: PatientTimeline, now: datetime) -> list[Alert]:
+    """At least 20 mg/day prednisone-equivalent for 28 days or more up to today, and no
+    Pneumocystis prophylaxis on."""
+    today = timeline.day_of(now)
+    finding = pjp_finding(timeline, today)
+    run = finding.run
+    if run is None or not finding.needed:
+        return []
+    if run.today.total_mg is not None:
+        dose_words = f"; today {run.today.words()}"
+    else:
+        dose_words = f"; today's dose cannot be read, last known {run.last_known.words()}"
+    unknown = (
+        f"; {run.days_unknown} days whose dose could not be read are not counted"
+        if run.days_unknown
+        else ""
+    )
+    return [
+        Alert(
+            key=f"{PJP_KIND}:{run.first_day.isoformat()}",
+            kind=PJP_KIND,
+            severity="warning",
+            title="Pneumocystis prophylaxis to consider",
+            rule=(
+                f"prednisone-equivalent at least {PJP.min_mg_per_day:g} mg/day on "
+                f"{run.days_at_dose} days since {run.first_day.isoformat()}{dose_words}"
+                f"{unknown}; no Pneumocystis prophylaxis on: consider {PJP.drugs}"
+            ),
+            source=PJP.source,
+            evidence_at=day_start(run.first_day, timeline.zone),
+            organ="infection",
+            began_at=day_start(run.first_day + timedelta(days=PJP.min_days - 1), timeline.zone),
+        )
+    ]
 
 
 def treatment_labs_overdue(timeline: PatientTimeline, now: datetime) -> list[Alert]:

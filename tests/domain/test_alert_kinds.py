@@ -42,6 +42,7 @@ def test_every_kind_has_a_stable_identifier_and_a_lifecycle() -> None:
         "jak_lab_threshold": "condition",
         "jak_renal": "condition",
         "mmf_cytopenia": "condition",
+        "pjp_prophylaxis": "condition",
         "infection_screening": "condition",
     }
     assert all(k.why for k in ALERT_KINDS.values())
