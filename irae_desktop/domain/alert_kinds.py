@@ -123,6 +123,11 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "true until the screens are recorded, and a result that is not negative for as "
             "long as the line is planned or runs: its management must stay in place",
         ),
+        AlertKind(
+            "duplicate_line",
+            "condition",
+            "true until the record is corrected (one line stopped or removed)",
+        ),
     )
 }
 

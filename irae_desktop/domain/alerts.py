@@ -11,6 +11,7 @@ from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings
 from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
 from irae_desktop.domain.alerts_immunosuppression import (
+    duplicate_line,
     infection_screening,
     pjp_prophylaxis,
     treatment_labs_overdue,
@@ -227,6 +228,7 @@ def evaluate_alerts(
         *treatment_labs_overdue(view, now),
         *pjp_prophylaxis(view, now),
         *infection_screening(view, now),
+        *duplicate_line(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])

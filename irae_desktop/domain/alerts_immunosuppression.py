@@ -1,24 +1,29 @@
 """Safety alerts around the immunosuppression itself (clinical reference, section 10): infection
 screens before a JAK inhibitor or infliximab, Pneumocystis prophylaxis on long high-dose
-steroids, and a treatment's monitoring labs overdue."""
+steroids, a treatment's monitoring labs overdue, and two lines of one drug at once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from irae_desktop.domain.agents import agent_key
 from irae_desktop.domain.alert_types import Alert
 from irae_desktop.domain.analytes import analyte_label
 from irae_desktop.domain.clinical_day import day_start
+from irae_desktop.domain.doses import line_dose
 from irae_desktop.domain.lab_schedule import lab_due
 from irae_desktop.domain.pjp_checks import pjp_finding
 from irae_desktop.domain.safety_labels import PJP, SCREENING_VALID_DAYS
 from irae_desktop.domain.safety_lines import agent_title, either, judged_lines
 from irae_desktop.domain.screening_checks import screen_words, screening_finding
-from irae_desktop.domain.timeline import SCREENING_TESTS, PatientTimeline
+from irae_desktop.domain.timeline import SCREENING_TESTS, PatientTimeline, TreatmentSpan
 
 SCREENING_KIND = "infection_screening"
 PJP_KIND = "pjp_prophylaxis"
+DUPLICATE_KIND = "duplicate_line"
 OVERDUE_KIND = "labs_overdue"
+# two lines of one insulin at once are usual (a fixed dose and a correction scale)
+_MAY_RUN_TWICE = ("insulin",)
 
 
 def infection_screening(timeline: PatientTimeline, now: datetime) -> list[Alert]:
@@ -145,6 +150,61 @@ def treatment_labs_overdue(timeline: PatientTimeline, now: datetime) -> list[Ale
                     else day_start(line.start, timeline.zone),
                     organ=schedule.organ,
                     began_at=day_start(due.due_on + timedelta(days=1), timeline.zone),
+                )
+            )
+    return alerts
+
+
+def _on_days(line: TreatmentSpan, first: date, last: date) -> list[date]:
+    days = []
+    day = max(line.start, first)
+    while day <= last:
+        if line.status_on(day) == "on":
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def duplicate_line(timeline: PatientTimeline, now: datetime) -> list[Alert]:
+    """Two lines of one drug (by generic name) both on the same day, up to today: likely the
+    same treatment entered twice, or a stop nobody recorded. Every steroid sum counts both."""
+    today = timeline.day_of(now)
+    lines = sorted(timeline.treatments, key=lambda t: (t.start, t.id))
+    alerts = []
+    for i, first in enumerate(lines):
+        key = agent_key(first.agent)
+        if first.category in _MAY_RUN_TWICE:
+            continue
+        for second in lines[i + 1 :]:
+            if agent_key(second.agent) != key:
+                continue
+            ends = [today] + [t.stop - timedelta(days=1) for t in (first, second) if t.stop]
+            both = set(_on_days(first, second.start, min(ends))) & set(
+                _on_days(second, second.start, min(ends))
+            )
+            if not both:
+                continue
+            since = min(both)
+            doses = [
+                t.start.isoformat()
+                + (f" ({line_dose(t, since).text()})" if line_dose(t, since).text() else "")
+                for t in (first, second)
+            ]
+            alerts.append(
+                Alert(
+                    key=f"{DUPLICATE_KIND}:{first.id}:{second.id}",
+                    kind=DUPLICATE_KIND,
+                    severity="warning",
+                    title=f"Two {key} lines at once",
+                    rule=(
+                        f"{key} lines started {doses[0]} and {doses[1]}: both on from "
+                        f"{since.isoformat()}; "
+                        "likely a double entry or a stop not recorded: correct the record (every "
+                        "dose sum counts both)"
+                    ),
+                    source="treatment record check (clinical reference, section 10)",
+                    evidence_at=day_start(since, timeline.zone),
+                    organ="treatment",
                 )
             )
     return alerts

@@ -44,6 +44,7 @@ def test_every_kind_has_a_stable_identifier_and_a_lifecycle() -> None:
         "mmf_cytopenia": "condition",
         "pjp_prophylaxis": "condition",
         "infection_screening": "condition",
+        "duplicate_line": "condition",
     }
     assert all(k.why for k in ALERT_KINDS.values())
     assert lifecycle_of("a_kind_added_later") == "condition"
