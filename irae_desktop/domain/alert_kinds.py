@@ -95,6 +95,13 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "(clinical reference, decision 11)",
         ),
         AlertKind(
+            "steroid_hyperglycemia",
+            "event",
+            "an explanation offered once for a high glucose on high-dose steroids; re-judged "
+            "every day it would stand on the worklist for as long as the glucose stays the "
+            "latest high one, so it is closed by a clinician having read it",
+        ),
+        AlertKind(
             "jak_lab_threshold",
             "condition",
             "judged on the latest counts and the line's status today: it clears when a count "

@@ -39,6 +39,7 @@ def test_every_kind_has_a_stable_identifier_and_a_lifecycle() -> None:
         "steroid_dose_unjudged": "condition",
         "ici_diabetes_check": "condition",
         "needs_review": "condition",
+        "steroid_hyperglycemia": "event",
         "jak_lab_threshold": "condition",
         "jak_renal": "condition",
         "mmf_cytopenia": "condition",
