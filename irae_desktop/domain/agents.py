@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-ICI, IMMUNOSUPPRESSION, INSULIN = "ici", "immunosuppression", "insulin"
+ICI, IMMUNOSUPPRESSION, INSULIN, OTHER = "ici", "immunosuppression", "insulin", "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ class Agent:
     # the longest labelled interval between doses of a drug given in cycles (days); None for
     # a drug taken daily (domain.administrations)
     cycle_days: int | None = None
+    # prevents Pneumocystis jirovecii pneumonia in a patient on long high-dose steroids: a line
+    # of it on answers the PJP prophylaxis alert (domain.alerts_immunosuppression)
+    pjp_prophylaxis: bool = False
 
 
 AGENTS: tuple[Agent, ...] = (
@@ -129,6 +132,30 @@ AGENTS: tuple[Agent, ...] = (
     ),
     # an order that names insulin without its kind is still an insulin line
     Agent("insulin", INSULIN),
+    # Pneumocystis prophylaxis (ASCO 2021 irAE guideline; NCCN, Prevention and Treatment of
+    # Cancer-Related Infections): trimethoprim-sulfamethoxazole first, the others when it cannot
+    # be given. A sulfamethoxazole named alone is the combination: it is not sold on its own;
+    # trimethoprim alone is another drug and is not matched
+    Agent(
+        "trimethoprim-sulfamethoxazole",
+        OTHER,
+        ("Bactrim", "Septra"),
+        "J01EE01",
+        aliases=(
+            "sulfamethoxazole-trimethoprim",
+            "sulfamethoxazole and trimethoprim",
+            "trimethoprim and sulfamethoxazole",
+            "sulfamethoxazole",
+            "co-trimoxazole",
+            "cotrimoxazole",
+            "TMP-SMX",
+            "SMX-TMP",
+        ),
+        pjp_prophylaxis=True,
+    ),
+    Agent("atovaquone", OTHER, ("Mepron",), "P01AX06", pjp_prophylaxis=True),
+    Agent("dapsone", OTHER, (), "J04BA02", pjp_prophylaxis=True),
+    Agent("pentamidine", OTHER, ("NebuPent", "Pentam"), "P01CX01", pjp_prophylaxis=True),
 )
 
 
@@ -204,6 +231,14 @@ def agent_key(text: str) -> str:
         return find_agent(text).generic
     except (AgentNotFound, SeveralAgents):
         return _words(text)
+
+
+def is_pjp_prophylaxis(text: str) -> bool:
+    """Whether a recorded agent is one of the Pneumocystis prophylaxis drugs."""
+    try:
+        return find_agent(text).pjp_prophylaxis
+    except (AgentNotFound, SeveralAgents):
+        return False
 
 
 def brand_forms(generics: set[str]) -> dict[str, str]:

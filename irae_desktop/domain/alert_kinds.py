@@ -75,7 +75,8 @@ ALERT_KINDS: dict[str, AlertKind] = {
         AlertKind(
             "labs_overdue",
             "condition",
-            "true until the next liver or glucose result arrives",
+            "true until the next liver or glucose result arrives, or the monitoring labs a "
+            "treatment's label schedules",
         ),
         AlertKind(
             "steroid_dose_unjudged",
@@ -92,6 +93,47 @@ ALERT_KINDS: dict[str, AlertKind] = {
             "condition",
             "true until a clinician confirms or corrects the held result "
             "(clinical reference, decision 11)",
+        ),
+        AlertKind(
+            "steroid_hyperglycemia",
+            "event",
+            "an explanation offered once for a high glucose on high-dose steroids; re-judged "
+            "every day it would stand on the worklist for as long as the glucose stays the "
+            "latest high one, so it is closed by a clinician having read it",
+        ),
+        AlertKind(
+            "jak_lab_threshold",
+            "condition",
+            "judged on the latest counts and the line's status today: it clears when a count "
+            "comes back above the label's limit, a repeat is drawn or the line is stopped",
+        ),
+        AlertKind(
+            "jak_renal",
+            "condition",
+            "judged on the latest eGFR while the line is planned, on or held; it clears with a "
+            "better eGFR or when the line stops",
+        ),
+        AlertKind(
+            "mmf_cytopenia",
+            "condition",
+            "true while mycophenolate is on and the latest neutrophil count is below the "
+            "label's limit",
+        ),
+        AlertKind(
+            "pjp_prophylaxis",
+            "condition",
+            "true while the high-dose steroid run goes on without a prophylaxis line on",
+        ),
+        AlertKind(
+            "infection_screening",
+            "condition",
+            "true until the screens are recorded, and a result that is not negative for as "
+            "long as the line is planned or runs: its management must stay in place",
+        ),
+        AlertKind(
+            "duplicate_line",
+            "condition",
+            "true until the record is corrected (one line stopped or removed)",
         ),
     )
 }

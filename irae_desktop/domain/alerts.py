@@ -1,5 +1,6 @@
-"""Evaluates every alert rule on a patient timeline: grade escalation, flares, overdue labs and
-the rest. Which of them are conditions and which events: see alert_kinds."""
+"""Evaluates every alert rule on a patient timeline: grade escalation, flares, overdue labs, the
+treatment safety rules and the rest. Which of them are conditions and which events: see
+alert_kinds."""
 
 from __future__ import annotations
 
@@ -9,12 +10,20 @@ from datetime import datetime, timedelta
 from irae_desktop.domain.alert_types import SEVERITY_ORDER, Alert, AlertSettings, Severity
 from irae_desktop.domain.alerts_flare import find_flares
 from irae_desktop.domain.alerts_glucose import ici_diabetes
+from irae_desktop.domain.alerts_immunosuppression import (
+    duplicate_line,
+    infection_screening,
+    pjp_prophylaxis,
+    treatment_labs_overdue,
+)
+from irae_desktop.domain.alerts_jak import jak_lab_threshold, mmf_cytopenia
 from irae_desktop.domain.alerts_liver import (
     hys_law,
     infliximab_in_hepatitis,
     steroid_dose_unjudged,
     steroid_refractory,
 )
+from irae_desktop.domain.alerts_renal import jak_renal
 from irae_desktop.domain.alerts_review import needs_review
 from irae_desktop.domain.analytes import GRADED_ORGANS, ORGAN_TITLES, graded_analytes
 from irae_desktop.domain.criteria import CriteriaError, load_criteria
@@ -213,6 +222,13 @@ def evaluate_alerts(
         *ici_diabetes(view, settings),
         *labs_overdue(view, now, settings),
         *needs_review(view),
+        *jak_lab_threshold(view, now),
+        *jak_renal(view, now),
+        *mmf_cytopenia(view, now),
+        *treatment_labs_overdue(view, now),
+        *pjp_prophylaxis(view, now),
+        *infection_screening(view, now),
+        *duplicate_line(view, now),
     ]
     alerts.sort(key=lambda a: a.evidence_at, reverse=True)
     alerts.sort(key=lambda a: SEVERITY_ORDER[a.severity])

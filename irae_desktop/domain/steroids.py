@@ -124,6 +124,39 @@ def prednisone_equivalent(
     return DailyDose(mg, mg / weight_kg if weight_kg else None)
 
 
+@dataclass(frozen=True, slots=True)
+class SteroidDay:
+    """The systemic steroids given on one day: each running line with its prednisone-equivalent
+    mg (None when its dose cannot be read, or is per kg without a weight), and their sum (None
+    when any is unknown)."""
+
+    parts: tuple[tuple[str, float | None], ...]
+
+    @property
+    def total_mg(self) -> float | None:
+        doses = [mg for _, mg in self.parts]
+        return None if None in doses else sum(mg for mg in doses if mg is not None)
+
+    def words(self) -> str:
+        """ "prednisone 60 mg/day prednisone-equivalent", several joined by "and"."""
+        return " and ".join(
+            f"{agent} {'dose unknown' if mg is None else f'{round(mg, 1):g} mg/day'}"
+            for agent, mg in self.parts
+        ) + (" prednisone-equivalent" if self.parts else "")
+
+
+def steroid_day(spans: Iterable[TreatmentSpan], day: date, weight_kg: float | None) -> SteroidDay:
+    """The systemic steroid lines running on `day` and their prednisone-equivalent doses."""
+    parts: list[tuple[str, float | None]] = []
+    for span in spans:
+        if not is_systemic_steroid(span) or not span.active_on(day):
+            continue
+        dose = prednisone_equivalent(span, day, weight_kg)
+        known = dose is not None and dose.mg == dose.mg  # NaN: per kg without a weight
+        parts.append((span.agent, dose.mg if known and dose is not None else None))
+    return SteroidDay(tuple(parts))
+
+
 def total_prednisone_mg_per_kg(
     spans: Iterable[TreatmentSpan], day: date, weight_kg: float | None
 ) -> float | None:

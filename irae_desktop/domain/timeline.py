@@ -109,7 +109,7 @@ def current_ici(lines: Iterable[TreatmentSpan], day: date) -> TreatmentSpan | No
 
 
 # the infection screens a JAK inhibitor or infliximab calls for before its start (clinical
-# reference, section 8): latent tuberculosis (interferon-gamma release assay or tuberculin skin
+# reference, section 10): latent tuberculosis (interferon-gamma release assay or tuberculin skin
 # test) and hepatitis B (surface antigen, core antibody; surface antibody and viral DNA when the
 # team records them)
 SCREENING_TESTS: dict[str, str] = {

@@ -15,6 +15,7 @@ from irae_desktop.domain.agents import (
     agent_key,
     brand_forms,
     find_agent,
+    is_pjp_prophylaxis,
 )
 
 
@@ -72,3 +73,38 @@ def test_a_spelling_claimed_by_two_agents_is_refused_by_name() -> None:
     with pytest.raises(ValueError) as caught:
         _names(rows)
     assert str(caught.value) == "'SoluMedrol' names two agents"
+
+
+@pytest.mark.parametrize(
+    ("text", "generic"),
+    [
+        ("Bactrim DS 1 tab", "trimethoprim-sulfamethoxazole"),
+        ("Septra", "trimethoprim-sulfamethoxazole"),
+        ("co-trimoxazole 960 mg", "trimethoprim-sulfamethoxazole"),
+        ("Cotrimoxazole", "trimethoprim-sulfamethoxazole"),
+        ("TMP-SMX DS", "trimethoprim-sulfamethoxazole"),
+        ("TMP/SMX", "trimethoprim-sulfamethoxazole"),
+        # Synthea writes the two strengths between the names
+        (
+            "Sulfamethoxazole 800 MG / Trimethoprim 160 MG Oral Tablet",
+            "trimethoprim-sulfamethoxazole",
+        ),
+        ("Mepron 1500 mg", "atovaquone"),
+        ("dapsone 100 mg", "dapsone"),
+        ("NebuPent 300 mg", "pentamidine"),
+        ("Pentam", "pentamidine"),
+    ],
+)
+def test_the_pneumocystis_prophylaxis_drugs(text: str, generic: str) -> None:
+    agent = find_agent(text)
+    assert (agent.generic, agent.category, agent.pjp_prophylaxis) == (generic, "other", True)
+    assert is_pjp_prophylaxis(text)
+
+
+def test_other_drugs_are_not_pneumocystis_prophylaxis() -> None:
+    # trimethoprim alone is another drug than the combination
+    with pytest.raises(AgentNotFound):
+        find_agent("trimethoprim 100 mg")
+    assert not is_pjp_prophylaxis("trimethoprim 100 mg")
+    assert not is_pjp_prophylaxis("prednisone")
+    assert not is_pjp_prophylaxis("Opdivo + Yervoy")  # several agents: not one drug

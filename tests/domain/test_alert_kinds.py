@@ -39,6 +39,13 @@ def test_every_kind_has_a_stable_identifier_and_a_lifecycle() -> None:
         "steroid_dose_unjudged": "condition",
         "ici_diabetes_check": "condition",
         "needs_review": "condition",
+        "steroid_hyperglycemia": "event",
+        "jak_lab_threshold": "condition",
+        "jak_renal": "condition",
+        "mmf_cytopenia": "condition",
+        "pjp_prophylaxis": "condition",
+        "infection_screening": "condition",
+        "duplicate_line": "condition",
     }
     assert all(k.why for k in ALERT_KINDS.values())
     assert lifecycle_of("a_kind_added_later") == "condition"

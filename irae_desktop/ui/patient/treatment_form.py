@@ -60,7 +60,8 @@ AGENTS: dict[str, tuple[str, ...]] = {
         "regular insulin",
         "insulin infusion (IV)",
     ),
-    "other": (),
+    # the Pneumocystis prophylaxis drugs (domain.agents): a line of one answers the PJP alert
+    "other": ("trimethoprim-sulfamethoxazole", "atovaquone", "dapsone", "pentamidine"),
 }
 DOSE_UNITS: dict[str, tuple[str, ...]] = {
     "ici": ("mg", "mg/kg"),
