@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"grading {n:,} results: {per} -> median of paired ratios {g_ratio:.2f}x")
     per = f"old {1e3 * a_old:.1f} ms, new {1e3 * a_new:.1f} ms"
     print(
-        f"alerts over 2,000 results with a JAK line: {per} -> median of paired ratios {a_ratio:.2f}x"
+        f"alerts over 2,000 results with a JAK line: {per}"
+        f" -> median of paired ratios {a_ratio:.2f}x"
     )
     return 0
 
