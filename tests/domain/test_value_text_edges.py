@@ -101,3 +101,13 @@ def test_display_unit_refusals_name_what_was_wrong() -> None:
     with pytest.raises(UnitError) as caught:
         display_unit("ALT", "metric")  # type: ignore[arg-type]
     assert str(caught.value) == "unknown unit system 'metric' (expected US or SI)"
+
+
+def test_a_cell_mixing_commas_and_points_in_no_grouping_shows_no_decimal_mark() -> None:
+    # "1,234.5" and "1.234,5" are groups of three with a decimal; these are neither
+    from irae_desktop.domain.values import decimal_evidence
+
+    for text in ("1.2,3.4", "1,2.3,4", "12,3.45.6"):
+        assert decimal_evidence(text) is None, text
+    assert decimal_evidence("1,234.5") is False
+    assert decimal_evidence("1.234,5") is True
