@@ -8,6 +8,7 @@ flares are hepatitis episodes with a prednisone line.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -103,6 +104,16 @@ def run(db_path: Path) -> list[Case]:
     ]
 
 
-if __name__ == "__main__":
-    for case in run(Path(sys.argv[1])):
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", type=Path, help="an existing SQLite file (make_big_db.py)")
+    args = parser.parse_args(argv)
+    if not args.database.is_file():  # never create an empty database by a mistyped name
+        parser.error(f"no database file {args.database}")
+    for case in run(args.database):
         print(case)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
