@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from irae_desktop.domain.safety_panel import DueLab, LineSafety, SafetyCheck
@@ -119,6 +119,16 @@ class SafetyTab(QWidget):
         font = QFont(item.font(4))
         font.setBold(True)
         item.setFont(4, font)
+
+    # the note column stretches to the tab's width, known only once it is laid out: the wrapped
+    # heights are worked out again then
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_heights()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_heights()
 
     def _fit_heights(self) -> None:
         """Makes each row as tall as its wrapped rule or note needs (the view does not work
