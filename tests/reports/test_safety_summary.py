@@ -1,7 +1,7 @@
 """The patient summary's treatment safety section read back as text: a patient on
 tofacitinib for 20 days whose neutrophils were under 500 cells/mm3 twice (the label's
 discontinuation), each row with its status word; and the sentence for a patient without such a
-line."""
+line; the service list naming the checks to act on and the labs overdue."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from irae_desktop.reports.patient_summary import write_patient_summary
+from irae_desktop.reports.service_data import load_service_rows
+from irae_desktop.reports.service_list import write_service_list
 from irae_desktop.store.database import Database
 from irae_desktop.store.models import LabResult, Patient
 from tests.reports.factory import NOW, add_line, add_patient, at
@@ -85,3 +87,34 @@ def test_without_a_line_with_label_checks(db: Database, tmp_path: Path) -> None:
         add_line(s, patient, "ici", "pembrolizumab", 200, "mg", -40, frequency="every 3 weeks")
     section = _section(db, tmp_path, "MRN-301")
     assert section.strip() == "Treatment safety No immunosuppression line with label checks."
+
+
+def test_service_list_names_the_checks_to_act_on_and_labs_overdue(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.write() as s:
+        counts = add_patient(s, "MRN-300", "Tess Count")
+        add_line(
+            s, counts, "immunosuppression", "tofacitinib", 5, "mg", -20, frequency="twice daily"
+        )
+        _count(s, counts, "ALC", 2, 0.9)
+        _count(s, counts, "ANC", 5, 0.45)
+        _count(s, counts, "ANC", 2, 0.4)
+        _count(s, counts, "HGB", 2, 12.5)
+        # mycophenolate from 28 Feb 2026 and no count since: weekly counts in the first month
+        # (CellCept label), the first due 7 Mar 2026, three days before NOW
+        late = add_patient(s, "MRN-302", "Lee Late")
+        add_line(
+            s, late, "immunosuppression", "mycophenolate mofetil", 1000, "mg", -10,
+            frequency="twice daily",
+        )  # fmt: skip
+    with db.read() as s:
+        rows = {r.mrn: r for r in load_service_rows(s, now=NOW)}
+    # the missing eGFR and screens are "missing", not "act": left to the patient summary
+    assert rows["MRN-300"].safety == ["tofacitinib: ANC act"]
+    assert rows["MRN-302"].safety == ["mycophenolate mofetil: Blood counts OVERDUE since 07 Mar"]
+    out = tmp_path / "list.pdf"
+    write_service_list(db, out, now=NOW, user="dr.ward")
+    text = squash(" ".join(page_texts(out)))
+    assert "Safety: tofacitinib: ANC act" in text
+    assert "Safety: mycophenolate mofetil: Blood counts OVERDUE since 07 Mar" in text
