@@ -39,6 +39,15 @@ def due_cells(due: DueLab) -> list[str]:
     return [due.what, due.schedule, last, due.due_on.isoformat(), status, ""]
 
 
+def tab_title(lines: tuple[LineSafety, ...]) -> str:
+    """The tab's name with what calls for action, so it is seen from any other tab:
+    "Safety (2 act, 1 overdue)"."""
+    act = sum(c.status == "act" for line in lines for c in line.checks)
+    overdue = sum(d.overdue for line in lines for d in line.due)
+    words = [f"{n} {w}" for n, w in ((act, "act"), (overdue, "overdue")) if n]
+    return f"Safety ({', '.join(words)})" if words else "Safety"
+
+
 def line_heading(line: LineSafety) -> str:
     return f"{line.line} \u2014 {line.status}"
 

@@ -37,7 +37,7 @@ from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
 from irae_desktop.ui.patient.loading import LoadedPatient, load_patient
 from irae_desktop.ui.patient.notes_tab import NotesTab
-from irae_desktop.ui.patient.safety_tab import SafetyTab
+from irae_desktop.ui.patient.safety_tab import SafetyTab, tab_title
 from irae_desktop.ui.patient.snapshot import PatientGoneError, PatientSnapshot
 from irae_desktop.ui.patient.treatments_tab import TreatmentsTab
 from irae_desktop.ui.patient.trends import TrendsView
@@ -203,6 +203,8 @@ class PatientView(QWidget):
         )
         self.treatments.screening.set_results(snapshot.header.id, snapshot.screenings)
         self.safety.set_lines(snapshot.safety, snapshot.safety_error)
+        failed = " (not computed)" if snapshot.safety_error else ""
+        self.tabs.setTabText(self.tabs.indexOf(self.safety), tab_title(snapshot.safety) + failed)
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
         self.trends.set_units(self.units_system)
         self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set, arrays=loaded.arrays)

@@ -74,6 +74,8 @@ def test_tofacitinib_checks_written_row_by_row(qtbot, view, patient_db) -> None:
     tab = view.safety
     view.tabs.setCurrentWidget(tab)
     assert tab.empty_label.isHidden() and not tab.tree.isHidden()
+    # hemoglobin to act on, seen from any tab
+    assert view.tabs.tabText(view.tabs.indexOf(tab)) == "Safety (1 act)"
     today = date.today()
     day = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
     start = today - timedelta(days=START)
@@ -126,6 +128,7 @@ def test_no_line_with_label_checks_says_so(qtbot, view, patient_db) -> None:  # 
         view.show_patient(pid)
     view.tabs.setCurrentWidget(view.safety)
     assert view.safety.tree.isHidden()
+    assert view.tabs.tabText(view.tabs.indexOf(view.safety)) == "Safety"
     assert not view.safety.empty_label.isHidden()
     assert (
         view.safety.empty_label.text() == NO_LINES == "No immunosuppression line with label checks."
