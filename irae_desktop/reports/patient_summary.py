@@ -34,6 +34,7 @@ from irae_desktop.reports.layout import (
     page_size,
     styles,
 )
+from irae_desktop.reports.safety_tables import safety_flowables
 from irae_desktop.reports.summary_data import (
     PatientSummaryData,
     load_patient_summary,
@@ -209,6 +210,9 @@ def build_story(
         story.append(tables.screening_table(data.screenings, width, st))
     else:
         story.append(Paragraph("None recorded.", muted))
+    # what each immunosuppression line's label checks, where the patient stands, labs due
+    story += heading("Treatment safety", h2)
+    story += safety_flowables(data.safety, width, st)
     window = recent_labs(data, lab_days)
     title = "All lab results" if lab_days <= 0 else f"Lab results, last {lab_days} days"
     story += heading(f"{title} ({len(window)} results)", h2)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from irae_desktop.domain.safety_panel import LineSafety, treatment_safety
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.reports import clinical
-from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time
+from irae_desktop.reports.formatting import EPISODE_ORGAN, local_time, short_date
 from irae_desktop.reports.summary_data import EpisodeInfo, LatestValue, PlanInfo, latest_values
 from irae_desktop.reports.treatment_view import PrintedLine, current_ici, treatment_info
 from irae_desktop.store.database import StoreSession
@@ -47,6 +48,8 @@ class ServiceRow:
     unacknowledged: list[clinical.AlertLine] = field(default_factory=list)
     # per organ, "latest ungraded: no range" when its latest result has no grade (decision 12)
     ungraded: dict[str, str] = field(default_factory=dict)
+    # the treatment safety checks whose label's action applies, and the labs overdue, in words
+    safety: list[str] = field(default_factory=list)
 
     @property
     def worst_grade(self) -> int:
@@ -55,6 +58,22 @@ class ServiceRow:
     @property
     def sort_key(self) -> tuple[int, int, str, str]:
         return (-self.worst_grade, -len(self.alerts), self.name.lower(), self.mrn)
+
+
+def safety_flags(lines: list[LineSafety]) -> list[str]:
+    """What a night team must not miss from the treatment safety summary, short enough for the
+    list's alerts column: each check with status "act" ("tofacitinib: ANC act") and each lab
+    overdue ("mycophenolate mofetil: Blood counts OVERDUE since 14 Nov"); "attention" and
+    "missing" rows are left to the patient summary, which names the analytes too."""
+    flags = []
+    for line in lines:
+        flags += [f"{line.agent}: {c.what} act" for c in line.checks if c.status == "act"]
+        flags += [
+            f"{line.agent}: {d.what.split(' (')[0]} OVERDUE since {short_date(d.due_on)}"
+            for d in line.due
+            if d.overdue
+        ]
+    return flags
 
 
 def load_service_rows(session: StoreSession, *, now: datetime) -> list[ServiceRow]:
@@ -110,6 +129,7 @@ def load_service_rows(session: StoreSession, *, now: datetime) -> list[ServiceRo
                     organ: ungraded_note(lab)
                     for organ, lab in latest_ungraded(timeline, now).items()
                 },
+                safety=safety_flags(treatment_safety(timeline, now)),
             )
         )
     rows.sort(key=lambda r: r.sort_key)

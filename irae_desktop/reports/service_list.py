@@ -150,6 +150,9 @@ def _alerts_cell(row: ServiceRow) -> str:
             f"<font color='{MUTED_HEX}'><i>{len(row.unacknowledged)} unacknowledged "
             f"(over 7 days): {titles}</i></font>"
         )
+    if row.safety:
+        flags = "; ".join(markup(f) for f in row.safety)
+        shown.append(f"<font color='#b3261e'><b>Safety:</b></font> {flags}")
     return "<br/>".join(shown) or "none"
 
 
@@ -271,7 +274,9 @@ def write_service_list(
                 "result plus the interval its current grade calls for (ASCO 2021; the team's "
                 "overdue-labs alert settings). Alerts: conditions that hold now and events of "
                 "the last 7 days not yet acknowledged; older unacknowledged events are listed "
-                "in grey and not counted; acknowledged ones are not listed.",
+                "in grey and not counted; acknowledged ones are not listed. Safety: the "
+                "immunosuppression checks whose label's action applies and the monitoring labs "
+                "overdue (each line in full in the patient summary's Treatment safety section).",
                 st["muted"],
             )
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from irae_desktop.domain.safety_panel import LineSafety, treatment_safety
 from irae_desktop.domain.timeline import LabPoint
 from irae_desktop.reports import clinical
 from irae_desktop.reports.formatting import (
@@ -94,6 +95,8 @@ class PatientSummaryData:
     baseline_overrides: dict[str, tuple[float, float | None]] = field(default_factory=dict)
     # the standing infection screening results, newest first
     screenings: list[ScreeningRecord] = field(default_factory=list)
+    # the treatment safety summary per line (domain.safety_panel)
+    safety: list[LineSafety] = field(default_factory=list)
 
     @property
     def current_treatments(self) -> list[PrintedLine]:
@@ -178,6 +181,7 @@ def load_patient_summary(
         steroid_exposure=clinical.steroid_summary(timeline, today),
         baseline_overrides=record.baseline_overrides,
         screenings=newest_first(record.screenings),
+        safety=treatment_safety(timeline, now),
     )
 
 

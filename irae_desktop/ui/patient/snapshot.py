@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from irae_desktop.domain.alerts import ORGANS, current_grade
 from irae_desktop.domain.clinical_day import clinical_day
+from irae_desktop.domain.safety_panel import LineSafety, treatment_safety
 from irae_desktop.domain.timeline import PatientTimeline, current_ici
 from irae_desktop.domain.ungraded import latest_ungraded, ungraded_note
 from irae_desktop.store.alerts import timeline_alerts
@@ -109,6 +110,20 @@ class PatientSnapshot:
     today: date = field(default_factory=date.today)
     # the standing infection screening results, oldest first
     screenings: tuple[ScreeningRecord, ...] = ()
+    # the treatment safety summary per line (domain.safety_panel), or why it is missing
+    safety: tuple[LineSafety, ...] = ()
+    safety_error: str | None = None
+
+
+def _safety(record: PatientRecord, now: datetime) -> tuple[tuple[LineSafety, ...], str | None]:
+    try:
+        return tuple(treatment_safety(record.timeline, now)), None
+    except Exception:  # as with the alerts: a rule bug is logged and said, never an empty "ok"
+        log.exception("treatment safety summary failed")
+        return (
+            (),
+            "The treatment safety summary could not be computed (unexpected error; see the log).",
+        )
 
 
 class PatientGoneError(LookupError):
@@ -170,6 +185,7 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
     team = record.team
     today = clinical_day(now, ZoneInfo(team.clinical_timezone))
     alerts, alerts_error = _alerts(record, now)
+    safety, safety_error = _safety(record, now)
     try:
         labels = response_labels(record.timeline, record.treatments)
     except Exception:  # metrics are a help, not a reason to refuse the patient
@@ -191,4 +207,6 @@ def load_snapshot(db: Database, patient_id: int, *, now: datetime | None = None)
         today=today,
         baseline_overrides=record.baseline_overrides,
         screenings=record.screenings,
+        safety=safety,
+        safety_error=safety_error,
     )

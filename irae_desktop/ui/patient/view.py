@@ -37,6 +37,7 @@ from irae_desktop.ui.patient.header import PatientHeader
 from irae_desktop.ui.patient.labs_tab import LabsTab
 from irae_desktop.ui.patient.loading import LoadedPatient, load_patient
 from irae_desktop.ui.patient.notes_tab import NotesTab
+from irae_desktop.ui.patient.safety_tab import SafetyTab, tab_title
 from irae_desktop.ui.patient.snapshot import PatientGoneError, PatientSnapshot
 from irae_desktop.ui.patient.treatments_tab import TreatmentsTab
 from irae_desktop.ui.patient.trends import TrendsView
@@ -100,12 +101,14 @@ class PatientView(QWidget):
         self.labs = LabsTab(self.run_save)
         self.treatments = TreatmentsTab(self.run_save)
         self.notes = NotesTab(self.run_save)
+        self.safety = SafetyTab()
         if db.read_only:  # the database refuses this account's writes: no button offers one
             self.set_read_only(READ_ONLY_REASON)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.trends, "Trends")
         self.tabs.addTab(self.labs, "Labs")
         self.tabs.addTab(self.treatments, "Treatments")
+        self.tabs.addTab(self.safety, "Safety")
         self.tabs.addTab(self.notes, "Episodes && notes")
 
         bar = QHBoxLayout()
@@ -199,6 +202,9 @@ class PatientView(QWidget):
             snapshot.today,
         )
         self.treatments.screening.set_results(snapshot.header.id, snapshot.screenings)
+        self.safety.set_lines(snapshot.safety, snapshot.safety_error)
+        failed = " (not computed)" if snapshot.safety_error else ""
+        self.tabs.setTabText(self.tabs.indexOf(self.safety), tab_title(snapshot.safety) + failed)
         self.notes.set_data(snapshot.header.id, snapshot.episodes, snapshot.notes)
         self.trends.set_units(self.units_system)
         self.trends.set_snapshot(snapshot, criteria=snapshot.criteria_set, arrays=loaded.arrays)
