@@ -77,12 +77,13 @@ class AlertsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Severity", "Alert", "Status", "Raised"])
         self.tree.setRootIsDecorated(True)
-        # the title takes the room left; severity, status and when keep theirs, so the time an
-        # alert was raised is never pushed out of sight on a narrow screen
+        # the title takes the room left; severity ("! WARNING" in bold beside the branch mark),
+        # status and when keep theirs, so the time an alert was raised is never pushed out of
+        # sight on a narrow screen
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 100), (2, 100), (3, 140)):
+        for column, width in ((0, 124), (2, 100), (3, 140)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(column, width)
         self.tree.setWordWrap(True)
