@@ -83,7 +83,7 @@ class AlertsPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 124), (2, 100), (3, 140)):
+        for column, width in ((0, 120), (2, 96), (3, 132)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(column, width)
         self.tree.setWordWrap(True)
