@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.database import Database
-from irae_desktop.store.demo_data import RANGES, DemoPatient, demo_patients
+from irae_desktop.store.demo_data import (
+    RANGES,
+    DemoPatient,
+    abnormal_baseline_patient,
+    diabetes_patient,
+    hepatitis_patient,
+    mild_transaminitis_patient,
+)
 from irae_desktop.store.errors import ConstraintViolationError
 from irae_desktop.store.models import (
     ConsultNote,
@@ -23,6 +30,15 @@ from irae_desktop.store.models import (
 
 DEMO_USER = "demo"
 DEMO_SOURCE = "synthetic demonstration data"
+
+
+def demo_patients() -> list[DemoPatient]:
+    return [
+        hepatitis_patient(),
+        diabetes_patient(),
+        mild_transaminitis_patient(),
+        abnormal_baseline_patient(),
+    ]
 
 
 def _at(anchor: date, offset: int, hour: int = 7) -> datetime:

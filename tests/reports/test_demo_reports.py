@@ -40,6 +40,14 @@ LATEST: dict[str, list[tuple[str, str]]] = {
         ("AST 35 U/L 10–40 0.9× G0", "G3"),
         ("Bilirubin 0.7 mg/dL 0.1–1.2 0.6× G0", "G2"),
         ("ALP 97 U/L 40–120 0.8× G0", "G1"),
+        # lymphocytes 0.57 x10^3/µL = 570/mm3: <800 - 500/mm3 (G2), the lowest 0.56 too;
+        # neutrophils, hemoglobin (never below the LLN 12.0), platelets never low (G0);
+        # creatinine 0.77 mg/dL within its range (G0); counts have no multiple of the ULN
+        ("ALC 0.57 10^3/µL 1.00–4.80 – G2", "G2"),
+        ("ANC 5.10 10^3/µL 1.80–7.70 – G0", "G0"),
+        ("Hemoglobin 12.4 g/dL 12.0–15.5 – G0", "G0"),
+        ("Platelets 224 10^3/µL 150–400 – G0", "G0"),
+        ("Creatinine 0.77 mg/dL 0.59–1.04 – G0", "G0"),
     ],
     # glucose 164 mg/dL not fasting: above the ULN and at most 250 has no grade; the worst,
     # 612 mg/dL, is above 500 (G4); C-peptide, HbA1c and ketones have no CTCAE grade
