@@ -16,6 +16,7 @@ from irae_desktop.store.demo_data import (
     hepatitis_patient,
     mild_transaminitis_patient,
 )
+from irae_desktop.store.demo_jak_diabetes import jak_diabetes_patient
 from irae_desktop.store.errors import ConstraintViolationError
 from irae_desktop.store.models import (
     ConsultNote,
@@ -38,6 +39,7 @@ def demo_patients() -> list[DemoPatient]:
         diabetes_patient(),
         mild_transaminitis_patient(),
         abnormal_baseline_patient(),
+        jak_diabetes_patient(),
     ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from irae_desktop.cli.main import main
 from irae_desktop.domain.safety_panel import treatment_safety
 from irae_desktop.store.demo import add_demo_patients
+from irae_desktop.store.outcomes_read import read_outcomes
 from irae_desktop.store.patient_read import find_patient_id
 from irae_desktop.store.timeline import load_timeline
 
@@ -71,6 +72,36 @@ def test_the_hepatitis_patient_has_her_counts_and_lymphocytes_near_the_line(db) 
     assert (pjp.what, pjp.status) == ("Pneumocystis prophylaxis", "act")
 
 
+def test_the_baricitinib_patient_was_screened_counted_and_had_her_lipids(db) -> None:  # type: ignore[no-untyped-def]
+    add_demo_patients(db, anchor=ANCHOR)
+    (baricitinib,) = _safety(db, "DEMO-0005").values()
+    assert baricitinib.line == "baricitinib 4 mg once daily, from 2026-02-26"
+    assert [(c.what, c.latest, c.latest_on, c.status) for c in baricitinib.checks] == [
+        ("ALC", "1.42 x10^3/µL", date(2026, 5, 21), "ok"),
+        ("ANC", "3.5 x10^3/µL", date(2026, 5, 21), "ok"),
+        ("Hemoglobin", "12.9 g/dL", date(2026, 5, 21), "ok"),
+        # woman of 63 (born 21 August 1962), creatinine 0.86 mg/dL: 142 x (0.86/0.7)^-1.200
+        # x 0.9938^63 x 1.012 = 142 x 0.7811 x 0.6758 x 1.012 = 76, no renal dose change
+        ("eGFR", "76 mL/min/1.73 m²", date(2026, 5, 21), "ok"),
+        # screened three days before the start on 26 February
+        ("Latent TB test", SCREENED[0][1], date(2026, 2, 23), "ok"),
+        ("HBsAg", SCREENED[1][1], date(2026, 2, 23), "ok"),
+        ("anti-HBc", SCREENED[2][1], date(2026, 2, 23), "ok"),
+    ]
+    # lipids drawn on 21 May, day 84 of the line: the label's 12 weeks; nothing else is due
+    assert baricitinib.due == ()
+
+
+def test_the_diabetes_case_series_has_the_baricitinib_line(db) -> None:  # type: ignore[no-untyped-def]
+    add_demo_patients(db, anchor=ANCHOR)
+    with db.read() as s:
+        cohort = read_outcomes(s, "diabetes")
+    # DEMO-0002 is on insulin only: no immunosuppression line to follow
+    assert [(r.mrn, r.agent, r.position, r.start, r.irae_onset) for r in cohort.rows] == [
+        ("DEMO-0005", "baricitinib", 1, date(2026, 2, 26), date(2026, 2, 21))
+    ]
+
+
 def test_the_alerts_list_shows_what_each_story_means(sqlite_url, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["--db", sqlite_url, "demo"]) == 0
     capsys.readouterr()
@@ -84,10 +115,11 @@ def test_the_alerts_list_shows_what_each_story_means(sqlite_url, capsys) -> None
         "DEMO-0002": ["grade_escalation", "ici_diabetes"],
         "DEMO-0003": ["grade_escalation"],
         "DEMO-0004": ["grade_escalation"],
+        "DEMO-0005": ["grade_escalation", "ici_diabetes"],
     }
 
 
-@pytest.mark.parametrize("mrn", ["DEMO-0001"])
+@pytest.mark.parametrize("mrn", ["DEMO-0001", "DEMO-0005"])
 def test_no_demo_safety_alert_about_missing_counts(db, mrn: str) -> None:  # type: ignore[no-untyped-def]
     add_demo_patients(db, anchor=ANCHOR)
     for line in _safety(db, mrn).values():
