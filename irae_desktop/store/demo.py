@@ -24,10 +24,10 @@ from irae_desktop.store.models import (
     IrAEEpisode,
     LabResult,
     Patient,
-    ScreeningResult,
     TreatmentHold,
     TreatmentLine,
 )
+from irae_desktop.store.screenings import add_screening
 
 DEMO_USER = "demo"
 DEMO_SOURCE = "synthetic demonstration data"
@@ -133,21 +133,6 @@ def _add_patient(db: Database, demo: DemoPatient, anchor: date) -> int:
                     status=status,
                 )
             )
-        for test, offset, result, note in demo.screenings:
-            taken_on = anchor + timedelta(days=offset)
-            s.add(
-                ScreeningResult(
-                    patient_id=p.id,
-                    test=test,
-                    taken_on=taken_on,
-                    result=result,
-                    note=note,
-                    standing=True,
-                    source_file=DEMO_SOURCE,
-                    source_ref=f"demo:{test}:{taken_on.isoformat()}",
-                    entered_by=DEMO_USER,
-                )
-            )
         for offset, text, plan in demo.notes:
             s.add(
                 ConsultNote(
@@ -169,6 +154,21 @@ def _add_patient(db: Database, demo: DemoPatient, anchor: date) -> int:
             patient_mrn=p.mrn,
             reason="synthetic demonstration patient",
         )
+        # through the screening store, as a typed or imported result would go: checked and
+        # audited one by one
+        for test, offset, result, note in demo.screenings:
+            taken_on = anchor + timedelta(days=offset)
+            add_screening(
+                s,
+                DEMO_USER,
+                p.id,
+                test=test,
+                taken_on=taken_on,
+                result=result,
+                note=note,
+                source=(None, DEMO_SOURCE, f"demo:{test}:{taken_on.isoformat()}"),
+                reason="synthetic demonstration patient",
+            )
         from irae_desktop.store.grading import regrade_patients
 
         regrade_patients(s, [p.id])

@@ -30,7 +30,8 @@ def test_demo_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
     assert _counts(db) == first
     with db.read() as s:
         assert all(p.is_synthetic for p in s.scalars(select(Patient)))
-        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 5
+        # one event per patient and one per infection screen (3 for DEMO-0001, 3 for DEMO-0005)
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 11
 
 
 def _grades(db, mrn: str, analyte: str) -> list[tuple[float, int | None]]:  # type: ignore[no-untyped-def]
