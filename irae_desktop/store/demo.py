@@ -8,7 +8,15 @@ from sqlalchemy import select
 
 from irae_desktop.store.audit import record_event
 from irae_desktop.store.database import Database
-from irae_desktop.store.demo_data import RANGES, DemoPatient, demo_patients
+from irae_desktop.store.demo_data import (
+    RANGES,
+    DemoPatient,
+    abnormal_baseline_patient,
+    diabetes_patient,
+    hepatitis_patient,
+    mild_transaminitis_patient,
+)
+from irae_desktop.store.demo_jak_diabetes import jak_diabetes_patient
 from irae_desktop.store.errors import ConstraintViolationError
 from irae_desktop.store.models import (
     ConsultNote,
@@ -16,13 +24,23 @@ from irae_desktop.store.models import (
     IrAEEpisode,
     LabResult,
     Patient,
-    ScreeningResult,
     TreatmentHold,
     TreatmentLine,
 )
+from irae_desktop.store.screenings import add_screening
 
 DEMO_USER = "demo"
 DEMO_SOURCE = "synthetic demonstration data"
+
+
+def demo_patients() -> list[DemoPatient]:
+    return [
+        hepatitis_patient(),
+        diabetes_patient(),
+        mild_transaminitis_patient(),
+        abnormal_baseline_patient(),
+        jak_diabetes_patient(),
+    ]
 
 
 def _at(anchor: date, offset: int, hour: int = 7) -> datetime:
@@ -115,21 +133,6 @@ def _add_patient(db: Database, demo: DemoPatient, anchor: date) -> int:
                     status=status,
                 )
             )
-        for test, offset, result, note in demo.screenings:
-            taken_on = anchor + timedelta(days=offset)
-            s.add(
-                ScreeningResult(
-                    patient_id=p.id,
-                    test=test,
-                    taken_on=taken_on,
-                    result=result,
-                    note=note,
-                    standing=True,
-                    source_file=DEMO_SOURCE,
-                    source_ref=f"demo:{test}:{taken_on.isoformat()}",
-                    entered_by=DEMO_USER,
-                )
-            )
         for offset, text, plan in demo.notes:
             s.add(
                 ConsultNote(
@@ -151,6 +154,21 @@ def _add_patient(db: Database, demo: DemoPatient, anchor: date) -> int:
             patient_mrn=p.mrn,
             reason="synthetic demonstration patient",
         )
+        # through the screening store, as a typed or imported result would go: checked and
+        # audited one by one
+        for test, offset, result, note in demo.screenings:
+            taken_on = anchor + timedelta(days=offset)
+            add_screening(
+                s,
+                DEMO_USER,
+                p.id,
+                test=test,
+                taken_on=taken_on,
+                result=result,
+                note=note,
+                source=(None, DEMO_SOURCE, f"demo:{test}:{taken_on.isoformat()}"),
+                reason="synthetic demonstration patient",
+            )
         from irae_desktop.store.grading import regrade_patients
 
         regrade_patients(s, [p.id])

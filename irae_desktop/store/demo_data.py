@@ -16,6 +16,16 @@ RANGES: dict[str, tuple[str, float | None, float | None]] = {
     "CPEPTIDE": ("ng/mL", 0.8, 3.1),
     "HBA1C": ("%", 4.0, 5.6),
     "BHB": ("mmol/L", 0.0, 0.4),
+    # a hospital haematology and chemistry laboratory's adult ranges; hemoglobin's is the
+    # women's (the demonstration patients with counts are both women)
+    "ALC": ("10^3/µL", 1.0, 4.8),
+    "ANC": ("10^3/µL", 1.8, 7.7),
+    "HGB": ("g/dL", 12.0, 15.5),
+    "PLT": ("10^3/µL", 150, 400),
+    "CREAT": ("mg/dL", 0.59, 1.04),
+    "CHOL": ("mg/dL", None, 200),
+    "LDL": ("mg/dL", None, 130),
+    "TRIG": ("mg/dL", None, 150),
 }
 
 
@@ -52,11 +62,11 @@ class DemoPatient:
     screenings: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
 
-def _series(days: Iterable[int], values: Iterable[float | str]) -> list[tuple[int, float | str]]:
+def series(days: Iterable[int], values: Iterable[float | str]) -> list[tuple[int, float | str]]:
     return list(zip(days, values, strict=True))
 
 
-def _hepatitis_patient() -> DemoPatient:
+def hepatitis_patient() -> DemoPatient:
     # grade 4 ICI hepatitis, refractory to steroids and MMF, responding to tofacitinib
     # fmt: off
     days = [-122, -99, -78, -57, -36, -35, -33, -31, -30, -29, -28, -27, -26, -25, -24, -23,
@@ -69,6 +79,17 @@ def _hepatitis_patient() -> DemoPatient:
             1.8, 1.6, 1.4, 1.3, 1.2, 1.1, 1.0, 0.9, 0.9, 0.8, 0.8, 0.7, 0.7]
     alp = [88, 90, 94, 97, 110, 121, 150, 171, 188, 192, 190, 185, 181, 176, 170, 166,
            158, 150, 142, 136, 130, 124, 118, 112, 108, 104, 101, 99, 97]
+    # complete blood counts with every pembrolizumab cycle, at the hepatitis work-up, before
+    # mycophenolate (day -27) and tofacitinib (day -23), then weekly as the CellCept label
+    # asks in mycophenolate's first month. High-dose steroids push neutrophils up and
+    # lymphocytes down; mycophenolate and tofacitinib bring lymphocytes lower still: they
+    # drift towards 0.5 x10^3/µL, tofacitinib's line, without crossing it.
+    cbc_days = [-122, -99, -78, -57, -36, -33, -27, -23, -20, -13, -6, -2]
+    alc = [1.84, 1.71, 1.66, 1.72, 1.38, 1.12, 0.74, 0.68, 0.63, 0.58, 0.56, 0.57]
+    anc = [4.1, 3.8, 4.3, 3.9, 4.6, 5.4, 9.6, 8.9, 7.6, 6.3, 5.5, 5.1]
+    hgb = [13.3, 13.1, 12.9, 13.0, 12.8, 12.7, 12.5, 12.4, 12.3, 12.2, 12.3, 12.4]
+    plt = [246, 238, 251, 242, 236, 228, 262, 271, 258, 233, 219, 224]
+    creat = [0.78, 0.81, 0.76, 0.80, 0.82, 0.84, 0.79, 0.77, 0.80, 0.78, 0.76, 0.77]
     # fmt: on
     return DemoPatient(
         mrn="DEMO-0001",
@@ -78,10 +99,15 @@ def _hepatitis_patient() -> DemoPatient:
         weight_kg=70.0,
         diagnosis="Metastatic melanoma",
         labs={
-            "ALT": _series(days, alt),
-            "AST": _series(days, ast),
-            "TBILI": _series(days, bili),
-            "ALP": _series(days, alp),
+            "ALT": series(days, alt),
+            "AST": series(days, ast),
+            "TBILI": series(days, bili),
+            "ALP": series(days, alp),
+            "ALC": series(cbc_days, alc),
+            "ANC": series(cbc_days, anc),
+            "HGB": series(cbc_days, hgb),
+            "PLT": series(cbc_days, plt),
+            "CREAT": series(cbc_days, creat),
         },
         lines=[
             Line(
@@ -190,7 +216,7 @@ def _hepatitis_patient() -> DemoPatient:
     )
 
 
-def _diabetes_patient() -> DemoPatient:
+def diabetes_patient() -> DemoPatient:
     g_days = [-80, -59, -38, -17, -6, -5, -4, -3, -2, -1]
     glucose: list[float | str] = [98, 104, 101, 126, 612, 418, 306, 241, 188, 164]
     return DemoPatient(
@@ -201,7 +227,7 @@ def _diabetes_patient() -> DemoPatient:
         weight_kg=82.0,
         diagnosis="Clear-cell renal cell carcinoma",
         labs={
-            "GLUCOSE": _series(g_days, glucose),
+            "GLUCOSE": series(g_days, glucose),
             "CPEPTIDE": [(-6, "<0.1"), (-1, 0.06)],
             "HBA1C": [(-80, 5.4), (-6, 7.9)],
             "BHB": [(-6, 4.2), (-5, 1.6), (-4, 0.3)],
@@ -262,7 +288,7 @@ def _diabetes_patient() -> DemoPatient:
     )
 
 
-def _mild_transaminitis_patient() -> DemoPatient:
+def mild_transaminitis_patient() -> DemoPatient:
     days = [-92, -71, -50, -40, -33, -26, -19, -12]
     return DemoPatient(
         mrn="DEMO-0003",
@@ -272,10 +298,10 @@ def _mild_transaminitis_patient() -> DemoPatient:
         weight_kg=64.0,
         diagnosis="Non-small cell lung cancer (adenocarcinoma)",
         labs={
-            "ALT": _series(days, [21, 25, 33, 58, 72, 51, 36, 29]),
-            "AST": _series(days, [19, 22, 28, 47, 61, 44, 31, 26]),
-            "TBILI": _series(days, [0.5, 0.6, 0.5, 0.6, 0.7, 0.6, 0.5, 0.5]),
-            "ALP": _series(days, [72, 75, 74, 80, 84, 79, 76, 74]),
+            "ALT": series(days, [21, 25, 33, 58, 72, 51, 36, 29]),
+            "AST": series(days, [19, 22, 28, 47, 61, 44, 31, 26]),
+            "TBILI": series(days, [0.5, 0.6, 0.5, 0.6, 0.7, 0.6, 0.5, 0.5]),
+            "ALP": series(days, [72, 75, 74, 80, 84, 79, 76, 74]),
         },
         lines=[
             Line(
@@ -302,7 +328,7 @@ def _mild_transaminitis_patient() -> DemoPatient:
     )
 
 
-def _abnormal_baseline_patient() -> DemoPatient:
+def abnormal_baseline_patient() -> DemoPatient:
     days = [-63, -49, -42, -35, -28, -21, -14, -7, -2]
     return DemoPatient(
         mrn="DEMO-0004",
@@ -313,10 +339,10 @@ def _abnormal_baseline_patient() -> DemoPatient:
         diagnosis="Uveal melanoma with liver metastases",
         labs={
             # baseline ALT 95 U/L = 2.4 x ULN: grades are multiples of the baseline
-            "ALT": _series(days, [95, 104, 131, 162, 198, 246, 305, 262, 214]),
-            "AST": _series(days, [88, 97, 120, 149, 180, 222, 276, 240, 199]),
-            "TBILI": _series(days, [0.9, 1.0, 1.0, 1.1, 1.2, 1.3, 1.3, 1.2, 1.1]),
-            "ALP": _series(days, [210, 216, 222, 230, 238, 246, 251, 244, 236]),
+            "ALT": series(days, [95, 104, 131, 162, 198, 246, 305, 262, 214]),
+            "AST": series(days, [88, 97, 120, 149, 180, 222, 276, 240, 199]),
+            "TBILI": series(days, [0.9, 1.0, 1.0, 1.1, 1.2, 1.3, 1.3, 1.2, 1.1]),
+            "ALP": series(days, [210, 216, 222, 230, 238, 246, 251, 244, 236]),
         },
         lines=[
             Line(
@@ -353,12 +379,3 @@ def _abnormal_baseline_patient() -> DemoPatient:
             ),
         ],
     )
-
-
-def demo_patients() -> list[DemoPatient]:
-    return [
-        _hepatitis_patient(),
-        _diabetes_patient(),
-        _mild_transaminitis_patient(),
-        _abnormal_baseline_patient(),
-    ]

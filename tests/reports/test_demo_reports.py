@@ -40,6 +40,14 @@ LATEST: dict[str, list[tuple[str, str]]] = {
         ("AST 35 U/L 10–40 0.9× G0", "G3"),
         ("Bilirubin 0.7 mg/dL 0.1–1.2 0.6× G0", "G2"),
         ("ALP 97 U/L 40–120 0.8× G0", "G1"),
+        # lymphocytes 0.57 x10^3/µL = 570/mm3: <800 - 500/mm3 (G2), the lowest 0.56 too;
+        # neutrophils, hemoglobin (never below the LLN 12.0), platelets never low (G0);
+        # creatinine 0.77 mg/dL within its range (G0); counts have no multiple of the ULN
+        ("ALC 0.57 10^3/µL 1.00–4.80 – G2", "G2"),
+        ("ANC 5.10 10^3/µL 1.80–7.70 – G0", "G0"),
+        ("Hemoglobin 12.4 g/dL 12.0–15.5 – G0", "G0"),
+        ("Platelets 224 10^3/µL 150–400 – G0", "G0"),
+        ("Creatinine 0.77 mg/dL 0.59–1.04 – G0", "G0"),
     ],
     # glucose 164 mg/dL not fasting: above the ULN and at most 250 has no grade; the worst,
     # 612 mg/dL, is above 500 (G4); C-peptide, HbA1c and ketones have no CTCAE grade
@@ -68,6 +76,23 @@ LATEST: dict[str, list[tuple[str, str]]] = {
         ("Bilirubin 1.1 mg/dL 0.1–1.2 0.9× G0", "G1"),
         ("ALP 236 U/L 40–120 2.0× G0", "G1"),
     ],
+    # glucose 132 mg/dL at most the ULN (G0), worst 498 mg/dL above 250 (G3); counts,
+    # creatinine 0.86 mg/dL and cholesterol 194 / triglycerides 142 mg/dL within their ranges
+    # (G0); LDL has no CTCAE grade
+    "DEMO-0005": [
+        ("Glucose 132 mg/dL 70–140 – G0", "G3"),
+        ("C-peptide 0.19 ng/mL 0.80–3.10 – –", "–"),
+        ("HbA1c 7.1 % 4.0–5.6 – –", "–"),
+        ("Ketones (BHB) 0.2 mmol/L 0–0.4 – –", "–"),
+        ("ALC 1.42 10^3/µL 1.00–4.80 – G0", "G0"),
+        ("ANC 3.50 10^3/µL 1.80–7.70 – G0", "G0"),
+        ("Hemoglobin 12.9 g/dL 12.0–15.5 – G0", "G0"),
+        ("Platelets 252 10^3/µL 150–400 – G0", "G0"),
+        ("Creatinine 0.86 mg/dL 0.59–1.04 – G0", "G0"),
+        ("Cholesterol 194 mg/dL ≤200 – G0", "G0"),
+        ("LDL 118 mg/dL ≤130 – –", "–"),
+        ("Triglycerides 142 mg/dL ≤150 – G0", "G0"),
+    ],
 }
 
 
@@ -91,11 +116,11 @@ def test_demo_summary_prints_each_latest_value_and_grade(demo_db, tmp_path: Path
     assert ROW.sub("", rows).strip() == ""  # no row left unread
 
 
-def test_demo_service_list_lists_all_four(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_service_list_lists_all_five(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "list.pdf"
     write_service_list(demo_db, out)
     text = squash(" ".join(page_texts(out)))
-    for mrn in ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004"):
+    for mrn in ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004", "DEMO-0005"):
         assert text.count(f"MRN {mrn}") == 1
     assert "SYNTHETIC DATA - NOT A REAL PATIENT" in text
 

@@ -23,14 +23,15 @@ def _counts(db) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
 def test_demo_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
     added = add_demo_patients(db, anchor=ANCHOR)
-    assert added == ["DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004"]
+    assert added == ["DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004", "DEMO-0005"]
     first = _counts(db)
-    assert first[0] == 4 and first[1] > 100
+    assert first[0] == 5 and first[1] > 100
     assert add_demo_patients(db, anchor=ANCHOR) == []
     assert _counts(db) == first
     with db.read() as s:
         assert all(p.is_synthetic for p in s.scalars(select(Patient)))
-        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 4
+        # one event per patient and one per infection screen (3 for DEMO-0001, 3 for DEMO-0005)
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 11
 
 
 def _grades(db, mrn: str, analyte: str) -> list[tuple[float, int | None]]:  # type: ignore[no-untyped-def]

@@ -90,6 +90,6 @@ def test_damaged_database_is_reported_and_its_backup_restored(
         from irae_desktop.store.models import Patient
 
         with restored.read() as s:
-            assert s.scalar(select(func.count()).select_from(Patient)) == 4
+            assert s.scalar(select(func.count()).select_from(Patient)) == 5
     finally:
         restored.dispose()

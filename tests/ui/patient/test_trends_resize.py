@@ -42,7 +42,7 @@ def test_resizing_every_demo_patient_at_every_zoom_raises_nothing(
     monkeypatch.setattr(sys, "excepthook", record)
     caplog.set_level(logging.WARNING)
     view.tabs.setCurrentWidget(view.trends)
-    assert len(ids) == 4
+    assert len(ids) == 5
     for pid in ids:
         with qtbot.waitSignal(view.loaded, timeout=10000):
             view.show_patient(pid)
