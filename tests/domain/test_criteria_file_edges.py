@@ -20,3 +20,9 @@ def test_a_term_without_rules_is_refused_with_where_it_is() -> None:
     assert str(refused.value) == (
         "site-1 term 1: rules are either 'any' or both 'normal' and 'abnormal'"
     )
+
+
+def test_a_term_without_analytes_grades_no_analyte() -> None:
+    rules = {"any": {"high": [{"grade": 1, "when": [{"basis": "ULN", "above": 1.0}]}]}}
+    parsed = parse_criteria({"id": "site-1", "label": "Site set", "terms": [{"rules": rules}]})
+    assert parsed.terms == {}
