@@ -217,7 +217,8 @@ def build_story(
     title = "All lab results" if lab_days <= 0 else f"Lab results, last {lab_days} days"
     story += heading(f"{title} ({len(window)} results)", h2)
     if window:
-        story.append(tables.lab_grid(window, width, st))
+        for grid in tables.lab_grids(window, width, st):
+            story += [grid, Spacer(1, 4)]
     else:
         story.append(Paragraph("No results in this period.", muted))
     story.append(Spacer(1, 6))

@@ -300,6 +300,20 @@ def treatment_lines_table(
     return make_table(rows, [width * f for f in (0.16, 0.12, 0.09, 0.09, 0.11, 0.18, 0.25)])
 
 
+# analyte columns per table: more would break "Hemoglobin" or "10^3/µL" mid-word on letter paper
+LAB_GRID_COLUMNS = 7
+
+
+def lab_grids(
+    points: Sequence[LabPoint], width: float, st: dict[str, ParagraphStyle]
+) -> list[Table]:
+    """Recent results as tables of at most LAB_GRID_COLUMNS analytes each, in display order (the
+    liver and glucose tests first, then the treatment-safety labs), each with its own times."""
+    analytes = sorted({pt.analyte for pt in points}, key=analyte_sort_key)
+    groups = [analytes[i : i + LAB_GRID_COLUMNS] for i in range(0, len(analytes), LAB_GRID_COLUMNS)]
+    return [lab_grid([pt for pt in points if pt.analyte in group], width, st) for group in groups]
+
+
 def lab_grid(points: Sequence[LabPoint], width: float, st: dict[str, ParagraphStyle]) -> Table:
     """Recent results, one row per collection time and one column per analyte, with grades."""
     analytes = sorted({pt.analyte for pt in points}, key=analyte_sort_key)
