@@ -9,15 +9,13 @@ the patient and import the file again (the rows already taken are then counted a
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from irae_desktop.importers.batch_record import finish_batch, open_batch
 from irae_desktop.importers.errors import (
     FILE_FAILURES,
     ImportCancelled,
@@ -29,10 +27,8 @@ from irae_desktop.importers.raw import Problem
 from irae_desktop.importers.screening_reader import ReadScreening, ScreeningCsv, is_screening_file
 from irae_desktop.importers.sniff import FileFacts, inspect_file
 from irae_desktop.importers.summary import ImportSummary
-from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.database import Database
-from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.screening_import import DUPLICATE, IMPORTED, ScreeningWriter
 
 if TYPE_CHECKING:
@@ -106,17 +102,7 @@ def _write_batch(
         with db.session_factory(writer=True)() as session, session.begin():
             source = ScreeningCsv(facts, zone, team_zone(session))
             summary.layout = source.layout
-            batch = ImportBatch(
-                file_name=str(facts.path)[:500],
-                file_sha256=facts.sha256,
-                format=facts.format,
-                layout=source.layout,
-                timezone=summary.timezone[:64],
-                imported_by=user[:120],
-            )
-            session.add(batch)
-            session.flush()
-            summary.batch_id = batch.id
+            batch = open_batch(session, facts, source.layout, summary, user)
             writer = ScreeningWriter(session, user, batch.id, facts.path.name)
             for n, item in enumerate(source.rows(), start=1):
                 summary.rows_read += 1
@@ -129,7 +115,7 @@ def _write_batch(
                 raise ImportCancelled()
             if summary.rows_read == 0:
                 summary.warn("file", "the file has no data rows")
-            _finish_batch(session, batch, summary, user)
+            finish_batch(session, batch, summary, user, "screening")
             if options.dry_run:
                 session.rollback()
     finally:
@@ -163,22 +149,3 @@ def _take(
             summary.warn(item.ref, taken.warning)
     else:
         summary.reject(item.ref, "", taken.reason)
-
-
-def _finish_batch(session: Session, batch: ImportBatch, summary: ImportSummary, user: str) -> None:
-    batch.finished_at = datetime.now(UTC)
-    batch.rows_read = summary.rows_read
-    batch.imported = summary.imported
-    batch.duplicates = summary.duplicates
-    batch.rejected = summary.rejected_count
-    batch.summary_json = json.dumps(summary.as_dict(), ensure_ascii=False)
-    record_event(
-        session,
-        user=user,
-        action="import",
-        entity="import_batch",
-        entity_id=batch.id,
-        after={"file": batch.file_name, **summary.counts()},
-        reason=f"screening import of {Path(batch.file_name).name}",
-    )
-    session.flush()

@@ -4,20 +4,18 @@ unknown MRN held for assignment, one audited import event, and nothing written t
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy.orm import Session
 
 from irae_desktop.importers.administration_reader import (
     AdministrationCsv,
     ReadGiven,
     administration_columns,
 )
+from irae_desktop.importers.batch_record import finish_batch, open_batch
 from irae_desktop.importers.errors import (
     FILE_FAILURES,
     ImportCancelled,
@@ -37,12 +35,10 @@ from irae_desktop.importers.treatment_reader import (
     first_row,
     treatment_columns,
 )
-from irae_desktop.store.audit import record_event
 from irae_desktop.store.clinical_zone import team_zone
 from irae_desktop.store.database import Database
 from irae_desktop.store.errors import StoreError
 from irae_desktop.store.held_treatments import hold_line
-from irae_desktop.store.models import ImportBatch
 from irae_desktop.store.treatment_import import IMPORTED, GivenLineWriter, TreatmentLineWriter
 
 if TYPE_CHECKING:
@@ -132,17 +128,7 @@ def _write_batch(
                     facts, medication_resources(facts) or [], clinical_zone, zone
                 )
             summary.layout = source.layout
-            batch = ImportBatch(
-                file_name=str(facts.path)[:500],
-                file_sha256=facts.sha256,
-                format=facts.format,
-                layout=source.layout,
-                timezone=summary.timezone[:64],
-                imported_by=user[:120],
-            )
-            session.add(batch)
-            session.flush()
-            summary.batch_id = batch.id
+            batch = open_batch(session, facts, source.layout, summary, user)
             writer = GivenLineWriter(session, user)
             doses = DosesByAgent(facts.path.name, batch.id)
             for n, item in enumerate(source.rows(), start=1):
@@ -167,7 +153,7 @@ def _write_batch(
                     f"the first ICI start moves for {len(regraded)} patient(s): their "
                     "results are graded again against the baselines it decides",
                 )
-            _finish_batch(session, batch, summary, user)
+            finish_batch(session, batch, summary, user, "treatment-line")
             if options.dry_run:
                 session.rollback()
     finally:
@@ -218,23 +204,3 @@ def _take(
             f"{record.agent} from {record.start} is already stored and was left as it is "
             f"({'; '.join(written.differences)})",
         )
-
-
-def _finish_batch(session: Session, batch: ImportBatch, summary: ImportSummary, user: str) -> None:
-    batch.finished_at = datetime.now(UTC)
-    batch.rows_read = summary.rows_read
-    batch.imported = summary.imported
-    batch.duplicates = summary.duplicates
-    batch.rejected = summary.rejected_count
-    batch.unmatched = summary.unmatched
-    batch.summary_json = json.dumps(summary.as_dict(), ensure_ascii=False)
-    record_event(
-        session,
-        user=user,
-        action="import",
-        entity="import_batch",
-        entity_id=batch.id,
-        after={"file": batch.file_name, **summary.counts()},
-        reason=f"treatment-line import of {Path(batch.file_name).name}",
-    )
-    session.flush()
